@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "oui-engage",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "engage", targets: ["engage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries: module maps only.
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+
+        // Generic MariaDB client: connections, pool, prepared statements. No product types.
+        .target(
+            name: "MariaDB",
+            dependencies: [
+                "CMariaDB",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The domain: configuration, migrations, services. Never imports Hummingbird.
+        .target(
+            name: "Engage",
+            dependencies: [
+                "MariaDB",
+                "CMark",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP: middleware, controllers, views.
+        .target(
+            name: "EngageWeb",
+            dependencies: [
+                "Engage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "engage",
+            dependencies: [
+                "Engage",
+                "EngageWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `make bench`: the connection pool against sysbench on the same server.
+        .executableTarget(
+            name: "engage-bench",
+            dependencies: [
+                "MariaDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Shared by the test targets: a private MariaDB per suite, paths of the checkout.
+        .target(
+            name: "TestSupport",
+            dependencies: ["MariaDB", "Engage"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "MariaDBTests", dependencies: ["MariaDB", "TestSupport"]),
+        .testTarget(name: "EngageTests", dependencies: ["Engage", "TestSupport"]),
+        .testTarget(
+            name: "EngageWebTests",
+            dependencies: [
+                "EngageWeb",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,108 @@
+import Foundation
+
+/// How to reach a MariaDB server, parsed from a `mariadb://` URL.
+///
+/// `mariadb://user:pass@host:3306/db` connects over TCP;
+/// `mariadb://user:pass@localhost/db?socket=/path/mysqld.sock` over a Unix socket.
+/// Query options: `connect_timeout`, `read_timeout`, `write_timeout` (seconds),
+/// `tls` (`off`, `required`, `verify`) and `tls_ca` (a CA file for `verify`).
+public struct MariaDBConfiguration: Sendable, Equatable {
+    /// Whether and how the connection is encrypted.
+    public enum TLSMode: String, Sendable {
+        case off
+        /// Encrypted, server certificate not checked.
+        case required
+        /// Encrypted and the server certificate verified (against `tlsCAFile` when given).
+        case verify
+    }
+
+    public var host: String
+    public var port: Int
+    public var unixSocket: String?
+    public var user: String
+    public var password: String
+    public var database: String?
+    public var connectTimeout: Int = 5
+    public var readTimeout: Int = 30
+    public var writeTimeout: Int = 30
+    public var tls: TLSMode = .off
+    public var tlsCAFile: String?
+
+    /// Creates a configuration field by field.
+    public init(
+        host: String = "localhost", port: Int = 3306, unixSocket: String? = nil,
+        user: String, password: String = "", database: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.unixSocket = unixSocket
+        self.user = user
+        self.password = password
+        self.database = database
+    }
+
+    /// Parses a `mariadb://` URL; the error says which part is wrong.
+    public init(url: String) throws(MariaDBConfigurationError) {
+        guard let components = URLComponents(string: url) else {
+            throw .init("is not a URL")
+        }
+        guard components.scheme == "mariadb" || components.scheme == "mysql" else {
+            throw .init("must start with mariadb://")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw .init("has no user (mariadb://user:password@host/database)")
+        }
+        self.init(
+            host: components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost",
+            port: components.port ?? 3306,
+            user: user.removingPercentEncoding ?? user,
+            password: (components.password ?? "").removingPercentEncoding ?? ""
+        )
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? nil : path
+        for item in components.queryItems ?? [] {
+            let value = item.value ?? ""
+            switch item.name {
+            case "socket":
+                unixSocket = value
+            case "connect_timeout":
+                connectTimeout = try Self.seconds(value, option: item.name)
+            case "read_timeout":
+                readTimeout = try Self.seconds(value, option: item.name)
+            case "write_timeout":
+                writeTimeout = try Self.seconds(value, option: item.name)
+            case "tls":
+                guard let mode = TLSMode(rawValue: value) else {
+                    throw .init("option tls must be off, required or verify, got '\(value)'")
+                }
+                tls = mode
+            case "tls_ca":
+                tlsCAFile = value
+            default:
+                throw .init("has an unknown option '\(item.name)'")
+            }
+        }
+    }
+
+    private static func seconds(_ value: String, option: String) throws(MariaDBConfigurationError) -> Int {
+        guard let seconds = Int(value), seconds > 0, seconds <= 3600 else {
+            throw .init("option \(option) must be a number of seconds between 1 and 3600, got '\(value)'")
+        }
+        return seconds
+    }
+
+    /// The same server with another default database.
+    public func with(database: String?) -> MariaDBConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+}
+
+/// A database URL that cannot be used; the message completes "the database URL …".
+public struct MariaDBConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong with the URL.
+    public let reason: String
+    init(_ reason: String) { self.reason = reason }
+    public var description: String { "the database URL \(reason)" }
+}

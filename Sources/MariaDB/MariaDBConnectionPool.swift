@@ -1,0 +1,185 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A bounded pool of MariaDB connections.
+///
+/// Callers borrow one connection at a time with `withConnection` or `withTransaction`; when all
+/// are busy they wait in arrival order, and give up with `MariaDBPoolError.timeout` after
+/// `acquireTimeout`. A connection that lost its server is discarded, together with the idle
+/// ones (a server restart kills them all), and new ones are opened on demand, so the pool heals
+/// itself once the server is back.
+public actor MariaDBConnectionPool {
+    /// Pool settings.
+    public struct Options: Sendable {
+        /// Most connections open at once.
+        public var maxConnections: Int
+        /// How long a caller waits for a free connection before failing.
+        public var acquireTimeout: Duration
+        /// An idle connection unused for this long is pinged before it is handed out.
+        public var pingAfterIdle: Duration
+
+        /// Creates pool settings.
+        public init(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), pingAfterIdle: Duration = .seconds(30)) {
+            precondition(maxConnections > 0, "a pool needs at least one connection")
+            self.maxConnections = maxConnections
+            self.acquireTimeout = acquireTimeout
+            self.pingAfterIdle = pingAfterIdle
+        }
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+        let timeout: Task<Void, Never>
+    }
+
+    /// The server and credentials every connection uses.
+    public nonisolated let configuration: MariaDBConfiguration
+    /// The pool's settings.
+    public nonisolated let options: Options
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+    private var idle: [MariaDBConnection] = []
+    private var permitsInUse = 0
+    private var waiters = CircularBuffer<Waiter>()
+    private var nextWaiterID: UInt64 = 0
+    private var isShutDown = false
+
+    /// Creates a pool; no connection is opened until one is needed.
+    public init(configuration: MariaDBConfiguration, options: Options = .init(), logger: Logger = Logger(label: "mariadb.pool")) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        // One thread per connection, so a blocking call never waits behind another connection's.
+        self.threadPool = NIOThreadPool(numberOfThreads: options.maxConnections)
+        self.threadPool.start()
+    }
+
+    /// Lends a connection to `body` and takes it back afterwards.
+    @discardableResult
+    public nonisolated func withConnection<T>(_ body: (MariaDBConnection) async throws -> T) async throws -> T {
+        let connection = try await lease()
+        let result: T
+        do {
+            result = try await body(connection)
+        } catch {
+            await giveBack(connection, lost: (error as? MariaDBError)?.isConnectionLost == true)
+            throw error
+        }
+        await giveBack(connection, lost: false)
+        return result
+    }
+
+    /// Runs `body` in a transaction on a pooled connection: committed on return, rolled back on throw.
+    @discardableResult
+    public nonisolated func withTransaction<T>(_ body: (MariaDBConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.withTransaction(body)
+        }
+    }
+
+    /// How many callers are waiting for a connection right now.
+    public var waitingCallers: Int { waiters.count }
+
+    /// Closes every connection and fails waiting callers; the pool cannot be used afterwards.
+    public func shutdown() async {
+        isShutDown = true
+        while let waiter = waiters.popFirst() {
+            waiter.timeout.cancel()
+            waiter.continuation.resume(throwing: MariaDBPoolError.shutDown)
+        }
+        let connections = idle
+        idle.removeAll()
+        for connection in connections { await connection.close() }
+        try? await threadPool.shutdownGracefully()
+    }
+
+    // MARK: - Leasing
+
+    private func lease() async throws -> MariaDBConnection {
+        try await acquirePermit()
+        do {
+            return try await takeIdleOrConnect()
+        } catch {
+            releasePermit()
+            throw error
+        }
+    }
+
+    private func takeIdleOrConnect() async throws -> MariaDBConnection {
+        while let connection = idle.popLast() {
+            if ContinuousClock.now - connection.lastReleased < options.pingAfterIdle { return connection }
+            if await connection.ping() { return connection }
+            await connection.close()
+        }
+        return try await MariaDBConnection.connect(configuration, threadPool: threadPool)
+    }
+
+    private func giveBack(_ connection: MariaDBConnection, lost: Bool) async {
+        if lost || isShutDown {
+            // Whatever killed this connection (most often a server restart) killed the idle ones too.
+            let discarded = idle + [connection]
+            idle.removeAll()
+            releasePermit()
+            if lost { logger.warning("discarded \(discarded.count) MariaDB connection(s) after a lost connection") }
+            for dead in discarded { await dead.close() }
+            return
+        }
+        connection.lastReleased = .now
+        idle.append(connection)
+        releasePermit()
+    }
+
+    private func acquirePermit() async throws {
+        if isShutDown { throw MariaDBPoolError.shutDown }
+        if permitsInUse < options.maxConnections && waiters.isEmpty {
+            permitsInUse += 1
+            return
+        }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        let timeout = options.acquireTimeout
+        try await withCheckedThrowingContinuation { continuation in
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                guard !Task.isCancelled else { return }
+                await self?.expireWaiter(id)
+            }
+            waiters.append(Waiter(id: id, continuation: continuation, timeout: timer))
+        }
+    }
+
+    private func releasePermit() {
+        // The permit passes straight to the longest-waiting caller, keeping arrival order.
+        if let waiter = waiters.popFirst() {
+            waiter.timeout.cancel()
+            waiter.continuation.resume()
+        } else {
+            permitsInUse -= 1
+        }
+    }
+
+    private func expireWaiter(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.continuation.resume(throwing: MariaDBPoolError.timeout(options.acquireTimeout, maxConnections: options.maxConnections))
+    }
+}
+
+/// Why the pool could not lend a connection.
+public enum MariaDBPoolError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Every connection stayed busy for the whole acquire timeout.
+    case timeout(Duration, maxConnections: Int)
+    /// The pool was shut down.
+    case shutDown
+
+    public var description: String {
+        switch self {
+        case .timeout(let duration, let max):
+            "no database connection became free within \(duration) (all \(max) busy)"
+        case .shutDown:
+            "the database pool is shut down"
+        }
+    }
+}
