@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import MariaDB
+
+/// Applies `Migrations/*.sql` in version order and records each in `schema_migrations`.
+///
+/// MariaDB commits DDL implicitly, so a migration is recorded only after all its statements
+/// succeeded; a failed one must be fixed by hand and re-run. A named lock keeps two
+/// instances that start together from applying the same migration twice.
+public struct MigrationRunner: Sendable {
+    /// Where a migration stands against the database.
+    public enum State: String, Sendable {
+        case applied, pending
+        /// Applied, but the file changed since.
+        case changed
+        /// Recorded in the database, but the file is gone.
+        case missingFile = "missing file"
+    }
+
+    /// One line of `engage migrate --status`.
+    public struct Status: Sendable, Equatable {
+        public let version: Int
+        public let fileName: String
+        public let state: State
+        public let appliedAt: Date?
+    }
+
+    private struct Applied {
+        let version: Int
+        let fileName: String
+        let checksum: String
+        let appliedAt: Date
+    }
+
+    private let pool: MariaDBConnectionPool
+    private let directory: String
+    private let logger: Logger
+
+    private static let lockName = "engage.schema_migrations"
+    private static let lockWaitSeconds = 60
+
+    /// A runner for the migrations in `directory`.
+    public init(pool: MariaDBConnectionPool, directory: String, logger: Logger) {
+        self.pool = pool
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Applies pending migrations and returns them; refuses to start if an applied file changed.
+    @discardableResult
+    public func migrate() async throws -> [Migration] {
+        let migrations = try Migration.load(from: directory)
+        return try await pool.withConnection { connection in
+            try await Self.withLock(connection) {
+                let applied = try await Self.applied(connection)
+                try Self.refuseChanged(migrations, applied: applied)
+                let pending = migrations.filter { applied[$0.version] == nil }
+                for migration in pending {
+                    try await apply(migration, on: connection)
+                }
+                return pending
+            }
+        }
+    }
+
+    /// Every migration, file or record, with its state.
+    public func status() async throws -> [Status] {
+        let migrations = try Migration.load(from: directory)
+        let applied = try await pool.withConnection { try await Self.applied($0) }
+        var lines = migrations.map { migration in
+            let record = applied[migration.version]
+            let state: State = record == nil ? .pending : (record?.checksum == migration.checksum ? .applied : .changed)
+            return Status(version: migration.version, fileName: migration.fileName, state: state, appliedAt: record?.appliedAt)
+        }
+        let files = Set(migrations.map(\.version))
+        for record in applied.values where !files.contains(record.version) {
+            lines.append(Status(version: record.version, fileName: record.fileName, state: .missingFile, appliedAt: record.appliedAt))
+        }
+        return lines.sorted { $0.version < $1.version }
+    }
+
+    private func apply(_ migration: Migration, on connection: MariaDBConnection) async throws {
+        let started = ContinuousClock.now
+        do {
+            try await connection.executeScript(migration.sql)
+        } catch let error as MariaDBError {
+            throw MigrationError.failed(migration.fileName, reason: error.description)
+        }
+        try await connection.execute(
+            "INSERT INTO schema_migrations (version, file_name, checksum, applied_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
+            [migration.version, migration.fileName, migration.checksum])
+        logger.info("applied migration", metadata: [
+            "migration": "\(migration.fileName)", "duration": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    private static func refuseChanged(_ migrations: [Migration], applied: [Int: Applied]) throws {
+        for migration in migrations {
+            if let record = applied[migration.version], record.checksum != migration.checksum {
+                throw MigrationError.changedAfterApplied(migration.fileName)
+            }
+        }
+    }
+
+    private static func applied(_ connection: MariaDBConnection) async throws -> [Int: Applied] {
+        try await connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INT NOT NULL PRIMARY KEY,
+                file_name VARCHAR(255) NOT NULL,
+                checksum CHAR(64) NOT NULL,
+                applied_at DATETIME(6) NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+            """)
+        let rows = try await connection.query("SELECT version, file_name, checksum, applied_at FROM schema_migrations")
+        var applied: [Int: Applied] = [:]
+        for row in rows {
+            let record = Applied(
+                version: try row.decode("version"), fileName: try row.decode("file_name"),
+                checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at"))
+            applied[record.version] = record
+        }
+        return applied
+    }
+
+    private static func withLock<T>(_ connection: MariaDBConnection, _ body: () async throws -> T) async throws -> T {
+        let row = try await connection.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [lockName, lockWaitSeconds])
+        guard try row?.decode("locked", as: Int?.self) == 1 else { throw MigrationError.lockTimeout }
+        do {
+            let result = try await body()
+            try await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
+            return result
+        } catch {
+            _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
+            throw error
+        }
+    }
+}
