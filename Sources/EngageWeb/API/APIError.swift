@@ -1,0 +1,83 @@
+import Engage
+import Hummingbird
+import MariaDB
+
+/// An error as the API presents it: the spec's code, an HTTP status, a message and field details.
+public struct APIError: Error, Sendable, Equatable {
+    /// One entry of `error.details`.
+    public struct Detail: Encodable, Sendable, Equatable {
+        public let field: String
+        public let code: String
+        public let message: String
+    }
+
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let details: [Detail]
+
+    /// An error with the given parts.
+    public init(_ status: HTTPResponse.Status, code: String, message: String, details: [Detail] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    /// The route or record does not exist.
+    public static func notFound(_ message: String = "Resource not found") -> APIError {
+        APIError(.notFound, code: "RESOURCE_NOT_FOUND", message: message)
+    }
+
+    /// The body is not valid JSON, or a value has the wrong JSON type.
+    public static func invalidJSON(_ message: String) -> APIError {
+        APIError(.badRequest, code: "VALIDATION_INVALID_JSON", message: message)
+    }
+
+    /// Anything unexpected; the details go to the log, never to the client.
+    public static func internalError(requestID: String) -> APIError {
+        APIError(
+            .internalServerError, code: "INTERNAL_ERROR",
+            message: "An unexpected error occurred. Quote reference \(requestID) when reporting it.")
+    }
+
+    /// Maps any error thrown while handling a request; nil when it is unexpected (a 500).
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ValidationError:
+            return APIError(validation: error)
+        case let error as HTTPError:
+            return APIError(http: error)
+        case is DecodingError:
+            return .invalidJSON("The request body is not valid JSON.")
+        case let error as MariaDBPoolError:
+            return APIError(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", message: "The service is overloaded: \(error).")
+        default:
+            return nil
+        }
+    }
+
+    private init(validation error: ValidationError) {
+        let onlyMissing = error.fields.allSatisfy { $0.code == .required }
+        let count = error.fields.count
+        self.init(
+            .badRequest,
+            code: onlyMissing ? ValidationError.Code.required.rawValue : "VALIDATION_FAILED",
+            message: count == 1 ? error.fields[0].message : "\(count) fields are invalid.",
+            details: error.fields.map { Detail(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+    }
+
+    private init(http error: HTTPError) {
+        let code = switch error.status.code {
+        case 404, 405: "RESOURCE_NOT_FOUND"
+        case 413: "PAYLOAD_TOO_LARGE"
+        case 400: "BAD_REQUEST"
+        default: "HTTP_\(error.status.code)"
+        }
+        let message = error.status.code == 404 || error.status.code == 405
+            ? "Resource not found" : (error.body ?? error.status.reasonPhrase)
+        self.init(error.status, code: code, message: message)
+    }
+}

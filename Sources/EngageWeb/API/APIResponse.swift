@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+
+/// The API's JSON bodies: `{"success": true, "data": …}` and `{"success": false, "error": …}`.
+enum APIResponse {
+    private struct Success<Data: Encodable>: Encodable {
+        let success = true
+        let data: Data
+    }
+
+    private struct Failure: Encodable {
+        struct Body: Encodable {
+            let code: String
+            let message: String
+            let details: [APIError.Detail]
+        }
+        let success = false
+        let error: Body
+    }
+
+    /// The JSON encoder of every API response: ISO 8601 dates, stable key order.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A success envelope around `data`.
+    static func success(_ data: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        try json(Success(data: data), status: status)
+    }
+
+    /// An error envelope.
+    static func failure(_ error: APIError) throws -> Response {
+        try json(Failure(error: .init(code: error.code, message: error.message, details: error.details)), status: error.status)
+    }
+
+    /// Any encodable value as a JSON response.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body, turning malformed JSON and wrong types into a 400 `VALIDATION_INVALID_JSON`.
+    func decodeJSON<T: Decodable>(as type: T.Type, context: EngageRequestContext) async throws -> T {
+        var request = self
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.invalidJSON("The value of '\(field)' has the wrong JSON type.")
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw APIError.invalidJSON("The field '\(key.stringValue)' is missing.")
+        } catch {
+            throw APIError.invalidJSON("The request body is not valid JSON.")
+        }
+    }
+}

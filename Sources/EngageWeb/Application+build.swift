@@ -1,0 +1,33 @@
+import Engage
+import Hummingbird
+import Logging
+
+/// Builds the router with every middleware and route; tests add routes to it before serving.
+public func buildRouter(configuration: EngageConfiguration, database: Database) async throws -> Router<EngageRequestContext> {
+    let views = try await ViewRenderer(directory: configuration.templatesDirectory)
+    let router = Router(context: EngageRequestContext.self)
+    // Outermost first: the id is set before anything logs; headers also decorate error pages.
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(https: configuration.baseURL.scheme == "https"))
+    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
+        (MediaType(from: "text/css")!, [.maxAge(3600)]),
+        (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
+    ])))
+
+    HealthController(database: database).register(on: router)
+    HomeController(views: views, database: database).register(on: router)
+    return router
+}
+
+/// Builds the whole HTTP application for `configuration`.
+public func buildApplication(
+    configuration: EngageConfiguration, database: Database, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(configuration: configuration, database: database)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "OuiEngage"),
+        logger: logger)
+}

@@ -1,0 +1,35 @@
+import Engage
+import Hummingbird
+import Mustache
+
+/// Renders the Mustache templates of `Templates/`, all parsed once at start-up.
+public struct ViewRenderer: Sendable {
+    private let library: MustacheLibrary
+
+    /// Loads every `.mustache` file under `directory`; a template error stops start-up.
+    public init(directory: String) async throws {
+        library = try await MustacheLibrary(directory: directory)
+    }
+
+    /// Renders `template` (a path under Templates/ without `.mustache`) as an HTML response.
+    func render(_ template: String, _ page: some PageContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(page, withTemplate: template) else {
+            throw TemplateNotFound(name: template)
+        }
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    struct TemplateNotFound: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "no template named \(name) under Templates/" }
+    }
+}
+
+/// The values one page template reads; `layout.mustache` reads the common ones.
+protocol PageContext: Sendable {
+    /// The page title, after which " · Oui Engage" is shown.
+    var title: String { get }
+}

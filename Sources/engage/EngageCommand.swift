@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct EngageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engage",
+        abstract: "Oui Engage: document engagement portal, API and workers.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, VersionCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Engage
+import Foundation
+import Logging
+import MariaDB
+
+/// Shared start-up steps of the commands.
+enum Startup {
+    /// Reads the configuration and sets up logging; a bad value exits with one line naming the variable.
+    static func load() throws -> (EngageConfiguration, Logger) {
+        let configuration: EngageConfiguration
+        do {
+            configuration = try EngageConfiguration()
+        } catch {
+            fail("configuration error: \(error)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return (configuration, Logger(label: "engage"))
+    }
+
+    /// Runs `body`; a database or migration failure exits with one clear line instead of a trace.
+    static func reportingFailure(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as MigrationError {
+            fail("\(error)")
+            throw ExitCode.failure
+        } catch let error as MariaDBError {
+            fail("database: \(error)")
+            throw ExitCode.failure
+        } catch let error as MariaDBPoolError {
+            fail("database: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("engage: \(message)\n".utf8))
+    }
+}
