@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make run: private MariaDB (unless ENGAGE_DATABASE_URL is given), build, migrate, serve.
+source "$(dirname "$0")/common.sh"
+
+if [ -z "${ENGAGE_DATABASE_URL:-}" ] && ! grep -qs '^ *\(export \)\?ENGAGE_DATABASE_URL=' .env; then
+  db="$DATA/mariadb"
+  bash .ci/lib/mariadb.sh start "$db" "${ENGAGE_DEV_DB_PORT:-3307}"
+  password=$(password_in "$db")
+  bash .ci/lib/mariadb.sh provision "$db" engage "$password" engage
+  export ENGAGE_DATABASE_URL="mariadb://engage:$password@localhost/engage?socket=$db/mariadb.sock"
+  echo "MariaDB: private server in .data/mariadb (stop it with 'make stop')"
+fi
+
+swift build --product engage
+.build/debug/engage migrate
+echo "Oui Engage: http://${ENGAGE_HTTP_HOST:-127.0.0.1}:${ENGAGE_HTTP_PORT:-8080}"
+exec .build/debug/engage serve --no-migrate

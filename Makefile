@@ -1,0 +1,25 @@
+# Oui Engage — every target bootstraps what it needs (Debian packages, a private MariaDB under .data/).
+.PHONY: run test bench stop deps help
+
+help:
+	@echo "make run    install what is missing, start a private MariaDB, migrate, serve on http://127.0.0.1:8080"
+	@echo "make test   the same bootstrap with its own database, then every test"
+	@echo "make bench  connection pool vs sysbench oltp_point_select on the same server"
+	@echo "make stop   stop the private MariaDB servers"
+
+deps:
+	@bash .ci/lib/deps.sh
+
+run: deps
+	@bash .ci/lib/run.sh
+
+test: deps
+	@bash .ci/lib/test.sh
+
+bench: deps
+	@bash .ci/lib/bench.sh
+
+stop:
+	@for dir in .data/mariadb .data/test-mariadb .data/bench-mariadb; do \
+	  [ -d $$dir ] && bash .ci/lib/mariadb.sh stop $$dir; true; \
+	done
