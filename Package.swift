@@ -27,7 +27,7 @@ let package = Package(
             name: "MariaDB",
             dependencies: [
                 "CMariaDB",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

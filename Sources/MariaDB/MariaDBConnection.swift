@@ -1,14 +1,15 @@
 import CMariaDB
 import Foundation
-import NIOPosix
 
 /// One connection to MariaDB.
 ///
-/// libmariadb blocks, so every call runs on the given `NIOThreadPool`, never on an event loop.
-/// A connection must be used by one task at a time; the pool guarantees that for pooled ones.
+/// libmariadb blocks, so every call runs on the connection's own thread, never on an event loop
+/// or the cooperative pool. A connection must be used by one task at a time; the pool guarantees
+/// that for pooled ones.
 public final class MariaDBConnection: @unchecked Sendable {
     private let handle: UnsafeMutablePointer<MYSQL>
-    private let threadPool: NIOThreadPool
+    /// The thread every call of this connection runs on; borrowers prefer it as their executor.
+    let thread: ConnectionThread
     private var statements: [String: PreparedStatement] = [:]
     private var isClosed = false
     /// When the pool last handed the connection back; drives the ping of long-idle connections.
@@ -17,28 +18,39 @@ public final class MariaDBConnection: @unchecked Sendable {
     // Prepared statements are cached per SQL text; past this many the cache is emptied.
     private static let statementCacheLimit = 512
 
-    private init(handle: UnsafeMutablePointer<MYSQL>, threadPool: NIOThreadPool) {
+    private init(handle: UnsafeMutablePointer<MYSQL>, thread: ConnectionThread) {
         self.handle = handle
-        self.threadPool = threadPool
+        self.thread = thread
     }
 
     deinit {
         if !isClosed { closeNow() }
+        thread.stop()
     }
 
-    /// Opens a connection; the blocking connect runs on `threadPool`.
-    public static func connect(
-        _ configuration: MariaDBConfiguration, threadPool: NIOThreadPool
-    ) async throws -> MariaDBConnection {
-        try await threadPool.runIfActive {
-            try MariaDBConnection(handle: openHandle(configuration), threadPool: threadPool)
+    /// Opens a connection on a new thread of its own.
+    public static func connect(_ configuration: MariaDBConfiguration) async throws -> MariaDBConnection {
+        let thread = ConnectionThread(name: "mariadb")
+        do {
+            return try await withTaskExecutorPreference(thread) {
+                try MariaDBConnection(handle: openHandle(configuration), thread: thread)
+            }
+        } catch {
+            thread.stop()
+            throw error
         }
+    }
+
+    /// Runs `body` with this connection's thread as the preferred executor, so the calls it makes
+    /// on the connection run inline instead of switching threads for each one.
+    public func withPreferredThread<T>(_ body: () async throws -> T) async rethrows -> T {
+        try await withTaskExecutorPreference(thread, operation: body)
     }
 
     /// Runs a statement and returns its rows.
     public func query(_ sql: String, _ binds: [any MariaDBEncodable] = []) async throws -> [MariaDBRow] {
         let values = binds.map(\.mariaDBValue)
-        return try await threadPool.runIfActive { try self.run(sql, values).rows ?? [] }
+        return try await blocking { try self.run(sql, values).rows ?? [] }
     }
 
     /// Runs a statement and returns its only row, or nil when there is none.
@@ -50,18 +62,18 @@ public final class MariaDBConnection: @unchecked Sendable {
     @discardableResult
     public func execute(_ sql: String, _ binds: [any MariaDBEncodable] = []) async throws -> MariaDBExecuteResult {
         let values = binds.map(\.mariaDBValue)
-        return try await threadPool.runIfActive { try self.run(sql, values).result }
+        return try await blocking { try self.run(sql, values).result }
     }
 
     /// Runs several `;`-separated statements that take no parameters, such as a migration file.
     /// Only for trusted SQL shipped with the application: nothing in it is bound.
     public func executeScript(_ sql: String) async throws {
-        try await threadPool.runIfActive { try self.runScript(sql) }
+        try await blocking { try self.runScript(sql) }
     }
 
     /// Checks that the server still answers.
     public func ping() async -> Bool {
-        (try? await threadPool.runIfActive { mysql_ping(self.handle) == 0 }) ?? false
+        await blocking { mysql_ping(self.handle) == 0 }
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -81,10 +93,16 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     /// Closes the connection and its statements.
     public func close() async {
-        _ = try? await threadPool.runIfActive { self.closeNow() }
+        await blocking { self.closeNow() }
+        thread.stop()
     }
 
-    // MARK: - Blocking work, always on the thread pool
+    // MARK: - Blocking work, always on the connection's thread
+
+    private func blocking<T>(_ work: () throws -> T) async rethrows -> T {
+        if thread.isCurrent { return try work() }
+        return try await withTaskExecutorPreference(thread) { try work() }
+    }
 
     private func run(_ sql: String, _ values: [MariaDBValue]) throws -> (rows: [MariaDBRow]?, result: MariaDBExecuteResult) {
         try statement(for: sql).execute(values)
@@ -102,9 +120,9 @@ public final class MariaDBConnection: @unchecked Sendable {
     }
 
     private func command(_ sql: String) async throws {
-        try await threadPool.runIfActive {
-            guard mysql_real_query(self.handle, sql, UInt(sql.utf8.count)) == 0 else {
-                throw Self.error(of: self.handle)
+        try await blocking {
+            guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else {
+                throw Self.error(of: handle)
             }
         }
     }

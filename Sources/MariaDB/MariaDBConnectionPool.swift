@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOPosix
 
 /// A bounded pool of MariaDB connections.
 ///
@@ -38,7 +37,6 @@ public actor MariaDBConnectionPool {
     public nonisolated let configuration: MariaDBConfiguration
     /// The pool's settings.
     public nonisolated let options: Options
-    private let threadPool: NIOThreadPool
     private let logger: Logger
     private var idle: [MariaDBConnection] = []
     private var permitsInUse = 0
@@ -51,9 +49,6 @@ public actor MariaDBConnectionPool {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        // One thread per connection, so a blocking call never waits behind another connection's.
-        self.threadPool = NIOThreadPool(numberOfThreads: options.maxConnections)
-        self.threadPool.start()
     }
 
     /// Lends a connection to `body` and takes it back afterwards.
@@ -62,7 +57,7 @@ public actor MariaDBConnectionPool {
         let connection = try await lease()
         let result: T
         do {
-            result = try await body(connection)
+            result = try await connection.withPreferredThread { try await body(connection) }
         } catch {
             await giveBack(connection, lost: (error as? MariaDBError)?.isConnectionLost == true)
             throw error
@@ -92,7 +87,6 @@ public actor MariaDBConnectionPool {
         let connections = idle
         idle.removeAll()
         for connection in connections { await connection.close() }
-        try? await threadPool.shutdownGracefully()
     }
 
     // MARK: - Leasing
@@ -113,7 +107,7 @@ public actor MariaDBConnectionPool {
             if await connection.ping() { return connection }
             await connection.close()
         }
-        return try await MariaDBConnection.connect(configuration, threadPool: threadPool)
+        return try await MariaDBConnection.connect(configuration)
     }
 
     private func giveBack(_ connection: MariaDBConnection, lost: Bool) async {

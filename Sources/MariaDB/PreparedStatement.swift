@@ -5,6 +5,8 @@ import Foundation
 final class PreparedStatement {
     let handle: UnsafeMutablePointer<MYSQL_STMT>
     let parameterCount: Int
+    /// The last result's columns, reused while the statement keeps returning the same names.
+    private var columns: MariaDBColumns?
 
     init(connection: UnsafeMutablePointer<MYSQL>, sql: String) throws {
         guard let handle = mysql_stmt_init(connection) else {
@@ -57,7 +59,7 @@ final class PreparedStatement {
     private func fetchRows(_ metadata: UnsafeMutablePointer<MYSQL_RES>) throws -> [MariaDBRow] {
         let count = Int(mysql_num_fields(metadata))
         guard let fields = mysql_fetch_fields(metadata) else { return [] }
-        let columns = MariaDBColumns(names: (0..<count).map { String(cString: fields[$0].name) })
+        let columns = columns(of: fields, count: count)
         let buffers = ResultBuffers(fields: fields, count: count)
         guard mysql_stmt_bind_result(handle, buffers.binds) == 0 else { throw Self.error(of: handle) }
         var rows: [MariaDBRow] = []
@@ -70,6 +72,16 @@ final class PreparedStatement {
             rows.append(MariaDBRow(columns: columns, values: (0..<count).map(buffers.value(at:))))
         }
         return rows
+    }
+
+    private func columns(of fields: UnsafeMutablePointer<MYSQL_FIELD>, count: Int) -> MariaDBColumns {
+        if let cached = columns, cached.names.count == count,
+           (0..<count).allSatisfy({ index in cached.names[index].withCString { strcmp($0, fields[index].name) == 0 } }) {
+            return cached
+        }
+        let fresh = MariaDBColumns(names: (0..<count).map { String(cString: fields[$0].name) })
+        columns = fresh
+        return fresh
     }
 
     static func error(of statement: UnsafeMutablePointer<MYSQL_STMT>) -> MariaDBError {
