@@ -18,12 +18,23 @@ sysbench "${sysbench_args[@]}" cleanup >/dev/null
 sysbench "${sysbench_args[@]}" prepare >/dev/null
 
 swift build -c release --product engage-bench
-sysbench_qps=$(sysbench "${sysbench_args[@]}" --threads=$threads --time="$seconds" run \
-  | awk '/queries:/ { gsub(/[()]/, "", $3); print $3 }')
-pool_qps=$(.build/release/engage-bench \
-  --url "mariadb://engage_bench:$password@localhost/sbtest?socket=$db/mariadb.sock" \
-  --tasks $threads --connections $threads --seconds "$seconds" --rows $rows)
+pool_url="mariadb://engage_bench:$password@localhost/sbtest?socket=$db/mariadb.sock"
 
-echo "sysbench oltp_point_select, $threads threads, ${seconds}s: $sysbench_qps queries/s"
-echo "engage pool, $threads tasks / $threads connections, ${seconds}s: $pool_qps queries/s"
+# This machine's speed drifts from minute to minute, so the two alternate and medians are compared.
+rounds=${BENCH_ROUNDS:-3}
+sysbench_runs=()
+pool_runs=()
+for round in $(seq 1 "$rounds"); do
+  sysbench_runs+=("$(sysbench "${sysbench_args[@]}" --threads=$threads --time="$seconds" run \
+    | awk '/queries:/ { gsub(/[()]/, "", $3); print $3 }')")
+  pool_runs+=("$(.build/release/engage-bench --url "$pool_url" \
+    --tasks $threads --connections $threads --seconds "$seconds" --rows $rows)")
+  echo "round $round: sysbench ${sysbench_runs[-1]} q/s, pool ${pool_runs[-1]} q/s"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+sysbench_qps=$(median "${sysbench_runs[@]}")
+pool_qps=$(median "${pool_runs[@]}")
+
+echo "sysbench oltp_point_select, $threads threads, ${seconds}s, median of $rounds: $sysbench_qps queries/s"
+echo "engage pool, $threads tasks / $threads connections, ${seconds}s, median of $rounds: $pool_qps queries/s"
 awk -v p="$pool_qps" -v s="$sysbench_qps" 'BEGIN { printf "pool / sysbench: %.0f%% (target >= 60%%)\n", 100 * p / s }'

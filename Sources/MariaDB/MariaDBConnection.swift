@@ -3,13 +3,12 @@ import Foundation
 
 /// One connection to MariaDB.
 ///
-/// libmariadb blocks, so every call runs on the connection's own thread, never on an event loop
-/// or the cooperative pool. A connection must be used by one task at a time; the pool guarantees
-/// that for pooled ones.
+/// Calls that wait on the server run through libmariadb's non-blocking API, driven by the
+/// shared `MariaDBReactor`; no thread blocks on I/O, neither an event loop nor the cooperative pool.
+/// A connection must be used by one task at a time; the pool guarantees that for pooled ones.
 public final class MariaDBConnection: @unchecked Sendable {
     private let handle: UnsafeMutablePointer<MYSQL>
-    /// The thread every call of this connection runs on; borrowers prefer it as their executor.
-    let thread: ConnectionThread
+    private let reactor = MariaDBReactor.shared
     private var statements: [String: PreparedStatement] = [:]
     private var isClosed = false
     /// When the pool last handed the connection back; drives the ping of long-idle connections.
@@ -18,39 +17,40 @@ public final class MariaDBConnection: @unchecked Sendable {
     // Prepared statements are cached per SQL text; past this many the cache is emptied.
     private static let statementCacheLimit = 512
 
-    private init(handle: UnsafeMutablePointer<MYSQL>, thread: ConnectionThread) {
+    private init(handle: UnsafeMutablePointer<MYSQL>) {
         self.handle = handle
-        self.thread = thread
     }
 
     deinit {
         if !isClosed { closeNow() }
-        thread.stop()
     }
 
-    /// Opens a connection on a new thread of its own.
+    /// Opens a connection.
     public static func connect(_ configuration: MariaDBConfiguration) async throws -> MariaDBConnection {
-        let thread = ConnectionThread(name: "mariadb")
-        do {
-            return try await withTaskExecutorPreference(thread) {
-                try MariaDBConnection(handle: openHandle(configuration), thread: thread)
-            }
-        } catch {
-            thread.stop()
+        let handle = try newHandle(configuration)
+        // libmariadb reads these during the whole connect, across its _cont steps.
+        let strings = CStrings([
+            configuration.host, configuration.user, configuration.password, configuration.database,
+            configuration.unixSocket,
+        ])
+        let port = UInt32(configuration.port)
+        let connected = await MariaDBReactor.shared.run(on: handle, initial: UnsafeMutablePointer<MYSQL>?.none) {
+            mysql_real_connect_start($0, handle, strings[0], strings[1], strings[2], strings[3], port, strings[4], 0)
+        } resume: {
+            mysql_real_connect_cont($0, handle, $1)
+        }
+        withExtendedLifetime(strings) {}
+        guard connected != nil else {
+            let error = Self.error(of: handle)
+            mysql_close(handle)
             throw error
         }
-    }
-
-    /// Runs `body` with this connection's thread as the preferred executor, so the calls it makes
-    /// on the connection run inline instead of switching threads for each one.
-    public func withPreferredThread<T>(_ body: () async throws -> T) async rethrows -> T {
-        try await withTaskExecutorPreference(thread, operation: body)
+        return MariaDBConnection(handle: handle)
     }
 
     /// Runs a statement and returns its rows.
     public func query(_ sql: String, _ binds: [any MariaDBEncodable] = []) async throws -> [MariaDBRow] {
-        let values = binds.map(\.mariaDBValue)
-        return try await blocking { try self.run(sql, values).rows ?? [] }
+        try await statement(for: sql).execute(binds.map(\.mariaDBValue)).rows ?? []
     }
 
     /// Runs a statement and returns its only row, or nil when there is none.
@@ -61,19 +61,45 @@ public final class MariaDBConnection: @unchecked Sendable {
     /// Runs a statement without a result set (INSERT, UPDATE, DELETE, DDL).
     @discardableResult
     public func execute(_ sql: String, _ binds: [any MariaDBEncodable] = []) async throws -> MariaDBExecuteResult {
-        let values = binds.map(\.mariaDBValue)
-        return try await blocking { try self.run(sql, values).result }
+        try await statement(for: sql).execute(binds.map(\.mariaDBValue)).result
     }
 
     /// Runs several `;`-separated statements that take no parameters, such as a migration file.
     /// Only for trusted SQL shipped with the application: nothing in it is bound.
     public func executeScript(_ sql: String) async throws {
-        try await blocking { try self.runScript(sql) }
+        try await setServerOption(MYSQL_OPTION_MULTI_STATEMENTS_ON)
+        do {
+            try await command(sql)
+            // Every statement's result must be read before the next one reports its status.
+            while true {
+                let result = await reactor.run(on: handle, initial: UnsafeMutablePointer<MYSQL_RES>?.none) {
+                    mysql_store_result_start($0, self.handle)
+                } resume: {
+                    mysql_store_result_cont($0, self.handle, $1)
+                }
+                if let result { mysql_free_result(result) }
+                let next = await reactor.run(on: handle, initial: Int32(0)) {
+                    mysql_next_result_start($0, self.handle)
+                } resume: {
+                    mysql_next_result_cont($0, self.handle, $1)
+                }
+                if next == -1 { break }
+                if next > 0 { throw Self.error(of: handle) }
+            }
+        } catch {
+            try? await setServerOption(MYSQL_OPTION_MULTI_STATEMENTS_OFF)
+            throw error
+        }
+        try await setServerOption(MYSQL_OPTION_MULTI_STATEMENTS_OFF)
     }
 
     /// Checks that the server still answers.
     public func ping() async -> Bool {
-        await blocking { mysql_ping(self.handle) == 0 }
+        await reactor.run(on: handle, initial: Int32(1)) {
+            mysql_ping_start($0, self.handle)
+        } resume: {
+            mysql_ping_cont($0, self.handle, $1)
+        } == 0
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -93,53 +119,45 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     /// Closes the connection and its statements.
     public func close() async {
-        await blocking { self.closeNow() }
-        thread.stop()
+        closeNow()
     }
 
-    // MARK: - Blocking work, always on the connection's thread
+    // MARK: - Steps
 
-    private func blocking<T>(_ work: () throws -> T) async rethrows -> T {
-        if thread.isCurrent { return try work() }
-        return try await withTaskExecutorPreference(thread) { try work() }
-    }
-
-    private func run(_ sql: String, _ values: [MariaDBValue]) throws -> (rows: [MariaDBRow]?, result: MariaDBExecuteResult) {
-        try statement(for: sql).execute(values)
-    }
-
-    private func statement(for sql: String) throws -> PreparedStatement {
+    private func statement(for sql: String) async throws -> PreparedStatement {
         if let cached = statements[sql] { return cached }
         if statements.count >= Self.statementCacheLimit {
             statements.values.forEach { $0.close() }
             statements.removeAll()
         }
-        let prepared = try PreparedStatement(connection: handle, sql: sql)
+        let prepared = try await PreparedStatement.prepare(sql, on: handle, reactor: reactor)
         statements[sql] = prepared
         return prepared
     }
 
+    /// Runs one text-protocol statement (transaction control, scripts).
     private func command(_ sql: String) async throws {
-        try await blocking {
-            guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else {
-                throw Self.error(of: handle)
-            }
+        let text = CStrings([sql])
+        let length = UInt(sql.utf8.count)
+        let status = await reactor.run(on: handle, initial: Int32(0)) {
+            mysql_real_query_start($0, self.handle, text[0], length)
+        } resume: {
+            mysql_real_query_cont($0, self.handle, $1)
         }
+        withExtendedLifetime(text) {}
+        guard status == 0 else { throw Self.error(of: handle) }
     }
 
-    private func runScript(_ sql: String) throws {
-        mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_ON)
-        defer { mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_OFF) }
-        guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else { throw Self.error(of: handle) }
-        // Every statement's result must be read before the next one reports its status.
-        while true {
-            if let result = mysql_store_result(handle) { mysql_free_result(result) }
-            let next = mysql_next_result(handle)
-            if next == -1 { return }
-            if next > 0 { throw Self.error(of: handle) }
+    private func setServerOption(_ option: enum_mysql_set_option) async throws {
+        let status = await reactor.run(on: handle, initial: Int32(0)) {
+            mysql_set_server_option_start($0, self.handle, option)
+        } resume: {
+            mysql_set_server_option_cont($0, self.handle, $1)
         }
+        guard status == 0 else { throw Self.error(of: handle) }
     }
 
+    // Closing only writes a goodbye packet, so the blocking calls are fine here.
     private func closeNow() {
         guard !isClosed else { return }
         isClosed = true
@@ -148,7 +166,7 @@ public final class MariaDBConnection: @unchecked Sendable {
         mysql_close(handle)
     }
 
-    private static func openHandle(_ configuration: MariaDBConfiguration) throws -> UnsafeMutablePointer<MYSQL> {
+    private static func newHandle(_ configuration: MariaDBConfiguration) throws -> UnsafeMutablePointer<MYSQL> {
         MariaDBLibrary.initializeOnce()
         guard let handle = mysql_init(nil) else {
             throw MariaDBError(code: 2008, sqlState: "HY000", message: "out of memory creating a connection")
@@ -164,6 +182,7 @@ public final class MariaDBConnection: @unchecked Sendable {
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         mysql_options(handle, MYSQL_OPT_LOCAL_INFILE, &off)
         mysql_options(handle, MYSQL_OPT_RECONNECT, &off)
+        mysql_options(handle, MYSQL_OPT_NONBLOCK, nil)
         // NOW() and CURRENT_TIMESTAMP in UTC, like every DATETIME the client writes.
         mysql_options(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'")
         switch configuration.tls {
@@ -179,14 +198,6 @@ public final class MariaDBConnection: @unchecked Sendable {
         if let caFile = configuration.tlsCAFile {
             mysql_options(handle, MYSQL_OPT_SSL_CA, caFile)
         }
-        let connected = mysql_real_connect(
-            handle, configuration.host, configuration.user, configuration.password, configuration.database,
-            UInt32(configuration.port), configuration.unixSocket, 0)
-        guard connected != nil else {
-            let error = Self.error(of: handle)
-            mysql_close(handle)
-            throw error
-        }
         return handle
     }
 
@@ -196,6 +207,19 @@ public final class MariaDBConnection: @unchecked Sendable {
             sqlState: String(cString: mysql_sqlstate(handle)),
             message: String(cString: mysql_error(handle)))
     }
+}
+
+/// C strings that stay valid as long as this object lives (libmariadb keeps pointers across steps).
+final class CStrings {
+    private let pointers: [UnsafeMutablePointer<CChar>?]
+
+    init(_ strings: [String?]) {
+        pointers = strings.map { $0.flatMap { strdup($0) } }
+    }
+
+    deinit { pointers.forEach { free($0) } }
+
+    subscript(index: Int) -> UnsafeMutablePointer<CChar>? { pointers[index] }
 }
 
 /// `mysql_library_init` must run once, before any thread uses the library.

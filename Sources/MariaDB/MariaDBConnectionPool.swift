@@ -57,7 +57,7 @@ public actor MariaDBConnectionPool {
         let connection = try await lease()
         let result: T
         do {
-            result = try await connection.withPreferredThread { try await body(connection) }
+            result = try await body(connection)
         } catch {
             await giveBack(connection, lost: (error as? MariaDBError)?.isConnectionLost == true)
             throw error

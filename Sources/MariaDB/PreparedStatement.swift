@@ -8,11 +8,31 @@ final class PreparedStatement {
     /// The last result's columns, reused while the statement keeps returning the same names.
     private var columns: MariaDBColumns?
 
-    init(connection: UnsafeMutablePointer<MYSQL>, sql: String) throws {
+    private let reactor: MariaDBReactor
+    private let connection: UnsafeMutablePointer<MYSQL>
+
+    private init(handle: UnsafeMutablePointer<MYSQL_STMT>, connection: UnsafeMutablePointer<MYSQL>, reactor: MariaDBReactor) {
+        self.handle = handle
+        self.connection = connection
+        self.reactor = reactor
+        self.parameterCount = Int(mysql_stmt_param_count(handle))
+    }
+
+    /// Prepares `sql` on the server.
+    static func prepare(
+        _ sql: String, on connection: UnsafeMutablePointer<MYSQL>, reactor: MariaDBReactor
+    ) async throws -> PreparedStatement {
         guard let handle = mysql_stmt_init(connection) else {
             throw MariaDBConnection.error(of: connection)
         }
-        let status = sql.withCString { mysql_stmt_prepare(handle, $0, UInt(strlen($0))) }
+        let text = CStrings([sql])
+        let length = UInt(sql.utf8.count)
+        let status = await reactor.run(on: connection, initial: Int32(0)) {
+            mysql_stmt_prepare_start($0, handle, text[0], length)
+        } resume: {
+            mysql_stmt_prepare_cont($0, handle, $1)
+        }
+        withExtendedLifetime(text) {}
         if status != 0 {
             let error = Self.error(of: handle)
             mysql_stmt_close(handle)
@@ -21,8 +41,7 @@ final class PreparedStatement {
         // Makes store_result compute each column's longest value, so result buffers fit exactly.
         var updateMaxLength: my_bool = 1
         mysql_stmt_attr_set(handle, STMT_ATTR_UPDATE_MAX_LENGTH, &updateMaxLength)
-        self.handle = handle
-        self.parameterCount = Int(mysql_stmt_param_count(handle))
+        return PreparedStatement(handle: handle, connection: connection, reactor: reactor)
     }
 
     func close() {
@@ -30,7 +49,7 @@ final class PreparedStatement {
     }
 
     /// Runs the statement with `values` bound to its placeholders; returns the rows when it has a result set.
-    func execute(_ values: [MariaDBValue]) throws -> (rows: [MariaDBRow]?, result: MariaDBExecuteResult) {
+    func execute(_ values: [MariaDBValue]) async throws -> (rows: [MariaDBRow]?, result: MariaDBExecuteResult) {
         guard values.count == parameterCount else {
             throw MariaDBUsageError.parameterCountMismatch(expected: parameterCount, got: values.count)
         }
@@ -38,8 +57,15 @@ final class PreparedStatement {
         if parameterCount > 0, mysql_stmt_bind_param(handle, parameters.binds) != 0 {
             throw Self.error(of: handle)
         }
-        guard mysql_stmt_execute(handle) == 0 else { throw Self.error(of: handle) }
+        // Executing and reading the result are one reactor step: one hand-over per query, not two.
+        let handle = handle
+        let outcome = await reactor.run(on: connection, initial: ExecuteOutcome()) { outcome in
+            Self.advance(outcome, handle: handle, ready: nil)
+        } resume: { outcome, ready in
+            Self.advance(outcome, handle: handle, ready: ready)
+        }
         withExtendedLifetime(parameters) {}
+        guard outcome.status == 0 else { throw Self.error(of: handle) }
 
         guard let metadata = mysql_stmt_result_metadata(handle) else {
             if mysql_stmt_errno(handle) != 0 { throw Self.error(of: handle) }
@@ -47,13 +73,33 @@ final class PreparedStatement {
                 affectedRows: mysql_stmt_affected_rows(handle), lastInsertID: mysql_stmt_insert_id(handle))
             return (nil, result)
         }
+        // The whole result was read into client memory, so freeing and fetching do no I/O.
         defer {
             mysql_free_result(metadata)
             mysql_stmt_free_result(handle)
         }
-        guard mysql_stmt_store_result(handle) == 0 else { throw Self.error(of: handle) }
         let rows = try fetchRows(metadata)
         return (rows, MariaDBExecuteResult(affectedRows: UInt64(rows.count), lastInsertID: 0))
+    }
+
+    /// Where `execute` stands: executing, then storing the result set when there is one.
+    struct ExecuteOutcome {
+        var storing = false
+        var status: Int32 = 0
+    }
+
+    /// One step of execute-then-store; returns the events still awaited, 0 when done.
+    private static func advance(
+        _ outcome: UnsafeMutablePointer<ExecuteOutcome>, handle: UnsafeMutablePointer<MYSQL_STMT>, ready: Int32?
+    ) -> Int32 {
+        if !outcome.pointee.storing {
+            let waiting = ready.map { mysql_stmt_execute_cont(&outcome.pointee.status, handle, $0) }
+                ?? mysql_stmt_execute_start(&outcome.pointee.status, handle)
+            if waiting != 0 || outcome.pointee.status != 0 || mysql_stmt_field_count(handle) == 0 { return waiting }
+            outcome.pointee.storing = true
+            return mysql_stmt_store_result_start(&outcome.pointee.status, handle)
+        }
+        return mysql_stmt_store_result_cont(&outcome.pointee.status, handle, ready ?? 0)
     }
 
     private func fetchRows(_ metadata: UnsafeMutablePointer<MYSQL_RES>) throws -> [MariaDBRow] {

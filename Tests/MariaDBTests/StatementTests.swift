@@ -75,6 +75,24 @@ struct StatementTests {
         }
     }
 
+    @Test("a query that outlives read_timeout fails as a lost connection instead of hanging")
+    func readTimeout() async throws {
+        var configuration = try TestDatabase.serverConfiguration()
+        configuration.readTimeout = 1
+        let pool = MariaDBConnectionPool(configuration: configuration, options: .init(maxConnections: 1))
+        try await TestDatabase.withShutdown(pool) { pool in
+            let started = ContinuousClock.now
+            let error = await #expect(throws: MariaDBError.self) {
+                try await pool.withConnection { try await $0.query("SELECT SLEEP(5)") }
+            }
+            #expect(error?.isConnectionLost == true)
+            #expect(ContinuousClock.now - started < .seconds(4))
+            // The pool replaced the timed-out connection.
+            let row = try await pool.withConnection { try await $0.queryFirst("SELECT 1 AS one") }
+            #expect(try row?.decode("one", as: Int.self) == 1)
+        }
+    }
+
     @Test("TCP connections work as well as the socket")
     func tcp() async throws {
         guard let url = ProcessInfo.processInfo.environment["ENGAGE_TEST_DATABASE_TCP_URL"] else {

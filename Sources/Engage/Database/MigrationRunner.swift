@@ -127,7 +127,7 @@ public struct MigrationRunner: Sendable {
         guard try row?.decode("locked", as: Int?.self) == 1 else { throw MigrationError.lockTimeout }
         do {
             let result = try await body()
-            try await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
+            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
             return result
         } catch {
             _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
