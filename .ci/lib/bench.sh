@@ -21,7 +21,7 @@ swift build -c release --product engage-bench
 pool_url="mariadb://engage_bench:$password@localhost/sbtest?socket=$db/mariadb.sock"
 
 # This machine's speed drifts from minute to minute, so the two alternate and medians are compared.
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 sysbench_runs=()
 pool_runs=()
 for round in $(seq 1 "$rounds"); do

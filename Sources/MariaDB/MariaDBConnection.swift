@@ -118,7 +118,7 @@ public final class MariaDBConnection: @unchecked Sendable {
     }
 
     /// Closes the connection and its statements.
-    public func close() async {
+    public func close() {
         closeNow()
     }
 

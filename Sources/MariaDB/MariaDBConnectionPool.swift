@@ -86,7 +86,7 @@ public actor MariaDBConnectionPool {
         }
         let connections = idle
         idle.removeAll()
-        for connection in connections { await connection.close() }
+        for connection in connections { connection.close() }
     }
 
     // MARK: - Leasing
@@ -105,7 +105,7 @@ public actor MariaDBConnectionPool {
         while let connection = idle.popLast() {
             if ContinuousClock.now - connection.lastReleased < options.pingAfterIdle { return connection }
             if await connection.ping() { return connection }
-            await connection.close()
+            connection.close()
         }
         return try await MariaDBConnection.connect(configuration)
     }
@@ -117,7 +117,7 @@ public actor MariaDBConnectionPool {
             idle.removeAll()
             releasePermit()
             if lost { logger.warning("discarded \(discarded.count) MariaDB connection(s) after a lost connection") }
-            for dead in discarded { await dead.close() }
+            for dead in discarded { dead.close() }
             return
         }
         connection.lastReleased = .now

@@ -40,8 +40,11 @@ struct HTTPSkeletonTests {
         try await Application(router: router).test(.router, test)
     }
 
-    private func withDatabase(_ body: (Database) async throws -> Void) async throws {
-        try await TestDatabase.withPool { try await body(Database(pool: $0)) }
+    /// The app on a fresh database of its own.
+    private func withClient(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await TestDatabase.withPool { pool in
+            try await withClient(database: Database(pool: pool), test)
+        }
     }
 
     private static func json(_ response: TestResponse) throws -> [String: Any] {
@@ -56,15 +59,13 @@ struct HTTPSkeletonTests {
 
     @Test("/healthz answers 200 with the database checked")
     func healthy() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/healthz", method: .get) { response in
-                    #expect(response.status == .ok)
-                    let body = try Self.json(response)
-                    #expect(body["status"] as? String == "ok")
-                    #expect(body["database"] as? String == "ok")
-                    #expect(body["version"] as? String == EngageVersion.current)
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response)
+                #expect(body["status"] as? String == "ok")
+                #expect(body["database"] as? String == "ok")
+                #expect(body["version"] as? String == EngageVersion.current)
             }
         }
     }
@@ -95,15 +96,13 @@ struct HTTPSkeletonTests {
         HTTPRequest.Method.get, .post, .put, .delete,
     ])
     func unknownAPIRoute(method: HTTPRequest.Method) async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/api/v1/no-such-thing/42", method: method) { response in
-                    #expect(response.status == .notFound)
-                    #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-                    let error = try Self.errorBody(response)
-                    #expect(error["code"] as? String == "RESOURCE_NOT_FOUND")
-                    #expect(error["message"] as? String == "Resource not found")
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/api/v1/no-such-thing/42", method: method) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let error = try Self.errorBody(response)
+                #expect(error["code"] as? String == "RESOURCE_NOT_FOUND")
+                #expect(error["message"] as? String == "Resource not found")
             }
         }
     }
@@ -114,124 +113,112 @@ struct HTTPSkeletonTests {
         ("{\"title\": \"Quote\", \"amount\": \"twelve\"}", "The value of 'amount' has the wrong JSON type."),
     ])
     func malformedJSON(body: String, message: String) async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(
-                    uri: "/api/v1/probe/json", method: .post,
-                    headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
-                ) { response in
-                    #expect(response.status == .badRequest)
-                    let error = try Self.errorBody(response)
-                    #expect(error["code"] as? String == "VALIDATION_INVALID_JSON")
-                    #expect(error["message"] as? String == message)
-                }
-                try await client.execute(
-                    uri: "/api/v1/probe/json", method: .post, body: ByteBuffer(string: #"{"title":"Quote","amount":12.5}"#)
-                ) { response in
-                    let body = try Self.json(response)
-                    #expect(response.status == .ok)
-                    #expect(body["success"] as? Bool == true)
-                }
+        try await withClient { client in
+            try await client.execute(
+                uri: "/api/v1/probe/json", method: .post,
+                headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = try Self.errorBody(response)
+                #expect(error["code"] as? String == "VALIDATION_INVALID_JSON")
+                #expect(error["message"] as? String == message)
+            }
+            try await client.execute(
+                uri: "/api/v1/probe/json", method: .post, body: ByteBuffer(string: #"{"title":"Quote","amount":12.5}"#)
+            ) { response in
+                let body = try Self.json(response)
+                #expect(response.status == .ok)
+                #expect(body["success"] as? Bool == true)
             }
         }
     }
 
     @Test("a validation error lists every field problem at once")
     func validationDetails() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/api/v1/probe/validation", method: .get) { response in
-                    #expect(response.status == .badRequest)
-                    let error = try Self.errorBody(response)
-                    #expect(error["code"] as? String == "VALIDATION_FAILED")
-                    let details = try #require(error["details"] as? [[String: String]])
-                    #expect(details.map { $0["field"] } == ["title", "currency", "due_date"])
-                    #expect(details.map { $0["code"] } == [
-                        "VALIDATION_REQUIRED_FIELD", "VALIDATION_INVALID_VALUE", "VALIDATION_INVALID_FORMAT",
-                    ])
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/api/v1/probe/validation", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let error = try Self.errorBody(response)
+                #expect(error["code"] as? String == "VALIDATION_FAILED")
+                let details = try #require(error["details"] as? [[String: String]])
+                #expect(details.map { $0["field"] } == ["title", "currency", "due_date"])
+                #expect(details.map { $0["code"] } == [
+                    "VALIDATION_REQUIRED_FIELD", "VALIDATION_INVALID_VALUE", "VALIDATION_INVALID_FORMAT",
+                ])
             }
         }
     }
 
     @Test("an unexpected error is a generic 500 with the request id; the details stay in the log")
     func unexpectedError() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/api/v1/probe/crash", method: .get, headers: [.requestID: "trace-123"]) { response in
-                    #expect(response.status == .internalServerError)
-                    let error = try Self.errorBody(response)
-                    #expect(error["code"] as? String == "INTERNAL_ERROR")
-                    #expect((error["message"] as? String)?.contains("trace-123") == true)
-                    #expect(!String(buffer: response.body).contains("s3cr3t"))
-                }
-                try await client.execute(uri: "/probe/crash", method: .get) { response in
-                    #expect(response.status == .internalServerError)
-                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                    #expect(String(buffer: response.body).contains("Something went wrong"))
-                    #expect(!String(buffer: response.body).contains("s3cr3t"))
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/api/v1/probe/crash", method: .get, headers: [.requestID: "trace-123"]) { response in
+                #expect(response.status == .internalServerError)
+                let error = try Self.errorBody(response)
+                #expect(error["code"] as? String == "INTERNAL_ERROR")
+                #expect((error["message"] as? String)?.contains("trace-123") == true)
+                #expect(!String(buffer: response.body).contains("s3cr3t"))
+            }
+            try await client.execute(uri: "/probe/crash", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: response.body).contains("Something went wrong"))
+                #expect(!String(buffer: response.body).contains("s3cr3t"))
             }
         }
     }
 
     @Test("pages outside the API get HTML: the home page, and a 404 page in the layout")
     func htmlPages() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/", method: .get) { response in
-                    #expect(response.status == .ok)
-                    let html = String(buffer: response.body)
-                    #expect(html.contains("<title>Home · Oui Engage</title>"))
-                    #expect(html.contains("badge-ok"))
-                }
-                try await client.execute(uri: "/no/such/page?x=<script>", method: .get) { response in
-                    #expect(response.status == .notFound)
-                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                    let html = String(buffer: response.body)
-                    #expect(html.contains("Page not found"))
-                    #expect(html.contains(#"<link rel="stylesheet" href="/css/app.css">"#))
-                    #expect(!html.contains("<script>"))
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<title>Home · Oui Engage</title>"))
+                #expect(html.contains("badge-ok"))
+            }
+            try await client.execute(uri: "/no/such/page?x=<script>", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: response.body)
+                #expect(html.contains("Page not found"))
+                #expect(html.contains(#"<link rel="stylesheet" href="/css/app.css">"#))
+                #expect(!html.contains("<script>"))
             }
         }
     }
 
     @Test("static files are served from Public/")
     func staticFiles() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                try await client.execute(uri: "/css/app.css", method: .get) { response in
-                    #expect(response.status == .ok)
-                    #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
-                    #expect(String(buffer: response.body).contains("--accent"))
-                }
-                try await client.execute(uri: "/css/../../Package.swift", method: .get) { response in
-                    #expect(response.status != .ok)
-                }
+        try await withClient { client in
+            try await client.execute(uri: "/css/app.css", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
+                #expect(String(buffer: response.body).contains("--accent"))
+            }
+            try await client.execute(uri: "/css/../../Package.swift", method: .get) { response in
+                #expect(response.status != .ok)
             }
         }
     }
 
     @Test("every response carries security headers and a request id; only safe incoming ids are kept")
     func headers() async throws {
-        try await withDatabase { database in
-            try await withClient(database: database) { client in
-                for uri in ["/", "/healthz", "/api/v1/missing", "/css/app.css"] {
-                    try await client.execute(uri: uri, method: .get) { response in
-                        #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
-                        #expect(response.headers[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
-                        #expect(response.headers[.xContentTypeOptions] == "nosniff")
-                        #expect(response.headers[.referrerPolicy] == "same-origin")
-                        #expect(response.headers[.requestID]?.isEmpty == false)
-                    }
+        try await withClient { client in
+            for uri in ["/", "/healthz", "/api/v1/missing", "/css/app.css"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+                    #expect(response.headers[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                    #expect(response.headers[.referrerPolicy] == "same-origin")
+                    #expect(response.headers[.requestID]?.isEmpty == false)
                 }
-                try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "abc-123_X"]) {
-                    #expect($0.headers[.requestID] == "abc-123_X")
-                }
-                try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "evil\" injected=1"]) {
-                    #expect($0.headers[.requestID] != "evil\" injected=1")
-                }
+            }
+            try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "abc-123_X"]) {
+                #expect($0.headers[.requestID] == "abc-123_X")
+            }
+            try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "evil\" injected=1"]) {
+                #expect($0.headers[.requestID] != "evil\" injected=1")
             }
         }
     }
