@@ -13,5 +13,8 @@ fi
 
 swift build --product engage
 .build/debug/engage migrate
+# The first admin, once: its generated password is printed here and nowhere else.
+.build/debug/engage create-user --if-no-admin --role admin --name Administrator \
+  --email "${ENGAGE_ADMIN_EMAIL:-admin@engage.local}"
 echo "Oui Engage: http://${ENGAGE_HTTP_HOST:-127.0.0.1}:${ENGAGE_HTTP_PORT:-8080}"
 exec .build/debug/engage serve --no-migrate

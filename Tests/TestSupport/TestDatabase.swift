@@ -1,4 +1,6 @@
+import Engage
 import Foundation
+import Logging
 import MariaDB
 
 /// Where the checkout lives, so tests can find Migrations/, Templates/, Public/ and .ci/.
@@ -56,6 +58,17 @@ public enum TestDatabase {
         } catch {
             try? await drop(configuration)
             throw error
+        }
+    }
+
+    /// A pool on a fresh database with the project's migrations applied.
+    @discardableResult
+    public static func withMigratedPool<T>(
+        maxConnections: Int = 4, _ body: (MariaDBConnectionPool) async throws -> T
+    ) async throws -> T {
+        try await withPool(maxConnections: maxConnections) { pool in
+            try await MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test")).migrate()
+            return try await body(pool)
         }
     }
 

@@ -1,0 +1,56 @@
+import Foundation
+import MariaDB
+
+/// SQL for the `users` table.
+struct UserRepository {
+    let connection: MariaDBConnection
+
+    private static let columns = "id, email, name, role, active, last_login_at, created_at"
+
+    /// Inserts a user; returns nil when the email is already taken.
+    func insert(email: String, name: String, role: User.Role, passwordHash: String) async throws -> Int64? {
+        do {
+            let result = try await connection.execute("""
+                INSERT INTO users (email, name, password_hash, role, password_changed_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                """, [email, name, passwordHash, role.rawValue])
+            return Int64(result.lastInsertID)
+        } catch let error as MariaDBError where error.isDuplicateKey {
+            return nil
+        }
+    }
+
+    /// The user with this id.
+    func find(id: Int64) async throws -> User? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM users WHERE id = ?", [id]).map(Self.user)
+    }
+
+    /// The user with this email (any case) and its password hash.
+    func findWithPasswordHash(email: String) async throws -> (user: User, passwordHash: String)? {
+        guard let row = try await connection.queryFirst(
+            "SELECT \(Self.columns), password_hash FROM users WHERE email = ?", [email])
+        else { return nil }
+        return (try Self.user(row), try row.decode("password_hash"))
+    }
+
+    /// True when at least one active admin exists.
+    func activeAdminExists() async throws -> Bool {
+        try await connection.queryFirst("SELECT 1 AS found FROM users WHERE role = 'admin' AND active = 1 LIMIT 1") != nil
+    }
+
+    /// Notes a successful sign-in.
+    func recordLogin(id: Int64) async throws {
+        try await connection.execute("UPDATE users SET last_login_at = UTC_TIMESTAMP(6) WHERE id = ?", [id])
+    }
+
+    private static func user(_ row: MariaDBRow) throws -> User {
+        User(
+            id: try row.decode("id"),
+            email: try row.decode("email"),
+            name: try row.decode("name"),
+            role: try User.Role(rawValue: row.decode("role")) ?? .viewer,
+            isActive: try row.decode("active"),
+            lastLoginAt: try row.decode("last_login_at"),
+            createdAt: try row.decode("created_at"))
+    }
+}

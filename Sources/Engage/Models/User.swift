@@ -1,0 +1,25 @@
+import Foundation
+
+/// A staff member who signs in to the portal or calls the API.
+public struct User: Sendable, Equatable, Identifiable {
+    /// What a user may do.
+    public enum Role: String, Sendable, CaseIterable, Codable {
+        /// Everything, including users, API keys and settings.
+        case admin
+        /// Creates, sends and edits documents, contacts and organizations.
+        case staff
+        /// Reads only.
+        case viewer
+
+        /// True for roles that may change data.
+        public var canWrite: Bool { self != .viewer }
+    }
+
+    public let id: Int64
+    public let email: String
+    public let name: String
+    public let role: Role
+    public let isActive: Bool
+    public let lastLoginAt: Date?
+    public let createdAt: Date
+}
