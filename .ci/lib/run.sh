@@ -11,6 +11,11 @@ if [ -z "${ENGAGE_DATABASE_URL:-}" ] && ! grep -qs '^ *\(export \)\?ENGAGE_DATAB
   echo "MariaDB: private server in .data/mariadb (stop it with 'make stop')"
 fi
 
+if [ -z "${ENGAGE_JWT_SECRET:-}" ] && ! grep -qs '^ *\(export \)\?ENGAGE_JWT_SECRET=' .env; then
+  ENGAGE_JWT_SECRET=$(secret_in "$DATA/jwt-secret" 48)
+  export ENGAGE_JWT_SECRET
+fi
+
 swift build --product engage
 .build/debug/engage migrate
 # The first admin, once: its generated password is printed here and nowhere else.

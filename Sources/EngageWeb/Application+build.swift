@@ -16,8 +16,13 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
     ])))
 
+    let users = UserService(database: database)
+    let tokens = await APITokenService(database: database, users: users, secret: try configuration.requiredJWTSecret())
+    let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens))
+
     HealthController(database: database).register(on: router)
     HomeController(views: views, database: database).register(on: router)
+    AuthAPIController(tokens: tokens).register(on: router, protected: api)
     return router
 }
 

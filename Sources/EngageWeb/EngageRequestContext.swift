@@ -1,3 +1,4 @@
+import Engage
 import Hummingbird
 import Logging
 
@@ -6,9 +7,18 @@ public struct EngageRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The id echoed in `X-Request-ID` and attached to every log line of the request.
     public var requestID: String
+    /// The authenticated staff member, once an authentication middleware has identified one.
+    public var user: User?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.user = nil
+    }
+
+    /// The authenticated user; throws when the route was reached without one.
+    public func requireUser() throws -> User {
+        guard let user else { throw AuthenticationError.invalidCredentials }
+        return user
     }
 }

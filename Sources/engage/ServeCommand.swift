@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
                 try await MigrationRunner(pool: database.pool, directory: configuration.migrationsDirectory, logger: logger).migrate()
             }
         }
-        let app = try await buildApplication(configuration: configuration, database: database, logger: logger)
+        let app = try await Startup.reportingFailure {
+            try await buildApplication(configuration: configuration, database: database, logger: logger)
+        }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
         try await app.runService()
         await database.pool.shutdown()

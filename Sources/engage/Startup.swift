@@ -24,10 +24,13 @@ enum Startup {
         return (configuration, Logger(label: "engage"))
     }
 
-    /// Runs `body`; a database or migration failure exits with one clear line instead of a trace.
-    static func reportingFailure(_ body: () async throws -> Void) async throws {
+    /// Runs `body`; a configuration, database or migration failure exits with one clear line instead of a trace.
+    static func reportingFailure<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            try await body()
+            return try await body()
+        } catch let error as ConfigurationError {
+            fail("configuration error: \(error)")
+            throw ExitCode(78)
         } catch let error as MigrationError {
             fail("\(error)")
             throw ExitCode.failure

@@ -2,10 +2,17 @@ import Engage
 import MariaDB
 
 extension EngageConfiguration {
+    /// The JWT secret of test applications.
+    public static let testJWTSecret = "test-secret-0123456789abcdef0123456789abcdef"
+
     /// The application's configuration for tests: the checkout's templates and files, the given database.
     public static func forTesting(database: MariaDBConfiguration) throws -> EngageConfiguration {
         var configuration = try EngageConfiguration(
-            environment: ["ENGAGE_DATABASE_URL": "mariadb://placeholder@localhost/", "ENGAGE_ROOT": Checkout.root.path],
+            environment: [
+                "ENGAGE_DATABASE_URL": "mariadb://placeholder@localhost/",
+                "ENGAGE_ROOT": Checkout.root.path,
+                "ENGAGE_JWT_SECRET": testJWTSecret,
+            ],
             dotEnvPath: nil)
         configuration.database = database
         return configuration

@@ -22,6 +22,11 @@ public struct EngageConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The folder holding Templates/, Public/ and Migrations/ (`ENGAGE_ROOT`, default the working directory).
     public var rootDirectory: String
+    /// The HS256 key of API access tokens (`ENGAGE_JWT_SECRET`, at least 32 characters); `serve` needs it.
+    public var jwtSecret: String?
+
+    /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
+    public static let minimumJWTSecretLength = 32
 
     /// Where migration files live.
     public var migrationsDirectory: String { rootDirectory + "/Migrations" }
@@ -29,6 +34,16 @@ public struct EngageConfiguration: Sendable {
     public var templatesDirectory: String { rootDirectory + "/Templates" }
     /// Where static files live.
     public var publicDirectory: String { rootDirectory + "/Public" }
+
+    /// The JWT secret, or the error that stops `serve` when it is missing.
+    public func requiredJWTSecret() throws(ConfigurationError) -> String {
+        guard let jwtSecret else {
+            throw ConfigurationError(
+                variable: "ENGAGE_JWT_SECRET",
+                problem: "is not set (at least \(Self.minimumJWTSecretLength) random characters; make run generates one)")
+        }
+        return jwtSecret
+    }
 
     /// Reads and validates the configuration from `environment`, completed by the `.env` file at `dotEnvPath`.
     public init(
@@ -51,6 +66,11 @@ public struct EngageConfiguration: Sendable {
         baseURL = try reader.baseURL("ENGAGE_BASE_URL", default: "http://\(httpHost):\(httpPort)")
         logLevel = try reader.logLevel("ENGAGE_LOG_LEVEL", default: .info)
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
+        jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
+        if let jwtSecret, jwtSecret.count < Self.minimumJWTSecretLength {
+            throw ConfigurationError(
+                variable: "ENGAGE_JWT_SECRET", problem: "must be at least \(Self.minimumJWTSecretLength) characters long")
+        }
         guard FileManager.default.fileExists(atPath: rootDirectory + "/Templates") else {
             throw ConfigurationError(
                 variable: "ENGAGE_ROOT",

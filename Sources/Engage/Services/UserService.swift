@@ -29,7 +29,7 @@ public struct UserService: Sendable {
         }
         guard problems.isEmpty, let parsedRole else { throw ValidationError(fields: problems) }
 
-        let hash = hasher.hash(password)
+        let hash = try await hasher.hash(password)
         return try await database.pool.withConnection { connection in
             let users = UserRepository(connection: connection)
             guard let id = try await users.insert(email: email, name: name, role: parsedRole, passwordHash: hash) else {
@@ -48,10 +48,10 @@ public struct UserService: Sendable {
             try await UserRepository(connection: $0).findWithPasswordHash(email: email.trimmingCharacters(in: .whitespaces))
         }
         guard let found else {
-            hasher.spendCheckTime(password)
+            try await hasher.spendCheckTime(password)
             return nil
         }
-        guard hasher.verify(password, against: found.passwordHash), found.user.isActive else { return nil }
+        guard try await hasher.verify(password, against: found.passwordHash), found.user.isActive else { return nil }
         try await database.pool.withConnection { try await UserRepository(connection: $0).recordLogin(id: found.user.id) }
         return found.user
     }

@@ -48,6 +48,8 @@ public struct APIError: Error, Sendable, Equatable {
             return error
         case let error as ValidationError:
             return APIError(validation: error)
+        case let error as AuthenticationError:
+            return APIError(authentication: error)
         case let error as HTTPError:
             return APIError(http: error)
         case is DecodingError:
@@ -67,6 +69,17 @@ public struct APIError: Error, Sendable, Equatable {
             code: onlyMissing ? ValidationError.Code.required.rawValue : "VALIDATION_FAILED",
             message: count == 1 ? error.fields[0].message : "\(count) fields are invalid.",
             details: error.fields.map { Detail(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+    }
+
+    private init(authentication error: AuthenticationError) {
+        switch error {
+        case .invalidCredentials:
+            self.init(.unauthorized, code: "AUTH_INVALID_CREDENTIALS", message: "Invalid API key or credentials.")
+        case .tokenExpired:
+            self.init(.unauthorized, code: "AUTH_TOKEN_EXPIRED", message: "The access token has expired; get a new one with the refresh token.")
+        case .insufficientPermissions:
+            self.init(.forbidden, code: "AUTH_INSUFFICIENT_PERMISSIONS", message: "Your role does not allow this action.")
+        }
     }
 
     private init(http error: HTTPError) {
