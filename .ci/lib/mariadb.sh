@@ -33,15 +33,17 @@ case "$command" in
   start)
     port=${3:?PORT missing}
     if running && answers; then exit 0; fi
+    # Each server gets its own tmpdir: two installs sharing /tmp collide on temporary tables.
+    mkdir -p "$dir/tmp"
     if [ ! -d "$dir/data/mysql" ]; then
-      mariadb-install-db --no-defaults --datadir="$dir/data" --user="$os_user" \
+      mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --user="$os_user" \
         --auth-root-authentication-method=socket --auth-root-socket-user="$os_user" \
         --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
     network=(--port="$port" --bind-address=127.0.0.1)
     [ "$port" = 0 ] && network=(--skip-networking)
     # shellcheck disable=SC2086  # MARIADB_EXTRA_OPTS holds several options on purpose
-    nohup mariadbd --no-defaults --datadir="$dir/data" --socket="$socket" --pid-file="$pidfile" \
+    nohup mariadbd --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$socket" --pid-file="$pidfile" \
       --log-error="$dir/mariadbd.log" --user="$os_user" "${network[@]}" --skip-name-resolve \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --max-connections=1000 --innodb-buffer-pool-size=256M ${MARIADB_EXTRA_OPTS:-} \

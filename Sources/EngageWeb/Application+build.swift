@@ -11,6 +11,9 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: configuration.baseURL.scheme == "https"))
     router.add(middleware: ErrorMiddleware(views: views))
+    let sessions = SessionService(database: database)
+    router.add(middleware: SessionMiddleware(sessions: sessions))
+    router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
         (MediaType(from: "text/css")!, [.maxAge(3600)]),
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
@@ -19,9 +22,12 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     let users = UserService(database: database)
     let tokens = await APITokenService(database: database, users: users, secret: try configuration.requiredJWTSecret())
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens))
+    let portal = router.group().add(middleware: RequireSignInMiddleware())
+    let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
 
     HealthController(database: database).register(on: router)
-    HomeController(views: views, database: database).register(on: router)
+    LoginController(views: views, users: users, sessions: sessions, cookie: cookie).register(on: router)
+    DashboardController(views: views).register(on: portal)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
     return router
 }

@@ -9,11 +9,17 @@ public struct EngageRequestContext: RequestContext {
     public var requestID: String
     /// The authenticated staff member, once an authentication middleware has identified one.
     public var user: User?
+    /// The portal session of the request's cookie, when it has a live one.
+    public var session: PortalSession?
+    /// The parsed body of a portal form post, read once by the CSRF check.
+    public var form: FormData?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.user = nil
+        self.session = nil
+        self.form = nil
     }
 
     /// The authenticated user; throws when the route was reached without one.

@@ -42,7 +42,7 @@ struct HTTPSkeletonTests {
 
     /// The app on a fresh database of its own.
     private func withClient(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await TestDatabase.withPool { pool in
+        try await TestDatabase.withMigratedPool { pool in
             try await withClient(database: Database(pool: pool), test)
         }
     }
@@ -168,14 +168,16 @@ struct HTTPSkeletonTests {
         }
     }
 
-    @Test("pages outside the API get HTML: the home page, and a 404 page in the layout")
+    @Test("pages outside the API get HTML: sign-in for visitors, and a 404 page in the layout")
     func htmlPages() async throws {
         try await withClient { client in
             try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/login")
+            }
+            try await client.execute(uri: "/login", method: .get) { response in
                 #expect(response.status == .ok)
-                let html = String(buffer: response.body)
-                #expect(html.contains("<title>Home · Oui Engage</title>"))
-                #expect(html.contains("badge-ok"))
+                #expect(String(buffer: response.body).contains("<title>Sign in · Oui Engage</title>"))
             }
             try await client.execute(uri: "/no/such/page?x=<script>", method: .get) { response in
                 #expect(response.status == .notFound)

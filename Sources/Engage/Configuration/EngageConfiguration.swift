@@ -35,6 +35,13 @@ public struct EngageConfiguration: Sendable {
     /// Where static files live.
     public var publicDirectory: String { rootDirectory + "/Public" }
 
+    /// Scheme, host and port of the base URL, as browsers send it in the `Origin` header.
+    public var origin: String {
+        var origin = "\(baseURL.scheme ?? "http")://\(baseURL.host ?? "")"
+        if let port = baseURL.port { origin += ":\(port)" }
+        return origin
+    }
+
     /// The JWT secret, or the error that stops `serve` when it is missing.
     public func requiredJWTSecret() throws(ConfigurationError) -> String {
         guard let jwtSecret else {

@@ -32,4 +32,31 @@ public struct ViewRenderer: Sendable {
 protocol PageContext: Sendable {
     /// The page title, after which " · Oui Engage" is shown.
     var title: String { get }
+    /// The signed-in frame (navigation, sign-out form); nil on public pages.
+    var chrome: PortalChrome? { get }
+}
+
+extension PageContext {
+    var chrome: PortalChrome? { nil }
+}
+
+/// What the layout shows around a signed-in page.
+struct PortalChrome: Sendable {
+    let userName: String
+    let role: String
+    let isAdmin: Bool
+    let csrfToken: String
+    /// The navigation entry of the current page, for `aria-current`.
+    let section: String
+
+    init?(context: EngageRequestContext, section: String) {
+        guard let user = context.user, let session = context.session else { return nil }
+        userName = user.name
+        role = user.role.rawValue
+        isAdmin = user.role == .admin
+        csrfToken = session.csrfToken
+        self.section = section
+    }
+
+    var onDashboard: Bool { section == "dashboard" }
 }

@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Refuses portal form posts that do not come from one of our own pages.
+///
+/// A state-changing request outside `/api/` must carry the session's token in its `csrf_token`
+/// field, and must not be marked cross-site by `Sec-Fetch-Site` or by an `Origin` other than ours.
+/// The parsed form is kept in the context so handlers do not read the body twice.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = EngageRequestContext
+
+    /// Scheme, host and port of `ENGAGE_BASE_URL`, as browsers send it in `Origin`.
+    let allowedOrigin: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        if let site = request.headers[.secFetchSite], !["same-origin", "none"].contains(site) { throw Self.rejected }
+        if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
+
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let form = FormData(urlEncoded: String(buffer: body))
+        guard let expected = context.session?.csrfToken, Self.equalInConstantTime(form["csrf_token"], expected) else {
+            throw Self.rejected
+        }
+        var context = context
+        context.form = form
+        return try await next(request, context)
+    }
+
+    static let rejected = APIError(
+        .forbidden, code: "CSRF_TOKEN_INVALID",
+        message: "This form has expired or was sent from another site. Reload the page and try again.")
+
+    private static func equalInConstantTime(_ given: String, _ expected: String) -> Bool {
+        // Comparing digests of equal length takes the same time wherever the strings differ.
+        let a = SHA256.hash(data: Data(given.utf8))
+        let b = SHA256.hash(data: Data(expected.utf8))
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension HTTPField.Name {
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+}

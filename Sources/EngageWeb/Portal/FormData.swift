@@ -1,0 +1,25 @@
+/// The fields of an `application/x-www-form-urlencoded` body.
+public struct FormData: Sendable, Equatable {
+    private var fields: [String: String] = [:]
+
+    /// Parses a body; a repeated field keeps its first value, undecodable escapes are kept as text.
+    public init(urlEncoded body: String) {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            if fields[name] == nil {
+                fields[name] = parts.count > 1 ? Self.decode(parts[1]) : ""
+            }
+        }
+    }
+
+    /// The field's value, "" when absent.
+    public subscript(_ name: String) -> String {
+        fields[name] ?? ""
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}

@@ -1,0 +1,206 @@
+import Engage
+@testable import EngageWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@Suite("Portal sign-in, sessions and CSRF")
+struct PortalSessionTests {
+    private static let password = "correct horse battery"
+
+    /// What a browser keeps between requests: the session cookie and the last form's token.
+    struct Browser {
+        var cookie: String?
+        var csrfToken: String?
+
+        var headers: HTTPFields {
+            var fields: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let cookie { fields[.cookie] = "\(SessionCookie.name)=\(cookie)" }
+            return fields
+        }
+
+        mutating func read(_ response: TestResponse) {
+            if let header = response.headers[.setCookie], header.hasPrefix(SessionCookie.name + "=") {
+                let value = header.dropFirst(SessionCookie.name.count + 1).prefix { $0 != ";" }
+                cookie = value.isEmpty ? nil : String(value)
+            }
+            let html = String(buffer: response.body)
+            if let range = html.range(of: #"name="csrf_token" value=""#) {
+                csrfToken = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+        }
+    }
+
+    private func withApp(_ test: @Sendable (any TestClientProtocol, Database) async throws -> Void) async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            _ = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
+                .create(email: "ana@example.com", name: "Ana Silva", role: "staff", password: Self.password)
+            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            let router = try await buildRouter(configuration: configuration, database: database)
+            try await Application(router: router).test(.router) { try await test($0, database) }
+        }
+    }
+
+    private static func form(_ fields: [String: String]) -> ByteBuffer {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+        return ByteBuffer(string: body.sorted().joined(separator: "&"))
+    }
+
+    /// Opens the sign-in page, as a browser does before posting it.
+    private func openLogin(_ client: any TestClientProtocol, _ browser: inout Browser) async throws {
+        let response = try await client.execute(uri: "/login", method: .get, headers: browser.headers)
+        #expect(response.status == .ok)
+        browser.read(response)
+    }
+
+    @Test("the sign-in page sets an HttpOnly, SameSite=Lax session cookie and puts a CSRF token in the form")
+    func loginPage() async throws {
+        try await withApp { client, _ in
+            let response = try await client.execute(uri: "/login", method: .get)
+            let setCookie = try #require(response.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.contains("SameSite=Lax"))
+            #expect(setCookie.contains("Path=/"))
+            #expect(!setCookie.contains("Secure"))  // the test base URL is http
+            var browser = Browser()
+            browser.read(response)
+            #expect((browser.csrfToken?.count ?? 0) >= 40)
+            #expect((browser.cookie?.count ?? 0) >= 40)
+        }
+    }
+
+    @Test("signing in rotates the session id, lands on the dashboard, and the old id is dead")
+    func signIn() async throws {
+        try await withApp { client, _ in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            let preSession = try #require(browser.cookie)
+            let response = try await client.execute(
+                uri: "/login", method: .post, headers: browser.headers,
+                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""]))
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/")
+            browser.read(response)
+            #expect(browser.cookie != preSession)
+
+            let dashboard = try await client.execute(uri: "/", method: .get, headers: browser.headers)
+            #expect(dashboard.status == .ok)
+            #expect(String(buffer: dashboard.body).contains("Welcome, Ana Silva"))
+
+            var stale = Browser(cookie: preSession)
+            let withOldID = try await client.execute(uri: "/", method: .get, headers: stale.headers)
+            #expect(withOldID.status == .seeOther)
+            stale.read(withOldID)
+        }
+    }
+
+    @Test("a wrong password re-shows the form with an error and the email kept, status 401")
+    func wrongPassword() async throws {
+        try await withApp { client, _ in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            let response = try await client.execute(
+                uri: "/login", method: .post, headers: browser.headers,
+                body: Self.form(["email": "ana@example.com", "password": "not the password", "csrf_token": browser.csrfToken ?? ""]))
+            #expect(response.status == .unauthorized)
+            let html = String(buffer: response.body)
+            #expect(html.contains("Wrong email or password."))
+            #expect(html.contains(#"value="ana@example.com""#))
+        }
+    }
+
+    @Test("a post without the right CSRF token, or marked cross-site, is refused with 403 and signs nobody in",
+          arguments: ["missing", "wrong", "no-session", "cross-site", "foreign-origin"])
+    func csrfRefusals(case name: String) async throws {
+        try await withApp { client, _ in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            var fields = ["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""]
+            var headers = browser.headers
+            switch name {
+            case "missing": fields["csrf_token"] = nil
+            case "wrong": fields["csrf_token"] = String(repeating: "A", count: 43)
+            case "no-session": headers[.cookie] = nil
+            case "cross-site": headers[.secFetchSite] = "cross-site"
+            default: headers[.origin] = "https://evil.example"
+            }
+            let response = try await client.execute(uri: "/login", method: .post, headers: headers, body: Self.form(fields))
+            #expect(response.status == .forbidden)
+            #expect(String(buffer: response.body).contains("This form has expired or was sent from another site."))
+            #expect(response.headers[.setCookie] == nil)
+        }
+    }
+
+    @Test("signing out ends the session on the server and clears the cookie")
+    func signOut() async throws {
+        try await withApp { client, _ in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            browser.read(try await client.execute(
+                uri: "/login", method: .post, headers: browser.headers,
+                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
+            let signedIn = browser
+            browser.read(try await client.execute(uri: "/", method: .get, headers: browser.headers))
+            let response = try await client.execute(
+                uri: "/logout", method: .post, headers: browser.headers, body: Self.form(["csrf_token": browser.csrfToken ?? ""]))
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/login")
+            #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            let replay = try await client.execute(uri: "/", method: .get, headers: signedIn.headers)
+            #expect(replay.status == .seeOther)
+        }
+    }
+
+    @Test("deactivating a user ends their sessions")
+    func deactivation() async throws {
+        try await withApp { client, database in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            browser.read(try await client.execute(
+                uri: "/login", method: .post, headers: browser.headers,
+                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
+            try await database.pool.withConnection { try await $0.execute("UPDATE users SET active = 0") }
+            let response = try await client.execute(uri: "/", method: .get, headers: browser.headers)
+            #expect(response.status == .seeOther)
+        }
+    }
+}
+
+@Suite("Session timeouts")
+struct SessionTimeoutTests {
+    final class TestClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = Date()
+        var now: Date { lock.withLock { current } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    }
+
+    @Test("a session ends after 30 idle minutes, and after 12 hours however busy")
+    func timeouts() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            let user = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
+                .create(email: "t@example.com", name: "T", role: "viewer", password: "long enough password")
+            let clock = TestClock()
+            let sessions = SessionService(database: database, now: { clock.now })
+
+            let idle = try await sessions.start(for: user)
+            clock.advance(29 * 60)
+            #expect(try await sessions.find(cookieValue: idle.cookieValue)?.user?.id == user.id)
+            clock.advance(31 * 60)
+            #expect(try await sessions.find(cookieValue: idle.cookieValue) == nil)
+
+            let busy = try await sessions.start(for: user)
+            for _ in 0..<24 {  // 11 h 36 min of activity, never idle for 30 minutes
+                clock.advance(29 * 60)
+                #expect(try await sessions.find(cookieValue: busy.cookieValue) != nil)
+            }
+            clock.advance(29 * 60)  // 12 h 5 min after sign-in
+            #expect(try await sessions.find(cookieValue: busy.cookieValue) == nil)
+        }
+    }
+}
