@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: a fresh private MariaDB of its own, every test, then the server stopped again.
 source "$(dirname "$0")/common.sh"
+bash .ci/lib/deps.sh chromium chromium-driver python3
 
 db="$DATA/test-mariadb"
 started=false
@@ -21,5 +22,6 @@ export ENGAGE_TEST_DATABASE_TCP_URL="mariadb://engage_test:$password@127.0.0.1:$
 
 swift build --build-tests
 status=0
+bash .ci/lib/e2e.sh "$db" || status=$?
 swift test --skip-build || status=$?
 exit $status
