@@ -19,14 +19,14 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
     ])))
 
-    let users = UserService(database: database)
-    let tokens = await APITokenService(database: database, users: users, secret: try configuration.requiredJWTSecret())
+    let signIn = SignInService(database: database, users: UserService(database: database))
+    let tokens = await APITokenService(database: database, signIn: signIn, secret: try configuration.requiredJWTSecret())
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens))
     let portal = router.group().add(middleware: RequireSignInMiddleware())
     let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
 
     HealthController(database: database).register(on: router)
-    LoginController(views: views, users: users, sessions: sessions, cookie: cookie).register(on: router)
+    LoginController(views: views, signIn: signIn, sessions: sessions, cookie: cookie).register(on: router)
     DashboardController(views: views).register(on: portal)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
     return router

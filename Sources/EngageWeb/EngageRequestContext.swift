@@ -13,6 +13,8 @@ public struct EngageRequestContext: RequestContext {
     public var session: PortalSession?
     /// The parsed body of a portal form post, read once by the CSRF check.
     public var form: FormData?
+    /// The client's IP address as the connection shows it ("unknown" when it has none).
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -20,6 +22,7 @@ public struct EngageRequestContext: RequestContext {
         self.user = nil
         self.session = nil
         self.form = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The authenticated user; throws when the route was reached without one.

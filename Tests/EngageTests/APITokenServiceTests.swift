@@ -25,7 +25,8 @@ struct APITokenServiceTests {
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
             let user = try await users.create(email: "api@example.com", name: "API", role: "staff", password: password)
             let clock = TestClock()
-            let tokens = await APITokenService(database: database, users: users, secret: secret, now: { clock.now })
+            let signIn = SignInService(database: database, users: users)
+            let tokens = await APITokenService(database: database, signIn: signIn, secret: secret, now: { clock.now })
             try await body(tokens, user, database, clock)
         }
     }
@@ -33,7 +34,7 @@ struct APITokenServiceTests {
     @Test("signing in gives a one-hour HS256 JWT and an opaque refresh token stored only as a hash")
     func issue() async throws {
         try await withTokens { tokens, user, database, clock in
-            let pair = try await tokens.issue(email: "API@example.com", password: password)
+            let pair = try await tokens.issue(email: "API@example.com", password: password, address: "192.0.2.1")
             #expect(pair.token.split(separator: ".").count == 3)
             #expect(abs(pair.expiresAt.timeIntervalSince(clock.now) - 3600) < 1.5)
             #expect(pair.refreshToken.hasPrefix("rt_") && pair.refreshToken.count > 40)
@@ -50,10 +51,10 @@ struct APITokenServiceTests {
     func badCredentials() async throws {
         try await withTokens { tokens, _, _, _ in
             await #expect(throws: AuthenticationError.invalidCredentials) {
-                try await tokens.issue(email: "api@example.com", password: "wrong password here")
+                try await tokens.issue(email: "api@example.com", password: "wrong password here", address: "192.0.2.1")
             }
             await #expect(throws: AuthenticationError.invalidCredentials) {
-                try await tokens.issue(email: "ghost@example.com", password: password)
+                try await tokens.issue(email: "ghost@example.com", password: password, address: "192.0.2.1")
             }
         }
     }
@@ -61,7 +62,7 @@ struct APITokenServiceTests {
     @Test("an access token is refused as expired after an hour, and as invalid when forged")
     func expiryAndTampering() async throws {
         try await withTokens { tokens, _, _, clock in
-            let pair = try await tokens.issue(email: "api@example.com", password: password)
+            let pair = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             clock.advance(3599)
             _ = try await tokens.user(forAccessToken: pair.token)
             clock.advance(2)
@@ -85,7 +86,7 @@ struct APITokenServiceTests {
     @Test("a refresh token works once; the new pair works")
     func rotation() async throws {
         try await withTokens { tokens, user, _, _ in
-            let first = try await tokens.issue(email: "api@example.com", password: password)
+            let first = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             let second = try await tokens.refresh(first.refreshToken)
             #expect(second.refreshToken != first.refreshToken)
             #expect(try await tokens.user(forAccessToken: second.token).id == user.id)
@@ -97,13 +98,13 @@ struct APITokenServiceTests {
     @Test("re-using a spent refresh token revokes its whole family")
     func reuseDetection() async throws {
         try await withTokens { tokens, _, _, _ in
-            let first = try await tokens.issue(email: "api@example.com", password: password)
+            let first = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             let second = try await tokens.refresh(first.refreshToken)
             // An attacker replays the first token: refused, and the legitimate second one dies with it.
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(first.refreshToken) }
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(second.refreshToken) }
             // Another sign-in starts a new family that works.
-            let fresh = try await tokens.issue(email: "api@example.com", password: password)
+            let fresh = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             _ = try await tokens.refresh(fresh.refreshToken)
         }
     }
@@ -111,7 +112,7 @@ struct APITokenServiceTests {
     @Test("refresh tokens expire after 30 days; unknown ones are refused")
     func refreshExpiry() async throws {
         try await withTokens { tokens, _, _, clock in
-            let pair = try await tokens.issue(email: "api@example.com", password: password)
+            let pair = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             clock.advance(30 * 86400 + 1)
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(pair.refreshToken) }
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh("rt_unknown") }
@@ -121,7 +122,7 @@ struct APITokenServiceTests {
     @Test("a deactivated user's tokens stop working")
     func deactivated() async throws {
         try await withTokens { tokens, user, database, _ in
-            let pair = try await tokens.issue(email: "api@example.com", password: password)
+            let pair = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             try await database.pool.withConnection { try await $0.execute("UPDATE users SET active = 0 WHERE id = ?", [user.id]) }
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: pair.token) }
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(pair.refreshToken) }

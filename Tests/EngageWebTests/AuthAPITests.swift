@@ -141,6 +141,24 @@ struct AuthAPITests {
         }
     }
 
+    @Test("after five failures the account gets 429 RATE_LIMIT_EXCEEDED with Retry-After")
+    func rateLimited() async throws {
+        try await withApp { client, _ in
+            for _ in 0..<5 {
+                try await client.execute(
+                    uri: "/api/v1/auth/token", method: .post, body: Self.json(["email": "api@example.com", "password": "wrong password!!"])
+                ) { #expect($0.status == .unauthorized) }
+            }
+            try await client.execute(
+                uri: "/api/v1/auth/token", method: .post, body: Self.json(["email": "api@example.com", "password": password])
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(errorCode(response) == "RATE_LIMIT_EXCEEDED")
+                #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 800)
+            }
+        }
+    }
+
     /// A token for user 1 signed with `secret`, as another issuer or an old session would hold.
     private static func token(secret: String, expiresIn: TimeInterval) async throws -> String {
         struct Claims: JWTPayload {

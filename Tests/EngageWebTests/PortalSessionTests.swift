@@ -135,6 +135,25 @@ struct PortalSessionTests {
         }
     }
 
+    @Test("after five wrong passwords the form says to wait, with 429 and Retry-After")
+    func rateLimitedForm() async throws {
+        try await withApp { client, _ in
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            var last: TestResponse?
+            for attempt in 0..<6 {
+                let password = attempt == 5 ? Self.password : "not the password"
+                last = try await client.execute(
+                    uri: "/login", method: .post, headers: browser.headers,
+                    body: Self.form(["email": "ana@example.com", "password": password, "csrf_token": browser.csrfToken ?? ""]))
+            }
+            let response = try #require(last)
+            #expect(response.status == .tooManyRequests)
+            #expect(response.headers[.retryAfter] != nil)
+            #expect(String(buffer: response.body).contains("Too many failed attempts. Try again in 15 minutes."))
+        }
+    }
+
     @Test("signing out ends the session on the server and clears the cookie")
     func signOut() async throws {
         try await withApp { client, _ in

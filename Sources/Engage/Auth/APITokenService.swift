@@ -26,7 +26,7 @@ public struct APITokenService: Sendable {
     private static let issuer = "oui-engage"
 
     private let database: Database
-    private let users: UserService
+    private let signIn: SignInService
     private let keys: JWTKeyCollection
     private let accessLifetime: TimeInterval
     private let refreshLifetime: TimeInterval
@@ -34,12 +34,12 @@ public struct APITokenService: Sendable {
 
     /// A service signing with `secret`; the clock is replaceable for tests.
     public init(
-        database: Database, users: UserService, secret: String,
+        database: Database, signIn: SignInService, secret: String,
         accessLifetime: TimeInterval = 3600, refreshLifetime: TimeInterval = 30 * 86400,
         now: @escaping @Sendable () -> Date = Date.init
     ) async {
         self.database = database
-        self.users = users
+        self.signIn = signIn
         self.keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.accessLifetime = accessLifetime
@@ -47,11 +47,9 @@ public struct APITokenService: Sendable {
         self.now = now
     }
 
-    /// Signs in with email and password.
-    public func issue(email: String, password: String) async throws -> TokenPair {
-        guard let user = try await users.authenticate(email: email, password: password) else {
-            throw AuthenticationError.invalidCredentials
-        }
+    /// Signs in with email and password from the client at `address` (sign-in limits apply).
+    public func issue(email: String, password: String, address: String) async throws -> TokenPair {
+        let user = try await signIn.signIn(email: email, password: password, address: address)
         let refresh = try await database.pool.withTransaction { connection in
             try await Self.newRefreshToken(
                 RefreshTokenRepository(connection: connection), userID: user.id,

@@ -15,6 +15,8 @@ public struct APIError: Error, Sendable, Equatable {
     public let code: String
     public let message: String
     public let details: [Detail]
+    /// Headers the response must carry, such as `Retry-After`.
+    public var headers: HTTPFields = [:]
 
     /// An error with the given parts.
     public init(_ status: HTTPResponse.Status, code: String, message: String, details: [Detail] = []) {
@@ -50,6 +52,12 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(validation: error)
         case let error as AuthenticationError:
             return APIError(authentication: error)
+        case let error as RateLimitExceeded:
+            var limited = APIError(
+                .tooManyRequests, code: "RATE_LIMIT_EXCEEDED",
+                message: "Too many attempts. Try again in \(error.retryAfter) seconds.")
+            limited.headers[.retryAfter] = String(error.retryAfter)
+            return limited
         case let error as HTTPError:
             return APIError(http: error)
         case is DecodingError:

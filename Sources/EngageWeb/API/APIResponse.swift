@@ -33,7 +33,10 @@ enum APIResponse {
 
     /// An error envelope.
     static func failure(_ error: APIError) throws -> Response {
-        try json(Failure(error: .init(code: error.code, message: error.message, details: error.details)), status: error.status)
+        var response = try json(
+            Failure(error: .init(code: error.code, message: error.message, details: error.details)), status: error.status)
+        response.headers.append(contentsOf: error.headers)
+        return response
     }
 
     /// Any encodable value as a JSON response.

@@ -18,7 +18,10 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return try APIResponse.failure(apiError)
             }
-            return try views.render("errors/error", ErrorPage(error: apiError, requestID: context.requestID), status: apiError.status)
+            var response = try views.render(
+                "errors/error", ErrorPage(error: apiError, requestID: context.requestID), status: apiError.status)
+            response.headers.append(contentsOf: apiError.headers)
+            return response
         }
     }
 }

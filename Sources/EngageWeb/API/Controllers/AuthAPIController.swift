@@ -45,7 +45,8 @@ struct AuthAPIController {
         router.post("/api/v1/auth/token") { request, context in
             let credentials = try await request.decodeJSON(as: Credentials.self, context: context)
             try Self.requireFields(["email": credentials.email, "password": credentials.password])
-            let pair = try await tokens.issue(email: credentials.email ?? "", password: credentials.password ?? "")
+            let pair = try await tokens.issue(
+                email: credentials.email ?? "", password: credentials.password ?? "", address: context.clientAddress)
             return try APIResponse.success(TokenResponse(pair))
         }
         router.post("/api/v1/auth/refresh") { request, context in

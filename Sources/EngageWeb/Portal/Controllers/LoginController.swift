@@ -4,7 +4,7 @@ import Hummingbird
 /// `GET /login`, `POST /login` and `POST /logout`.
 struct LoginController {
     let views: ViewRenderer
-    let users: UserService
+    let signIn: SignInService
     let sessions: SessionService
     let cookie: SessionCookie
 
@@ -17,7 +17,7 @@ struct LoginController {
 
     func register(on router: Router<EngageRequestContext>) {
         router.get("/login") { _, context in try await show(context) }
-        router.post("/login") { _, context in try await signIn(context) }
+        router.post("/login") { _, context in try await self.signIn(context) }
         router.post("/logout") { _, context in try await signOut(context) }
     }
 
@@ -37,17 +37,31 @@ struct LoginController {
 
     func signIn(_ context: EngageRequestContext) async throws -> Response {
         let form = context.form ?? FormData(urlEncoded: "")
-        guard let user = try await users.authenticate(email: form["email"], password: form["password"]) else {
-            let csrfToken = context.session?.csrfToken ?? ""
-            return try views.render(
-                "portal/login",
-                LoginPage(csrfToken: csrfToken, email: form["email"], error: "Wrong email or password."),
-                status: .unauthorized)
+        let user: User
+        do {
+            user = try await signIn.signIn(email: form["email"], password: form["password"], address: context.clientAddress)
+        } catch AuthenticationError.invalidCredentials {
+            return try showAgain(context, form, error: "Wrong email or password.", status: .unauthorized)
+        } catch let limited as RateLimitExceeded {
+            let minutes = (limited.retryAfter + 59) / 60
+            var response = try showAgain(
+                context, form, error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(limited.retryAfter)
+            return response
         }
         let session = try await sessions.rotate(context.session, to: user)
         var response = Response.redirect(to: "/")
         response.setCookie(cookie.setting(session))
         return response
+    }
+
+    private func showAgain(
+        _ context: EngageRequestContext, _ form: FormData, error: String, status: HTTPResponse.Status
+    ) throws -> Response {
+        try views.render(
+            "portal/login", LoginPage(csrfToken: context.session?.csrfToken ?? "", email: form["email"], error: error),
+            status: status)
     }
 
     func signOut(_ context: EngageRequestContext) async throws -> Response {
