@@ -21,7 +21,8 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
 
     let signIn = SignInService(database: database, users: UserService(database: database))
     let tokens = await APITokenService(database: database, signIn: signIn, secret: try configuration.requiredJWTSecret())
-    let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens))
+    let limiter = APIRateLimiter(database: database, limit: configuration.apiRateLimit)
+    let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, limiter: limiter))
     let portal = router.group().add(middleware: RequireSignInMiddleware())
     let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
 

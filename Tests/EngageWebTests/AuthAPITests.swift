@@ -1,6 +1,7 @@
 import Engage
 @testable import EngageWeb
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JWTKit
@@ -13,12 +14,15 @@ struct AuthAPITests {
     private let password = "correct horse battery"
 
     /// The application on a migrated database with one staff user.
-    private func withApp(_ test: @Sendable (any TestClientProtocol, Database) async throws -> Void) async throws {
+    private func withApp(
+        apiRateLimit: Int = 600, _ test: @Sendable (any TestClientProtocol, Database) async throws -> Void
+    ) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
             _ = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
                 .create(email: "api@example.com", name: "API User", role: "staff", password: password)
-            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            var configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            configuration.apiRateLimit = apiRateLimit
             let router = try await buildRouter(configuration: configuration, database: database)
             try await Application(router: router).test(.router) { client in try await test(client, database) }
         }
@@ -155,6 +159,28 @@ struct AuthAPITests {
                 #expect(response.status == .tooManyRequests)
                 #expect(errorCode(response) == "RATE_LIMIT_EXCEEDED")
                 #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 800)
+            }
+        }
+    }
+
+    @Test("API calls carry X-RateLimit headers and get 429 past the per-minute limit")
+    func apiRateLimit() async throws {
+        try await withApp(apiRateLimit: 2) { client, _ in
+            let token = try #require(try await signIn(client)["token"] as? String)
+            let headers: HTTPFields = [.authorization: "Bearer \(token)"]
+            for expected in ["1", "0"] {
+                try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Limit")!] == "2")
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Remaining")!] == expected)
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Reset")!] != nil)
+                }
+            }
+            try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: headers) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(errorCode(response) == "RATE_LIMIT_EXCEEDED")
+                #expect(response.headers[HTTPField.Name("X-RateLimit-Remaining")!] == "0")
+                #expect((1...60).contains(Int(response.headers[.retryAfter] ?? "") ?? 0))
             }
         }
     }

@@ -4,6 +4,8 @@ import Foundation
 public struct RateLimitExceeded: Error, Sendable, Equatable {
     /// Whole seconds until the next attempt can succeed.
     public let retryAfter: Int
+    /// The API limit's figures, for the `X-RateLimit-*` headers; nil for sign-in limits.
+    public var status: RateLimitStatus? = nil
 }
 
 /// Password sign-in for the portal and the API, with failed attempts limited per account and per

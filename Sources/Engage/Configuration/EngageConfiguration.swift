@@ -22,6 +22,8 @@ public struct EngageConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The folder holding Templates/, Public/ and Migrations/ (`ENGAGE_ROOT`, default the working directory).
     public var rootDirectory: String
+    /// API requests allowed per caller per minute (`ENGAGE_API_RATE_LIMIT`, default 600).
+    public var apiRateLimit: Int
     /// The HS256 key of API access tokens (`ENGAGE_JWT_SECRET`, at least 32 characters); `serve` needs it.
     public var jwtSecret: String?
 
@@ -73,6 +75,7 @@ public struct EngageConfiguration: Sendable {
         baseURL = try reader.baseURL("ENGAGE_BASE_URL", default: "http://\(httpHost):\(httpPort)")
         logLevel = try reader.logLevel("ENGAGE_LOG_LEVEL", default: .info)
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
+        apiRateLimit = try reader.integer("ENGAGE_API_RATE_LIMIT", default: 600, in: 1...1_000_000)
         jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
         if let jwtSecret, jwtSecret.count < Self.minimumJWTSecretLength {
             throw ConfigurationError(

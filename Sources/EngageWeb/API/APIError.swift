@@ -57,6 +57,7 @@ public struct APIError: Error, Sendable, Equatable {
                 .tooManyRequests, code: "RATE_LIMIT_EXCEEDED",
                 message: "Too many attempts. Try again in \(error.retryAfter) seconds.")
             limited.headers[.retryAfter] = String(error.retryAfter)
+            if let status = error.status { limited.headers.append(contentsOf: status.headerFields) }
             return limited
         case let error as HTTPError:
             return APIError(http: error)
