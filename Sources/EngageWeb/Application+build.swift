@@ -19,16 +19,20 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
     ])))
 
-    let signIn = SignInService(database: database, users: UserService(database: database))
+    let users = UserService(database: database)
+    let signIn = SignInService(database: database, users: users)
     let tokens = await APITokenService(database: database, signIn: signIn, secret: try configuration.requiredJWTSecret())
     let limiter = APIRateLimiter(database: database, limit: configuration.apiRateLimit)
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, limiter: limiter))
     let portal = router.group().add(middleware: RequireSignInMiddleware())
+    let admin = router.group().add(middleware: RequireSignInMiddleware()).add(middleware: RequireRoleMiddleware(allowed: [.admin]))
     let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
 
     HealthController(database: database).register(on: router)
     LoginController(views: views, signIn: signIn, sessions: sessions, cookie: cookie).register(on: router)
     DashboardController(views: views).register(on: portal)
+    AccountController(views: views, users: users).register(on: portal)
+    UsersController(views: views, users: users).register(on: admin)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
     return router
 }

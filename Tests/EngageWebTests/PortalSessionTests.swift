@@ -10,29 +10,6 @@ import Testing
 struct PortalSessionTests {
     private static let password = "correct horse battery"
 
-    /// What a browser keeps between requests: the session cookie and the last form's token.
-    struct Browser {
-        var cookie: String?
-        var csrfToken: String?
-
-        var headers: HTTPFields {
-            var fields: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            if let cookie { fields[.cookie] = "\(SessionCookie.name)=\(cookie)" }
-            return fields
-        }
-
-        mutating func read(_ response: TestResponse) {
-            if let header = response.headers[.setCookie], header.hasPrefix(SessionCookie.name + "=") {
-                let value = header.dropFirst(SessionCookie.name.count + 1).prefix { $0 != ";" }
-                cookie = value.isEmpty ? nil : String(value)
-            }
-            let html = String(buffer: response.body)
-            if let range = html.range(of: #"name="csrf_token" value=""#) {
-                csrfToken = String(html[range.upperBound...].prefix { $0 != "\"" })
-            }
-        }
-    }
-
     private func withApp(_ test: @Sendable (any TestClientProtocol, Database) async throws -> Void) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
@@ -42,12 +19,6 @@ struct PortalSessionTests {
             let router = try await buildRouter(configuration: configuration, database: database)
             try await Application(router: router).test(.router) { try await test($0, database) }
         }
-    }
-
-    private static func form(_ fields: [String: String]) -> ByteBuffer {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-        return ByteBuffer(string: body.sorted().joined(separator: "&"))
     }
 
     /// Opens the sign-in page, as a browser does before posting it.
@@ -81,7 +52,7 @@ struct PortalSessionTests {
             let preSession = try #require(browser.cookie)
             let response = try await client.execute(
                 uri: "/login", method: .post, headers: browser.headers,
-                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""]))
+                body: Browser.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""]))
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/")
             browser.read(response)
@@ -105,7 +76,7 @@ struct PortalSessionTests {
             try await openLogin(client, &browser)
             let response = try await client.execute(
                 uri: "/login", method: .post, headers: browser.headers,
-                body: Self.form(["email": "ana@example.com", "password": "not the password", "csrf_token": browser.csrfToken ?? ""]))
+                body: Browser.form(["email": "ana@example.com", "password": "not the password", "csrf_token": browser.csrfToken ?? ""]))
             #expect(response.status == .unauthorized)
             let html = String(buffer: response.body)
             #expect(html.contains("Wrong email or password."))
@@ -128,7 +99,7 @@ struct PortalSessionTests {
             case "cross-site": headers[.secFetchSite] = "cross-site"
             default: headers[.origin] = "https://evil.example"
             }
-            let response = try await client.execute(uri: "/login", method: .post, headers: headers, body: Self.form(fields))
+            let response = try await client.execute(uri: "/login", method: .post, headers: headers, body: Browser.form(fields))
             #expect(response.status == .forbidden)
             #expect(String(buffer: response.body).contains("This form has expired or was sent from another site."))
             #expect(response.headers[.setCookie] == nil)
@@ -145,7 +116,7 @@ struct PortalSessionTests {
                 let password = attempt == 5 ? Self.password : "not the password"
                 last = try await client.execute(
                     uri: "/login", method: .post, headers: browser.headers,
-                    body: Self.form(["email": "ana@example.com", "password": password, "csrf_token": browser.csrfToken ?? ""]))
+                    body: Browser.form(["email": "ana@example.com", "password": password, "csrf_token": browser.csrfToken ?? ""]))
             }
             let response = try #require(last)
             #expect(response.status == .tooManyRequests)
@@ -161,11 +132,11 @@ struct PortalSessionTests {
             try await openLogin(client, &browser)
             browser.read(try await client.execute(
                 uri: "/login", method: .post, headers: browser.headers,
-                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
+                body: Browser.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
             let signedIn = browser
             browser.read(try await client.execute(uri: "/", method: .get, headers: browser.headers))
             let response = try await client.execute(
-                uri: "/logout", method: .post, headers: browser.headers, body: Self.form(["csrf_token": browser.csrfToken ?? ""]))
+                uri: "/logout", method: .post, headers: browser.headers, body: Browser.form(["csrf_token": browser.csrfToken ?? ""]))
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/login")
             #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
@@ -181,7 +152,7 @@ struct PortalSessionTests {
             try await openLogin(client, &browser)
             browser.read(try await client.execute(
                 uri: "/login", method: .post, headers: browser.headers,
-                body: Self.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
+                body: Browser.form(["email": "ana@example.com", "password": Self.password, "csrf_token": browser.csrfToken ?? ""])))
             try await database.pool.withConnection { try await $0.execute("UPDATE users SET active = 0") }
             let response = try await client.execute(uri: "/", method: .get, headers: browser.headers)
             #expect(response.status == .seeOther)

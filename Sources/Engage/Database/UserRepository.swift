@@ -33,6 +33,46 @@ struct UserRepository {
         return (try Self.user(row), try row.decode("password_hash"))
     }
 
+    /// Every user, by name.
+    func all() async throws -> [User] {
+        try await connection.query("SELECT \(Self.columns) FROM users ORDER BY name, id").map(Self.user)
+    }
+
+    /// The password hash of a user.
+    func passwordHash(id: Int64) async throws -> String? {
+        try await connection.queryFirst("SELECT password_hash FROM users WHERE id = ?", [id])?.decode("password_hash")
+    }
+
+    /// Active admins other than `id`, locked until the transaction ends.
+    func otherActiveAdmins(than id: Int64) async throws -> Int {
+        let row = try await connection.queryFirst(
+            "SELECT COUNT(*) AS admins FROM users WHERE role = 'admin' AND active = 1 AND id <> ? FOR UPDATE", [id])
+        return try row?.decode("admins") ?? 0
+    }
+
+    func update(id: Int64, role: User.Role) async throws {
+        try await connection.execute("UPDATE users SET role = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?", [role.rawValue, id])
+    }
+
+    func update(id: Int64, active: Bool) async throws {
+        try await connection.execute("UPDATE users SET active = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?", [active, id])
+    }
+
+    func update(id: Int64, passwordHash: String) async throws {
+        try await connection.execute("""
+            UPDATE users SET password_hash = ?, password_changed_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)
+            WHERE id = ?
+            """, [passwordHash, id])
+    }
+
+    /// Ends every portal session of a user except `keeping`, and revokes their refresh tokens.
+    func endSessionsAndTokens(id: Int64, keeping session: Data?) async throws {
+        try await connection.execute(
+            "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", [id, session ?? Data()])
+        try await connection.execute(
+            "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(6) WHERE user_id = ? AND revoked_at IS NULL", [id])
+    }
+
     /// True when at least one active admin exists.
     func activeAdminExists() async throws -> Bool {
         try await connection.queryFirst("SELECT 1 AS found FROM users WHERE role = 'admin' AND active = 1 LIMIT 1") != nil

@@ -56,6 +56,76 @@ public struct UserService: Sendable {
         return found.user
     }
 
+    /// Every staff account, by name.
+    public func list() async throws -> [User] {
+        try await database.pool.withConnection { try await UserRepository(connection: $0).all() }
+    }
+
+    /// Gives `id` another role; the last active admin keeps theirs.
+    public func changeRole(of id: Int64, to role: String) async throws {
+        guard let newRole = User.Role(rawValue: role) else {
+            throw ValidationError(fields: [.init(field: "role", code: .invalidValue, message: "Role must be admin, staff or viewer.")])
+        }
+        try await database.pool.withTransaction { connection in
+            let users = UserRepository(connection: connection)
+            let user = try await Self.existing(id, in: users)
+            if user.role == .admin, user.isActive, newRole != .admin, try await users.otherActiveAdmins(than: id) == 0 {
+                throw ValidationError(fields: [.init(field: "role", code: .invalidValue, message: "The last active admin must stay admin.")])
+            }
+            try await users.update(id: id, role: newRole)
+        }
+    }
+
+    /// Deactivates or reactivates `id`; deactivation ends their sessions and tokens at once.
+    /// Nobody deactivates themselves, and the last active admin stays active.
+    public func setActive(_ active: Bool, for id: Int64, by actor: User) async throws {
+        try await database.pool.withTransaction { connection in
+            let users = UserRepository(connection: connection)
+            let user = try await Self.existing(id, in: users)
+            if !active {
+                guard id != actor.id else {
+                    throw ValidationError(fields: [.init(field: "active", code: .invalidValue, message: "You cannot deactivate yourself.")])
+                }
+                if user.role == .admin, try await users.otherActiveAdmins(than: id) == 0 {
+                    throw ValidationError(fields: [.init(field: "active", code: .invalidValue, message: "The last active admin cannot be deactivated.")])
+                }
+                try await users.endSessionsAndTokens(id: id, keeping: nil)
+            }
+            try await users.update(id: id, active: active)
+        }
+    }
+
+    /// Changes a user's own password after checking the current one; their other sessions and
+    /// refresh tokens end, the session identified by `keepingSession` (a hash) stays.
+    public func changePassword(
+        of user: User, current: String, new: String, confirmation: String, keepingSession: Data?
+    ) async throws {
+        var problems = Self.check(password: new).map {
+            ValidationError.FieldError(field: "new_password", code: $0.code, message: $0.message)
+        }
+        if new != confirmation {
+            problems.append(.init(field: "confirmation", code: .invalidValue, message: "The two new passwords differ."))
+        }
+        let storedHash = try await database.pool.withConnection { try await UserRepository(connection: $0).passwordHash(id: user.id) }
+        if current.isEmpty {
+            problems.insert(.init(field: "current_password", code: .required, message: "Current password is required."), at: 0)
+        } else if let storedHash, !(try await hasher.verify(current, against: storedHash)) {
+            problems.insert(.init(field: "current_password", code: .invalidValue, message: "Current password is wrong."), at: 0)
+        }
+        guard problems.isEmpty else { throw ValidationError(fields: problems) }
+        let hash = try await hasher.hash(new)
+        try await database.pool.withTransaction { connection in
+            let users = UserRepository(connection: connection)
+            try await users.update(id: user.id, passwordHash: hash)
+            try await users.endSessionsAndTokens(id: user.id, keeping: keepingSession)
+        }
+    }
+
+    private static func existing(_ id: Int64, in users: UserRepository) async throws -> User {
+        guard let user = try await users.find(id: id) else { throw UserNotFound(id: id) }
+        return user
+    }
+
     /// True when an active admin exists.
     public func activeAdminExists() async throws -> Bool {
         try await database.pool.withConnection { try await UserRepository(connection: $0).activeAdminExists() }

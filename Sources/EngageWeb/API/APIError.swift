@@ -52,6 +52,8 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(validation: error)
         case let error as AuthenticationError:
             return APIError(authentication: error)
+        case is UserNotFound:
+            return .notFound()
         case let error as RateLimitExceeded:
             var limited = APIError(
                 .tooManyRequests, code: "RATE_LIMIT_EXCEEDED",

@@ -59,4 +59,5 @@ struct PortalChrome: Sendable {
     }
 
     var onDashboard: Bool { section == "dashboard" }
+    var onUsers: Bool { section == "users" }
 }

@@ -1,0 +1,42 @@
+import Engage
+import Hummingbird
+
+/// "Change my password" for every signed-in user.
+struct AccountController {
+    let views: ViewRenderer
+    let users: UserService
+
+    struct PasswordPage: PageContext {
+        let title = "Change password"
+        let chrome: PortalChrome?
+        let notice: String?
+        let errors: [String: String]
+    }
+
+    func register(on portal: RouterGroup<EngageRequestContext>) {
+        portal.get("/account/password") { request, context in
+            let done = request.uri.queryParameters["done"] != nil
+            return try page(context, notice: done ? "Password changed. Your other sessions have ended." : nil)
+        }
+        portal.post("/account/password") { _, context in
+            let form = context.form ?? FormData(urlEncoded: "")
+            do {
+                try await users.changePassword(
+                    of: try context.requireUser(), current: form["current_password"], new: form["new_password"],
+                    confirmation: form["confirmation"],
+                    keepingSession: context.session.map { SecretToken.hash($0.cookieValue) })
+                return Response.redirect(to: "/account/password?done=1")
+            } catch let error as ValidationError {
+                let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+                return try page(context, errors: errors, status: .unprocessableContent)
+            }
+        }
+    }
+
+    private func page(
+        _ context: EngageRequestContext, notice: String? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        try views.render("portal/account/password", PasswordPage(
+            chrome: PortalChrome(context: context, section: "account"), notice: notice, errors: errors), status: status)
+    }
+}

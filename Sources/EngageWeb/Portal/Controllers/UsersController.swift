@@ -1,0 +1,102 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The admin's Users page: list, create, change role, deactivate and reactivate.
+struct UsersController {
+    let views: ViewRenderer
+    let users: UserService
+
+    struct Row: Sendable {
+        let id: Int64
+        let name: String
+        let email: String
+        let role: String
+        let isActive: Bool
+        let lastLogin: String
+        let isSelf: Bool
+        let roleOptions: [RoleOption]
+    }
+
+    struct RoleOption: Sendable {
+        let value: String
+        let selected: Bool
+    }
+
+    struct UsersPage: PageContext {
+        let title = "Users"
+        let chrome: PortalChrome?
+        let rows: [Row]
+        let notice: String?
+        let generatedPassword: String?
+        let errors: [String: String]
+        let form: [String: String]
+        let roleOptions: [RoleOption]
+    }
+
+    // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
+    private static let notices = [
+        "role": "Role changed.", "deactivated": "User deactivated; their sessions and tokens ended.",
+        "activated": "User reactivated.",
+    ]
+
+    func register(on admin: RouterGroup<EngageRequestContext>) {
+        admin.get("/users") { request, context in
+            try await page(context, notice: request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] })
+        }
+        admin.post("/users") { _, context in try await create(context) }
+        admin.post("/users/:id/role") { _, context in
+            try await users.changeRole(of: try id(context), to: context.form?["role"] ?? "")
+            return Response.redirect(to: "/users?done=role")
+        }
+        admin.post("/users/:id/deactivate") { _, context in
+            try await users.setActive(false, for: try id(context), by: try context.requireUser())
+            return Response.redirect(to: "/users?done=deactivated")
+        }
+        admin.post("/users/:id/activate") { _, context in
+            try await users.setActive(true, for: try id(context), by: try context.requireUser())
+            return Response.redirect(to: "/users?done=activated")
+        }
+    }
+
+    private func create(_ context: EngageRequestContext) async throws -> Response {
+        let form = context.form ?? FormData(urlEncoded: "")
+        let typed = form["password"]
+        let password = typed.isEmpty ? UserService.generatePassword() : typed
+        do {
+            let user = try await users.create(email: form["email"], name: form["name"], role: form["role"], password: password)
+            // Rendered, not redirected: a generated password is shown once and never stored in clear.
+            return try await page(context, notice: "Created \(user.email).", generatedPassword: typed.isEmpty ? password : nil)
+        } catch let error as ValidationError {
+            let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+            let kept = ["email": form["email"], "name": form["name"], "role": form["role"]]
+            return try await page(context, errors: errors, form: kept, status: .unprocessableContent)
+        }
+    }
+
+    private func page(
+        _ context: EngageRequestContext, notice: String? = nil, generatedPassword: String? = nil,
+        errors: [String: String] = [:], form: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let me = try context.requireUser()
+        let rows = try await users.list().map { user in
+            Row(
+                id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
+                lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never", isSelf: user.id == me.id,
+                roleOptions: Self.options(selected: user.role.rawValue))
+        }
+        return try views.render("portal/users/index", UsersPage(
+            chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
+            generatedPassword: generatedPassword, errors: errors, form: form,
+            roleOptions: Self.options(selected: form["role"] ?? "staff")), status: status)
+    }
+
+    private static func options(selected: String) -> [RoleOption] {
+        User.Role.allCases.map { RoleOption(value: $0.rawValue, selected: $0.rawValue == selected) }
+    }
+
+    private func id(_ context: EngageRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound() }
+        return id
+    }
+}
