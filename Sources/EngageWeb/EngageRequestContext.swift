@@ -9,6 +9,8 @@ public struct EngageRequestContext: RequestContext {
     public var requestID: String
     /// The authenticated staff member, once an authentication middleware has identified one.
     public var user: User?
+    /// The API key an integrator called with, when it was a key rather than a user's token.
+    public var apiKey: APIKey?
     /// The portal session of the request's cookie, when it has a live one.
     public var session: PortalSession?
     /// The parsed body of a portal form post, read once by the CSRF check.
@@ -20,6 +22,7 @@ public struct EngageRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.user = nil
+        self.apiKey = nil
         self.session = nil
         self.form = nil
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"

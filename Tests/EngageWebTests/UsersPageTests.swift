@@ -41,6 +41,7 @@ struct UsersPageTests {
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
             for email in ["admin@example.com", "staff@example.com", "viewer@example.com"] { #expect(html.contains(email)) }
+            #expect(html.contains(#"<a href="/users" aria-current="page">Users</a>"#))
             #expect(!html.contains("x@example.com"))
         }
     }

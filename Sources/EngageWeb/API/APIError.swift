@@ -52,7 +52,7 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(validation: error)
         case let error as AuthenticationError:
             return APIError(authentication: error)
-        case is UserNotFound:
+        case is UserNotFound, is APIKeyNotFound:
             return .notFound()
         case let error as RateLimitExceeded:
             var limited = APIError(

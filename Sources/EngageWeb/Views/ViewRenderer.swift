@@ -41,13 +41,17 @@ extension PageContext {
 }
 
 /// What the layout shows around a signed-in page.
+///
+/// Templates read values through `Mirror`, which sees stored properties only: no computed ones here.
 struct PortalChrome: Sendable {
     let userName: String
     let role: String
     let isAdmin: Bool
     let csrfToken: String
-    /// The navigation entry of the current page, for `aria-current`.
-    let section: String
+    /// Which navigation entry is the current page, for `aria-current`.
+    let onDashboard: Bool
+    let onUsers: Bool
+    let onAPIKeys: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
@@ -55,9 +59,8 @@ struct PortalChrome: Sendable {
         role = user.role.rawValue
         isAdmin = user.role == .admin
         csrfToken = session.csrfToken
-        self.section = section
+        onDashboard = section == "dashboard"
+        onUsers = section == "users"
+        onAPIKeys = section == "api-keys"
     }
-
-    var onDashboard: Bool { section == "dashboard" }
-    var onUsers: Bool { section == "users" }
 }

@@ -34,8 +34,10 @@ struct AuthAPIController {
     }
 
     private struct Me: Encodable {
+        /// "user" or "api_key".
+        let type: String
         let id: Int64
-        let email: String
+        let email: String?
         let name: String
         let role: String
     }
@@ -55,8 +57,11 @@ struct AuthAPIController {
             return try APIResponse.success(TokenResponse(try await tokens.refresh(body.refreshToken ?? "")))
         }
         protected.get("auth/me") { _, context in
+            if let key = context.apiKey {
+                return try APIResponse.success(Me(type: "api_key", id: key.id, email: nil, name: key.name, role: key.role.rawValue))
+            }
             let user = try context.requireUser()
-            return try APIResponse.success(Me(id: user.id, email: user.email, name: user.name, role: user.role.rawValue))
+            return try APIResponse.success(Me(type: "user", id: user.id, email: user.email, name: user.name, role: user.role.rawValue))
         }
     }
 

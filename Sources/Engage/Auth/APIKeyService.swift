@@ -1,0 +1,74 @@
+import Foundation
+
+/// Creating, listing, revoking and checking integrators' API keys.
+public struct APIKeyService: Sendable {
+    private let database: Database
+    private let now: @Sendable () -> Date
+
+    // Writing last_used_at on every call would cost a write per request; once a minute is enough.
+    private static let usageResolution: TimeInterval = 60
+
+    /// A service over `database`.
+    public init(database: Database, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    /// Creates a key; the returned secret is the only time it exists in clear.
+    public func create(name: String, role: String, by creator: User) async throws -> (secret: String, key: APIKey) {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        var problems: [ValidationError.FieldError] = []
+        if name.isEmpty {
+            problems.append(.init(field: "name", code: .required, message: "Name is required."))
+        } else if name.count > 100 {
+            problems.append(.init(field: "name", code: .tooLong, message: "Name must be at most 100 characters."))
+        }
+        let parsedRole = User.Role(rawValue: role)
+        if parsedRole == nil {
+            problems.append(.init(field: "role", code: .invalidValue, message: "Role must be admin, staff or viewer."))
+        }
+        guard problems.isEmpty, let parsedRole else { throw ValidationError(fields: problems) }
+
+        let (secret, hash) = SecretToken.generate(prefix: "ek_")
+        let key = try await database.pool.withConnection { connection in
+            let keys = APIKeyRepository(connection: connection)
+            let id = try await keys.insert(
+                name: name, prefix: String(secret.prefix(11)), hash: hash, role: parsedRole, createdBy: creator.id)
+            return try await keys.find(id: id)
+        }
+        guard let key else { throw APIKeyNotFound() }
+        return (secret, key)
+    }
+
+    /// Every key, newest first.
+    public func list() async throws -> [APIKey] {
+        try await database.pool.withConnection { try await APIKeyRepository(connection: $0).all() }
+    }
+
+    /// Revokes a key at once.
+    public func revoke(id: Int64) async throws {
+        try await database.pool.withConnection { connection in
+            let keys = APIKeyRepository(connection: connection)
+            guard try await keys.find(id: id) != nil else { throw APIKeyNotFound() }
+            try await keys.revoke(id: id)
+        }
+    }
+
+    /// The active key with this secret; notes its use.
+    public func authenticate(_ secret: String) async throws -> APIKey {
+        let now = now()
+        return try await database.pool.withConnection { connection in
+            let keys = APIKeyRepository(connection: connection)
+            guard let key = try await keys.find(hash: SecretToken.hash(secret)), key.isActive else {
+                throw AuthenticationError.invalidCredentials
+            }
+            if key.lastUsedAt.map({ now.timeIntervalSince($0) > Self.usageResolution }) ?? true {
+                try await keys.markUsed(id: key.id, at: now)
+            }
+            return key
+        }
+    }
+}
+
+/// No API key has that id.
+public struct APIKeyNotFound: Error, Sendable {}

@@ -1,0 +1,46 @@
+import Foundation
+import MariaDB
+
+/// SQL for the `api_keys` table.
+struct APIKeyRepository {
+    let connection: MariaDBConnection
+
+    private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at"
+
+    func insert(name: String, prefix: String, hash: Data, role: User.Role, createdBy: Int64) async throws -> Int64 {
+        let result = try await connection.execute("""
+            INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_at)
+            VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
+            """, [name, prefix, hash, role.rawValue, createdBy])
+        return Int64(result.lastInsertID)
+    }
+
+    func find(id: Int64) async throws -> APIKey? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM api_keys WHERE id = ?", [id]).map(Self.key)
+    }
+
+    func find(hash: Data) async throws -> APIKey? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM api_keys WHERE key_hash = ?", [hash]).map(Self.key)
+    }
+
+    /// Every key, newest first.
+    func all() async throws -> [APIKey] {
+        try await connection.query("SELECT \(Self.columns) FROM api_keys ORDER BY created_at DESC, id DESC").map(Self.key)
+    }
+
+    func revoke(id: Int64) async throws {
+        try await connection.execute(
+            "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND revoked_at IS NULL", [id])
+    }
+
+    func markUsed(id: Int64, at time: Date) async throws {
+        try await connection.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [time, id])
+    }
+
+    private static func key(_ row: MariaDBRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode("id"), name: try row.decode("name"), prefix: try row.decode("prefix"),
+            role: try User.Role(rawValue: row.decode("role")) ?? .viewer, createdAt: try row.decode("created_at"),
+            lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))
+    }
+}

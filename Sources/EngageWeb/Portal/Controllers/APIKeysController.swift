@@ -1,0 +1,76 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The admin's API keys page: create (the key is shown once), list, revoke.
+struct APIKeysController {
+    let views: ViewRenderer
+    let apiKeys: APIKeyService
+
+    struct Row: Sendable {
+        let id: Int64
+        let name: String
+        let prefix: String
+        let role: String
+        let created: String
+        let lastUsed: String
+        let isActive: Bool
+    }
+
+    struct RoleOption: Sendable {
+        let value: String
+        let selected: Bool
+    }
+
+    struct APIKeysPage: PageContext {
+        let title = "API keys"
+        let chrome: PortalChrome?
+        let rows: [Row]
+        let hasRows: Bool
+        let newKey: String?
+        let notice: String?
+        let errors: [String: String]
+        let name: String
+        let roleOptions: [RoleOption]
+    }
+
+    func register(on admin: RouterGroup<EngageRequestContext>) {
+        admin.get("/api-keys") { request, context in
+            try await page(context, notice: request.uri.queryParameters["done"] != nil ? "Key revoked; it stops working at once." : nil)
+        }
+        admin.post("/api-keys") { _, context in
+            let form = context.form ?? FormData(urlEncoded: "")
+            do {
+                let created = try await apiKeys.create(name: form["name"], role: form["role"], by: try context.requireUser())
+                // Rendered, not redirected: the key is shown once and never stored in clear.
+                return try await page(context, newKey: created.secret)
+            } catch let error as ValidationError {
+                let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+                return try await page(context, errors: errors, name: form["name"], role: form["role"], status: .unprocessableContent)
+            }
+        }
+        admin.post("/api-keys/:id/revoke") { _, context in
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound() }
+            try await apiKeys.revoke(id: id)
+            return Response.redirect(to: "/api-keys?done=revoked")
+        }
+    }
+
+    private func page(
+        _ context: EngageRequestContext, newKey: String? = nil, notice: String? = nil, errors: [String: String] = [:],
+        name: String = "", role: String = "staff", status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let rows = try await apiKeys.list().map { key in
+            Row(
+                id: key.id, name: key.name, prefix: key.prefix, role: key.role.rawValue,
+                created: key.createdAt.formatted(.iso8601), lastUsed: key.lastUsedAt?.formatted(.iso8601) ?? "never",
+                isActive: key.isActive)
+        }
+        return try views.render("portal/api-keys/index", APIKeysPage(
+            chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
+            newKey: newKey, notice: notice,
+            errors: errors, name: name,
+            roleOptions: User.Role.allCases.map { RoleOption(value: $0.rawValue, selected: $0.rawValue == role) }),
+            status: status)
+    }
+}

@@ -1,0 +1,93 @@
+import Engage
+@testable import EngageWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@Suite("API keys")
+struct APIKeysTests {
+    private static let password = "correct horse battery"
+
+    private func withApp(_ test: @Sendable (any TestClientProtocol, Database) async throws -> Void) async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
+            _ = try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password)
+            _ = try await users.create(email: "staff@example.com", name: "Staff", role: "staff", password: Self.password)
+            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            let router = try await buildRouter(configuration: configuration, database: database)
+            try await Application(router: router).test(.router) { try await test($0, database) }
+        }
+    }
+
+    /// Creates a key through the admin page and returns it as shown once.
+    private func createKey(_ client: any TestClientProtocol, _ admin: inout Browser, name: String) async throws -> String {
+        let response = try await admin.post(client, "/api-keys", ["name": name, "role": "viewer"])
+        #expect(response.status == .ok)
+        let html = String(buffer: response.body)
+        let marker = try #require(html.range(of: #"<code class="new-key">"#))
+        return String(html[marker.upperBound...].prefix { $0 != "<" })
+    }
+
+    private func me(_ client: any TestClientProtocol, key: String) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(key)"])
+    }
+
+    @Test("an admin creates a key shown once; it authenticates API calls with its own role; the list shows only its prefix")
+    func createAndUse() async throws {
+        try await withApp { client, database in
+            var admin = try await Browser.signedIn(client, email: "admin@example.com", password: Self.password)
+            let key = try await createKey(client, &admin, name: "CRM sync")
+            #expect(key.hasPrefix("ek_") && key.count > 40)
+
+            let response = try await me(client, key: key)
+            #expect(response.status == .ok)
+            let body = try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            let data = try #require(body["data"] as? [String: Any])
+            #expect(data["type"] as? String == "api_key")
+            #expect(data["name"] as? String == "CRM sync")
+            #expect(data["role"] as? String == "viewer")
+            #expect(response.headers[HTTPField.Name("X-RateLimit-Limit")!] == "600")
+
+            let list = String(buffer: try await admin.get(client, "/api-keys").body)
+            #expect(list.contains(String(key.prefix(11))))
+            #expect(!list.contains(key))
+            #expect(!list.contains(">never<"))  // last used is recorded
+
+            let stored = try await database.pool.withConnection { try await $0.query("SELECT key_hash FROM api_keys") }
+            #expect(try stored.map { try $0.decode("key_hash", as: Data.self) } == [SecretToken.hash(key)])
+        }
+    }
+
+    @Test("a revoked or unknown key gets 401 AUTH_INVALID_CREDENTIALS")
+    func revoke() async throws {
+        try await withApp { client, database in
+            var admin = try await Browser.signedIn(client, email: "admin@example.com", password: Self.password)
+            let key = try await createKey(client, &admin, name: "Old integration")
+            let id: Int64 = try await database.pool.withConnection { try #require(try await $0.queryFirst("SELECT id FROM api_keys")).decode("id") }
+            #expect(try await admin.post(client, "/api-keys/\(id)/revoke", [:]).status == .seeOther)
+            #expect(try await me(client, key: key).status == .unauthorized)
+            #expect(try await me(client, key: "ek_" + String(repeating: "x", count: 43)).status == .unauthorized)
+            #expect(try await admin.post(client, "/api-keys/424242/revoke", [:]).status == .notFound)
+        }
+    }
+
+    @Test("only admins manage keys; a form without a name says so")
+    func access() async throws {
+        try await withApp { client, _ in
+            var staff = try await Browser.signedIn(client, email: "staff@example.com", password: Self.password)
+            #expect(try await staff.get(client, "/api-keys").status == .forbidden)
+            #expect(try await staff.post(client, "/api-keys", ["name": "x", "role": "admin"]).status == .forbidden)
+
+            var admin = try await Browser.signedIn(client, email: "admin@example.com", password: Self.password)
+            let invalid = try await admin.post(client, "/api-keys", ["name": " ", "role": "root"])
+            #expect(invalid.status == .unprocessableContent)
+            let html = String(buffer: invalid.body)
+            #expect(html.contains("Name is required."))
+            #expect(html.contains("Role must be admin, staff or viewer."))
+        }
+    }
+}
