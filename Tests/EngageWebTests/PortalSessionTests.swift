@@ -44,6 +44,22 @@ struct PortalSessionTests {
         }
     }
 
+    @Test("behind HTTPS, every response carries HSTS and the session cookie is Secure")
+    func https() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            var configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            configuration.baseURL = URL(string: "https://engage.example.com")!
+            let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
+            try await Application(router: router).test(.router) { client in
+                let response = try await client.execute(uri: "/login", method: .get)
+                #expect(response.headers[.strictTransportSecurity] == "max-age=31536000; includeSubDomains")
+                #expect(response.headers[.setCookie]?.contains("Secure") == true)
+                let health = try await client.execute(uri: "/healthz", method: .get)
+                #expect(health.headers[.strictTransportSecurity] != nil)
+            }
+        }
+    }
+
     @Test("signing in rotates the session id, lands on the dashboard, and the old id is dead")
     func signIn() async throws {
         try await withApp { client, _ in
