@@ -25,6 +25,7 @@ enum Startup {
     }
 
     /// Runs `body`; a configuration, database or migration failure exits with one clear line instead of a trace.
+    @discardableResult
     static func reportingFailure<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -5,18 +5,15 @@ import Testing
 
 @Suite("API rate limit")
 struct APIRateLimiterTests {
-    final class TestClock: @unchecked Sendable {
-        private let lock = NSLock()
-        // The start of a minute, so the whole test stays in one window until it moves on.
-        private var current = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 1)
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    /// A clock just past the start of a minute, so each test stays in one window until it moves on.
+    private static func clockAtMinuteStart() -> ManualClock {
+        ManualClock(start: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 1))
     }
 
     @Test("counts per caller per minute, refuses past the limit, and starts again the next minute")
     func limit() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let clock = TestClock()
+            let clock = Self.clockAtMinuteStart()
             let limiter = APIRateLimiter(database: Database(pool: pool), limit: 3, now: { clock.now })
             var remaining: [Int] = []
             for _ in 0..<3 { remaining.append(try await limiter.hit("user:1").remaining) }
@@ -35,7 +32,7 @@ struct APIRateLimiterTests {
     @Test("instances sharing the database share the counts")
     func shared() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let clock = TestClock()
+            let clock = Self.clockAtMinuteStart()
             let one = APIRateLimiter(database: Database(pool: pool), limit: 2, now: { clock.now })
             let two = APIRateLimiter(database: Database(pool: pool), limit: 2, now: { clock.now })
             _ = try await one.hit("user:5")

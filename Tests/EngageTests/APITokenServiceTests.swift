@@ -9,22 +9,15 @@ struct APITokenServiceTests {
     private let secret = EngageConfiguration.testJWTSecret
     private let password = "correct horse battery"
 
-    /// A clock the test moves by hand.
-    final class TestClock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current = Date()
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    }
 
     private func withTokens(
-        _ body: (APITokenService, User, Database, TestClock) async throws -> Void
+        _ body: (APITokenService, User, Database, ManualClock) async throws -> Void
     ) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
             let user = try await users.create(email: "api@example.com", name: "API", role: "staff", password: password)
-            let clock = TestClock()
+            let clock = ManualClock()
             let signIn = SignInService(database: database, users: users)
             let tokens = await APITokenService(database: database, signIn: signIn, secret: secret, now: { clock.now })
             try await body(tokens, user, database, clock)

@@ -7,21 +7,15 @@ import Testing
 struct SignInServiceTests {
     private let password = "correct horse battery"
 
-    final class TestClock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current = Date()
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    }
 
-    private func withSignIn(_ body: (SignInService, Database, TestClock) async throws -> Void) async throws {
+    private func withSignIn(_ body: (SignInService, Database, ManualClock) async throws -> Void) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
             for name in ["ana", "bob"] {
                 _ = try await users.create(email: "\(name)@example.com", name: name, role: "staff", password: password)
             }
-            let clock = TestClock()
+            let clock = ManualClock()
             try await body(SignInService(database: database, users: users, now: { clock.now }), database, clock)
         }
     }

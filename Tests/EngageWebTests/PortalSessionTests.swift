@@ -178,12 +178,6 @@ struct PortalSessionTests {
 
 @Suite("Session timeouts")
 struct SessionTimeoutTests {
-    final class TestClock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current = Date()
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    }
 
     @Test("a session ends after 30 idle minutes, and after 12 hours however busy")
     func timeouts() async throws {
@@ -191,7 +185,7 @@ struct SessionTimeoutTests {
             let database = Database(pool: pool)
             let user = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
                 .create(email: "t@example.com", name: "T", role: "viewer", password: "long enough password")
-            let clock = TestClock()
+            let clock = ManualClock()
             let sessions = SessionService(database: database, now: { clock.now })
 
             let idle = try await sessions.start(for: user)

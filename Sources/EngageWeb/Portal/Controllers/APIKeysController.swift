@@ -17,11 +17,6 @@ struct APIKeysController {
         let isActive: Bool
     }
 
-    struct RoleOption: Sendable {
-        let value: String
-        let selected: Bool
-    }
-
     struct APIKeysPage: PageContext {
         let title = "API keys"
         let chrome: PortalChrome?
@@ -45,8 +40,8 @@ struct APIKeysController {
                 // Rendered, not redirected: the key is shown once and never stored in clear.
                 return try await page(context, newKey: created.secret)
             } catch let error as ValidationError {
-                let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
-                return try await page(context, errors: errors, name: form["name"], role: form["role"], status: .unprocessableContent)
+                return try await page(
+                    context, errors: error.messagesByField, name: form["name"], role: form["role"], status: .unprocessableContent)
             }
         }
         admin.post("/api-keys/:id/revoke") { _, context in
@@ -70,7 +65,7 @@ struct APIKeysController {
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
             newKey: newKey, notice: notice,
             errors: errors, name: name,
-            roleOptions: User.Role.allCases.map { RoleOption(value: $0.rawValue, selected: $0.rawValue == role) }),
+            roleOptions: RoleOption.all(selected: role)),
             status: status)
     }
 }

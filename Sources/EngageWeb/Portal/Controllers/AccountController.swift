@@ -27,8 +27,7 @@ struct AccountController {
                     keepingSession: context.session.map { SecretToken.hash($0.cookieValue) })
                 return Response.redirect(to: "/account/password?done=1")
             } catch let error as ValidationError {
-                let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
-                return try page(context, errors: errors, status: .unprocessableContent)
+                return try page(context, errors: error.messagesByField, status: .unprocessableContent)
             }
         }
     }

@@ -18,11 +18,6 @@ struct UsersController {
         let roleOptions: [RoleOption]
     }
 
-    struct RoleOption: Sendable {
-        let value: String
-        let selected: Bool
-    }
-
     struct UsersPage: PageContext {
         let title = "Users"
         let chrome: PortalChrome?
@@ -68,9 +63,8 @@ struct UsersController {
             // Rendered, not redirected: a generated password is shown once and never stored in clear.
             return try await page(context, notice: "Created \(user.email).", generatedPassword: typed.isEmpty ? password : nil)
         } catch let error as ValidationError {
-            let errors = Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
             let kept = ["email": form["email"], "name": form["name"], "role": form["role"]]
-            return try await page(context, errors: errors, form: kept, status: .unprocessableContent)
+            return try await page(context, errors: error.messagesByField, form: kept, status: .unprocessableContent)
         }
     }
 
@@ -83,16 +77,12 @@ struct UsersController {
             Row(
                 id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
                 lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never", isSelf: user.id == me.id,
-                roleOptions: Self.options(selected: user.role.rawValue))
+                roleOptions: RoleOption.all(selected: user.role.rawValue))
         }
         return try views.render("portal/users/index", UsersPage(
             chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
             generatedPassword: generatedPassword, errors: errors, form: form,
-            roleOptions: Self.options(selected: form["role"] ?? "staff")), status: status)
-    }
-
-    private static func options(selected: String) -> [RoleOption] {
-        User.Role.allCases.map { RoleOption(value: $0.rawValue, selected: $0.rawValue == selected) }
+            roleOptions: RoleOption.all(selected: form["role"] ?? "staff")), status: status)
     }
 
     private func id(_ context: EngageRequestContext) throws -> Int64 {
