@@ -17,9 +17,6 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
     /// A UNIQUE or PRIMARY KEY constraint refused the row (ER_DUP_ENTRY).
     public var isDuplicateKey: Bool { code == 1062 || code == 1586 }
 
-    /// A deadlock or lock wait timeout: the whole transaction may be retried.
-    public var isTransient: Bool { code == 1213 || code == 1205 }
-
     /// The connection is unusable and must be discarded (server gone, lost, killed or shut down).
     public var isConnectionLost: Bool {
         Self.connectionLostCodes.contains(code)
@@ -40,8 +37,6 @@ public enum MariaDBUsageError: Error, Sendable, CustomStringConvertible, Equatab
     case typeMismatch(column: String, expected: String, actual: String)
     /// The statement has a different number of `?` placeholders than values were bound.
     case parameterCountMismatch(expected: Int, got: Int)
-    /// A query expected exactly one row and got none.
-    case noRow
 
     public var description: String {
         switch self {
@@ -51,8 +46,6 @@ public enum MariaDBUsageError: Error, Sendable, CustomStringConvertible, Equatab
             return "column '\(column)' holds \(actual), which cannot be decoded as \(expected)"
         case .parameterCountMismatch(let expected, let got):
             return "statement has \(expected) placeholder(s) but \(got) value(s) were bound"
-        case .noRow:
-            return "the query returned no row"
         }
     }
 }
