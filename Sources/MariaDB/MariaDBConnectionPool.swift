@@ -110,7 +110,7 @@ public actor MariaDBConnectionPool {
         return try await MariaDBConnection.connect(configuration)
     }
 
-    private func giveBack(_ connection: MariaDBConnection, lost: Bool) async {
+    private func giveBack(_ connection: MariaDBConnection, lost: Bool) {
         if lost || isShutDown {
             // Whatever killed this connection (most often a server restart) killed the idle ones too.
             let discarded = idle + [connection]

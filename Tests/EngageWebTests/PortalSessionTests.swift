@@ -203,4 +203,17 @@ struct SessionTimeoutTests {
             #expect(try await sessions.find(cookieValue: busy.cookieValue) == nil)
         }
     }
+
+    @Test("abandoned sign-in pre-sessions are deleted once their 30 minutes are over")
+    func preSessionCleanup() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let clock = ManualClock()
+            let sessions = SessionService(database: Database(pool: pool), now: { clock.now })
+            for _ in 0..<3 { _ = try await sessions.start(for: nil) }
+            clock.advance(31 * 60)
+            _ = try await sessions.start(for: nil)
+            let rows = try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM sessions") }
+            #expect(try rows?.decode("n", as: Int.self) == 1)
+        }
+    }
 }

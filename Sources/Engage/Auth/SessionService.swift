@@ -38,12 +38,14 @@ public struct SessionService: Sendable {
         let (cookieValue, idHash) = SecretToken.generate(prefix: "")
         let csrfToken = SecretToken.generate(prefix: "").token
         let now = now()
+        // A pre-session only carries the sign-in form, so it lives no longer than one idle period;
+        // that lets the clean-up below rely on the indexed expiry alone.
+        let lifetime = user == nil ? idleTimeout : absoluteTimeout
         try await database.pool.withConnection { connection in
             let sessions = SessionRepository(connection: connection)
-            try await sessions.deleteExpired(now: now, idleBefore: now.addingTimeInterval(-idleTimeout))
+            try await sessions.deleteExpired(now: now)
             try await sessions.insert(
-                idHash: idHash, userID: user?.id, csrfToken: csrfToken, now: now,
-                expiresAt: now.addingTimeInterval(absoluteTimeout))
+                idHash: idHash, userID: user?.id, csrfToken: csrfToken, now: now, expiresAt: now.addingTimeInterval(lifetime))
         }
         return PortalSession(cookieValue: cookieValue, user: user, csrfToken: csrfToken)
     }

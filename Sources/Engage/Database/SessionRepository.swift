@@ -36,9 +36,8 @@ struct SessionRepository {
         try await connection.execute("DELETE FROM sessions WHERE id_hash = ?", [idHash])
     }
 
-    /// Removes sessions past their absolute expiry, or idle since before `idleBefore`.
-    func deleteExpired(now: Date, idleBefore: Date) async throws {
-        try await connection.execute(
-            "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?", [now, idleBefore])
+    /// Removes sessions past their absolute expiry (indexed); idle ones go when next looked up.
+    func deleteExpired(now: Date) async throws {
+        try await connection.execute("DELETE FROM sessions WHERE expires_at <= ?", [now])
     }
 }
