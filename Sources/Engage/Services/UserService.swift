@@ -140,10 +140,7 @@ public struct UserService: Sendable {
 
     static func check(email: String) -> [ValidationError.FieldError] {
         if email.isEmpty { return [.init(field: "email", code: .required, message: "Email is required.")] }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = email.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !email.contains(where: \.isWhitespace)
-        return valid ? [] : [.init(field: "email", code: .invalidFormat, message: "Email must look like name@example.com.")]
+        return EmailAddress.isValid(email) ? [] : [.init(field: "email", code: .invalidFormat, message: "Email must look like name@example.com.")]
     }
 
     static func check(name: String) -> [ValidationError.FieldError] {

@@ -27,6 +27,7 @@ public struct ValidationError: Error, Sendable, Equatable {
         case outOfRange = "VALIDATION_OUT_OF_RANGE"
         case notFound = "VALIDATION_REFERENCE_NOT_FOUND"
         case duplicate = "VALIDATION_DUPLICATE"
+        case unknownField = "VALIDATION_UNKNOWN_FIELD"
     }
 
     /// The problems, in the order the fields were checked.

@@ -1,0 +1,25 @@
+-- Companies, with the fields of the Offorte API. Names are searched by prefix and by word.
+CREATE TABLE organizations (
+    id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    name VARCHAR(200) NOT NULL,
+    street VARCHAR(200) NULL,
+    zipcode VARCHAR(20) NULL,
+    city VARCHAR(100) NULL,
+    state VARCHAR(100) NULL,
+    country VARCHAR(100) NULL,
+    phone VARCHAR(40) NULL,
+    fax VARCHAR(40) NULL,
+    email VARCHAR(254) NULL,
+    internet VARCHAR(2048) NULL,
+    linkedin VARCHAR(2048) NULL,
+    facebook VARCHAR(2048) NULL,
+    twitter VARCHAR(2048) NULL,
+    coc_number VARCHAR(40) NULL,
+    vat_number VARCHAR(40) NULL,
+    created_by BIGINT UNSIGNED NULL,
+    created_at DATETIME(6) NOT NULL,
+    updated_at DATETIME(6) NOT NULL,
+    KEY organizations_name (name),
+    FULLTEXT KEY organizations_search (name, city, email),
+    CONSTRAINT organizations_creator FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

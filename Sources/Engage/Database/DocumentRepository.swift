@@ -1,0 +1,296 @@
+import Foundation
+import MariaDB
+
+/// SQL for the `documents` table.
+struct DocumentRepository {
+    let connection: MariaDBConnection
+
+    private static let columns = """
+        id, document_number, document_type, external_id, external_source, external_url, title, description,
+        custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
+        total_amount, currency, due_date, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
+        metadata, prefill_data, view_count, first_viewed_at, last_viewed_at, sent_at, downloaded_at, accepted_at,
+        signed_at, paid_at, rejected_at, expired_at, cancelled_at, created_by, created_at, updated_at, deleted_at
+        """
+
+    /// The values of a new document.
+    struct NewDocument {
+        var documentType: DocumentType
+        var title: String
+        var description: String?
+        var customMessage: String?
+        var externalID: String?
+        var externalSource: ExternalSource?
+        var externalURL: String?
+        var recipientEmail: String?
+        var recipientName: String?
+        var recipientCompany: String?
+        var contactID: Int64?
+        var organizationID: Int64?
+        var totalAmount: Decimal?
+        var currency: String
+        var dueDate: CalendarDate?
+        var pdfURL: String?
+        var paymentURL: String?
+        var metadata: [String: JSONValue]?
+        var prefillData: [String: JSONValue]?
+        var createdBy: Int64?
+    }
+
+    /// Inserts a draft and gives it its number; nil when a live document has the same external reference.
+    func insert(_ new: NewDocument) async throws -> Int64? {
+        do {
+            let result = try await connection.execute("""
+                INSERT INTO documents (document_type, external_id, external_source, external_url, title, description,
+                    custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
+                    total_amount, currency, due_date, pdf_url, payment_url, metadata, prefill_data, created_by,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                """, [
+                    new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
+                    new.description, new.customMessage, new.recipientEmail, new.recipientName, new.recipientCompany,
+                    new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
+                    new.pdfURL, new.paymentURL, try new.metadata.map { try MariaDBValue.json($0) },
+                    try new.prefillData.map { try MariaDBValue.json($0) }, new.createdBy,
+                ])
+            let id = Int64(result.lastInsertID)
+            try await connection.execute("UPDATE documents SET document_number = ? WHERE id = ?", [DocumentNumber.format(id), id])
+            return id
+        } catch let error as MariaDBError where error.isDuplicateKey {
+            return nil
+        }
+    }
+
+    /// The document with this id, live or deleted; `lock` holds it until the transaction ends.
+    func find(id: Int64, lock: Bool = false) async throws -> Document? {
+        try await connection.queryFirst(
+            "SELECT \(Self.columns) FROM documents WHERE id = ?\(lock ? " FOR UPDATE" : "")", [id]
+        ).map(Self.document)
+    }
+
+    /// The fields `PUT` may change, with the stamp of a status change.
+    struct Changes {
+        var title: String
+        var description: String?
+        var customMessage: String?
+        var status: DocumentStatus
+        var totalAmount: Decimal?
+        var currency: String
+        var dueDate: CalendarDate?
+        var metadata: [String: JSONValue]?
+    }
+
+    /// Writes `changes`; entering a status stamps its column the first time.
+    func update(id: Int64, _ changes: Changes) async throws {
+        // The column name comes from DocumentStatus, never from input.
+        let stamp = changes.status.timestampColumn.map { ", \($0) = IFNULL(\($0), UTC_TIMESTAMP(6))" } ?? ""
+        try await connection.execute("""
+            UPDATE documents SET title = ?, description = ?, custom_message = ?, status = ?, total_amount = ?,
+                currency = ?, due_date = ?, metadata = ?, updated_at = UTC_TIMESTAMP(6)\(stamp)
+            WHERE id = ?
+            """, [
+                changes.title, changes.description, changes.customMessage, changes.status.rawValue, changes.totalAmount,
+                changes.currency, changes.dueDate?.description, try changes.metadata.map { try MariaDBValue.json($0) }, id,
+            ])
+    }
+
+    /// Marks a live document deleted; false when it was not live.
+    func softDelete(id: Int64, by userID: Int64?) async throws -> Bool {
+        try await connection.execute("""
+            UPDATE documents SET deleted_at = UTC_TIMESTAMP(6), deleted_by = ?, updated_at = UTC_TIMESTAMP(6)
+            WHERE id = ? AND deleted_at IS NULL
+            """, [userID, id]).affectedRows == 1
+    }
+
+    /// Brings a deleted document back; nil when a live document now has its external reference.
+    func restore(id: Int64) async throws -> Bool? {
+        do {
+            return try await connection.execute("""
+                UPDATE documents SET deleted_at = NULL, deleted_by = NULL, updated_at = UTC_TIMESTAMP(6)
+                WHERE id = ? AND deleted_at IS NOT NULL
+                """, [id]).affectedRows == 1
+        } catch let error as MariaDBError where error.isDuplicateKey {
+            return nil
+        }
+    }
+
+    /// Records the uploaded PDF.
+    func attach(pdf: Document.StoredPDF, to id: Int64) async throws {
+        try await connection.execute("""
+            UPDATE documents SET pdf_path = ?, pdf_filename = ?, pdf_size = ?, pdf_sha256 = ?, updated_at = UTC_TIMESTAMP(6)
+            WHERE id = ?
+            """, [pdf.path, pdf.filename, pdf.size, pdf.sha256, id])
+    }
+
+    /// One page of the documents matching `query`.
+    func list(_ query: DocumentQuery) async throws -> [Document] {
+        let filter = Self.filter(query)
+        // Sort column and direction come from enums; id breaks ties so pages never overlap.
+        let direction = query.order == .asc ? "ASC" : "DESC"
+        return try await connection.query("""
+            SELECT \(Self.columns) FROM documents \(filter.sql)
+            ORDER BY \(query.sort.rawValue) \(direction), id \(direction) LIMIT ? OFFSET ?
+            """, filter.binds + [query.page.perPage, query.page.offset]
+        ).map(Self.document)
+    }
+
+    /// Every document matching `query`'s filters, `batch` rows at a time in id order (exports).
+    func forEachBatch(_ query: DocumentQuery, batch: Int, _ body: ([Document]) async throws -> Void) async throws {
+        let filter = Self.filter(query)
+        var after: Int64 = 0
+        while true {
+            let conjunction = filter.sql.isEmpty ? "WHERE" : "\(filter.sql) AND"
+            let rows = try await connection.query("""
+                SELECT \(Self.columns) FROM documents \(conjunction) id > ? ORDER BY id LIMIT ?
+                """, filter.binds + [after, batch]).map(Self.document)
+            guard let last = rows.last else { return }
+            try await body(rows)
+            after = last.id
+        }
+    }
+
+    /// How many documents match `query`'s filters.
+    ///
+    /// Filters on status, type and source alone are answered from `document_counts` (a few rows
+    /// kept by triggers) instead of counting index entries, which on a large table costs far more
+    /// than reading the page itself.
+    func count(_ query: DocumentQuery) async throws -> Int {
+        let countable = query.contactID == nil && query.organizationID == nil && query.dateFrom == nil
+            && query.dateTo == nil && query.viewed == nil && query.search == nil
+        if countable {
+            var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) AS total FROM document_counts WHERE live = ?"
+            var binds: [any MariaDBEncodable] = [!query.deleted]
+            if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
+            if let type = query.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
+            if let source = query.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
+            return try await connection.queryFirst(sql, binds)?.decode("total") ?? 0
+        }
+        let filter = Self.filter(query)
+        return try await connection.queryFirst("SELECT COUNT(*) AS total FROM documents \(filter.sql)", filter.binds)?.decode("total") ?? 0
+    }
+
+    /// Per status, type and currency: counts, amounts and how far the documents got (for stats).
+    func statsRows(from: CalendarDate?, to: CalendarDate?, type: DocumentType?) async throws -> [DocumentStats.Row] {
+        var query = DocumentQuery()
+        query.dateFrom = from
+        query.dateTo = to
+        query.documentType = type
+        let filter = Self.filter(query)
+        return try await connection.query("""
+            SELECT status, document_type, currency, COUNT(*) AS documents,
+                CAST(IFNULL(SUM(total_amount), 0) AS DECIMAL(17,2)) AS amount,
+                CAST(SUM(first_viewed_at IS NOT NULL) AS SIGNED) AS viewed,
+                CAST(SUM(downloaded_at IS NOT NULL) AS SIGNED) AS downloaded,
+                CAST(SUM(sent_at IS NOT NULL) AS SIGNED) AS sent,
+                CAST(SUM(accepted_at IS NOT NULL) AS SIGNED) AS accepted,
+                CAST(SUM(signed_at IS NOT NULL) AS SIGNED) AS signed
+            FROM documents \(filter.sql)
+            GROUP BY status, document_type, currency
+            """, filter.binds
+        ).map { row in
+            DocumentStats.Row(
+                status: DocumentStatus(rawValue: try row.decode("status")) ?? .draft,
+                type: DocumentType(rawValue: try row.decode("document_type")) ?? .custom,
+                currency: try row.decode("currency"), documents: try row.decode("documents"),
+                amount: try row.decode("amount"), viewed: try row.decode("viewed"),
+                downloaded: try row.decode("downloaded"), sent: try row.decode("sent"),
+                accepted: try row.decode("accepted"), signed: try row.decode("signed"))
+        }
+    }
+
+    /// The newest documents of a contact or organization, live only.
+    func recent(contactID: Int64? = nil, organizationID: Int64? = nil, limit: Int) async throws -> [Document] {
+        var query = DocumentQuery()
+        query.contactID = contactID
+        query.organizationID = organizationID
+        let filter = Self.filter(query)
+        return try await connection.query(
+            "SELECT \(Self.columns) FROM documents \(filter.sql) ORDER BY created_at DESC, id DESC LIMIT ?",
+            filter.binds + [limit]
+        ).map(Self.document)
+    }
+
+    /// The WHERE clause of `query`'s filters and its bound values.
+    private static func filter(_ query: DocumentQuery) -> (sql: String, binds: [any MariaDBEncodable]) {
+        var clauses = [query.deleted ? "deleted_at IS NOT NULL" : "deleted_at IS NULL"]
+        var binds: [any MariaDBEncodable] = []
+        func add(_ clause: String, _ values: any MariaDBEncodable...) {
+            clauses.append(clause)
+            binds.append(contentsOf: values)
+        }
+        if let status = query.status { add("status = ?", status.rawValue) }
+        if let type = query.documentType { add("document_type = ?", type.rawValue) }
+        if let source = query.externalSource { add("external_source = ?", source.rawValue) }
+        if let contact = query.contactID { add("contact_id = ?", contact) }
+        if let organization = query.organizationID { add("organization_id = ?", organization) }
+        if let from = query.dateFrom { add("created_at >= ?", from.startOfDay) }
+        if let to = query.dateTo { add("created_at < ?", to.startOfDay.addingTimeInterval(86_400)) }
+        if let viewed = query.viewed { add(viewed ? "first_viewed_at IS NOT NULL" : "first_viewed_at IS NULL") }
+        if let search = query.search {
+            if let words = SearchText.fullTextQuery(search) {
+                add("MATCH (title, document_number, external_id) AGAINST (? IN BOOLEAN MODE)", words)
+            } else {
+                let pattern = SearchText.containsPattern(search)
+                add("(document_number LIKE ? OR title LIKE ? OR external_id LIKE ?)", pattern, pattern, pattern)
+            }
+        }
+        return ("WHERE " + clauses.joined(separator: " AND "), binds)
+    }
+
+    private static func document(_ row: MariaDBRow) throws -> Document {
+        let pdfPath: String? = try row.decode("pdf_path")
+        let pdf = try pdfPath.map { path in
+            Document.StoredPDF(
+                path: path, filename: try row.decode("pdf_filename") ?? "document.pdf",
+                size: try row.decode("pdf_size") ?? 0, sha256: try row.decode("pdf_sha256") ?? "")
+        }
+        let dueDate: Date? = try row.decode("due_date")
+        return Document(
+            id: try row.decode("id"),
+            documentNumber: try row.decode("document_number") ?? "",
+            documentType: DocumentType(rawValue: try row.decode("document_type")) ?? .custom,
+            externalID: try row.decode("external_id"),
+            externalSource: try row.decode("external_source", as: String?.self).flatMap(ExternalSource.init(rawValue:)),
+            externalURL: try row.decode("external_url"),
+            title: try row.decode("title"),
+            description: try row.decode("description"),
+            customMessage: try row.decode("custom_message"),
+            status: DocumentStatus(rawValue: try row.decode("status")) ?? .draft,
+            recipientEmail: try row.decode("recipient_email"),
+            recipientName: try row.decode("recipient_name"),
+            recipientCompany: try row.decode("recipient_company"),
+            contactID: try row.decode("contact_id"),
+            organizationID: try row.decode("organization_id"),
+            totalAmount: try row.decode("total_amount"),
+            currency: try row.decode("currency"),
+            dueDate: dueDate.map(CalendarDate.init),
+            pdfURL: try row.decode("pdf_url"),
+            paymentURL: try row.decode("payment_url"),
+            pdf: pdf,
+            metadata: try row.decodeJSON("metadata"),
+            prefillData: try row.decodeJSON("prefill_data"),
+            viewCount: try row.decode("view_count"),
+            firstViewedAt: try row.decode("first_viewed_at"),
+            lastViewedAt: try row.decode("last_viewed_at"),
+            sentAt: try row.decode("sent_at"),
+            downloadedAt: try row.decode("downloaded_at"),
+            acceptedAt: try row.decode("accepted_at"),
+            signedAt: try row.decode("signed_at"),
+            paidAt: try row.decode("paid_at"),
+            rejectedAt: try row.decode("rejected_at"),
+            expiredAt: try row.decode("expired_at"),
+            cancelledAt: try row.decode("cancelled_at"),
+            createdBy: try row.decode("created_by"),
+            createdAt: try row.decode("created_at"),
+            updatedAt: try row.decode("updated_at"),
+            deletedAt: try row.decode("deleted_at"))
+    }
+}
+
+/// Document numbers: `DOC-` and the id on at least six digits.
+enum DocumentNumber {
+    static func format(_ id: Int64) -> String {
+        let digits = String(id)
+        return "DOC-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}

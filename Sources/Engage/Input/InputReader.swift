@@ -1,0 +1,188 @@
+import Foundation
+
+/// Reads typed fields from an `Input`, collecting every problem instead of stopping at the first.
+struct InputReader {
+    private let input: Input
+    private(set) var problems: [ValidationError.FieldError] = []
+    private let allowed: Set<String>
+
+    /// A reader of `input` that will report fields outside `allowed` as unknown.
+    init(_ input: Input, allowed: Set<String>) {
+        self.input = input
+        self.allowed = allowed
+    }
+
+    /// Adds a problem found outside the reader (a missing reference, an impossible change).
+    mutating func report(_ field: String, _ code: ValidationError.Code, _ message: String) {
+        problems.append(.init(field: field, code: code, message: message))
+    }
+
+    /// Throws every problem found so far, unknown fields included, in field order.
+    func finish() throws {
+        let unknown = input.values.keys.filter { !allowed.contains($0) }.sorted().map {
+            ValidationError.FieldError(field: $0, code: .unknownField, message: "\($0) is not a field that can be set here.")
+        }
+        let all = problems + unknown
+        if !all.isEmpty { throw ValidationError(fields: all) }
+    }
+
+    /// Trimmed text of `min`…`max` characters; `required` refuses absent, null and blank.
+    mutating func text(_ field: String, label: String, required: Bool = false, min: Int = 0, max: Int) -> Provided<String> {
+        switch raw(field, required: required, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let value):
+            guard case .string(let string) = value else { return wrongType(field, label: label, expected: "text", got: value) }
+            let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty {
+                if required { report(field, .required, "\(label) is required.") }
+                return required ? .absent : .null
+            }
+            if text.count < min {
+                report(field, .tooShort, "\(label) must be at least \(min) characters.")
+            } else if text.count > max {
+                report(field, .tooLong, "\(label) must be at most \(max) characters.")
+            }
+            return .value(text)
+        }
+    }
+
+    /// One of `choices`.
+    mutating func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
+        _ field: String, label: String, as type: Choice.Type, required: Bool = false
+    ) -> Provided<Choice> where Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue)
+        let text = text(field, label: label, required: required, max: 64)
+        guard case .value(let name) = text else { return text.withoutValue() }
+        guard let parsed = Choice(rawValue: name) else {
+            report(field, .invalidValue, "\(label) must be one of: \(names.joined(separator: ", ")).")
+            return .absent
+        }
+        return .value(parsed)
+    }
+
+    /// An email address.
+    mutating func email(_ field: String, label: String, required: Bool = false) -> Provided<String> {
+        let text = text(field, label: label, required: required, max: 254)
+        if case .value(let address) = text, !EmailAddress.isValid(address) {
+            report(field, .invalidFormat, "\(label) must look like name@example.com.")
+        }
+        return text
+    }
+
+    /// An absolute http or https URL.
+    mutating func url(_ field: String, label: String) -> Provided<String> {
+        let text = text(field, label: label, max: 2048)
+        if case .value(let address) = text {
+            let parsed = URL(string: address)
+            let scheme = parsed?.scheme?.lowercased()
+            if !(scheme == "http" || scheme == "https") || parsed?.host?.isEmpty != false {
+                report(field, .invalidFormat, "\(label) must be an http:// or https:// address.")
+            }
+        }
+        return text
+    }
+
+    /// A positive integer id (a JSON number or digits in text).
+    mutating func id(_ field: String, label: String) -> Provided<Int64> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let value):
+            let parsed: Int64? = switch value {
+            case .number(let number): Decimal(NSDecimalNumber(decimal: number).int64Value) == number ? NSDecimalNumber(decimal: number).int64Value : nil
+            case .string(let text): Int64(text.trimmingCharacters(in: .whitespaces))
+            default: nil
+            }
+            guard let parsed, parsed > 0 else {
+                report(field, .invalidFormat, "\(label) must be a positive whole number.")
+                return .absent
+            }
+            return .value(parsed)
+        }
+    }
+
+    /// An amount of money: at least 0, at most 2 decimals, below 10^13 (DECIMAL(15,2)).
+    mutating func money(_ field: String, label: String) -> Provided<Decimal> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let value):
+            let parsed: Decimal? = switch value {
+            case .number(let number): number
+            case .string(let text): Money.parse(text)
+            default: nil
+            }
+            guard let parsed else {
+                report(field, .invalidFormat, "\(label) must be a number such as 1250.50.")
+                return .absent
+            }
+            if parsed < 0 {
+                report(field, .outOfRange, "\(label) must be 0 or more.")
+            } else if !Money.hasAtMostTwoDecimals(parsed) {
+                report(field, .invalidFormat, "\(label) must have at most 2 decimals.")
+            } else if parsed >= Money.limit {
+                report(field, .outOfRange, "\(label) must be less than 10000000000000.")
+            }
+            return .value(parsed)
+        }
+    }
+
+    /// A calendar date written `YYYY-MM-DD` that exists.
+    mutating func date(_ field: String, label: String) -> Provided<CalendarDate> {
+        let text = text(field, label: label, max: 10)
+        guard case .value(let written) = text else { return text.withoutValue() }
+        guard let date = CalendarDate(written) else {
+            report(field, .invalidFormat, "\(label) must be a real date written YYYY-MM-DD.")
+            return .absent
+        }
+        return .value(date)
+    }
+
+    /// A JSON object (from a form: its JSON text), at most 64 KiB once encoded.
+    mutating func object(_ field: String, label: String) -> Provided<[String: JSONValue]> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(.object(let object)):
+            return checkedSize(object, field: field, label: label)
+        case .value(.string(let text)):
+            guard let data = text.data(using: .utf8),
+                  case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data)
+            else {
+                report(field, .invalidFormat, "\(label) must be a JSON object such as {\"key\": \"value\"}.")
+                return .absent
+            }
+            return checkedSize(object, field: field, label: label)
+        case .value(let value):
+            return wrongType(field, label: label, expected: "an object", got: value)
+        }
+    }
+
+    /// Whether `field` was given at all.
+    func contains(_ field: String) -> Bool {
+        input.values[field] != nil
+    }
+
+    private mutating func checkedSize(_ object: [String: JSONValue], field: String, label: String) -> Provided<[String: JSONValue]> {
+        if let size = try? JSONEncoder().encode(object).count, size > 65_536 {
+            report(field, .tooLong, "\(label) must be at most 64 KiB of JSON.")
+        }
+        return .value(object)
+    }
+
+    private mutating func raw(_ field: String, required: Bool, label: String) -> Provided<JSONValue> {
+        switch input.values[field] {
+        case nil, .null?:
+            if required { report(field, .required, "\(label) is required.") }
+            return input.values[field] == nil ? .absent : .null
+        case let value?:
+            return .value(value)
+        }
+    }
+
+    private mutating func wrongType<T>(_ field: String, label: String, expected: String, got value: JSONValue) -> Provided<T> {
+        report(field, .invalidFormat, "\(label) must be \(expected), not \(value.typeName).")
+        return .absent
+    }
+}

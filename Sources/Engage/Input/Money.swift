@@ -1,0 +1,37 @@
+import Foundation
+
+/// Amounts of money as exact decimals with two places, as `DECIMAL(15,2)` stores them.
+public enum Money {
+    /// The first amount that does not fit in `DECIMAL(15,2)`.
+    static let limit = Decimal(string: "10000000000000")!
+
+    /// Parses "1250.50" (a dot, no thousands separators); nil for anything else.
+    static func parse(_ text: String) -> Decimal? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digitsAndDot = trimmed.drop { $0 == "-" }
+        guard !digitsAndDot.isEmpty, digitsAndDot.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              digitsAndDot.filter({ $0 == "." }).count <= 1, digitsAndDot.first != ".", digitsAndDot.last != ".",
+              trimmed.count - digitsAndDot.count <= 1
+        else { return nil }
+        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// True when the amount has no more than two decimal places.
+    static func hasAtMostTwoDecimals(_ amount: Decimal) -> Bool {
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        return rounded == amount
+    }
+
+    /// "1250.50": always two decimals and a dot, the form exports and the API use.
+    public static func format(_ amount: Decimal) -> String {
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        let text = NSDecimalNumber(decimal: rounded).stringValue
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        return decimals == 1 ? text + "0" : text
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import MariaDB
+
+/// People: list, search, create, update, delete.
+public struct ContactService: Sendable {
+    private let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The fields a contact request may set: the profile fields and its organization.
+    private static let allowedFields = Set(ProfileField.contact.map(\.name) + ["organization_id"])
+
+    /// A contact with its newest documents.
+    public struct Details: Sendable {
+        public let contact: Contact
+        public let documents: [Document]
+    }
+
+    /// A page of contacts by name, optionally narrowed by words of their name or email, or by organization.
+    public func list(search: String?, organizationID: Int64? = nil, page: PageRequest) async throws -> Page<Contact> {
+        try await database.pool.withConnection { connection in
+            let conditions: [(String, any MariaDBEncodable)] = organizationID.map { [("organization_id", $0)] } ?? []
+            let found = try await repository(connection).list(search: search, conditions: conditions, page: page)
+            return Page(items: try found.rows.map(Self.contact), request: page, total: found.total)
+        }
+    }
+
+    /// One contact.
+    public func find(id: Int64) async throws -> Contact {
+        try await database.pool.withConnection { try await Self.existing(id, repository($0)) }
+    }
+
+    /// One contact with its newest documents.
+    public func details(id: Int64) async throws -> Details {
+        try await database.pool.withConnection { connection in
+            let contact = try await Self.existing(id, repository(connection))
+            let documents = try await DocumentRepository(connection: connection)
+                .recent(contactID: id, limit: OrganizationService.recentDocumentsShown)
+            return Details(contact: contact, documents: documents)
+        }
+    }
+
+    /// Creates a contact; a full name (or first and last names) and an email are required.
+    public func create(_ input: Input, by actor: Actor) async throws -> Contact {
+        try actor.requireWrite()
+        return try await database.pool.withConnection { connection in
+            let (values, organizationID) = try await Self.read(input, over: nil, connection: connection)
+            let id = try await repository(connection).insert(values: values, extra: [organizationID], createdBy: actor.userID)
+            return try await Self.existing(id, repository(connection))
+        }
+    }
+
+    /// Changes the fields `input` mentions; the others keep their value.
+    public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> Contact {
+        try actor.requireWrite()
+        return try await database.pool.withTransaction { connection in
+            let current = try await Self.existing(id, repository(connection))
+            let (values, organizationID) = try await Self.read(input, over: current, connection: connection)
+            try await repository(connection).update(id: id, values: values, extra: [organizationID])
+            return try await Self.existing(id, repository(connection))
+        }
+    }
+
+    /// Deletes a contact; their documents stay, without the link.
+    public func delete(id: Int64, by actor: Actor) async throws {
+        try actor.requireWrite()
+        guard try await database.pool.withConnection({ try await repository($0).delete(id: id) }) else {
+            throw RecordNotFound("Contact", id: id)
+        }
+    }
+
+    /// Every contact in id order, `batch` at a time (exports).
+    public func forEachBatch(batch: Int = 1_000, _ body: ([Contact]) async throws -> Void) async throws {
+        try await database.pool.withConnection { connection in
+            try await repository(connection).forEachBatch(batch: batch) { try await body($0.map(Self.contact)) }
+        }
+    }
+
+    private func repository(_ connection: MariaDBConnection) -> ProfileRecordRepository {
+        ProfileRecordRepository(connection: connection, table: .contacts)
+    }
+
+    private static func read(
+        _ input: Input, over current: Contact?, connection: MariaDBConnection
+    ) async throws -> (values: [String: String], organizationID: Int64?) {
+        var reader = InputReader(input, allowed: allowedFields)
+        var values = reader.profileValues(ProfileField.contact, required: ["email"], over: current?.fields ?? [:])
+        if values["fullname"] == nil {
+            let composed = [values["firstname"], values["lastname"]].compactMap { $0 }.joined(separator: " ")
+            if composed.isEmpty {
+                reader.report("fullname", .required, "Full name is required (or a first and a last name).")
+            } else {
+                values["fullname"] = String(composed.prefix(200))
+            }
+        }
+        var organizationID = current?.organizationID
+        switch reader.id("organization_id", label: "Organization") {
+        case .absent: break
+        case .null: organizationID = nil
+        case .value(let id):
+            organizationID = id
+            if try await !ProfileRecordRepository(connection: connection, table: .organizations).exists(id: id) {
+                reader.report("organization_id", .notFound, "Organization \(id) does not exist.")
+            }
+        }
+        try reader.finish()
+        return (values, organizationID)
+    }
+
+    private static func existing(_ id: Int64, _ repository: ProfileRecordRepository) async throws -> Contact {
+        guard let row = try await repository.find(id: id) else { throw RecordNotFound("Contact", id: id) }
+        return try contact(row)
+    }
+
+    static func contact(_ row: MariaDBRow) throws -> Contact {
+        Contact(
+            id: try row.decode("id"),
+            organizationID: try row.decode("organization_id"),
+            organizationName: try row.decode("organization_name"),
+            fields: try ProfileRecordRepository.Table.contacts.values(of: row),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import MariaDB
+
+/// Document engagements: create, read, list, update, soft delete, restore, statistics.
+public struct DocumentService: Sendable {
+    private let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Fields a create request may set.
+    static let creatableFields: Set<String> = [
+        "document_type", "title", "description", "custom_message", "external_id", "external_source", "external_url",
+        "recipient_email", "recipient_name", "recipient_company", "contact_id", "organization_id", "total_amount",
+        "currency", "due_date", "pdf_url", "payment_url", "metadata", "prefill_data",
+    ]
+
+    /// Fields an update may change (the spec's list).
+    public static let updatableFields: Set<String> = [
+        "status", "due_date", "title", "description", "total_amount", "currency", "metadata", "custom_message",
+    ]
+
+    private static let currencies = Set(Locale.commonISOCurrencyCodes)
+
+    /// A page of live (or, for the Deleted view, deleted) documents matching `query`.
+    public func list(_ query: DocumentQuery) async throws -> Page<Document> {
+        try await database.pool.withConnection { connection in
+            let documents = DocumentRepository(connection: connection)
+            let items = try await documents.list(query)
+            // A full first page that is not the last one is the only case that needs counting.
+            let total = query.page.page == 1 && items.count < query.page.perPage
+                ? items.count : try await documents.count(query)
+            return Page(items: items, request: query.page, total: total)
+        }
+    }
+
+    /// A live document.
+    public func find(id: Int64) async throws -> Document {
+        try await database.pool.withConnection { connection in
+            guard let document = try await DocumentRepository(connection: connection).find(id: id), document.deletedAt == nil else {
+                throw RecordNotFound("Document", id: id)
+            }
+            return document
+        }
+    }
+
+    /// Creates a draft. Every problem is reported at once, missing contacts and organizations
+    /// and a live document with the same external reference included.
+    /// The recipient defaults to the contact (and their organization) when not given.
+    public func create(_ input: Input, by actor: Actor) async throws -> Document {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: Self.creatableFields)
+        let type = reader.choice("document_type", label: "Document type", as: DocumentType.self, required: true)
+        let title = reader.text("title", label: "Title", required: true, min: 3, max: 255)
+        let description = reader.text("description", label: "Description", max: 10_000)
+        let customMessage = reader.text("custom_message", label: "Custom message", max: 10_000)
+        let externalID = reader.text("external_id", label: "External ID", max: 191)
+        let externalSource = reader.choice("external_source", label: "External source", as: ExternalSource.self)
+        let externalURL = reader.url("external_url", label: "External URL")
+        let recipientEmail = reader.email("recipient_email", label: "Recipient email")
+        let recipientName = reader.text("recipient_name", label: "Recipient name", max: 200)
+        let recipientCompany = reader.text("recipient_company", label: "Recipient company", max: 200)
+        let contactID = reader.id("contact_id", label: "Contact")
+        let organizationID = reader.id("organization_id", label: "Organization")
+        let amount = reader.money("total_amount", label: "Total amount")
+        let currency = Self.currency(&reader)
+        let dueDate = reader.date("due_date", label: "Due date")
+        let pdfURL = reader.url("pdf_url", label: "PDF URL")
+        let paymentURL = reader.url("payment_url", label: "Payment URL")
+        let metadata = reader.object("metadata", label: "Metadata")
+        let prefill = reader.object("prefill_data", label: "Prefill data")
+
+        return try await database.pool.withTransaction { connection in
+            let contacts = ProfileRecordRepository(connection: connection, table: .contacts)
+            let organizations = ProfileRecordRepository(connection: connection, table: .organizations)
+            var contact: Contact?
+            if let id = contactID.value {
+                if let row = try await contacts.find(id: id) {
+                    contact = try ContactService.contact(row)
+                } else {
+                    reader.report("contact_id", .notFound, "Contact \(id) does not exist.")
+                }
+            }
+            if let id = organizationID.value, try await !organizations.exists(id: id) {
+                reader.report("organization_id", .notFound, "Organization \(id) does not exist.")
+            }
+            try reader.finish()
+            guard let type = type.value, let title = title.value else { preconditionFailure("checked by the reader") }
+
+            let new = DocumentRepository.NewDocument(
+                documentType: type, title: title, description: description.value, customMessage: customMessage.value,
+                externalID: externalID.value, externalSource: externalSource.value, externalURL: externalURL.value,
+                recipientEmail: recipientEmail.value ?? contact?.email,
+                recipientName: recipientName.value ?? contact?.fullname,
+                recipientCompany: recipientCompany.value ?? contact?.organizationName,
+                contactID: contactID.value, organizationID: organizationID.value ?? contact?.organizationID,
+                totalAmount: amount.value, currency: currency.value ?? "EUR", dueDate: dueDate.value,
+                pdfURL: pdfURL.value, paymentURL: paymentURL.value, metadata: metadata.value, prefillData: prefill.value,
+                createdBy: actor.userID)
+            let documents = DocumentRepository(connection: connection)
+            guard let id = try await documents.insert(new) else {
+                throw ValidationError(fields: [.init(
+                    field: "external_id", code: .duplicate,
+                    message: "A live document already has this external_source and external_id.")])
+            }
+            guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            return document
+        }
+    }
+
+    /// Changes the updatable fields `input` mentions. A status change must follow the lifecycle;
+    /// the refusal names both statuses.
+    public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> Document {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: Self.updatableFields)
+        let status = reader.choice("status", label: "Status", as: DocumentStatus.self, required: input.values["status"] != nil)
+        let title = reader.text("title", label: "Title", required: input.values["title"] != nil, min: 3, max: 255)
+        let description = reader.text("description", label: "Description", max: 10_000)
+        let customMessage = reader.text("custom_message", label: "Custom message", max: 10_000)
+        let amount = reader.money("total_amount", label: "Total amount")
+        let currency = Self.currency(&reader)
+        let dueDate = reader.date("due_date", label: "Due date")
+        let metadata = reader.object("metadata", label: "Metadata")
+
+        return try await database.pool.withTransaction { connection in
+            let documents = DocumentRepository(connection: connection)
+            guard let current = try await documents.find(id: id, lock: true), current.deletedAt == nil else {
+                throw RecordNotFound("Document", id: id)
+            }
+            if let next = status.value, !current.status.canChange(to: next) {
+                reader.report("status", .invalidValue, "The status cannot change from \(current.status.rawValue) to \(next.rawValue).")
+            }
+            try reader.finish()
+            try await documents.update(id: id, DocumentRepository.Changes(
+                title: title.value ?? current.title,
+                description: description.merged(over: current.description),
+                customMessage: customMessage.merged(over: current.customMessage),
+                status: status.value ?? current.status,
+                totalAmount: amount.merged(over: current.totalAmount),
+                currency: currency.value ?? current.currency,
+                dueDate: dueDate.merged(over: current.dueDate),
+                metadata: metadata.merged(over: current.metadata)))
+            guard let updated = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            return updated
+        }
+    }
+
+    /// Soft-deletes a live document; an admin can restore it.
+    public func delete(id: Int64, by actor: Actor) async throws {
+        try actor.requireWrite()
+        let deleted = try await database.pool.withConnection {
+            try await DocumentRepository(connection: $0).softDelete(id: id, by: actor.userID)
+        }
+        if !deleted { throw RecordNotFound("Document", id: id) }
+    }
+
+    /// Brings back a deleted document (admins only), unless a live one took its external reference meanwhile.
+    public func restore(id: Int64, by actor: Actor) async throws -> Document {
+        try actor.requireAdmin()
+        return try await database.pool.withConnection { connection in
+            let documents = DocumentRepository(connection: connection)
+            switch try await documents.restore(id: id) {
+            case nil:
+                throw ValidationError(fields: [.init(
+                    field: "external_id", code: .duplicate,
+                    message: "Another live document has the same external reference; delete it first.")])
+            case false?:
+                throw RecordNotFound("Deleted document", id: id)
+            case true?:
+                guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+                return document
+            }
+        }
+    }
+
+    /// Statistics of the live documents created between `date_from` and `date_to`, of one `document_type` or all.
+    public func stats(parameters: [String: String]) async throws -> DocumentStats {
+        let allowed: Set<String> = ["date_from", "date_to", "document_type"]
+        let query = try DocumentQuery(parameters: parameters.filter { allowed.contains($0.key) })
+        let rows = try await database.pool.withConnection {
+            try await DocumentRepository(connection: $0).statsRows(from: query.dateFrom, to: query.dateTo, type: query.documentType)
+        }
+        return DocumentStats(rows: rows)
+    }
+
+    /// Every document matching `query`'s filters (its page ignored), `batch` at a time in id order.
+    public func forEachBatch(_ query: DocumentQuery, batch: Int = 1_000, _ body: ([Document]) async throws -> Void) async throws {
+        try await database.pool.withConnection { try await DocumentRepository(connection: $0).forEachBatch(query, batch: batch, body) }
+    }
+
+    private static func currency(_ reader: inout InputReader) -> Provided<String> {
+        let text = reader.text("currency", label: "Currency", max: 3)
+        guard case .value(let code) = text else { return text }
+        let upper = code.uppercased()
+        guard currencies.contains(upper) else {
+            reader.report("currency", .invalidValue, "Currency must be an ISO 4217 code such as EUR or USD.")
+            return .absent
+        }
+        return .value(upper)
+    }
+}
+
+extension Provided {
+    /// The new value when given, nil when cleared, `current` when absent.
+    func merged(over current: Value?) -> Value? {
+        switch self {
+        case .absent: current
+        case .null: nil
+        case .value(let value): value
+        }
+    }
+}
