@@ -86,6 +86,7 @@ let package = Package(
             name: "EngageWebTests",
             dependencies: [
                 "EngageWeb",
+                "MariaDB",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

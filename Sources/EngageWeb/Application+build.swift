@@ -36,6 +36,13 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     UsersController(views: views, users: users).register(on: admin)
     APIKeysController(views: views, apiKeys: apiKeys).register(on: admin)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
+    let apiURL = configuration.baseURL.absoluteString + "/api/v1"
+    let documents = DocumentService(database: database)
+    let contacts = ContactService(database: database)
+    let organizations = OrganizationService(database: database)
+    DocumentsAPIController(documents: documents, collectionURL: apiURL + "/document-engagements").register(on: api)
+    ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)
+    OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     return router
 }
 

@@ -190,7 +190,7 @@ public struct DocumentService: Sendable {
     }
 
     private static func currency(_ reader: inout InputReader) -> Provided<String> {
-        let text = reader.text("currency", label: "Currency", max: 3)
+        let text = reader.text("currency", label: "Currency", max: 64)
         guard case .value(let code) = text else { return text }
         let upper = code.uppercased()
         guard currencies.contains(upper) else {

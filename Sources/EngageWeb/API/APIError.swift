@@ -54,6 +54,8 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(authentication: error)
         case is UserNotFound, is APIKeyNotFound:
             return .notFound()
+        case let error as RecordNotFound:
+            return .notFound("\(error.resource) \(error.id) not found.")
         case let error as RateLimitExceeded:
             var limited = APIError(
                 .tooManyRequests, code: "RATE_LIMIT_EXCEEDED",
