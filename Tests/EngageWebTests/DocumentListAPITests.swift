@@ -1,0 +1,169 @@
+import Engage
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("Document engagements list and stats")
+struct DocumentListAPITests {
+    private let path = "/api/v1/document-engagements"
+
+    /// Five documents with known values; returns their ids in creation order.
+    private func arrange(_ api: APIHarness) async throws -> (ids: [Int64], contact: Int, organization: Int) {
+        let organization = try #require(try await api.call(.post, "/api/v1/organizations", json: #"{"name": "Globex"}"#).data["id"] as? Int)
+        let contact = try #require(try await api.call(.post, "/api/v1/contacts", json: #"{"fullname": "Ann Lee", "email": "ann@globex.example"}"#).data["id"] as? Int)
+        var ids: [Int64] = []
+        ids.append(try await api.createDocument(#"{"document_type": "pennylane_quote", "title": "Website redesign", "external_source": "pennylane", "external_id": "Q-2024-001", "total_amount": 5000, "due_date": "2025-02-15"}"#))
+        ids.append(try await api.createDocument(#"{"document_type": "pennylane_invoice", "title": "Hosting invoice", "external_source": "pennylane", "external_id": "F-2024-777", "total_amount": 120.5, "due_date": "2025-01-31", "contact_id": \#(contact)}"#))
+        ids.append(try await api.createDocument(#"{"document_type": "project_approval", "title": "Phase two approval", "external_source": "projectflow", "external_id": "P-9", "organization_id": \#(organization), "due_date": "2025-03-10"}"#))
+        ids.append(try await api.createDocument(#"{"document_type": "custom", "title": "Café menu proof", "total_amount": 80, "currency": "USD"}"#))
+        ids.append(try await api.createDocument(#"{"document_type": "pennylane_quote", "title": "Website maintenance", "total_amount": 900, "due_date": "2025-02-01"}"#))
+        // Known creation days and engagement, oldest first.
+        let days = ["2025-01-05", "2025-01-10", "2025-01-15", "2025-01-20", "2025-01-25"]
+        for (id, day) in zip(ids, days) {
+            try await api.sql("UPDATE documents SET created_at = ?, updated_at = ? WHERE id = ?", ["\(day) 09:00:00", "\(day) 10:00:00", id])
+        }
+        try await api.sql("UPDATE documents SET status = 'sent', sent_at = '2025-01-06' WHERE id IN (?, ?, ?)", [ids[0], ids[1], ids[4]])
+        try await api.sql("UPDATE documents SET status = 'viewed', first_viewed_at = '2025-01-07', view_count = 2 WHERE id = ?", [ids[1]])
+        try await api.sql("UPDATE documents SET status = 'paid', sent_at = '2025-01-16', first_viewed_at = '2025-01-16', accepted_at = '2025-01-17', paid_at = '2025-01-18' WHERE id = ?", [ids[2]])
+        return (ids, contact, organization)
+    }
+
+    @Test("each filter narrows the list to exactly the matching documents")
+    func filters() async throws {
+        try await APIHarness.run { api in
+            let (ids, contact, organization) = try await arrange(api)
+            func listed(_ query: String) async throws -> [Int64] {
+                let reply = try await api.call(.get, "\(path)?\(query)")
+                #expect(reply.status == .ok, "\(query): \(reply.text)")
+                #expect(reply.meta["total"] == reply.ids.count, "\(query): total disagrees with the list")
+                return reply.ids.sorted()
+            }
+            #expect(try await listed("status=sent") == [ids[0], ids[4]])
+            #expect(try await listed("status=paid") == [ids[2]])
+            #expect(try await listed("status=signed") == [])
+            #expect(try await listed("document_type=pennylane_quote") == [ids[0], ids[4]])
+            #expect(try await listed("external_source=pennylane") == [ids[0], ids[1]])
+            #expect(try await listed("external_source=projectflow&status=paid") == [ids[2]])
+            #expect(try await listed("contact_id=\(contact)") == [ids[1]])
+            #expect(try await listed("organization_id=\(organization)") == [ids[2]])
+            #expect(try await listed("date_from=2025-01-10&date_to=2025-01-20") == [ids[1], ids[2], ids[3]])
+            #expect(try await listed("date_from=2025-01-25") == [ids[4]])
+            #expect(try await listed("date_to=2025-01-05") == [ids[0]])
+            #expect(try await listed("viewed=true") == [ids[1], ids[2]])
+            #expect(try await listed("viewed=false") == [ids[0], ids[3], ids[4]])
+            #expect(try await listed("search=website") == [ids[0], ids[4]])
+            #expect(try await listed("search=Website%20redes") == [ids[0]])
+            #expect(try await listed("search=cafe") == [ids[3]])
+            #expect(try await listed("search=Q-2024-001") == [ids[0]])
+            #expect(try await listed("search=DOC-\(String(format: "%06d", ids[2]))") == [ids[2]])
+            #expect(try await listed("search=P-9") == [ids[2]])
+            #expect(try await listed("search=nothing-like-this") == [])
+            #expect(try await listed("search=website&status=sent&document_type=pennylane_quote") == [ids[0], ids[4]])
+            #expect(try await listed("status=&search=") == ids.sorted())
+        }
+    }
+
+    @Test("every sort column orders the list both ways, newest first by default")
+    func sorts() async throws {
+        try await APIHarness.run { api in
+            let (ids, _, _) = try await arrange(api)
+            func order(_ query: String) async throws -> [Int64] {
+                try await api.call(.get, "\(path)?\(query)").ids
+            }
+            #expect(try await order("") == ids.reversed())
+            #expect(try await order("sort=created_at&order=asc") == ids)
+            #expect(try await order("sort=updated_at&order=desc") == ids.reversed())
+            #expect(try await order("sort=total_amount&order=asc") == [ids[2], ids[3], ids[1], ids[4], ids[0]])
+            #expect(try await order("sort=due_date&order=asc") == [ids[3], ids[1], ids[4], ids[0], ids[2]])
+            #expect(try await order("sort=due_date&order=desc") == [ids[2], ids[0], ids[4], ids[1], ids[3]])
+            #expect(try await order("sort=document_type&order=asc") == [ids[3], ids[1], ids[0], ids[4], ids[2]])
+            #expect(try await order("sort=status&order=asc") == [ids[3], ids[2], ids[0], ids[4], ids[1]])
+        }
+    }
+
+    @Test("pages have correct meta and links; past the end is an empty list; out-of-range values are 400")
+    func pagination() async throws {
+        try await APIHarness.run { api in
+            let (ids, _, _) = try await arrange(api)
+            let second = try await api.call(.get, "\(path)?per_page=2&page=2&sort=created_at&order=asc&status=")
+            #expect(second.ids == [ids[2], ids[3]])
+            #expect(second.meta == ["page": 2, "per_page": 2, "total": 5, "total_pages": 3])
+            let links = second.links
+            #expect((links["first"] as? String)?.hasSuffix("/api/v1/document-engagements?order=asc&page=1&per_page=2") == true)
+            #expect((links["prev"] as? String)?.hasSuffix("page=1&per_page=2") == true)
+            #expect((links["next"] as? String)?.hasSuffix("page=3&per_page=2") == true)
+            #expect((links["last"] as? String)?.hasSuffix("page=3&per_page=2") == true)
+            let header = try #require(second.headers[HTTPField.Name("Link")!])
+            #expect(header.contains(#"page=1&per_page=2>; rel="first""#))
+            #expect(header.contains(#"page=3&per_page=2>; rel="next""#))
+            #expect(header.contains(#"rel="prev""#) && header.contains(#"rel="last""#))
+
+            let last = try await api.call(.get, "\(path)?per_page=2&page=3")
+            #expect(last.ids.count == 1)
+            #expect(last.links["next"] is NSNull)
+            let beyond = try await api.call(.get, "\(path)?per_page=2&page=9")
+            #expect(beyond.status == .ok)
+            #expect(beyond.ids.isEmpty)
+            #expect(beyond.meta == ["page": 9, "per_page": 2, "total": 5, "total_pages": 3])
+            #expect((beyond.links["prev"] as? String)?.hasSuffix("page=3&per_page=2") == true)
+            let full = try await api.call(.get, "\(path)?per_page=100")
+            #expect(full.ids.count == 5)
+            #expect(full.links["prev"] is NSNull)
+
+            let tooMany = try await api.call(.get, "\(path)?per_page=101")
+            #expect(tooMany.status == .badRequest)
+            #expect(tooMany.errorFields == ["per_page"])
+            let bad = try await api.call(.get, "\(path)?page=0&status=lost&sort=colour&order=up&date_from=2025-13-01&viewed=maybe&contact_id=x")
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorFields == ["page", "status", "contact_id", "date_from", "viewed", "sort", "order"])
+            let inverted = try await api.call(.get, "\(path)?date_from=2025-02-01&date_to=2025-01-01")
+            #expect(inverted.errorFields == ["date_to"])
+        }
+    }
+
+    @Test("the trigger-kept counts agree with the table after creates, status changes and deletes")
+    func countsStayExact() async throws {
+        try await APIHarness.run { api in
+            let (ids, _, _) = try await arrange(api)
+            _ = try await api.call(.delete, "\(path)/\(ids[0])")
+            _ = try await api.call(.put, "\(path)/\(ids[4])", json: #"{"status": "accepted"}"#)
+            for query in ["status=sent", "status=accepted", "document_type=pennylane_quote", "external_source=pennylane", ""] {
+                let reply = try await api.call(.get, "\(path)?per_page=1&\(query)")
+                let all = try await api.call(.get, "\(path)?per_page=100&\(query)")
+                #expect(reply.meta["total"] == all.ids.count, "\(query)")
+            }
+            #expect(try await api.call(.get, "\(path)?status=sent&per_page=1").meta["total"] == 0)
+        }
+    }
+
+    @Test("stats count by status and type, compute conversion rates and amounts, with date and type filters")
+    func stats() async throws {
+        try await APIHarness.run { api in
+            _ = try await arrange(api)
+            let all = try await api.call(.get, "\(path)/stats", as: .viewer)
+            #expect(all.status == .ok)
+            let data = all.data
+            #expect(data["total"] as? Int == 5)
+            let byStatus = try #require(data["by_status"] as? [String: Int])
+            #expect(byStatus["draft"] == 1 && byStatus["sent"] == 2 && byStatus["viewed"] == 1 && byStatus["paid"] == 1)
+            #expect(byStatus["signed"] == 0 && byStatus.count == DocumentStatus.allCases.count)
+            let byType = try #require(data["by_type"] as? [String: Int])
+            #expect(byType == ["pennylane_quote": 2, "pennylane_invoice": 1, "project_approval": 1, "custom": 1])
+            #expect(data["sent"] as? Int == 4)
+            let rates = try #require(data["conversion"] as? [String: Double])
+            #expect(rates["view_rate"] == 0.5)
+            #expect(rates["acceptance_rate"] == 0.25)
+            #expect(rates["payment_rate"] == 0.25)
+            let amounts = try #require(data["amounts"] as? [[String: Any]])
+            #expect(amounts.map { $0["currency"] as? String } == ["EUR", "USD"])
+            #expect((amounts[0]["total"] as? NSNumber)?.decimalValue == Decimal(string: "6020.5"))
+            #expect((amounts[0]["pending"] as? NSNumber)?.decimalValue == Decimal(string: "6020.5"))
+            #expect((amounts[0]["paid"] as? NSNumber)?.decimalValue == 0)
+
+            let quotes = try await api.call(.get, "\(path)/stats?document_type=pennylane_quote&date_from=2025-01-01&date_to=2025-01-24")
+            #expect(quotes.data["total"] as? Int == 1)
+            let bad = try await api.call(.get, "\(path)/stats?document_type=poster&date_to=yesterday")
+            #expect(bad.errorFields == ["document_type", "date_to"])
+        }
+    }
+}
