@@ -36,6 +36,7 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     UsersController(views: views, users: users).register(on: admin)
     APIKeysController(views: views, apiKeys: apiKeys).register(on: admin)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
+    try OpenAPIController(publicDirectory: configuration.publicDirectory).register(on: router)
     let apiURL = configuration.baseURL.absoluteString + "/api/v1"
     let documents = DocumentService(database: database)
     let contacts = ContactService(database: database)

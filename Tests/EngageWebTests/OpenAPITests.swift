@@ -1,0 +1,56 @@
+import Engage
+@testable import EngageWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    @Test("every API route of the router is in openapi.json, and every operation there is a route")
+    func coverage() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
+            let routed = Set(router.routes.filter { $0.path.description.hasPrefix("/api/") }.map { "\($0.method.rawValue) \($0.path)" })
+
+            let document = try Self.document()
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let methods: Set<String> = ["get", "put", "post", "delete", "patch"]
+            let described = Set(paths.flatMap { path, item in
+                item.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            })
+            #expect(routed.subtracting(described).sorted() == [], "routes missing from openapi.json")
+            #expect(described.subtracting(routed).sorted() == [], "operations in openapi.json without a route")
+            #expect(routed.count >= 20)
+        }
+    }
+
+    @Test("the document is OpenAPI 3.1, every $ref resolves, and it is served at /api/v1/openapi.json without a key")
+    func wellFormedAndServed() async throws {
+        let document = try Self.document()
+        #expect(document["openapi"] as? String == "3.1.0")
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+        let components = try #require(document["components"] as? [String: [String: Any]])
+        let references = text.matches(of: /"\$ref":"#\\\/components\\\/(\w+)\\\/(\w+)"/)
+        #expect(references.count > 20)
+        for match in references {
+            #expect(components[String(match.1)]?[String(match.2)] != nil, "unresolved \(match.0)")
+        }
+        try await TestDatabase.withMigratedPool { pool in
+            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
+            try await Application(router: router).test(.router) { client in
+                let response = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"/api/v1/document-engagements/{id}/restore\""))
+            }
+        }
+    }
+
+    private static func document() throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Checkout.path("Public/openapi.json")))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+}
