@@ -13,7 +13,7 @@ user_password=$(random_secret 24)
 export ENGAGE_DATABASE_URL="mariadb://engage_e2e:$db_password@localhost/engage_e2e?socket=$db/mariadb.sock"
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
 .build/debug/engage migrate >/dev/null
-.build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role staff --password "$user_password" >/dev/null
+.build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password "$user_password" >/dev/null
 
 .build/debug/engage serve --no-migrate >"$DATA/e2e-server.log" 2>&1 &
 server=$!
@@ -23,4 +23,5 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-python3 Tests/e2e/test_portal_login.py "http://127.0.0.1:$port" e2e@example.com "$user_password" "$DATA/e2e"
+export E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL=e2e@example.com E2E_PASSWORD="$user_password" E2E_SCREENSHOTS="$DATA/e2e"
+python3 -m unittest discover -s Tests/e2e -p 'test_*.py' -v

@@ -44,6 +44,8 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     DocumentsAPIController(documents: documents, collectionURL: apiURL + "/document-engagements").register(on: api)
     ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
+    DocumentsController(views: views, documents: documents, contacts: contacts, organizations: organizations)
+        .register(on: portal, admin: admin)
     return router
 }
 

@@ -1,15 +1,9 @@
-"""Signs in to the portal through the real form in headless Chromium.
-
-Usage: test_portal_login.py BASE_URL EMAIL PASSWORD SCREENSHOT_DIR (make test passes them).
-"""
+"""Signs in to the portal through the real form in headless Chromium (run by .ci/lib/e2e.sh)."""
 
 import os
-import sys
 import unittest
 
-from webdriver import Browser
-
-BASE, EMAIL, PASSWORD, SHOTS = sys.argv[1:5]
+from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser
 
 
 class PortalLoginTest(unittest.TestCase):
@@ -46,10 +40,3 @@ class PortalLoginTest(unittest.TestCase):
         b.open(BASE + "/")
         self.assertTrue(b.url.endswith("/login"), "signed out, the dashboard must send back to sign-in")
 
-
-if __name__ == "__main__":
-    os.makedirs(SHOTS, exist_ok=True)
-    result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
-    failed = len(result.failures) + len(result.errors)
-    print(f"e2e: {result.testsRun - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)

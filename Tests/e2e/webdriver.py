@@ -1,11 +1,20 @@
 """A minimal W3C WebDriver client for chromedriver, standard library only."""
 
 import json
+import os
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
+
+
+# Set by .ci/lib/e2e.sh: the server under test, a signed-up admin, and where screenshots go.
+BASE = os.environ.get("E2E_BASE_URL", "http://127.0.0.1:8091")
+EMAIL = os.environ.get("E2E_EMAIL", "")
+PASSWORD = os.environ.get("E2E_PASSWORD", "")
+SHOTS = os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e")
+os.makedirs(SHOTS, exist_ok=True)
 
 
 class WebDriverError(Exception):
@@ -47,7 +56,14 @@ class Browser:
         return self._session("GET", "/title")
 
     def text(self, css="body"):
-        return self._session("GET", f"/element/{self._find(css)}/text")
+        """The element's text; retried while a page that follows a form post is still loading."""
+        for attempt in range(50):
+            try:
+                return self._session("GET", f"/element/{self._find(css)}/text")
+            except WebDriverError as error:
+                if attempt == 49 or not ("stale element" in str(error) or "no such element" in str(error)):
+                    raise
+                time.sleep(0.1)
 
     def type(self, css, value):
         element = self._find(css)
@@ -56,6 +72,44 @@ class Browser:
 
     def click(self, css):
         self._session("POST", f"/element/{self._find(css)}/click", {})
+
+    def submit(self, css, seconds=10):
+        """Clicks a button or link that loads another page, and waits until the old page is gone."""
+        old_page = self._find("html")
+        self.click(css)
+        for _ in range(int(seconds * 10)):
+            try:
+                self._session("GET", f"/element/{old_page}/name")
+            except WebDriverError as error:
+                # Chromium says either, depending on how far the new page got.
+                if "stale element" in str(error) or "does not belong to the document" in str(error):
+                    return
+                raise
+            time.sleep(0.1)
+        raise WebDriverError(f"clicking {css} did not load another page")
+
+    def wait_for_title(self, expected, seconds=5):
+        """Waits until the page that a click started loading has the expected title."""
+        for _ in range(int(seconds * 10)):
+            if self.title == expected:
+                return
+            time.sleep(0.1)
+        raise WebDriverError(f"the title stayed {self.title!r}, expected {expected!r}")
+
+    def count(self, css):
+        """How many elements match `css`."""
+        return len(self._session("POST", "/elements", {"using": "css selector", "value": css}))
+
+    def value(self, css):
+        """The current value of a form field."""
+        return self._session("GET", f"/element/{self._find(css)}/property/value")
+
+    def fetch_text(self, url):
+        """GETs `url` from inside the page (with its cookies) and returns the body as UTF-8 text, BOM kept."""
+        script = "const done = arguments[arguments.length - 1];" \
+                 "fetch(arguments[0]).then(r => r.arrayBuffer())" \
+                 ".then(b => done(new TextDecoder('utf-8', {ignoreBOM: true}).decode(b)), e => done('FETCH FAILED ' + e));"
+        return self._session("POST", "/execute/async", {"script": script, "args": [url]})
 
     def screenshot(self, path):
         import base64
@@ -93,3 +147,12 @@ def _free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def sign_in(browser):
+    """Signs the e2e user in through the real form."""
+    browser.open(BASE + "/login")
+    browser.type("#email", EMAIL)
+    browser.type("#password", PASSWORD)
+    browser.click("button[type=submit]")
+    browser.wait_for_title("Dashboard · Oui Engage")

@@ -27,4 +27,19 @@ public struct Database: Sendable {
             return false
         }
     }
+
+    /// Reads a long list in batches keyed by id, borrowing a connection per batch only, so a
+    /// slow consumer (a download) never holds a pooled connection while it writes.
+    func forEachBatch<Item>(
+        fetch: (MariaDBConnection, _ after: Int64) async throws -> [Item], id: (Item) -> Int64,
+        _ body: ([Item]) async throws -> Void
+    ) async throws {
+        var after: Int64 = 0
+        while true {
+            let items = try await pool.withConnection { try await fetch($0, after) }
+            guard let last = items.last else { return }
+            try await body(items)
+            after = id(last)
+        }
+    }
 }

@@ -134,19 +134,13 @@ struct DocumentRepository {
         ).map(Self.document)
     }
 
-    /// Every document matching `query`'s filters, `batch` rows at a time in id order (exports).
-    func forEachBatch(_ query: DocumentQuery, batch: Int, _ body: ([Document]) async throws -> Void) async throws {
+    /// Up to `limit` documents matching `query`'s filters with an id above `after`, in id order (exports).
+    func batch(_ query: DocumentQuery, after: Int64, limit: Int) async throws -> [Document] {
         let filter = Self.filter(query)
-        var after: Int64 = 0
-        while true {
-            let conjunction = filter.sql.isEmpty ? "WHERE" : "\(filter.sql) AND"
-            let rows = try await connection.query("""
-                SELECT \(Self.columns) FROM documents \(conjunction) id > ? ORDER BY id LIMIT ?
-                """, filter.binds + [after, batch]).map(Self.document)
-            guard let last = rows.last else { return }
-            try await body(rows)
-            after = last.id
-        }
+        return try await connection.query(
+            "SELECT \(Self.columns) FROM documents \(filter.sql) AND id > ? ORDER BY id LIMIT ?",
+            filter.binds + [after, limit]
+        ).map(Self.document)
     }
 
     /// How many documents match `query`'s filters.

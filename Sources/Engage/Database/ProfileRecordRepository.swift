@@ -78,16 +78,10 @@ struct ProfileRecordRepository {
         return (rows, total)
     }
 
-    /// Every record, `batch` rows at a time in id order (exports).
-    func forEachBatch(batch: Int, _ body: ([MariaDBRow]) async throws -> Void) async throws {
-        var after: Int64 = 0
-        while true {
-            let rows = try await connection.query(
-                "\(table.select) WHERE \(table.name).id > ? ORDER BY \(table.name).id LIMIT ?", [after, batch])
-            guard let last = rows.last else { return }
-            try await body(rows)
-            after = try last.decode("id")
-        }
+    /// Up to `limit` records with an id above `after`, in id order (exports).
+    func batch(after: Int64, limit: Int) async throws -> [MariaDBRow] {
+        try await connection.query(
+            "\(table.select) WHERE \(table.name).id > ? ORDER BY \(table.name).id LIMIT ?", [after, limit])
     }
 }
 

@@ -73,9 +73,8 @@ public struct ContactService: Sendable {
 
     /// Every contact in id order, `batch` at a time (exports).
     public func forEachBatch(batch: Int = 1_000, _ body: ([Contact]) async throws -> Void) async throws {
-        try await database.pool.withConnection { connection in
-            try await repository(connection).forEachBatch(batch: batch) { try await body($0.map(Self.contact)) }
-        }
+        try await database.forEachBatch(
+            fetch: { try await repository($0).batch(after: $1, limit: batch).map(Self.contact) }, id: \.id, body)
     }
 
     private func repository(_ connection: MariaDBConnection) -> ProfileRecordRepository {

@@ -186,7 +186,8 @@ public struct DocumentService: Sendable {
 
     /// Every document matching `query`'s filters (its page ignored), `batch` at a time in id order.
     public func forEachBatch(_ query: DocumentQuery, batch: Int = 1_000, _ body: ([Document]) async throws -> Void) async throws {
-        try await database.pool.withConnection { try await DocumentRepository(connection: $0).forEachBatch(query, batch: batch, body) }
+        try await database.forEachBatch(
+            fetch: { try await DocumentRepository(connection: $0).batch(query, after: $1, limit: batch) }, id: \.id, body)
     }
 
     private static func currency(_ reader: inout InputReader) -> Provided<String> {

@@ -74,9 +74,8 @@ public struct OrganizationService: Sendable {
 
     /// Every company in id order, `batch` at a time (exports).
     public func forEachBatch(batch: Int = 1_000, _ body: ([Organization]) async throws -> Void) async throws {
-        try await database.pool.withConnection { connection in
-            try await repository(connection).forEachBatch(batch: batch) { try await body($0.map(Self.organization)) }
-        }
+        try await database.forEachBatch(
+            fetch: { try await repository($0).batch(after: $1, limit: batch).map(Self.organization) }, id: \.id, body)
     }
 
     private func repository(_ connection: MariaDBConnection) -> ProfileRecordRepository {

@@ -47,7 +47,7 @@ struct APIList<Item: Encodable & Sendable>: Encodable {
         func link(_ number: Int) -> String {
             let query = parameters.filter { $0.0 != "page" && $0.0 != "per_page" }
                 + [("page", String(number)), ("per_page", String(request.perPage))]
-            return url + "?" + query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
+            return QueryString.url(url, query)
         }
         links = Links(
             first: link(1),
@@ -63,12 +63,6 @@ struct APIList<Item: Encodable & Sendable>: Encodable {
         response.headers[HTTPField.Name("Link")!] = relations.compactMap { name, url in url.map { "<\($0)>; rel=\"\(name)\"" } }
             .joined(separator: ", ")
         return response
-    }
-
-    private static func escape(_ value: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }
 

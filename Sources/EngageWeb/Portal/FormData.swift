@@ -1,3 +1,5 @@
+import Engage
+
 /// The fields of an `application/x-www-form-urlencoded` body.
 public struct FormData: Sendable, Equatable {
     private var fields: [String: String] = [:]
@@ -11,6 +13,16 @@ public struct FormData: Sendable, Equatable {
                 fields[name] = parts.count > 1 ? Self.decode(parts[1]) : ""
             }
         }
+    }
+
+    /// Every field except the CSRF token, as typed (to show a refused form again).
+    var values: [String: String] {
+        fields.filter { $0.key != "csrf_token" }
+    }
+
+    /// Every field except the CSRF token, as `Input` for a service.
+    var input: Input {
+        Input(form: values)
     }
 
     /// The field's value, "" when absent.

@@ -52,6 +52,9 @@ struct PortalChrome: Sendable {
     let onDashboard: Bool
     let onUsers: Bool
     let onAPIKeys: Bool
+    let onDocuments: Bool
+    let onOrganizations: Bool
+    let onContacts: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
@@ -62,5 +65,8 @@ struct PortalChrome: Sendable {
         onDashboard = section == "dashboard"
         onUsers = section == "users"
         onAPIKeys = section == "api-keys"
+        onDocuments = section == "documents"
+        onOrganizations = section == "organizations"
+        onContacts = section == "contacts"
     }
 }

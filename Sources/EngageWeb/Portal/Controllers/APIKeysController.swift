@@ -26,7 +26,7 @@ struct APIKeysController {
         let notice: String?
         let errors: [String: String]
         let name: String
-        let roleOptions: [RoleOption]
+        let roleOptions: [SelectOption]
     }
 
     func register(on admin: RouterGroup<EngageRequestContext>) {
@@ -65,7 +65,7 @@ struct APIKeysController {
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
             newKey: newKey, notice: notice,
             errors: errors, name: name,
-            roleOptions: RoleOption.all(selected: role)),
+            roleOptions: SelectOption.all(User.Role.self, selected: role)),
             status: status)
     }
 }

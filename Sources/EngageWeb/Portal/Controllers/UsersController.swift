@@ -15,7 +15,7 @@ struct UsersController {
         let isActive: Bool
         let lastLogin: String
         let isSelf: Bool
-        let roleOptions: [RoleOption]
+        let roleOptions: [SelectOption]
     }
 
     struct UsersPage: PageContext {
@@ -26,7 +26,7 @@ struct UsersController {
         let generatedPassword: String?
         let errors: [String: String]
         let form: [String: String]
-        let roleOptions: [RoleOption]
+        let roleOptions: [SelectOption]
     }
 
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
@@ -77,12 +77,12 @@ struct UsersController {
             Row(
                 id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
                 lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never", isSelf: user.id == me.id,
-                roleOptions: RoleOption.all(selected: user.role.rawValue))
+                roleOptions: SelectOption.all(User.Role.self, selected: user.role.rawValue))
         }
         return try views.render("portal/users/index", UsersPage(
             chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
             generatedPassword: generatedPassword, errors: errors, form: form,
-            roleOptions: RoleOption.all(selected: form["role"] ?? "staff")), status: status)
+            roleOptions: SelectOption.all(User.Role.self, selected: form["role"] ?? "staff")), status: status)
     }
 
     private func id(_ context: EngageRequestContext) throws -> Int64 {

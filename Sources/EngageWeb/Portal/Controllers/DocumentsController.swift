@@ -1,0 +1,233 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The portal's documents: filtered list, CSV export, page, new and edit forms, delete, and the
+/// admin's Deleted view with restore.
+struct DocumentsController {
+    let views: ViewRenderer
+    let documents: DocumentService
+    let contacts: ContactService
+    let organizations: OrganizationService
+
+    struct IndexPage: PageContext {
+        let title: String
+        let chrome: PortalChrome?
+        let deletedView: Bool
+        let rows: [DocumentRow]
+        let hasRows: Bool
+        let headers: [SortHeader]
+        let pager: Pager?
+        let errors: [String]
+        let hasErrors: Bool
+        let notice: String?
+        let filters: [String: String]
+        let statusOptions: [SelectOption]
+        let typeOptions: [SelectOption]
+        let sourceOptions: [SelectOption]
+        let viewedOptions: [SelectOption]
+        let hasFilters: Bool
+        let exportURL: String
+        let canWrite: Bool
+    }
+
+    struct ShowPage: PageContext {
+        let title: String
+        let chrome: PortalChrome?
+        let id: Int64
+        let number: String
+        let status: String
+        let statusClass: String
+        let facts: [Fact]
+        let timeline: [Fact]
+        let description: String?
+        let metadata: String?
+        let pdf: Document.StoredPDF?
+        let notice: String?
+        let uploadError: String?
+        let canWrite: Bool
+    }
+
+    struct FormPage: PageContext {
+        let title: String
+        let chrome: PortalChrome?
+        let isEdit: Bool
+        let action: String
+        let cancelURL: String
+        let values: [String: String]
+        let errors: [String: String]
+        let errorList: [String]
+        let hasErrors: Bool
+        let typeOptions: [SelectOption]
+        let sourceOptions: [SelectOption]
+        let statusOptions: [SelectOption]
+        let contactOptions: [SelectOption]
+        let organizationOptions: [SelectOption]
+    }
+
+    // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
+    private static let notices = [
+        "created": "Document created.", "updated": "Document saved.", "deleted": "Document deleted. An admin can restore it.",
+        "restored": "Document restored.", "uploaded": "PDF uploaded.",
+    ]
+
+    func register(on portal: RouterGroup<EngageRequestContext>, admin: RouterGroup<EngageRequestContext>) {
+        portal.get("/documents") { request, context in try await index(request, context, deleted: false) }
+        admin.get("/documents/deleted") { request, context in try await index(request, context, deleted: true) }
+        portal.get("/documents.csv") { request, _ in try await export(request) }
+        portal.get("/documents/new") { _, context in try await form(context, values: ["currency": "EUR"]) }
+        portal.post("/documents") { _, context in
+            let form = context.form ?? FormData(urlEncoded: "")
+            do {
+                let document = try await documents.create(form.input, by: try context.actor())
+                return Response.redirect(to: "/documents/\(document.id)?done=created", type: .normal)
+            } catch let error as ValidationError {
+                return try await self.form(context, values: form.values, errors: error)
+            }
+        }
+        portal.get("/documents/:id") { request, context in
+            let document = try await documents.find(id: try context.id())
+            return try show(document, context, notice: Self.notice(request))
+        }
+        portal.get("/documents/:id/edit") { _, context in
+            let document = try await documents.find(id: try context.id())
+            return try await form(context, document: document, values: Self.editValues(document))
+        }
+        portal.post("/documents/:id") { _, context in
+            let id = try context.id()
+            let form = context.form ?? FormData(urlEncoded: "")
+            do {
+                _ = try await documents.update(id: id, form.input, by: try context.actor())
+                return Response.redirect(to: "/documents/\(id)?done=updated", type: .normal)
+            } catch let error as ValidationError {
+                return try await self.form(context, document: try await documents.find(id: id), values: form.values, errors: error)
+            }
+        }
+        portal.post("/documents/:id/delete") { _, context in
+            try await documents.delete(id: try context.id(), by: try context.actor())
+            return Response.redirect(to: "/documents?done=deleted", type: .normal)
+        }
+        admin.post("/documents/:id/restore") { _, context in
+            let document = try await documents.restore(id: try context.id(), by: try context.actor())
+            return Response.redirect(to: "/documents/\(document.id)?done=restored", type: .normal)
+        }
+    }
+
+    private static func notice(_ request: Request) -> String? {
+        request.uri.queryParameters["done"].flatMap { notices[String($0)] }
+    }
+
+    private func index(_ request: Request, _ context: EngageRequestContext, deleted: Bool) async throws -> Response {
+        let parameters = request.queryDictionary
+        let path = deleted ? "/documents/deleted" : "/documents"
+        var query = DocumentQuery()
+        var errors: [String] = []
+        do {
+            query = try DocumentQuery(parameters: parameters)
+        } catch let error as ValidationError {
+            errors = error.fields.map(\.message)
+        }
+        query.deleted = deleted
+        let page = errors.isEmpty ? try await documents.list(query) : nil
+        let filters = Dictionary(DocumentQuery.parameterNames.map { ($0, parameters[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
+        let actor = try context.actor()
+        return try views.render("portal/documents/index", IndexPage(
+            title: deleted ? "Deleted documents" : "Documents",
+            chrome: PortalChrome(context: context, section: "documents"),
+            deletedView: deleted,
+            rows: page?.items.map(DocumentRow.init) ?? [],
+            hasRows: page?.items.isEmpty == false,
+            headers: SortHeader.all(for: query, path: path),
+            pager: page.map { Pager($0, path: path, parameters: query.parameters) },
+            errors: errors,
+            hasErrors: !errors.isEmpty,
+            notice: Self.notice(request),
+            filters: filters,
+            statusOptions: SelectOption.all(DocumentStatus.self, selected: parameters["status"]),
+            typeOptions: SelectOption.all(DocumentType.self, selected: parameters["document_type"]),
+            sourceOptions: SelectOption.all(ExternalSource.self, selected: parameters["external_source"]),
+            viewedOptions: [
+                SelectOption(value: "true", label: "viewed", selected: query.viewed == true),
+                SelectOption(value: "false", label: "never viewed", selected: query.viewed == false),
+            ],
+            hasFilters: !query.parameters.filter { !["sort", "order", "per_page"].contains($0.0) }.isEmpty,
+            exportURL: QueryString.url("/documents.csv", query.parameters),
+            canWrite: actor.role.canWrite), status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    /// The list as filtered, every page, streamed a thousand rows at a time.
+    private func export(_ request: Request) async throws -> Response {
+        var query = try DocumentQuery(parameters: request.queryDictionary)
+        query.page = PageRequest()
+        let documents = self.documents
+        let frozen = query
+        return CSVDownload.response(filename: "documents", header: Export.documentHeader) { write in
+            try await documents.forEachBatch(frozen) { batch in try await write(batch.map(Export.cells)) }
+        }
+    }
+
+    private func show(_ document: Document, _ context: EngageRequestContext, notice: String?, uploadError: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let timestamps: [(String, Date?)] = [
+            ("Created", document.createdAt), ("Sent", document.sentAt), ("First viewed", document.firstViewedAt),
+            ("Last viewed", document.lastViewedAt), ("Downloaded", document.downloadedAt), ("Accepted", document.acceptedAt),
+            ("Signed", document.signedAt), ("Paid", document.paidAt), ("Rejected", document.rejectedAt),
+            ("Expired", document.expiredAt), ("Cancelled", document.cancelledAt), ("Last changed", document.updatedAt),
+        ]
+        let metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
+        return try views.render("portal/documents/show", ShowPage(
+            title: document.title,
+            chrome: PortalChrome(context: context, section: "documents"),
+            id: document.id, number: document.documentNumber, status: document.status.rawValue,
+            statusClass: DocumentRow.badgeClass(document.status),
+            facts: [
+                Fact("Type", document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")),
+                Fact("Amount", document.totalAmount.map { "\(Money.format($0)) \(document.currency)" }),
+                Fact("Due date", document.dueDate?.description),
+                Fact("Recipient", [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
+                Fact("Company", document.recipientCompany),
+                Fact("Contact", document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),
+                Fact("Organization", document.organizationID.map { "#\($0)" }, url: document.organizationID.map { "/organizations/\($0)" }),
+                Fact("External reference", [document.externalSource?.rawValue, document.externalID].compactMap { $0 }.joined(separator: " ")),
+                Fact("External link", document.externalURL, url: document.externalURL),
+                Fact("PDF link", document.pdfURL, url: document.pdfURL),
+                Fact("Payment link", document.paymentURL, url: document.paymentURL),
+                Fact("Views", String(document.viewCount)),
+                Fact("Message to the recipient", document.customMessage),
+            ].filter { !$0.value.isEmpty },
+            timeline: timestamps.compactMap { label, date in date.map { Fact(label, $0.formatted(.iso8601)) } },
+            description: document.description, metadata: metadata, pdf: document.pdf,
+            notice: notice, uploadError: uploadError, canWrite: try context.actor().role.canWrite), status: status)
+    }
+
+    private func form(
+        _ context: EngageRequestContext, document: Document? = nil, values: [String: String], errors: ValidationError? = nil
+    ) async throws -> Response {
+        // The first hundred by name; more would need a search field (noted in the README).
+        let contactPage = try await contacts.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
+        let organizationPage = try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
+        let action = document.map { "/documents/\($0.id)" } ?? "/documents"
+        return try views.render("portal/documents/form", FormPage(
+            title: document.map { "Edit \($0.documentNumber)" } ?? "New document",
+            chrome: PortalChrome(context: context, section: "documents"),
+            isEdit: document != nil, action: action, cancelURL: document.map { "/documents/\($0.id)" } ?? "/documents",
+            values: values, errors: errors?.messagesByField ?? [:], errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
+            typeOptions: SelectOption.all(DocumentType.self, selected: values["document_type"]),
+            sourceOptions: SelectOption.all(ExternalSource.self, selected: values["external_source"]),
+            statusOptions: SelectOption.all(DocumentStatus.self, selected: values["status"]),
+            contactOptions: contactPage.items.map {
+                SelectOption(value: String($0.id), label: "\($0.fullname) <\($0.email)>", selected: values["contact_id"] == String($0.id))
+            },
+            organizationOptions: organizationPage.items.map {
+                SelectOption(value: String($0.id), label: $0.name, selected: values["organization_id"] == String($0.id))
+            }), status: errors == nil ? .ok : .unprocessableContent)
+    }
+
+    private static func editValues(_ document: Document) -> [String: String] {
+        [
+            "title": document.title, "status": document.status.rawValue, "description": document.description ?? "",
+            "custom_message": document.customMessage ?? "", "total_amount": document.totalAmount.map(Money.format) ?? "",
+            "currency": document.currency, "due_date": document.dueDate?.description ?? "",
+            "metadata": document.metadata.flatMap { try? String(decoding: APIResponse.encoder.encode($0), as: UTF8.self) } ?? "",
+        ]
+    }
+}

@@ -1,0 +1,105 @@
+import Engage
+import Foundation
+
+/// What the documents pages show of one document.
+struct DocumentRow: Sendable {
+    let id: Int64
+    let number: String
+    let title: String
+    let type: String
+    let status: String
+    let statusClass: String
+    let recipient: String
+    let amount: String
+    let dueDate: String
+    let created: String
+    let viewCount: Int
+    let deleted: String
+
+    init(_ document: Document) {
+        id = document.id
+        number = document.documentNumber
+        title = document.title
+        type = document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")
+        status = document.status.rawValue
+        statusClass = DocumentRow.badgeClass(document.status)
+        recipient = document.recipientName ?? document.recipientEmail ?? ""
+        amount = document.totalAmount.map { "\(Money.format($0)) \(document.currency)" } ?? ""
+        dueDate = document.dueDate?.description ?? ""
+        created = DocumentRow.day(document.createdAt)
+        viewCount = document.viewCount
+        deleted = document.deletedAt.map(DocumentRow.day) ?? ""
+    }
+
+    /// The badge colour of a status: green once agreed, red when closed without agreement.
+    static func badgeClass(_ status: DocumentStatus) -> String {
+        switch status {
+        case .accepted, .signed, .paid: "badge-ok"
+        case .rejected, .expired, .cancelled: "badge-error"
+        case .viewed, .downloaded: "badge-info"
+        case .draft, .pending, .sent: ""
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        CalendarDate(date).description
+    }
+}
+
+/// A sortable column header: a link that sorts by it, flipping the order when it is already the sort.
+struct SortHeader: Sendable {
+    let label: String
+    let url: String
+    let ariaSort: String
+    let arrow: String
+
+    static func all(for query: DocumentQuery, path: String) -> [SortHeader] {
+        let labels: [(DocumentQuery.Sort, String)] = [
+            (.documentType, "Type"), (.status, "Status"), (.totalAmount, "Amount"), (.dueDate, "Due"), (.createdAt, "Created"),
+        ]
+        return labels.map { sort, label in
+            let current = query.sort == sort
+            var next = query
+            next.sort = sort
+            next.order = current && query.order == .desc ? .asc : .desc
+            return SortHeader(
+                label: label, url: QueryString.url(path, next.parameters),
+                ariaSort: current ? (query.order == .asc ? "ascending" : "descending") : "none",
+                arrow: current ? (query.order == .asc ? "▲" : "▼") : "")
+        }
+    }
+}
+
+/// Previous/next links and the position in a paged list.
+struct Pager: Sendable {
+    let page: Int
+    let totalPages: Int
+    let total: Int
+    let previousURL: String?
+    let nextURL: String?
+
+    init<Item>(_ page: Page<Item>, path: String, parameters: [(String, String)]) {
+        self.page = page.request.page
+        totalPages = max(page.totalPages, 1)
+        total = page.total
+        func link(_ number: Int) -> String {
+            QueryString.url(path, parameters.filter { $0.0 != "page" } + (number == 1 ? [] : [("page", String(number))]))
+        }
+        previousURL = page.request.page > 1 ? link(min(page.request.page - 1, totalPages)) : nil
+        nextURL = page.request.page < page.totalPages ? link(page.request.page + 1) : nil
+    }
+}
+
+/// A label and a value on a detail page.
+struct Fact: Sendable {
+    let label: String
+    let value: String
+    /// Set when the value is a link.
+    let url: String?
+
+    init(_ label: String, _ value: String?, url: String? = nil) {
+        self.label = label
+        self.value = value ?? ""
+        self.url = url
+    }
+}
