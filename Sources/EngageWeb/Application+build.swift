@@ -46,6 +46,8 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     DocumentsController(views: views, documents: documents, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
+    CRMController(views: views, resource: .organizations(organizations)).register(on: portal)
+    CRMController(views: views, resource: .contacts(contacts, organizations: organizations)).register(on: portal)
     return router
 }
 
