@@ -1,0 +1,46 @@
+@testable import Engage
+import Foundation
+import Testing
+
+@Suite("CSV")
+struct CSVTests {
+    @Test("cells with commas, quotes and line breaks are quoted; quotes are doubled; lines end with CRLF")
+    func quoting() {
+        #expect(CSV.line(["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", ""]) ==
+            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\",\r\n")
+    }
+
+    @Test("cells starting with = + - @ tab or CR are neutralised against formula injection")
+    func formulas() {
+        #expect(CSV.line(["=1+1", "+33 6 12", "-2", "@SUM(A1)", "\tx", "a=b"]) == "'=1+1,'+33 6 12,'-2,'@SUM(A1),'\tx,a=b\r\n")
+        #expect(CSV.line([#"=HYPERLINK("http://evil","x")"#]) == "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\r\n")
+    }
+
+    @Test("accents pass through as UTF-8 and the file starts with a byte-order mark")
+    func accents() {
+        #expect(Array(CSV.byteOrderMark.utf8) == [0xEF, 0xBB, 0xBF])
+        #expect(CSV.line(["Café Zoë", "Ærøskøbing"]) == "Café Zoë,Ærøskøbing\r\n")
+    }
+
+    @Test("amounts use a dot and two decimals; dates are ISO")
+    func values() {
+        #expect(Money.format(Decimal(string: "1250.5")!) == "1250.50")
+        #expect(Money.format(Decimal(string: "3")!) == "3.00")
+        #expect(Money.format(Decimal(string: "0.07")!) == "0.07")
+        #expect(CSV.time(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDate("2025-02-29") == nil)
+        #expect(CalendarDate("2025-1-01") == nil)
+    }
+
+    @Test("money input: two decimals at most, a dot, no sign tricks")
+    func moneyInput() {
+        #expect(Money.parse("1250.50") == Decimal(string: "1250.5"))
+        #expect(Money.parse("1,250.50") == nil)
+        #expect(Money.parse("12.") == nil)
+        #expect(Money.parse("abc") == nil)
+        #expect(Money.parse("--1") == nil)
+        #expect(Money.hasAtMostTwoDecimals(Decimal(string: "1.23")!))
+        #expect(!Money.hasAtMostTwoDecimals(Decimal(string: "1.234")!))
+    }
+}
