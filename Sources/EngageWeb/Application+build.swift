@@ -13,7 +13,8 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     router.add(middleware: ErrorMiddleware(views: views))
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
-    router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin))
+    // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
+    router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
         (MediaType(from: "text/css")!, [.maxAge(3600)]),
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
@@ -38,7 +39,8 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
     try OpenAPIController(publicDirectory: configuration.publicDirectory).register(on: router)
     let apiURL = configuration.baseURL.absoluteString + "/api/v1"
-    let documents = DocumentService(database: database)
+    let documents = DocumentService(
+        database: database, pdfs: PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes))
     let contacts = ContactService(database: database)
     let organizations = OrganizationService(database: database)
     DocumentsAPIController(documents: documents, collectionURL: apiURL + "/document-engagements").register(on: api)

@@ -42,6 +42,25 @@ struct Browser {
         return response
     }
 
+    /// Posts a multipart form with one file, as a browser's file upload does.
+    mutating func upload(
+        _ client: any TestClientProtocol, _ uri: String, field: String, filename: String, data: Data, fields: [String: String] = [:]
+    ) async throws -> TestResponse {
+        let boundary = "----EngageTestBoundary7MA4YWxkTrZu0gW"
+        var body = Data()
+        for (name, value) in fields.merging(["csrf_token": csrfToken ?? ""], uniquingKeysWith: { given, _ in given }) {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var headers = self.headers
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        read(response)
+        return response
+    }
+
     /// Signs in through the real form; throws unless the dashboard opens afterwards.
     static func signedIn(_ client: any TestClientProtocol, email: String, password: String) async throws -> Browser {
         var browser = Browser()

@@ -1,4 +1,4 @@
-import Engage
+@testable import Engage
 @testable import EngageWeb
 import Foundation
 import HTTPTypes
@@ -65,5 +65,62 @@ struct PortalDocumentsTests {
             #expect(try await viewer.post(api.client, "/documents/\(id)/delete", [:]).status == .forbidden)
             #expect(try await viewer.get(api.client, "/documents/deleted").status == .forbidden)
         }
+    }
+}
+
+@Suite("Portal PDF upload")
+struct PortalPDFTests {
+    /// A minimal but well-formed PDF.
+    static let pdf = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".utf8)
+
+    @Test("staff upload a PDF: checked by content, stored under its SHA-256, downloadable; other files are refused")
+    func upload() async throws {
+        try await APIHarness.run { api in
+            let id = try await api.createDocument(#"{"document_type": "custom", "title": "With a PDF"}"#)
+            var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
+            _ = try await staff.get(api.client, "/documents/\(id)")
+
+            let fake = try await staff.upload(api.client, "/documents/\(id)/pdf", field: "pdf", filename: "quote.pdf",
+                                              data: Data("<html>not a pdf</html>".utf8))
+            #expect(fake.status == .unprocessableContent)
+            #expect(String(buffer: fake.body).contains("The file is not a PDF."))
+            let empty = try await staff.upload(api.client, "/documents/\(id)/pdf", field: "pdf", filename: "", data: Data())
+            #expect(String(buffer: empty.body).contains("Choose a PDF file to upload."))
+
+            let uploaded = try await staff.upload(api.client, "/documents/\(id)/pdf", field: "pdf", filename: "Devis \"final\".pdf", data: Self.pdf)
+            #expect(uploaded.status == .seeOther)
+            let document = try await api.call(.get, "/api/v1/document-engagements/\(id)").data
+            let stored = try #require(document["pdf"] as? [String: Any])
+            let digest = SHA256Hex.of(Self.pdf)
+            #expect(stored["sha256"] as? String == digest)
+            #expect(stored["size"] as? Int == Self.pdf.count)
+            #expect(stored["filename"] as? String == "Devis final.pdf")
+
+            let download = try await staff.get(api.client, "/documents/\(id)/pdf")
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/pdf")
+            #expect(Data(buffer: download.body) == Self.pdf)
+
+            // Without the form's CSRF token the upload is refused.
+            staff.csrfToken = "forged"
+            #expect(try await staff.upload(api.client, "/documents/\(id)/pdf", field: "pdf", filename: "x.pdf", data: Self.pdf).status == .forbidden)
+        }
+    }
+
+    @Test("a PDF over the size limit is refused")
+    func tooLarge() throws {
+        let store = PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1024)
+        let big = Data("%PDF-1.4\n".utf8) + Data(repeating: 0x20, count: 2000) + Data("%%EOF".utf8)
+        #expect(store.check(big, field: "pdf").first?.code == .tooLong)
+        #expect(store.check(PortalPDFTests.pdf, field: "pdf").isEmpty)
+    }
+}
+
+import Crypto
+
+/// SHA-256 as lowercase hex, to compare with what the server stored.
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

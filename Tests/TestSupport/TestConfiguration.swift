@@ -1,4 +1,5 @@
 import Engage
+import Foundation
 import MariaDB
 
 extension EngageConfiguration {
@@ -15,6 +16,9 @@ extension EngageConfiguration {
             ],
             dotEnvPath: nil)
         configuration.database = database
+        // Uploads of each test application go to a folder of their own, never into the checkout.
+        configuration.storageDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("engage-storage-\(UUID().uuidString)").path
         return configuration
     }
 }

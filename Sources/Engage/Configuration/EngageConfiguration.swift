@@ -27,6 +27,11 @@ public struct EngageConfiguration: Sendable {
     /// The HS256 key of API access tokens (`ENGAGE_JWT_SECRET`, at least 32 characters); `serve` needs it.
     public var jwtSecret: String?
 
+    /// Where uploaded files (document PDFs) are kept (`ENGAGE_STORAGE_DIR`, default `.data/storage` under the root).
+    public var storageDirectory: String
+    /// The largest PDF staff may upload, in bytes (`ENGAGE_PDF_MAX_BYTES`, default 10 MiB).
+    public var pdfMaximumBytes: Int
+
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
 
@@ -77,6 +82,8 @@ public struct EngageConfiguration: Sendable {
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
         apiRateLimit = try reader.integer("ENGAGE_API_RATE_LIMIT", default: 600, in: 1...1_000_000)
         jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
+        storageDirectory = reader.optional("ENGAGE_STORAGE_DIR") ?? rootDirectory + "/.data/storage"
+        pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
         if let jwtSecret, jwtSecret.count < Self.minimumJWTSecretLength {
             throw ConfigurationError(
                 variable: "ENGAGE_JWT_SECRET", problem: "must be at least \(Self.minimumJWTSecretLength) characters long")

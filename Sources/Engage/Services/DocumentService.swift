@@ -4,9 +4,12 @@ import MariaDB
 /// Document engagements: create, read, list, update, soft delete, restore, statistics.
 public struct DocumentService: Sendable {
     private let database: Database
+    /// Where uploaded PDFs go.
+    public let pdfs: PDFStore
 
-    public init(database: Database) {
+    public init(database: Database, pdfs: PDFStore) {
         self.database = database
+        self.pdfs = pdfs
     }
 
     /// Fields a create request may set.
@@ -171,6 +174,21 @@ public struct DocumentService: Sendable {
                 guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
                 return document
             }
+        }
+    }
+
+    /// Stores an uploaded PDF (checked by content and size) and attaches it to a live document.
+    public func attachPDF(id: Int64, data: Data, filename: String, by actor: Actor) async throws -> Document {
+        try actor.requireWrite()
+        _ = try await find(id: id)
+        let problems = pdfs.check(data, field: "pdf")
+        guard problems.isEmpty else { throw ValidationError(fields: problems) }
+        let stored = try pdfs.save(data, filename: filename)
+        return try await database.pool.withConnection { connection in
+            let documents = DocumentRepository(connection: connection)
+            try await documents.attach(pdf: stored, to: id)
+            guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            return document
         }
     }
 

@@ -13,6 +13,8 @@ struct CSRFMiddleware: RouterMiddleware {
 
     /// Scheme, host and port of `ENGAGE_BASE_URL`, as browsers send it in `Origin`.
     let allowedOrigin: String
+    /// The largest multipart body (file uploads) read; other forms keep the context's smaller limit.
+    let maximumUploadBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
@@ -22,8 +24,14 @@ struct CSRFMiddleware: RouterMiddleware {
         if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
 
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let form = FormData(urlEncoded: String(buffer: body))
+        let form: FormData
+        if let boundary = FormData.multipartBoundary(request.headers[.contentType]) {
+            let body = try await request.collectBody(upTo: maximumUploadBytes)
+            form = try FormData(multipart: Data(buffer: body), boundary: boundary)
+        } else {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            form = FormData(urlEncoded: String(buffer: body))
+        }
         guard let expected = context.session?.csrfToken, Self.equalInConstantTime(form["csrf_token"], expected) else {
             throw Self.rejected
         }

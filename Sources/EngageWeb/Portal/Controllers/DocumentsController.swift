@@ -107,6 +107,31 @@ struct DocumentsController {
             try await documents.delete(id: try context.id(), by: try context.actor())
             return Response.redirect(to: "/documents?done=deleted", type: .normal)
         }
+        portal.post("/documents/:id/pdf") { _, context in
+            let id = try context.id()
+            let file = context.form?.files["pdf"]
+            do {
+                _ = try await documents.attachPDF(
+                    id: id, data: file?.data ?? Data(), filename: file?.filename ?? "", by: try context.actor())
+                return Response.redirect(to: "/documents/\(id)?done=uploaded", type: .normal)
+            } catch let error as ValidationError {
+                return try show(try await documents.find(id: id), context, notice: nil,
+                                uploadError: error.fields.first?.message, status: .unprocessableContent)
+            }
+        }
+        portal.get("/documents/:id/pdf") { _, context in
+            let document = try await documents.find(id: try context.id())
+            guard let pdf = document.pdf else { throw RecordNotFound("PDF of document", id: document.id) }
+            let data = try Data(contentsOf: URL(fileURLWithPath: documents.pdfs.path(of: pdf)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/pdf",
+                    .contentDisposition: "attachment; filename=\"\(pdf.filename)\"",
+                    .cacheControl: "private, no-store",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         admin.post("/documents/:id/restore") { _, context in
             let document = try await documents.restore(id: try context.id(), by: try context.actor())
             return Response.redirect(to: "/documents/\(document.id)?done=restored", type: .normal)
