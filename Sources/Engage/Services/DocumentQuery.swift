@@ -54,7 +54,7 @@ public struct DocumentQuery: Sendable, Equatable {
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) -> T? where T.RawValue == String {
             guard let text = value(name) else { return nil }
             guard let parsed = T(rawValue: text) else {
-                problems.append(.init(field: name, code: .invalidValue, message: "\(name) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")).")) 
+                problems.append(.init(field: name, code: .invalidValue, message: "\(name) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))."))
                 return nil
             }
             return parsed
