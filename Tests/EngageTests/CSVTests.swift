@@ -44,3 +44,22 @@ struct CSVTests {
         #expect(!Money.hasAtMostTwoDecimals(Decimal(string: "1.234")!))
     }
 }
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    @Test("writes what JSONEncoder would: escaping, nulls, exact decimals, ISO dates, sorted nested keys")
+    func matchesEncoder() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("text"); writer.value("quote \" backslash \\ newline \n tab \t bell \u{7} café/é")
+        writer.key("none"); writer.value(nil as String?)
+        writer.key("amount"); writer.value(Decimal(string: "5000.10"))
+        writer.key("when"); writer.value(Date(timeIntervalSince1970: 1_737_369_000.75))
+        writer.key("nested"); writer.value(JSONValue.object(["b": .array([.number(1), .bool(false), .null]), "a": .string("x")]))
+        writer.key("list"); writer.beginArray(); writer.value(1); writer.value(Int64(2)); writer.beginObject(); writer.endObject(); writer.endArray()
+        writer.endObject()
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 café/é","none":null,"amount":5000.1,"when":"2025-01-20T10:30:00Z","nested":{"a":"x","b":[1,false,null]},"list":[1,2,{}]}"#)
+        #expect((try? JSONSerialization.jsonObject(with: Data(writer.bytes))) != nil)
+    }
+}

@@ -43,94 +43,65 @@ public struct Document: Sendable, Equatable {
     public let deletedAt: Date?
 
     /// A PDF kept in the storage directory.
-    public struct StoredPDF: Sendable, Equatable, Encodable {
+    public struct StoredPDF: Sendable, Equatable {
         /// The path under the storage directory.
         public let path: String
         public let filename: String
         public let size: Int
         public let sha256: String
-
-        enum CodingKeys: String, CodingKey {
-            case filename, size, sha256
-        }
     }
 }
 
-extension Document: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case id, title, description, status, currency, metadata, pdf
-        case documentNumber = "document_number"
-        case documentType = "document_type"
-        case externalID = "external_id"
-        case externalSource = "external_source"
-        case externalURL = "external_url"
-        case customMessage = "custom_message"
-        case recipientEmail = "recipient_email"
-        case recipientName = "recipient_name"
-        case recipientCompany = "recipient_company"
-        case contactID = "contact_id"
-        case organizationID = "organization_id"
-        case totalAmount = "total_amount"
-        case dueDate = "due_date"
-        case pdfURL = "pdf_url"
-        case paymentURL = "payment_url"
-        case prefillData = "prefill_data"
-        case viewCount = "view_count"
-        case firstViewedAt = "first_viewed_at"
-        case lastViewedAt = "last_viewed_at"
-        case sentAt = "sent_at"
-        case downloadedAt = "downloaded_at"
-        case acceptedAt = "accepted_at"
-        case signedAt = "signed_at"
-        case paidAt = "paid_at"
-        case rejectedAt = "rejected_at"
-        case expiredAt = "expired_at"
-        case cancelledAt = "cancelled_at"
-        case createdBy = "created_by"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case deletedAt = "deleted_at"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(documentNumber, forKey: .documentNumber)
-        try c.encode(documentType, forKey: .documentType)
-        try c.encode(externalID, forKey: .externalID)
-        try c.encode(externalSource, forKey: .externalSource)
-        try c.encode(externalURL, forKey: .externalURL)
-        try c.encode(title, forKey: .title)
-        try c.encode(description, forKey: .description)
-        try c.encode(customMessage, forKey: .customMessage)
-        try c.encode(status, forKey: .status)
-        try c.encode(recipientEmail, forKey: .recipientEmail)
-        try c.encode(recipientName, forKey: .recipientName)
-        try c.encode(recipientCompany, forKey: .recipientCompany)
-        try c.encode(contactID, forKey: .contactID)
-        try c.encode(organizationID, forKey: .organizationID)
-        try c.encode(totalAmount, forKey: .totalAmount)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(dueDate, forKey: .dueDate)
-        try c.encode(pdfURL, forKey: .pdfURL)
-        try c.encode(paymentURL, forKey: .paymentURL)
-        try c.encode(pdf, forKey: .pdf)
-        try c.encode(metadata, forKey: .metadata)
-        try c.encode(prefillData, forKey: .prefillData)
-        try c.encode(viewCount, forKey: .viewCount)
-        try c.encode(firstViewedAt, forKey: .firstViewedAt)
-        try c.encode(lastViewedAt, forKey: .lastViewedAt)
-        try c.encode(sentAt, forKey: .sentAt)
-        try c.encode(downloadedAt, forKey: .downloadedAt)
-        try c.encode(acceptedAt, forKey: .acceptedAt)
-        try c.encode(signedAt, forKey: .signedAt)
-        try c.encode(paidAt, forKey: .paidAt)
-        try c.encode(rejectedAt, forKey: .rejectedAt)
-        try c.encode(expiredAt, forKey: .expiredAt)
-        try c.encode(cancelledAt, forKey: .cancelledAt)
-        try c.encode(createdBy, forKey: .createdBy)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(deletedAt, forKey: .deletedAt)
+extension Document: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.value(id)
+        w.key("document_number"); w.value(documentNumber)
+        w.key("document_type"); w.value(documentType.rawValue)
+        w.key("external_id"); w.value(externalID)
+        w.key("external_source"); w.value(externalSource?.rawValue)
+        w.key("external_url"); w.value(externalURL)
+        w.key("title"); w.value(title)
+        w.key("description"); w.value(description)
+        w.key("custom_message"); w.value(customMessage)
+        w.key("status"); w.value(status.rawValue)
+        w.key("recipient_email"); w.value(recipientEmail)
+        w.key("recipient_name"); w.value(recipientName)
+        w.key("recipient_company"); w.value(recipientCompany)
+        w.key("contact_id"); w.value(contactID)
+        w.key("organization_id"); w.value(organizationID)
+        w.key("total_amount"); w.value(totalAmount)
+        w.key("currency"); w.value(currency)
+        w.key("due_date"); w.value(dueDate?.description)
+        w.key("pdf_url"); w.value(pdfURL)
+        w.key("payment_url"); w.value(paymentURL)
+        w.key("pdf")
+        if let pdf {
+            w.beginObject()
+            w.key("filename"); w.value(pdf.filename)
+            w.key("size"); w.value(pdf.size)
+            w.key("sha256"); w.value(pdf.sha256)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("metadata"); w.value(metadata.map(JSONValue.object))
+        w.key("prefill_data"); w.value(prefillData.map(JSONValue.object))
+        w.key("view_count"); w.value(viewCount)
+        w.key("first_viewed_at"); w.value(firstViewedAt)
+        w.key("last_viewed_at"); w.value(lastViewedAt)
+        w.key("sent_at"); w.value(sentAt)
+        w.key("downloaded_at"); w.value(downloadedAt)
+        w.key("accepted_at"); w.value(acceptedAt)
+        w.key("signed_at"); w.value(signedAt)
+        w.key("paid_at"); w.value(paidAt)
+        w.key("rejected_at"); w.value(rejectedAt)
+        w.key("expired_at"); w.value(expiredAt)
+        w.key("cancelled_at"); w.value(cancelledAt)
+        w.key("created_by"); w.value(createdBy)
+        w.key("created_at"); w.value(createdAt)
+        w.key("updated_at"); w.value(updatedAt)
+        w.key("deleted_at"); w.value(deletedAt)
+        w.endObject()
     }
 }

@@ -56,9 +56,32 @@ struct APIList<Item: Encodable & Sendable>: Encodable {
             last: link(lastPage))
     }
 
-    /// The response, with the `Link` header.
+    /// The response, with the `Link` header. Records that write their own JSON (documents) are
+    /// written directly, the rest through `JSONEncoder`; keys in the same sorted order either way.
     func response() throws -> Response {
-        var response = try APIResponse.json(self, status: .ok)
+        var writer = JSONWriter(capacity: 2048 * max(data.count, 1))
+        writer.beginObject()
+        writer.key("data")
+        writer.beginArray()
+        for item in data {
+            if let record = item as? any JSONWritable {
+                record.writeJSON(&writer)
+            } else {
+                writer.raw(try APIResponse.encoder.encode(item))
+            }
+        }
+        writer.endArray()
+        writer.key("links")
+        writer.raw(try APIResponse.encoder.encode(links))
+        writer.key("meta")
+        writer.raw(try APIResponse.encoder.encode(meta))
+        writer.key("success")
+        writer.value(true)
+        writer.endObject()
+        var response = Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
         let relations = [("first", links.first), ("prev", links.prev), ("next", links.next), ("last", links.last)]
         response.headers[HTTPField.Name("Link")!] = relations.compactMap { name, url in url.map { "<\($0)>; rel=\"\(name)\"" } }
             .joined(separator: ", ")

@@ -1,0 +1,198 @@
+import Foundation
+
+/// Writes JSON text directly, for the responses that carry many records (document lists).
+///
+/// Foundation's `JSONEncoder` builds a tree of boxed values and sorts keys before writing; for a
+/// page of documents that was most of a request's CPU time. Records that appear in lists write
+/// themselves here once, and their `Encodable` conformance reuses that output, so each record's
+/// JSON shape is defined in one place.
+public struct JSONWriter: Sendable {
+    /// The UTF-8 text written so far.
+    public private(set) var bytes: [UInt8] = []
+    /// One entry per open object or array: whether the next member needs a comma first.
+    private var needsComma: [Bool] = []
+
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Opens an object (as a value: after a key, in an array, or at the top).
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+
+    public mutating func endObject() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Opens an array (as a value).
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    public mutating func endArray() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Writes `"name":`; the value written next belongs to it.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        pendingValueAfterKey = true
+    }
+
+    /// Set between a key and its value, so the value does not add a separator.
+    private var pendingValueAfterKey = false
+
+    public mutating func value(_ text: String?) {
+        guard let text else { return null() }
+        separate()
+        writeString(text)
+    }
+
+    public mutating func value(_ number: Int?) {
+        guard let number else { return null() }
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    public mutating func value(_ number: Int64?) {
+        guard let number else { return null() }
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    public mutating func value(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+
+    /// An exact decimal, as a JSON number.
+    public mutating func value(_ number: Decimal?) {
+        guard let number else { return null() }
+        separate()
+        bytes.append(contentsOf: number.description.utf8)
+    }
+
+    /// A time as ISO 8601 in UTC to the second (`2025-01-20T10:30:00Z`), as `JSONEncoder`'s `.iso8601` writes it.
+    public mutating func value(_ date: Date?) {
+        guard let date else { return null() }
+        separate()
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        bytes.append(UInt8(ascii: "\""))
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+    }
+
+    /// Any JSON value; object keys are written sorted, as the API's encoder does.
+    public mutating func value(_ json: JSONValue?) {
+        switch json {
+        case nil, .null?: null()
+        case .bool(let flag)?: value(flag)
+        case .number(let number)?: value(number)
+        case .string(let text)?: value(text)
+        case .array(let items)?:
+            beginArray()
+            for item in items { value(item) }
+            endArray()
+        case .object(let members)?:
+            beginObject()
+            for name in members.keys.sorted() {
+                separate()
+                writeString(name)
+                bytes.append(UInt8(ascii: ":"))
+                pendingValueAfterKey = true
+                value(members[name])
+            }
+            endObject()
+        }
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// Appends JSON produced elsewhere (by `JSONEncoder`) as one value.
+    public mutating func raw(_ json: some Sequence<UInt8>) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    /// A comma before every member but the first of its object or array, none after a key.
+    private mutating func separate() {
+        if pendingValueAfterKey {
+            pendingValueAfterKey = false
+            needsComma[needsComma.count - 1] = true
+            return
+        }
+        guard !needsComma.isEmpty else { return }
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    private mutating func digits(_ number: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = number
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    private mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A record that writes its own JSON (see `JSONWriter`).
+public protocol JSONWritable: Encodable {
+    /// Writes the record as one JSON object.
+    func writeJSON(_ writer: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// `Encodable` through the record's own JSON, so nested uses (a document inside another
+    /// response) print exactly what lists print.
+    public func encode(to encoder: any Encoder) throws {
+        var writer = JSONWriter()
+        writeJSON(&writer)
+        try JSONDecoder().decode(JSONValue.self, from: Data(writer.bytes)).encode(to: encoder)
+    }
+}
