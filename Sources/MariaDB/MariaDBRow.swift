@@ -4,7 +4,7 @@ import Foundation
 public final class MariaDBColumns: Sendable {
     /// Column names in select order.
     public let names: [String]
-    private let indexByName: [String: Int]
+    @usableFromInline let indexByName: [String: Int]
 
     init(names: [String]) {
         self.names = names
@@ -15,7 +15,7 @@ public final class MariaDBColumns: Sendable {
         self.indexByName = index
     }
 
-    func index(of name: String) -> Int? { indexByName[name] }
+    @inlinable func index(of name: String) -> Int? { indexByName[name] }
 }
 
 /// One row of a result, decoded by column name.
@@ -26,7 +26,7 @@ public struct MariaDBRow: Sendable {
     public let values: [MariaDBValue]
 
     /// The raw value of a column.
-    public func value(_ column: String) throws -> MariaDBValue {
+    @inlinable public func value(_ column: String) throws -> MariaDBValue {
         guard let index = columns.index(of: column) else {
             throw MariaDBUsageError.columnNotFound(column)
         }
@@ -34,7 +34,8 @@ public struct MariaDBRow: Sendable {
     }
 
     /// Decodes a column as `T`, throwing `typeMismatch` (naming the column) when it holds another type.
-    public func decode<T: MariaDBDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+    // Inlinable so callers get a version specialised for each column type, without runtime generic lookups.
+    @inlinable public func decode<T: MariaDBDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         let raw = try value(column)
         guard let decoded = T.decode(from: raw) else {
             throw MariaDBUsageError.typeMismatch(column: column, expected: "\(T.self)", actual: raw.kindName)

@@ -20,7 +20,7 @@ public enum MariaDBValue: Sendable, Hashable {
     }
 
     /// The name of the case, used in type-mismatch messages.
-    var kindName: String {
+    @usableFromInline var kindName: String {
         switch self {
         case .null: "NULL"
         case .int: "an integer"
@@ -58,12 +58,12 @@ public protocol MariaDBDecodable {
 
 extension MariaDBValue: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { self }
-    public static func decode(from value: MariaDBValue) -> MariaDBValue? { value }
+    @inlinable public static func decode(from value: MariaDBValue) -> MariaDBValue? { value }
 }
 
 extension Int64: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(self) }
-    public static func decode(from value: MariaDBValue) -> Int64? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Int64? {
         switch value {
         case .int(let v): v
         case .uint(let v): Int64(exactly: v)
@@ -74,14 +74,14 @@ extension Int64: MariaDBEncodable, MariaDBDecodable {
 
 extension Int: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(Int64(self)) }
-    public static func decode(from value: MariaDBValue) -> Int? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Int? {
         Int64.decode(from: value).flatMap { Int(exactly: $0) }
     }
 }
 
 extension UInt64: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .uint(self) }
-    public static func decode(from value: MariaDBValue) -> UInt64? {
+    @inlinable public static func decode(from value: MariaDBValue) -> UInt64? {
         switch value {
         case .uint(let v): v
         case .int(let v): UInt64(exactly: v)
@@ -92,7 +92,7 @@ extension UInt64: MariaDBEncodable, MariaDBDecodable {
 
 extension Double: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .double(self) }
-    public static func decode(from value: MariaDBValue) -> Double? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Double? {
         switch value {
         case .double(let v): v
         case .int(let v): Double(exactly: v)
@@ -104,7 +104,7 @@ extension Double: MariaDBEncodable, MariaDBDecodable {
 
 extension Decimal: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .decimal(self) }
-    public static func decode(from value: MariaDBValue) -> Decimal? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Decimal? {
         switch value {
         case .decimal(let v): v
         case .int(let v): Decimal(v)
@@ -116,7 +116,7 @@ extension Decimal: MariaDBEncodable, MariaDBDecodable {
 
 extension String: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .string(self) }
-    public static func decode(from value: MariaDBValue) -> String? {
+    @inlinable public static func decode(from value: MariaDBValue) -> String? {
         if case .string(let v) = value { return v }
         return nil
     }
@@ -124,7 +124,7 @@ extension String: MariaDBEncodable, MariaDBDecodable {
 
 extension Bool: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(self ? 1 : 0) }
-    public static func decode(from value: MariaDBValue) -> Bool? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Bool? {
         switch value {
         case .int(0), .uint(0): false
         case .int(1), .uint(1): true
@@ -135,7 +135,7 @@ extension Bool: MariaDBEncodable, MariaDBDecodable {
 
 extension Date: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .date(self) }
-    public static func decode(from value: MariaDBValue) -> Date? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Date? {
         if case .date(let v) = value { return v }
         return nil
     }
@@ -143,7 +143,7 @@ extension Date: MariaDBEncodable, MariaDBDecodable {
 
 extension Data: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .bytes(self) }
-    public static func decode(from value: MariaDBValue) -> Data? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Data? {
         switch value {
         case .bytes(let v): v
         case .string(let v): Data(v.utf8)
@@ -157,7 +157,7 @@ extension Optional: MariaDBEncodable where Wrapped: MariaDBEncodable {
 }
 
 extension Optional: MariaDBDecodable where Wrapped: MariaDBDecodable {
-    public static func decode(from value: MariaDBValue) -> Wrapped?? {
+    @inlinable public static func decode(from value: MariaDBValue) -> Wrapped?? {
         if case .null = value { return .some(nil) }
         return Wrapped.decode(from: value).map { .some($0) }
     }

@@ -110,6 +110,13 @@ struct DocumentListAPITests {
             #expect(full.ids.count == 5)
             #expect(full.links["prev"] is NSNull)
 
+            // Filters that are counted with the page itself (search, dates…), on a full page and past the end.
+            let searched = try await api.call(.get, "\(path)?search=website&per_page=1&page=2")
+            #expect(searched.ids.count == 1)
+            #expect(searched.meta == ["page": 2, "per_page": 1, "total": 2, "total_pages": 2])
+            let searchedBeyond = try await api.call(.get, "\(path)?search=website&date_from=2025-01-01&per_page=1&page=5")
+            #expect(searchedBeyond.meta == ["page": 5, "per_page": 1, "total": 2, "total_pages": 2])
+
             let tooMany = try await api.call(.get, "\(path)?per_page=101")
             #expect(tooMany.status == .badRequest)
             #expect(tooMany.errorFields == ["per_page"])

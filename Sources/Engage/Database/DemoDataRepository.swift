@@ -75,13 +75,14 @@ struct DemoDataRepository {
                     IF(status = 'paid', created + INTERVAL 9 DAY, NULL),
                     created, created + INTERVAL (n MOD 9) DAY
                 FROM (
-                    SELECT ? + seq AS id, ? + seq AS n,
-                        ELT(1 + (seq * 31) MOD 20, 'draft','draft','pending','sent','sent','viewed','viewed','viewed','downloaded',
+                    -- CRC32 spreads statuses and types independently of the client (a linear mix of n would not).
+                    SELECT id, n,
+                        ELT(1 + CRC32(n) MOD 20, 'draft','draft','pending','sent','sent','viewed','viewed','viewed','downloaded',
                             'accepted','accepted','signed','signed','paid','paid','paid','paid','rejected','expired','cancelled') AS status,
-                        ELT(1 + (seq * 17) MOD 4, 'pennylane_quote', 'pennylane_invoice', 'project_approval', 'custom') AS type,
-                        ELT(1 + (seq * 17) MOD 4, 'pennylane', 'pennylane', 'projectflow', NULL) AS source,
-                        TIMESTAMP('2024-01-01') + INTERVAL (seq * 7777) MOD (1050 * 86400) SECOND AS created
-                    FROM seq_1_to_\(size)
+                        ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane_quote', 'pennylane_invoice', 'project_approval', 'custom') AS type,
+                        ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane', 'pennylane', 'projectflow', NULL) AS source,
+                        TIMESTAMP('2024-01-01') + INTERVAL (n * 7777) MOD (1050 * 86400) SECOND AS created
+                    FROM (SELECT ? + seq AS id, ? + seq AS n FROM seq_1_to_\(size)) numbers
                 ) generated
                 """, [start, start])
             inserted += size

@@ -122,16 +122,35 @@ struct DocumentRepository {
             """, [pdf.path, pdf.filename, pdf.size, pdf.sha256, id])
     }
 
-    /// One page of the documents matching `query`.
-    func list(_ query: DocumentQuery) async throws -> [Document] {
+    /// One page of the documents matching `query`, and how many match in all.
+    ///
+    /// Filters on status, type and source alone read the page in index order and take the total
+    /// from `document_counts`. Other filters (search, contact, dates…) must visit every match
+    /// anyway, so the total comes with the page from one pass (`COUNT(*) OVER ()`) rather than a
+    /// second query repeating the work.
+    func page(_ query: DocumentQuery) async throws -> (items: [Document], total: Int) {
         let filter = Self.filter(query)
         // Sort column and direction come from enums; id breaks ties so pages never overlap.
         let direction = query.order == .asc ? "ASC" : "DESC"
-        return try await connection.query("""
-            SELECT \(Self.columns) FROM documents \(filter.sql)
-            ORDER BY \(query.sort.rawValue) \(direction), id \(direction) LIMIT ? OFFSET ?
-            """, filter.binds + [query.page.perPage, query.page.offset]
-        ).map(Self.document)
+        let countable = Self.isCountable(query)
+        let order = "ORDER BY \(query.sort.rawValue) \(direction), id \(direction)"
+        // Other filters sort only (id, sort column) pairs, counted by the window, then join the page's full rows.
+        let sql = countable
+            ? "SELECT \(Self.columns) FROM documents \(filter.sql) \(order) LIMIT ? OFFSET ?"
+            : """
+              SELECT \(Self.columns), page.matching FROM documents
+              JOIN (SELECT id, COUNT(*) OVER () AS matching FROM documents \(filter.sql) \(order) LIMIT ? OFFSET ?) page USING (id)
+              \(order)
+              """
+        let rows = try await connection.query(sql, filter.binds + [query.page.perPage, query.page.offset])
+        let items = try rows.map(Self.document)
+        if query.page.page == 1 && items.count < query.page.perPage {
+            return (items, items.count)
+        }
+        if !countable, let first = rows.first {
+            return (items, try first.decode("matching"))
+        }
+        return (items, try await count(query))
     }
 
     /// Up to `limit` documents matching `query`'s filters with an id above `after`, in id order (exports).
@@ -149,9 +168,7 @@ struct DocumentRepository {
     /// kept by triggers) instead of counting index entries, which on a large table costs far more
     /// than reading the page itself.
     func count(_ query: DocumentQuery) async throws -> Int {
-        let countable = query.contactID == nil && query.organizationID == nil && query.dateFrom == nil
-            && query.dateTo == nil && query.viewed == nil && query.search == nil
-        if countable {
+        if Self.isCountable(query) {
             var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) AS total FROM document_counts WHERE live = ?"
             var binds: [any MariaDBEncodable] = [!query.deleted]
             if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
@@ -202,6 +219,12 @@ struct DocumentRepository {
             "SELECT \(Self.columns) FROM documents \(filter.sql) ORDER BY created_at DESC, id DESC LIMIT ?",
             filter.binds + [limit]
         ).map(Self.document)
+    }
+
+    /// True when `document_counts` holds the total of `query`'s filters.
+    private static func isCountable(_ query: DocumentQuery) -> Bool {
+        query.contactID == nil && query.organizationID == nil && query.dateFrom == nil
+            && query.dateTo == nil && query.viewed == nil && query.search == nil
     }
 
     /// The WHERE clause of `query`'s filters and its bound values.

@@ -29,12 +29,8 @@ public struct DocumentService: Sendable {
     /// A page of live (or, for the Deleted view, deleted) documents matching `query`.
     public func list(_ query: DocumentQuery) async throws -> Page<Document> {
         try await database.pool.withConnection { connection in
-            let documents = DocumentRepository(connection: connection)
-            let items = try await documents.list(query)
-            // A full first page that is not the last one is the only case that needs counting.
-            let total = query.page.page == 1 && items.count < query.page.perPage
-                ? items.count : try await documents.count(query)
-            return Page(items: items, request: query.page, total: total)
+            let found = try await DocumentRepository(connection: connection).page(query)
+            return Page(items: found.items, request: query.page, total: found.total)
         }
     }
 
