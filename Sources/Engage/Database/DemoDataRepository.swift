@@ -85,6 +85,7 @@ struct DemoDataRepository {
                     FROM (SELECT ? + seq AS id, ? + seq AS n FROM seq_1_to_\(size)) numbers
                 ) generated
                 """, [start, start])
+            try await DocumentRepository(connection: connection).indexWords(of: (start + 1)...(start + Int64(size)))
             inserted += size
         }
     }

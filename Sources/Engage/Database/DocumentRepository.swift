@@ -55,6 +55,7 @@ struct DocumentRepository {
                 ])
             let id = Int64(result.lastInsertID)
             try await connection.execute("UPDATE documents SET document_number = ? WHERE id = ?", [DocumentNumber.format(id), id])
+            try await indexWords(of: id...id)
             return id
         } catch let error as MariaDBError where error.isDuplicateKey {
             return nil
@@ -92,6 +93,27 @@ struct DocumentRepository {
                 changes.title, changes.description, changes.customMessage, changes.status.rawValue, changes.totalAmount,
                 changes.currency, changes.dueDate?.description, try changes.metadata.map { try MariaDBValue.json($0) }, id,
             ])
+        try await indexWords(of: id...id)
+    }
+
+    /// Rewrites the search words of the documents in `ids`: every run of letters and digits of the
+    /// title, number and external id, lower-cased (the collation makes them accent-insensitive).
+    func indexWords(of ids: ClosedRange<Int64>) async throws {
+        try await connection.execute(
+            "DELETE FROM document_words WHERE document_id BETWEEN ? AND ?", [ids.lowerBound, ids.upperBound])
+        // Splits recursively on spaces after turning every other character into one.
+        try await connection.execute("""
+            INSERT IGNORE INTO document_words (word, document_id)
+            WITH RECURSIVE source AS (
+                SELECT id, CONCAT(TRIM(REGEXP_REPLACE(LOWER(CONCAT_WS(' ', title, document_number, external_id)), ?, ' ')), ' ') AS rest
+                FROM documents WHERE id BETWEEN ? AND ?
+            ), words AS (
+                SELECT id, SUBSTRING_INDEX(rest, ' ', 1) AS word, SUBSTRING(rest, LOCATE(' ', rest) + 1) AS rest FROM source
+                UNION ALL
+                SELECT id, SUBSTRING_INDEX(rest, ' ', 1), SUBSTRING(rest, LOCATE(' ', rest) + 1) FROM words WHERE rest <> ''
+            )
+            SELECT LEFT(word, ?), id FROM words WHERE word <> ''
+            """, [SearchText.separators, ids.lowerBound, ids.upperBound, SearchText.maximumWordLength])
     }
 
     /// Marks a live document deleted; false when it was not live.
@@ -244,9 +266,12 @@ struct DocumentRepository {
         if let to = query.dateTo { add("created_at < ?", to.startOfDay.addingTimeInterval(86_400)) }
         if let viewed = query.viewed { add(viewed ? "first_viewed_at IS NOT NULL" : "first_viewed_at IS NULL") }
         if let search = query.search {
-            if let words = SearchText.fullTextQuery(search) {
-                add("MATCH (title, document_number, external_id) AGAINST (? IN BOOLEAN MODE)", words)
-            } else {
+            let words = SearchText.words(of: search)
+            for word in words {
+                add("id IN (SELECT document_id FROM document_words WHERE word LIKE ?)", SearchText.prefixPattern(word))
+            }
+            if words.isEmpty {
+                // Only punctuation was typed: look for it as it is.
                 let pattern = SearchText.containsPattern(search)
                 add("(document_number LIKE ? OR title LIKE ? OR external_id LIKE ?)", pattern, pattern, pattern)
             }
