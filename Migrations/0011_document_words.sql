@@ -1,7 +1,8 @@
 -- The documents' search index: each word of the title, number and external id, lower-cased, one
 -- row per (word, document). A prefix search reads only the rows of the words typed; InnoDB's
 -- full-text index took about twice as long per query on a million documents, so it goes.
-CREATE TABLE document_words (
+-- Every statement can run again, should the backfill be interrupted on a large table.
+CREATE TABLE IF NOT EXISTS document_words (
     word VARCHAR(64) NOT NULL,
     document_id BIGINT UNSIGNED NOT NULL,
     PRIMARY KEY (word, document_id),
@@ -9,7 +10,7 @@ CREATE TABLE document_words (
     CONSTRAINT document_words_document FOREIGN KEY (document_id) REFERENCES documents (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-ALTER TABLE documents DROP INDEX documents_search;
+ALTER TABLE documents DROP INDEX IF EXISTS documents_search;
 
 -- The documents that exist already, split as DocumentRepository.indexWords splits new ones.
 INSERT IGNORE INTO document_words (word, document_id)

@@ -50,18 +50,25 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func migrate() async throws -> [Migration] {
         let migrations = try Migration.load(from: directory)
-        return try await pool.withConnection { connection in
-            try await Self.withLock(connection) {
-                let applied = try await Self.applied(connection)
-                try Self.refuseChanged(migrations, applied: applied)
-                let pending = migrations.filter { applied[$0.version] == nil }
-                for migration in pending {
-                    try await apply(migration, on: connection)
-                }
-                return pending
+        // A connection of its own with a long read timeout: a migration that rewrites a large
+        // table (an index build, a backfill) may run for minutes, far past a request's timeout.
+        var configuration = pool.configuration
+        configuration.readTimeout = Self.statementTimeoutSeconds
+        let connection = try await MariaDBConnection.connect(configuration)
+        defer { connection.close() }
+        return try await Self.withLock(connection) {
+            let applied = try await Self.applied(connection)
+            try Self.refuseChanged(migrations, applied: applied)
+            let pending = migrations.filter { applied[$0.version] == nil }
+            for migration in pending {
+                try await apply(migration, on: connection)
             }
+            return pending
         }
     }
+
+    /// How long one migration statement may run.
+    static let statementTimeoutSeconds = 3600
 
     /// Every migration, file or record, with its state.
     public func status() async throws -> [Status] {
