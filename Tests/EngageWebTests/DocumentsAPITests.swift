@@ -181,6 +181,9 @@ struct DocumentsAPITests {
             #expect(data["due_date"] is NSNull)
             #expect(data["currency"] as? String == "GBP")
             #expect(data["custom_message"] as? String == "Hello")
+            // The search index follows the new title.
+            #expect(try await api.call(.get, "\(path)?search=renamed").ids == [id])
+            #expect(try await api.call(.get, "\(path)?search=original").ids == [])
 
             let refused = try await api.call(.put, "\(path)/\(id)", json: #"{"document_type": "custom", "external_id": "X", "title": "ab", "status": "lost"}"#)
             #expect(refused.status == .badRequest)

@@ -93,7 +93,6 @@ struct DocumentRepository {
                 changes.title, changes.description, changes.customMessage, changes.status.rawValue, changes.totalAmount,
                 changes.currency, changes.dueDate?.description, try changes.metadata.map { try MariaDBValue.json($0) }, id,
             ])
-        try await indexWords(of: id...id)
     }
 
     /// Rewrites the search words of the documents in `ids`: every run of letters and digits of the
@@ -203,11 +202,7 @@ struct DocumentRepository {
     }
 
     /// Per status, type and currency: counts, amounts and how far the documents got (for stats).
-    func statsRows(from: CalendarDate?, to: CalendarDate?, type: DocumentType?) async throws -> [DocumentStats.Row] {
-        var query = DocumentQuery()
-        query.dateFrom = from
-        query.dateTo = to
-        query.documentType = type
+    func statsRows(_ query: DocumentQuery) async throws -> [DocumentStats.Row] {
         let filter = Self.filter(query)
         return try await connection.query("""
             SELECT status, document_type, currency, COUNT(*) AS documents,

@@ -26,7 +26,7 @@ public enum CSV {
 
     /// A timestamp as ISO 8601 in UTC, or empty.
     static func time(_ date: Date?) -> String {
-        date.map { $0.formatted(.iso8601) } ?? ""
+        date.map(ISOTimestamp.string) ?? ""
     }
 }
 

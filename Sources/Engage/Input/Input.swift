@@ -35,12 +35,6 @@ public enum Provided<Value: Sendable>: Sendable {
         if case .null = self { return .null }
         return .absent
     }
-
-    /// False only when the request did not mention the field.
-    public var isProvided: Bool {
-        if case .absent = self { return false }
-        return true
-    }
 }
 
 extension Provided: Equatable where Value: Equatable {}

@@ -90,7 +90,7 @@ struct InputReader {
         case .null: return .null
         case .value(let value):
             let parsed: Int64? = switch value {
-            case .number(let number): Decimal(NSDecimalNumber(decimal: number).int64Value) == number ? NSDecimalNumber(decimal: number).int64Value : nil
+            case .number(let number): Self.wholeNumber(number)
             case .string(let text): Int64(text.trimmingCharacters(in: .whitespaces))
             default: nil
             }
@@ -162,6 +162,12 @@ struct InputReader {
     /// Whether `field` was given at all.
     func contains(_ field: String) -> Bool {
         input.values[field] != nil
+    }
+
+    /// The number as an Int64 when it has no fraction.
+    private static func wholeNumber(_ number: Decimal) -> Int64? {
+        let whole = NSDecimalNumber(decimal: number).int64Value
+        return Decimal(whole) == number ? whole : nil
     }
 
     private mutating func checkedSize(_ object: [String: JSONValue], field: String, label: String) -> Provided<[String: JSONValue]> {

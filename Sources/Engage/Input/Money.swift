@@ -18,20 +18,22 @@ public enum Money {
 
     /// True when the amount has no more than two decimal places.
     static func hasAtMostTwoDecimals(_ amount: Decimal) -> Bool {
-        var value = amount
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        return rounded == amount
+        cents(amount) == amount
     }
 
     /// "1250.50": always two decimals and a dot, the form exports and the API use.
     public static func format(_ amount: Decimal) -> String {
-        var value = amount
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        let text = NSDecimalNumber(decimal: rounded).stringValue
+        let text = NSDecimalNumber(decimal: cents(amount)).stringValue
         guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
         let decimals = text.distance(from: dot, to: text.endIndex) - 1
         return decimals == 1 ? text + "0" : text
+    }
+
+    /// The amount rounded to the cent.
+    private static func cents(_ amount: Decimal) -> Decimal {
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        return rounded
     }
 }

@@ -17,16 +17,17 @@ public struct Contact: Sendable, Equatable {
     public var email: String { fields["email"] ?? "" }
 }
 
-extension Contact: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicKey.self)
-        try container.encode(id, forKey: "id")
-        try container.encode(organizationID, forKey: "organization_id")
-        try container.encode(organizationName, forKey: "organization_name")
+extension Contact: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.value(id)
+        w.key("organization_id"); w.value(organizationID)
+        w.key("organization_name"); w.value(organizationName)
         for field in ProfileField.contact {
-            try container.encode(fields[field.name], forKey: DynamicKey(field.name))
+            w.key(named: field.name); w.value(fields[field.name])
         }
-        try container.encode(createdAt, forKey: "created_at")
-        try container.encode(updatedAt, forKey: "updated_at")
+        w.key("created_at"); w.value(createdAt)
+        w.key("updated_at"); w.value(updatedAt)
+        w.endObject()
     }
 }

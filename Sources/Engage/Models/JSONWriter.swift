@@ -49,6 +49,14 @@ public struct JSONWriter: Sendable {
         pendingValueAfterKey = true
     }
 
+    /// Writes `"name":` for a name known only at run time (fields described by data).
+    public mutating func key(named name: String) {
+        separate()
+        writeString(name)
+        bytes.append(UInt8(ascii: ":"))
+        pendingValueAfterKey = true
+    }
+
     /// Set between a key and its value, so the value does not add a separator.
     private var pendingValueAfterKey = false
 
@@ -86,22 +94,9 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ date: Date?) {
         guard let date else { return null() }
         separate()
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
         bytes.append(UInt8(ascii: "\""))
-        digits(Int(parts.tm_year) + 1900, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        ISOTimestamp.write(date, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Any JSON value; object keys are written sorted, as the API's encoder does.
@@ -118,10 +113,7 @@ public struct JSONWriter: Sendable {
         case .object(let members)?:
             beginObject()
             for name in members.keys.sorted() {
-                separate()
-                writeString(name)
-                bytes.append(UInt8(ascii: ":"))
-                pendingValueAfterKey = true
+                key(named: name)
                 value(members[name])
             }
             endObject()
@@ -149,17 +141,6 @@ public struct JSONWriter: Sendable {
         guard !needsComma.isEmpty else { return }
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
-    }
-
-    private mutating func digits(_ number: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = number
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 
     private mutating func writeString(_ text: String) {

@@ -12,24 +12,15 @@ public struct Organization: Sendable, Equatable {
     public var name: String { fields["name"] ?? "" }
 }
 
-extension Organization: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicKey.self)
-        try container.encode(id, forKey: "id")
+extension Organization: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.value(id)
         for field in ProfileField.organization {
-            try container.encode(fields[field.name], forKey: DynamicKey(field.name))
+            w.key(named: field.name); w.value(fields[field.name])
         }
-        try container.encode(createdAt, forKey: "created_at")
-        try container.encode(updatedAt, forKey: "updated_at")
+        w.key("created_at"); w.value(createdAt)
+        w.key("updated_at"); w.value(updatedAt)
+        w.endObject()
     }
-}
-
-/// A coding key made from any string, for records whose fields are described by data.
-struct DynamicKey: CodingKey, ExpressibleByStringLiteral {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(_ name: String) { stringValue = name }
-    init(stringLiteral name: String) { stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -140,6 +140,10 @@ public struct DocumentService: Sendable {
                 currency: currency.value ?? current.currency,
                 dueDate: dueDate.merged(over: current.dueDate),
                 metadata: metadata.merged(over: current.metadata)))
+            // Only the title, of the fields searched, can change here.
+            if let newTitle = title.value, newTitle != current.title {
+                try await documents.indexWords(of: id...id)
+            }
             guard let updated = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
             return updated
         }
@@ -193,7 +197,7 @@ public struct DocumentService: Sendable {
         let allowed: Set<String> = ["date_from", "date_to", "document_type"]
         let query = try DocumentQuery(parameters: parameters.filter { allowed.contains($0.key) })
         let rows = try await database.pool.withConnection {
-            try await DocumentRepository(connection: $0).statsRows(from: query.dateFrom, to: query.dateTo, type: query.documentType)
+            try await DocumentRepository(connection: $0).statsRows(query)
         }
         return DocumentStats(rows: rows)
     }

@@ -41,11 +41,15 @@ enum APIResponse {
 
     /// Any encodable value as a JSON response.
     static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
+        json(bytes: try encoder.encode(value), status: status)
+    }
+
+    /// JSON text already written, as a response.
+    static func json(bytes: some Sequence<UInt8>, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -79,14 +79,12 @@ struct Pager: Sendable {
     let nextURL: String?
 
     init<Item>(_ page: Page<Item>, path: String, parameters: [(String, String)]) {
+        let links = PageLinks(page, path: path, parameters: parameters)
         self.page = page.request.page
         totalPages = max(page.totalPages, 1)
         total = page.total
-        func link(_ number: Int) -> String {
-            QueryString.url(path, parameters.filter { $0.0 != "page" } + (number == 1 ? [] : [("page", String(number))]))
-        }
-        previousURL = page.request.page > 1 ? link(min(page.request.page - 1, totalPages)) : nil
-        nextURL = page.request.page < page.totalPages ? link(page.request.page + 1) : nil
+        previousURL = links.prev
+        nextURL = links.next
     }
 }
 

@@ -1,3 +1,4 @@
+import Engage
 import Foundation
 
 /// Builds `a=1&b=two%20words` query strings for links.
@@ -16,6 +17,33 @@ enum QueryString {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}
+
+/// The first, previous, next and last pages of a list, as URLs that keep the list's other parameters.
+struct PageLinks: Sendable {
+    let first: String
+    let prev: String?
+    let next: String?
+    let last: String
+
+    init<Item>(_ page: Page<Item>, path: String, parameters: [(String, String)]) {
+        let request = page.request
+        let lastPage = max(page.totalPages, 1)
+        func link(_ number: Int) -> String {
+            QueryString.url(path, parameters.filter { $0.0 != "page" && $0.0 != "per_page" }
+                + [("page", String(number)), ("per_page", String(request.perPage))])
+        }
+        first = link(1)
+        // Past the end, "previous" leads back to the last page rather than to another empty one.
+        prev = request.page > 1 ? link(min(request.page - 1, lastPage)) : nil
+        next = request.page < page.totalPages ? link(request.page + 1) : nil
+        last = link(lastPage)
+    }
+
+    /// The RFC 8288 relation names with their URLs, in order.
+    var relations: [(String, String?)] {
+        [("first", first), ("prev", prev), ("next", next), ("last", last)]
     }
 }
 

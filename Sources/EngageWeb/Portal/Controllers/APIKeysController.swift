@@ -31,7 +31,7 @@ struct APIKeysController {
 
     func register(on admin: RouterGroup<EngageRequestContext>) {
         admin.get("/api-keys") { request, context in
-            try await page(context, notice: request.uri.queryParameters["done"] != nil ? "Key revoked; it stops working at once." : nil)
+            try await page(context, notice: request.notice(from: ["revoked": "Key revoked; it stops working at once."]))
         }
         admin.post("/api-keys") { _, context in
             let form = context.form ?? FormData(urlEncoded: "")
@@ -45,8 +45,7 @@ struct APIKeysController {
             }
         }
         admin.post("/api-keys/:id/revoke") { _, context in
-            guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound() }
-            try await apiKeys.revoke(id: id)
+            try await apiKeys.revoke(id: try context.id())
             return Response.redirect(to: "/api-keys?done=revoked")
         }
     }

@@ -93,7 +93,7 @@ struct CRMController {
             }
         }
         portal.get(RouterPath(path + "/:id")) { request, context in
-            try await show(try context.id(), context, notice: request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] })
+            try await show(try context.id(), context, notice: request.notice(from: Self.notices))
         }
         portal.get(RouterPath(path + "/:id/edit")) { _, context in
             let id = try context.id()
@@ -132,7 +132,7 @@ struct CRMController {
             singular: resource.singular, rows: page?.items ?? [], hasRows: page?.items.isEmpty == false,
             search: parameters["search"] ?? "",
             pager: page.map { Pager($0, path: "/" + resource.path, parameters: listing?.parameters ?? []) },
-            errors: errors, notice: request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] },
+            errors: errors, notice: request.notice(from: Self.notices),
             canWrite: try context.actor().role.canWrite, exportURL: "/\(resource.path).csv"),
             status: errors.isEmpty ? .ok : .badRequest)
     }

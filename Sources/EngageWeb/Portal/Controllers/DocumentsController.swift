@@ -87,7 +87,7 @@ struct DocumentsController {
         }
         portal.get("/documents/:id") { request, context in
             let document = try await documents.find(id: try context.id())
-            return try show(document, context, notice: Self.notice(request))
+            return try show(document, context, notice: request.notice(from: Self.notices))
         }
         portal.get("/documents/:id/edit") { _, context in
             let document = try await documents.find(id: try context.id())
@@ -138,10 +138,6 @@ struct DocumentsController {
         }
     }
 
-    private static func notice(_ request: Request) -> String? {
-        request.uri.queryParameters["done"].flatMap { notices[String($0)] }
-    }
-
     private func index(_ request: Request, _ context: EngageRequestContext, deleted: Bool) async throws -> Response {
         let parameters = request.queryDictionary
         let path = deleted ? "/documents/deleted" : "/documents"
@@ -166,7 +162,7 @@ struct DocumentsController {
             pager: page.map { Pager($0, path: path, parameters: query.parameters) },
             errors: errors,
             hasErrors: !errors.isEmpty,
-            notice: Self.notice(request),
+            notice: request.notice(from: Self.notices),
             filters: filters,
             statusOptions: SelectOption.all(DocumentStatus.self, selected: parameters["status"]),
             typeOptions: SelectOption.all(DocumentType.self, selected: parameters["document_type"]),

@@ -37,19 +37,19 @@ struct UsersController {
 
     func register(on admin: RouterGroup<EngageRequestContext>) {
         admin.get("/users") { request, context in
-            try await page(context, notice: request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] })
+            try await page(context, notice: request.notice(from: Self.notices))
         }
         admin.post("/users") { _, context in try await create(context) }
         admin.post("/users/:id/role") { _, context in
-            try await users.changeRole(of: try id(context), to: context.form?["role"] ?? "")
+            try await users.changeRole(of: try context.id(), to: context.form?["role"] ?? "")
             return Response.redirect(to: "/users?done=role")
         }
         admin.post("/users/:id/deactivate") { _, context in
-            try await users.setActive(false, for: try id(context), by: try context.requireUser())
+            try await users.setActive(false, for: try context.id(), by: try context.requireUser())
             return Response.redirect(to: "/users?done=deactivated")
         }
         admin.post("/users/:id/activate") { _, context in
-            try await users.setActive(true, for: try id(context), by: try context.requireUser())
+            try await users.setActive(true, for: try context.id(), by: try context.requireUser())
             return Response.redirect(to: "/users?done=activated")
         }
     }
@@ -83,10 +83,5 @@ struct UsersController {
             chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
             generatedPassword: generatedPassword, errors: errors, form: form,
             roleOptions: SelectOption.all(User.Role.self, selected: form["role"] ?? "staff")), status: status)
-    }
-
-    private func id(_ context: EngageRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound() }
-        return id
     }
 }
