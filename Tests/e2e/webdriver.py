@@ -154,5 +154,5 @@ def sign_in(browser):
     browser.open(BASE + "/login")
     browser.type("#email", EMAIL)
     browser.type("#password", PASSWORD)
-    browser.click("button[type=submit]")
+    browser.submit("button[type=submit]")
     browser.wait_for_title("Dashboard · Oui Engage")
