@@ -102,16 +102,19 @@ struct DocumentRepository {
             "DELETE FROM document_words WHERE document_id BETWEEN ? AND ?", [ids.lowerBound, ids.upperBound])
         // Splits recursively on spaces after turning every other character into one.
         try await connection.execute("""
-            INSERT IGNORE INTO document_words (word, document_id)
+            INSERT IGNORE INTO document_words (word, document_id, status, live)
             WITH RECURSIVE source AS (
-                SELECT id, CONCAT(TRIM(REGEXP_REPLACE(LOWER(CONCAT_WS(' ', title, document_number, external_id)), ?, ' ')), ' ') AS rest
+                SELECT id, status, deleted_at IS NULL AS live,
+                    CONCAT(TRIM(REGEXP_REPLACE(LOWER(CONCAT_WS(' ', title, document_number, external_id)), ?, ' ')), ' ') AS rest
                 FROM documents WHERE id BETWEEN ? AND ?
             ), words AS (
-                SELECT id, SUBSTRING_INDEX(rest, ' ', 1) AS word, SUBSTRING(rest, LOCATE(' ', rest) + 1) AS rest FROM source
+                SELECT id, status, live, SUBSTRING_INDEX(rest, ' ', 1) AS word, SUBSTRING(rest, LOCATE(' ', rest) + 1) AS rest
+                FROM source
                 UNION ALL
-                SELECT id, SUBSTRING_INDEX(rest, ' ', 1), SUBSTRING(rest, LOCATE(' ', rest) + 1) FROM words WHERE rest <> ''
+                SELECT id, status, live, SUBSTRING_INDEX(rest, ' ', 1), SUBSTRING(rest, LOCATE(' ', rest) + 1)
+                FROM words WHERE rest <> ''
             )
-            SELECT LEFT(word, ?), id FROM words WHERE word <> ''
+            SELECT LEFT(word, ?), id, status, live FROM words WHERE word <> ''
             """, [SearchText.separators, ids.lowerBound, ids.upperBound, SearchText.maximumWordLength])
     }
 
@@ -155,15 +158,21 @@ struct DocumentRepository {
         let direction = query.order == .asc ? "ASC" : "DESC"
         let countable = Self.isCountable(query)
         let order = "ORDER BY \(query.sort.rawValue) \(direction), id \(direction)"
-        // Other filters sort only (id, sort column) pairs, counted by the window, then join the page's full rows.
+        // Other filters sort only (id, sort column) pairs, counted by the window, then join the page's
+        // full rows; those come back in `position` order without a second sort of wide rows, which
+        // cost MariaDB a temporary table (a third of a search's time).
         let sql = countable
             ? "SELECT \(Self.columns) FROM documents \(filter.sql) \(order) LIMIT ? OFFSET ?"
             : """
-              SELECT \(Self.columns), page.matching FROM documents
-              JOIN (SELECT id, COUNT(*) OVER () AS matching FROM documents \(filter.sql) \(order) LIMIT ? OFFSET ?) page USING (id)
-              \(order)
+              SELECT \(Self.columns), page.matching, page.position FROM documents
+              JOIN (SELECT id, COUNT(*) OVER () AS matching, ROW_NUMBER() OVER (\(order)) AS position
+                    FROM documents \(filter.sql) \(order) LIMIT ? OFFSET ?) page USING (id)
               """
-        let rows = try await connection.query(sql, filter.binds + [query.page.perPage, query.page.offset])
+        var rows = try await connection.query(sql, filter.binds + [query.page.perPage, query.page.offset])
+        if !countable {
+            rows = try rows.map { (position: try $0.decode("position", as: Int64.self), row: $0) }
+                .sorted { $0.position < $1.position }.map(\.row)
+        }
         let items = try rows.map(Self.document)
         if query.page.page == 1 && items.count < query.page.perPage {
             return (items, items.count)
@@ -262,8 +271,15 @@ struct DocumentRepository {
         if let viewed = query.viewed { add(viewed ? "first_viewed_at IS NOT NULL" : "first_viewed_at IS NULL") }
         if let search = query.search {
             let words = SearchText.words(of: search)
+            // Word rows carry their document's status and live flag, so these narrow in the index alone.
+            let wordMatch = "id IN (SELECT document_id FROM document_words WHERE word LIKE ? AND live = ?"
             for word in words {
-                add("id IN (SELECT document_id FROM document_words WHERE word LIKE ?)", SearchText.prefixPattern(word))
+                let pattern = SearchText.prefixPattern(word)
+                if let status = query.status {
+                    add(wordMatch + " AND status = ?)", pattern, !query.deleted, status.rawValue)
+                } else {
+                    add(wordMatch + ")", pattern, !query.deleted)
+                }
             }
             if words.isEmpty {
                 // Only punctuation was typed: look for it as it is.
