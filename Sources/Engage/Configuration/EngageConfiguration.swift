@@ -31,6 +31,8 @@ public struct EngageConfiguration: Sendable {
     public var storageDirectory: String
     /// The largest PDF staff may upload, in bytes (`ENGAGE_PDF_MAX_BYTES`, default 10 MiB).
     public var pdfMaximumBytes: Int
+    /// The business recipients see as the sender (`ENGAGE_COMPANY_NAME`, default "Oui Engage").
+    public var companyName: String
 
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
@@ -84,6 +86,7 @@ public struct EngageConfiguration: Sendable {
         jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
         storageDirectory = reader.optional("ENGAGE_STORAGE_DIR") ?? rootDirectory + "/.data/storage"
         pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
+        companyName = reader.optional("ENGAGE_COMPANY_NAME") ?? "Oui Engage"
         if let jwtSecret, jwtSecret.count < Self.minimumJWTSecretLength {
             throw ConfigurationError(
                 variable: "ENGAGE_JWT_SECRET", problem: "must be at least \(Self.minimumJWTSecretLength) characters long")

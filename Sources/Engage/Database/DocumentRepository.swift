@@ -10,7 +10,7 @@ struct DocumentRepository {
         custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
         total_amount, currency, due_date, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
         metadata, prefill_data, view_count, first_viewed_at, last_viewed_at, sent_at, downloaded_at, accepted_at,
-        signed_at, paid_at, rejected_at, expired_at, cancelled_at, created_by, created_at, updated_at, deleted_at
+        signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, created_by, created_at, updated_at, deleted_at
         """
 
     /// The values of a new document.
@@ -116,6 +116,11 @@ struct DocumentRepository {
             )
             SELECT LEFT(word, ?), id, status, live FROM words WHERE word <> ''
             """, [SearchText.separators, ids.lowerBound, ids.upperBound, SearchText.maximumWordLength])
+    }
+
+    /// Locks a live document's row until the transaction ends; false when there is none.
+    func lockLive(id: Int64) async throws -> Bool {
+        try await connection.queryFirst("SELECT id FROM documents WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id]) != nil
     }
 
     /// Marks a live document deleted; false when it was not live.
@@ -333,6 +338,7 @@ struct DocumentRepository {
             rejectedAt: try row.decode("rejected_at"),
             expiredAt: try row.decode("expired_at"),
             cancelledAt: try row.decode("cancelled_at"),
+            registeredAt: try row.decode("registered_at"),
             createdBy: try row.decode("created_by"),
             createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"),

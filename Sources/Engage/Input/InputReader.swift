@@ -159,6 +159,58 @@ struct InputReader {
         }
     }
 
+    /// A whole number in `range` (a JSON number or digits in text).
+    mutating func integer(_ field: String, label: String, in range: ClosedRange<Int>) -> Provided<Int> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let value):
+            let parsed: Int64? = switch value {
+            case .number(let number): Self.wholeNumber(number)
+            case .string(let text): Int64(text.trimmingCharacters(in: .whitespaces))
+            default: nil
+            }
+            guard let parsed, let number = Int(exactly: parsed), range.contains(number) else {
+                report(field, .outOfRange, "\(label) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+                return .absent
+            }
+            return .value(number)
+        }
+    }
+
+    /// A list of texts: a JSON array of strings, or (from a form) text split at commas and line breaks.
+    mutating func strings(_ field: String, label: String, maxCount: Int) -> Provided<[String]> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(.array(let items)):
+            var texts: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { return wrongType(field, label: label, expected: "a list of texts", got: item) }
+                texts.append(text.trimmingCharacters(in: .whitespaces))
+            }
+            return checkedCount(texts, field: field, label: label, maxCount: maxCount)
+        case .value(.string(let text)):
+            let texts = text.split(whereSeparator: { $0 == "," || $0.isNewline })
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return checkedCount(texts, field: field, label: label, maxCount: maxCount)
+        case .value(let value):
+            return wrongType(field, label: label, expected: "a list", got: value)
+        }
+    }
+
+    /// A yes/no answer: JSON `true`/`false`, or a form's checkbox (`on`, `true`, `1`, `yes`).
+    mutating func flag(_ field: String, label: String) -> Bool {
+        switch raw(field, required: false, label: label) {
+        case .absent, .null: return false
+        case .value(.bool(let flag)): return flag
+        case .value(.string(let text)): return ["on", "true", "1", "yes"].contains(text.lowercased())
+        case .value(let value):
+            let _: Provided<Bool> = wrongType(field, label: label, expected: "true or false", got: value)
+            return false
+        }
+    }
+
     /// Whether `field` was given at all.
     func contains(_ field: String) -> Bool {
         input.values[field] != nil
@@ -175,6 +227,11 @@ struct InputReader {
             report(field, .tooLong, "\(label) must be at most 64 KiB of JSON.")
         }
         return .value(object)
+    }
+
+    private mutating func checkedCount(_ texts: [String], field: String, label: String, maxCount: Int) -> Provided<[String]> {
+        if texts.count > maxCount { report(field, .tooLong, "\(label) may hold at most \(maxCount) entries.") }
+        return .value(texts)
     }
 
     private mutating func raw(_ field: String, required: Bool, label: String) -> Provided<JSONValue> {

@@ -37,6 +37,7 @@ public struct Document: Sendable, Equatable {
     public let rejectedAt: Date?
     public let expiredAt: Date?
     public let cancelledAt: Date?
+    public let registeredAt: Date?
     public let createdBy: Int64?
     public let createdAt: Date
     public let updatedAt: Date
@@ -54,6 +55,11 @@ public struct Document: Sendable, Equatable {
 
 extension Document: JSONWritable {
     public func writeJSON(_ w: inout JSONWriter) {
+        writeJSON(&w) { _ in }
+    }
+
+    /// The document's object, with `more` members written before it closes.
+    public func writeJSON(_ w: inout JSONWriter, more: (inout JSONWriter) -> Void) {
         w.beginObject()
         w.key("id"); w.value(id)
         w.key("document_number"); w.value(documentNumber)
@@ -98,10 +104,12 @@ extension Document: JSONWritable {
         w.key("rejected_at"); w.value(rejectedAt)
         w.key("expired_at"); w.value(expiredAt)
         w.key("cancelled_at"); w.value(cancelledAt)
+        w.key("registered_at"); w.value(registeredAt)
         w.key("created_by"); w.value(createdBy)
         w.key("created_at"); w.value(createdAt)
         w.key("updated_at"); w.value(updatedAt)
         w.key("deleted_at"); w.value(deletedAt)
+        more(&w)
         w.endObject()
     }
 }

@@ -46,62 +46,29 @@ public struct DocumentQuery: Sendable, Equatable {
 
     /// Reads the spec's query parameters; every bad value is reported at once. Empty values mean "no filter".
     public init(parameters: [String: String]) throws {
-        var problems: [ValidationError.FieldError] = []
-        func value(_ name: String) -> String? {
-            let text = parameters[name]?.trimmingCharacters(in: .whitespaces)
-            return text?.isEmpty == false ? text : nil
-        }
-        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) -> T? where T.RawValue == String {
-            guard let text = value(name) else { return nil }
-            guard let parsed = T(rawValue: text) else {
-                problems.append(.init(field: name, code: .invalidValue, message: "\(name) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))."))
-                return nil
-            }
-            return parsed
-        }
-        func id(_ name: String) -> Int64? {
-            guard let text = value(name) else { return nil }
-            guard let parsed = Int64(text), parsed > 0 else {
-                problems.append(.init(field: name, code: .invalidFormat, message: "\(name) must be a positive whole number."))
-                return nil
-            }
-            return parsed
-        }
-        func date(_ name: String) -> CalendarDate? {
-            guard let text = value(name) else { return nil }
-            guard let parsed = CalendarDate(text) else {
-                problems.append(.init(field: name, code: .invalidFormat, message: "\(name) must be a real date written YYYY-MM-DD."))
-                return nil
-            }
-            return parsed
-        }
-
-        page = PageRequest(query: parameters, reader: &problems)
-        status = choice("status", DocumentStatus.self)
-        documentType = choice("document_type", DocumentType.self)
-        externalSource = choice("external_source", ExternalSource.self)
-        contactID = id("contact_id")
-        organizationID = id("organization_id")
-        dateFrom = date("date_from")
-        dateTo = date("date_to")
-        if let from = dateFrom, let to = dateTo, to < from {
-            problems.append(.init(field: "date_to", code: .outOfRange, message: "date_to must not be before date_from."))
-        }
-        switch value("viewed")?.lowercased() {
+        var reader = QueryReader(parameters)
+        page = reader.page()
+        status = reader.choice("status", DocumentStatus.self)
+        documentType = reader.choice("document_type", DocumentType.self)
+        externalSource = reader.choice("external_source", ExternalSource.self)
+        contactID = reader.id("contact_id")
+        organizationID = reader.id("organization_id")
+        (dateFrom, dateTo) = reader.dateRange()
+        switch reader.value("viewed")?.lowercased() {
         case nil: viewed = nil
         case "true", "1": viewed = true
         case "false", "0": viewed = false
-        default: problems.append(.init(field: "viewed", code: .invalidValue, message: "viewed must be true or false."))
+        default: reader.report("viewed", .invalidValue, "viewed must be true or false.")
         }
-        if let search = value("search") {
+        if let search = reader.value("search") {
             if search.count > 100 {
-                problems.append(.init(field: "search", code: .tooLong, message: "search must be at most 100 characters."))
+                reader.report("search", .tooLong, "search must be at most 100 characters.")
             }
             self.search = search
         }
-        sort = choice("sort", Sort.self) ?? .createdAt
-        order = choice("order", Order.self) ?? .desc
-        if !problems.isEmpty { throw ValidationError(fields: problems) }
+        sort = reader.choice("sort", Sort.self) ?? .createdAt
+        order = reader.choice("order", Order.self) ?? .desc
+        try reader.finish()
     }
 
     /// The query as parameters again (defaults left out), for links to other pages and sorts.

@@ -144,6 +144,11 @@ public struct DocumentService: Sendable {
             if let newTitle = title.value, newTitle != current.title {
                 try await documents.indexWords(of: id...id)
             }
+            if let next = status.value, next != current.status {
+                _ = try await DocumentEventRepository(connection: connection).append([.init(
+                    type: .statusChanged, userID: actor.userID,
+                    details: ["from": .string(current.status.rawValue), "to": .string(next.rawValue)])], to: id)
+            }
             guard let updated = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
             return updated
         }

@@ -54,6 +54,8 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(authentication: error)
         case is UserNotFound, is APIKeyNotFound:
             return .notFound()
+        case let error as RecipientError:
+            return APIError(recipient: error)
         case let error as RecordNotFound:
             return .notFound("\(error.resource) \(error.id) not found.")
         case let error as RateLimitExceeded:
@@ -92,6 +94,30 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(.unauthorized, code: "AUTH_TOKEN_EXPIRED", message: "The access token has expired; get a new one with the refresh token.")
         case .insufficientPermissions:
             self.init(.forbidden, code: "AUTH_INSUFFICIENT_PERMISSIONS", message: "Your role does not allow this action.")
+        }
+    }
+
+    private init(recipient error: RecipientError) {
+        switch error {
+        case .tokenInvalid:
+            self.init(.unauthorized, code: "TOKEN_INVALID", message: "This link is not valid: it is unknown, revoked or used up.")
+        case .expired:
+            self.init(.badRequest, code: "DOCUMENT_EXPIRED", message: "Access to this document has expired.")
+        case .alreadySigned:
+            self.init(.badRequest, code: "DOCUMENT_ALREADY_SIGNED", message: "This document is already signed.")
+        case .actionNotAllowed(let action):
+            self.init(.forbidden, code: "AUTH_INSUFFICIENT_PERMISSIONS", message: "This link does not allow the action '\(action.rawValue)'.")
+        case .addressNotAllowed:
+            self.init(.forbidden, code: "AUTH_INSUFFICIENT_PERMISSIONS", message: "This link cannot be used from your network address.")
+        case .alreadyDone(let action):
+            let (code, message) = switch action {
+            case .decline: ("DOCUMENT_ALREADY_DECLINED", "This document was declined.")
+            case .register: ("DOCUMENT_ALREADY_REGISTERED", "Your details are already registered.")
+            default: ("DOCUMENT_ALREADY_ACCEPTED", "This document is already accepted.")
+            }
+            self.init(.badRequest, code: code, message: message)
+        case .noPDF:
+            self.init(.notFound, code: "RESOURCE_NOT_FOUND", message: "This document has no PDF.")
         }
     }
 

@@ -14,7 +14,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "same-origin"
+        if request.isRecipientPath {
+            // The link's token is in the path: it must not leak to other sites, nor be indexed.
+            response.headers[.referrerPolicy] = "no-referrer"
+            response.headers[.xRobotsTag] = "noindex, nofollow"
+        } else {
+            response.headers[.referrerPolicy] = "same-origin"
+        }
         response.headers[.xFrameOptions] = "DENY"
         if https {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
@@ -26,4 +32,17 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xRobotsTag = Self("X-Robots-Tag")!
+}
+
+extension Request {
+    /// Recipients' link pages and tracking pixels.
+    var isRecipientPath: Bool {
+        uri.path.hasPrefix("/p/") || uri.path.hasPrefix("/t/")
+    }
+
+    /// Requests that never belong to a portal session: the API and the recipients' paths.
+    var isOutsidePortal: Bool {
+        uri.path.hasPrefix("/api/") || isRecipientPath
+    }
 }

@@ -1,14 +1,14 @@
 import Engage
 import Hummingbird
 
-/// Loads the portal session of the request's cookie (everything outside `/api/`).
+/// Loads the portal session of the request's cookie (everything outside `/api/` and the recipients' `/p/` and `/t/`).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
     let sessions: SessionService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/"), let cookie = request.cookies[SessionCookie.name]?.value, !cookie.isEmpty else {
+        guard !request.isOutsidePortal, let cookie = request.cookies[SessionCookie.name]?.value, !cookie.isEmpty else {
             return try await next(request, context)
         }
         var context = context

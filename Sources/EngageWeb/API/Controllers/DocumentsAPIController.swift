@@ -5,26 +5,10 @@ import Hummingbird
 /// `/api/v1/document-engagements`: list, create, show, update, delete, restore and stats.
 struct DocumentsAPIController {
     let documents: DocumentService
+    /// The show payload's tokens and recent events.
+    let events: DocumentEventService
     /// The absolute URL of the collection, for pagination links.
     let collectionURL: String
-
-    /// The show payload: the document, its access tokens and recent events (filled by the recipient-access work).
-    private struct Details: Encodable {
-        let document: Document
-        let tokens: [String] = []
-        let recentEvents: [String] = []
-
-        func encode(to encoder: any Encoder) throws {
-            try document.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(tokens, forKey: .tokens)
-            try container.encode(recentEvents, forKey: .recentEvents)
-        }
-        enum CodingKeys: String, CodingKey {
-            case tokens
-            case recentEvents = "recent_events"
-        }
-    }
 
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("document-engagements")
@@ -34,7 +18,7 @@ struct DocumentsAPIController {
         }
         group.post { request, context in
             let document = try await documents.create(try await request.decodeInput(context: context), by: try context.actor())
-            var response = try APIResponse.success(Details(document: document), status: .created)
+            var response = try APIResponse.success(try await events.details(documentID: document.id), status: .created)
             response.headers[.location] = "\(collectionURL)/\(document.id)"
             return response
         }
@@ -42,18 +26,20 @@ struct DocumentsAPIController {
             try APIResponse.success(try await documents.stats(parameters: request.queryDictionary))
         }
         group.get(":id") { _, context in
-            try APIResponse.success(Details(document: try await documents.find(id: try context.id())))
+            try APIResponse.success(try await events.details(documentID: try context.id()))
         }
         group.put(":id") { request, context in
             let input = try await request.decodeInput(context: context)
-            return try APIResponse.success(Details(document: try await documents.update(id: try context.id(), input, by: try context.actor())))
+            let document = try await documents.update(id: try context.id(), input, by: try context.actor())
+            return try APIResponse.success(try await events.details(documentID: document.id))
         }
         group.delete(":id") { _, context in
             try await documents.delete(id: try context.id(), by: try context.actor())
             return Response(status: .noContent)
         }
         group.post(":id/restore") { _, context in
-            try APIResponse.success(Details(document: try await documents.restore(id: try context.id(), by: try context.actor())))
+            let document = try await documents.restore(id: try context.id(), by: try context.actor())
+            return try APIResponse.success(try await events.details(documentID: document.id))
         }
     }
 }

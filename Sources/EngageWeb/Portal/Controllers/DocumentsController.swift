@@ -122,15 +122,7 @@ struct DocumentsController {
         portal.get("/documents/:id/pdf") { _, context in
             let document = try await documents.find(id: try context.id())
             guard let pdf = document.pdf else { throw RecordNotFound("PDF of document", id: document.id) }
-            let data = try Data(contentsOf: URL(fileURLWithPath: documents.pdfs.path(of: pdf)))
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "application/pdf",
-                    .contentDisposition: "attachment; filename=\"\(pdf.filename)\"",
-                    .cacheControl: "private, no-store",
-                ],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return try Response.pdf(pdf, from: documents.pdfs)
         }
         admin.post("/documents/:id/restore") { _, context in
             let document = try await documents.restore(id: try context.id(), by: try context.actor())

@@ -1,0 +1,101 @@
+import Foundation
+import MariaDB
+
+/// SQL for `access_tokens` and their `tracking_pixels`.
+struct AccessTokenRepository {
+    let connection: MariaDBConnection
+
+    private static let columns = """
+        t.id, t.document_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
+        t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
+        (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
+        """
+
+    /// The values of a new link.
+    struct NewToken {
+        var documentID: Int64
+        var hash: Data
+        var prefix: String
+        var allowedActions: [RecipientAction]
+        var expiresAt: Date?
+        var maxUses: Int?
+        var recipientEmail: String?
+        var prefillData: [String: JSONValue]?
+        var restrictedIPs: [String]
+        var createdBy: Int64?
+    }
+
+    /// Inserts the link and its tracking pixel; returns the link's id.
+    func insert(_ new: NewToken) async throws -> Int64 {
+        let result = try await connection.execute("""
+            INSERT INTO access_tokens (document_id, token_hash, prefix, allowed_actions, expires_at, max_uses,
+                recipient_email, prefill_data, restricted_ips, created_by, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
+            """, [
+                new.documentID, new.hash, new.prefix, new.allowedActions.map(\.rawValue).joined(separator: ","), new.expiresAt,
+                new.maxUses, new.recipientEmail, try new.prefillData.map { try MariaDBValue.json($0) },
+                new.restrictedIPs.isEmpty ? nil : try MariaDBValue.json(new.restrictedIPs), new.createdBy,
+            ])
+        let id = Int64(result.lastInsertID)
+        try await connection.execute(
+            "INSERT INTO tracking_pixels (id, document_id, access_token_id, created_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
+            [SecretToken.randomHexID(), new.documentID, id])
+        return id
+    }
+
+    /// The link with this id on this document.
+    func find(id: Int64, documentID: Int64) async throws -> AccessToken? {
+        try await connection.queryFirst(
+            "SELECT \(Self.columns) FROM access_tokens t WHERE t.id = ? AND t.document_id = ?", [id, documentID]
+        ).map(Self.token)
+    }
+
+    /// The link whose secret hashes to `hash`.
+    func find(hash: Data) async throws -> AccessToken? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM access_tokens t WHERE t.token_hash = ?", [hash]).map(Self.token)
+    }
+
+    /// Every link of a document, newest first.
+    func all(documentID: Int64) async throws -> [AccessToken] {
+        try await connection.query(
+            "SELECT \(Self.columns) FROM access_tokens t WHERE t.document_id = ? ORDER BY t.id DESC", [documentID]
+        ).map(Self.token)
+    }
+
+    /// Revokes a live link; false when it was revoked already.
+    func revoke(id: Int64, by userID: Int64?) async throws -> Bool {
+        try await connection.execute(
+            "UPDATE access_tokens SET revoked_at = UTC_TIMESTAMP(6), revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+            [userID, id]
+        ).affectedRows == 1
+    }
+
+    /// Counts one use, only while the link is live, unexpired and below `max_uses`. The check and
+    /// the increment are one statement, so concurrent requests can never pass the limit.
+    func claimUse(id: Int64) async throws -> Bool {
+        try await connection.execute("""
+            UPDATE access_tokens SET use_count = use_count + 1, last_used_at = UTC_TIMESTAMP(6)
+            WHERE id = ? AND revoked_at IS NULL AND (max_uses IS NULL OR use_count < max_uses)
+              AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(6))
+            """, [id]).affectedRows == 1
+    }
+
+    /// The document and link a tracking pixel belongs to.
+    func pixel(id: String) async throws -> (documentID: Int64, tokenID: Int64?)? {
+        guard let row = try await connection.queryFirst(
+            "SELECT document_id, access_token_id FROM tracking_pixels WHERE id = ?", [id]) else { return nil }
+        return (try row.decode("document_id"), try row.decode("access_token_id"))
+    }
+
+    private static func token(_ row: MariaDBRow) throws -> AccessToken {
+        let actions: String = try row.decode("allowed_actions")
+        return AccessToken(
+            id: try row.decode("id"), documentID: try row.decode("document_id"), prefix: try row.decode("prefix"),
+            allowedActions: actions.split(separator: ",").compactMap { RecipientAction(rawValue: String($0)) },
+            expiresAt: try row.decode("expires_at"), maxUses: try row.decode("max_uses"), useCount: try row.decode("use_count"),
+            recipientEmail: try row.decode("recipient_email"), prefillData: try row.decodeJSON("prefill_data"),
+            restrictedIPs: try row.decodeJSON("restricted_ips", as: [String].self) ?? [],
+            pixelID: try row.decode("pixel_id"), createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
+            lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// What a recipient's link lets them do.
+public enum RecipientAction: String, Sendable, CaseIterable {
+    case view, download, accept, sign, register, decline
+}
+
+/// A recipient's link to one document: shown whole once, then known by its prefix.
+public struct AccessToken: Sendable, Equatable, Identifiable {
+    public let id: Int64
+    public let documentID: Int64
+    /// The visible start of the token, to tell links apart in lists.
+    public let prefix: String
+    public let allowedActions: [RecipientAction]
+    public let expiresAt: Date?
+    public let maxUses: Int?
+    public let useCount: Int
+    public let recipientEmail: String?
+    public let prefillData: [String: JSONValue]?
+    /// CIDR blocks the link may be used from; empty means anywhere.
+    public let restrictedIPs: [String]
+    /// The tracking pixel of emails that carry this link.
+    public let pixelID: String?
+    public let createdBy: Int64?
+    public let createdAt: Date
+    public let lastUsedAt: Date?
+    public let revokedAt: Date?
+
+    /// Whether the link still opens at `now`: neither revoked, used up nor expired.
+    public func isUsable(at now: Date) -> Bool {
+        revokedAt == nil && !isUsedUp && !(expiresAt.map { $0 <= now } ?? false)
+    }
+
+    /// True once `max_uses` requests have been served.
+    public var isUsedUp: Bool {
+        maxUses.map { useCount >= $0 } ?? false
+    }
+
+    /// True when `action` was granted.
+    public func allows(_ action: RecipientAction) -> Bool {
+        allowedActions.contains(action)
+    }
+}
+
+extension AccessToken: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        writeJSON(&w, token: nil, url: nil, pixelURL: nil)
+    }
+
+    /// The token's payload; the whole `token` and its `url` only in the creation response.
+    public func writeJSON(_ w: inout JSONWriter, token: String?, url: String?, pixelURL: String?) {
+        w.beginObject()
+        w.key("id"); w.value(id)
+        w.key("document_id"); w.value(documentID)
+        w.key("token"); w.value(token ?? prefix + "...")
+        if let url { w.key("url"); w.value(url) }
+        w.key("prefix"); w.value(prefix)
+        w.key("allowed_actions")
+        w.beginArray()
+        for action in allowedActions { w.value(action.rawValue) }
+        w.endArray()
+        w.key("expires_at"); w.value(expiresAt)
+        w.key("max_uses"); w.value(maxUses)
+        w.key("use_count"); w.value(useCount)
+        w.key("recipient_email"); w.value(recipientEmail)
+        w.key("prefill_data"); w.value(prefillData.map(JSONValue.object))
+        w.key("restricted_ips")
+        w.beginArray()
+        for block in restrictedIPs { w.value(block) }
+        w.endArray()
+        if let pixelURL { w.key("pixel_url"); w.value(pixelURL) }
+        w.key("created_at"); w.value(createdAt)
+        w.key("last_used_at"); w.value(lastUsedAt)
+        w.key("revoked_at"); w.value(revokedAt)
+        w.endObject()
+    }
+}

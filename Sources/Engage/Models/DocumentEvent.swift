@@ -1,0 +1,99 @@
+import Foundation
+
+/// Kinds of things that happen to a document.
+public enum EventType: String, Sendable, CaseIterable {
+    case pageViewed = "page_viewed"
+    case pdfDownloaded = "pdf_downloaded"
+    case emailOpened = "email_opened"
+    case linkClicked = "link_clicked"
+    case accepted, signed, registered, declined
+    case tokenCreated = "token_created"
+    case tokenRevoked = "token_revoked"
+    case statusChanged = "status_changed"
+
+    /// The document column that keeps the first time of this event.
+    var stampColumn: String? {
+        self == .registered ? "registered_at" : impliedStatus?.timestampColumn
+    }
+
+    /// The status a recipient's event moves the document towards (only ever forward).
+    var impliedStatus: DocumentStatus? {
+        switch self {
+        case .pageViewed: .viewed
+        case .pdfDownloaded: .downloaded
+        case .accepted: .accepted
+        case .signed: .signed
+        case .declined: .rejected
+        default: nil
+        }
+    }
+}
+
+/// The kind of device a request came from, guessed from its User-Agent.
+public enum DeviceType: String, Sendable, CaseIterable {
+    case desktop, mobile, tablet, bot
+
+    /// The device of `userAgent`: crawlers, tools and an empty agent are bots; iPads and Android
+    /// without "Mobile" are tablets; phones say "Mobi", "iPhone" or "Android … Mobile".
+    public static func of(userAgent: String?) -> DeviceType {
+        guard let agent = userAgent?.lowercased(), !agent.trimmingCharacters(in: .whitespaces).isEmpty else { return .bot }
+        let botMarks = ["bot", "crawl", "spider", "slurp", "curl/", "wget/", "python-", "go-http-client", "java/", "httpclient",
+                        "facebookexternalhit", "preview", "monitor", "scan"]
+        if botMarks.contains(where: agent.contains) { return .bot }
+        if agent.contains("ipad") || agent.contains("tablet") || agent.contains("kindle") || agent.contains("silk/")
+            || (agent.contains("android") && !agent.contains("mobile")) {
+            return .tablet
+        }
+        if agent.contains("mobi") || agent.contains("iphone") || agent.contains("ipod") || agent.contains("windows phone") {
+            return .mobile
+        }
+        return .desktop
+    }
+}
+
+/// Where a request came from, as recorded with its event.
+public struct ClientInfo: Sendable, Equatable {
+    public let ipAddress: String?
+    public let userAgent: String?
+
+    public init(ipAddress: String?, userAgent: String?) {
+        self.ipAddress = ipAddress
+        // Recorded as sent, cut to the column's size.
+        self.userAgent = userAgent.map { String($0.prefix(512)) }
+    }
+
+    public var deviceType: DeviceType { .of(userAgent: userAgent) }
+}
+
+/// One recorded event.
+public struct DocumentEvent: Sendable, Equatable, Identifiable {
+    public let id: Int64
+    public let documentID: Int64
+    public let eventType: EventType
+    public let accessTokenID: Int64?
+    public let userID: Int64?
+    public let ipAddress: String?
+    public let userAgent: String?
+    public let deviceType: DeviceType?
+    public let details: [String: JSONValue]?
+    public let createdAt: Date
+    /// The event's link in its document's hash chain, as hex.
+    public let chainHash: String
+}
+
+extension DocumentEvent: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.value(id)
+        w.key("event_type"); w.value(eventType.rawValue)
+        w.key("created_at"); w.value(createdAt)
+        w.key("device_type"); w.value(deviceType?.rawValue)
+        w.key("ip_address"); w.value(ipAddress)
+        w.key("user_agent"); w.value(userAgent)
+        w.key("token_id"); w.value(accessTokenID)
+        w.key("user_id"); w.value(userID)
+        w.key("details"); w.value(details.map(JSONValue.object))
+        w.key("chain_hash"); w.value(chainHash)
+        w.endObject()
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import MariaDB
+
+/// Creating, listing and revoking recipients' links to a document.
+public struct AccessTokenService: Sendable {
+    private let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let fields: Set<String> = [
+        "allowed_actions", "expires_in_days", "max_uses", "recipient_email", "prefill_data", "restricted_ips",
+    ]
+    /// Links last this long unless the request says otherwise (`null` for never).
+    static let defaultLifetimeDays = 30
+    static let defaultActions: [RecipientAction] = [.view, .download]
+
+    /// Creates a link to a live document; the returned secret is the only time it exists in clear.
+    /// Every problem is reported at once.
+    public func create(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> (secret: String, token: AccessToken) {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: Self.fields)
+        let actions = Self.actions(&reader)
+        let lifetime = reader.integer("expires_in_days", label: "Expiry in days", in: 1...3650)
+        let maxUses = reader.integer("max_uses", label: "Maximum uses", in: 1...1_000_000)
+        let email = reader.email("recipient_email", label: "Recipient email")
+        let prefill = reader.object("prefill_data", label: "Prefill data")
+        let networks = Self.networks(&reader)
+        try reader.finish()
+
+        let days: Int? = switch lifetime {
+        case .absent: Self.defaultLifetimeDays
+        case .null: nil
+        case .value(let days): days
+        }
+        let (secret, hash) = SecretToken.generate(prefix: "")
+        return try await database.pool.withTransaction { connection in
+            // The document row is locked first, as every event append does, so that concurrent appends queue instead of deadlocking.
+            guard try await DocumentRepository(connection: connection).lockLive(id: documentID) else {
+                throw RecordNotFound("Document", id: documentID)
+            }
+            let tokens = AccessTokenRepository(connection: connection)
+            let id = try await tokens.insert(.init(
+                documentID: documentID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: actions,
+                expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) }, maxUses: maxUses.value,
+                recipientEmail: email.value, prefillData: prefill.value, restrictedIPs: networks.map(\.description),
+                createdBy: actor.userID))
+            _ = try await DocumentEventRepository(connection: connection).append([.init(
+                type: .tokenCreated, accessTokenID: id, userID: actor.userID, client: client,
+                details: ["allowed_actions": .array(actions.map { .string($0.rawValue) })])], to: documentID)
+            guard let token = try await tokens.find(id: id, documentID: documentID) else { throw RecordNotFound("Access token", id: id) }
+            return (secret, token)
+        }
+    }
+
+    /// Every link of a live document, newest first.
+    public func list(documentID: Int64) async throws -> [AccessToken] {
+        try await database.pool.withConnection { connection in
+            guard try await DocumentRepository(connection: connection).find(id: documentID)?.deletedAt == nil else {
+                throw RecordNotFound("Document", id: documentID)
+            }
+            return try await AccessTokenRepository(connection: connection).all(documentID: documentID)
+        }
+    }
+
+    /// Revokes a link at once; revoking it again changes nothing.
+    public func revoke(documentID: Int64, tokenID: Int64, by actor: Actor, from client: ClientInfo) async throws {
+        try actor.requireWrite()
+        try await database.pool.withTransaction { connection in
+            let tokens = AccessTokenRepository(connection: connection)
+            guard try await tokens.find(id: tokenID, documentID: documentID) != nil else {
+                throw RecordNotFound("Access token", id: tokenID)
+            }
+            if try await tokens.revoke(id: tokenID, by: actor.userID) {
+                _ = try await DocumentEventRepository(connection: connection).append(
+                    [.init(type: .tokenRevoked, accessTokenID: tokenID, userID: actor.userID, client: client)], to: documentID)
+            }
+        }
+    }
+
+    private static func actions(_ reader: inout InputReader) -> [RecipientAction] {
+        guard let names = reader.strings("allowed_actions", label: "Allowed actions", maxCount: 6).value else { return defaultActions }
+        let unknown = names.filter { RecipientAction(rawValue: $0) == nil }
+        if !unknown.isEmpty {
+            let choices = RecipientAction.allCases.map(\.rawValue).joined(separator: ", ")
+            reader.report("allowed_actions", .invalidValue, "Allowed actions must be among: \(choices); not \(unknown.joined(separator: ", ")).")
+        } else if names.isEmpty {
+            reader.report("allowed_actions", .required, "Allow at least one action.")
+        }
+        // In the canonical order, each once.
+        return RecipientAction.allCases.filter { names.contains($0.rawValue) }
+    }
+
+    private static func networks(_ reader: inout InputReader) -> [IPNetwork] {
+        guard let blocks = reader.strings("restricted_ips", label: "Restricted IPs", maxCount: 50).value else { return [] }
+        let invalid = blocks.filter { IPNetwork($0) == nil }
+        if !invalid.isEmpty {
+            reader.report(
+                "restricted_ips", .invalidFormat,
+                "Restricted IPs must be addresses or CIDR blocks such as 192.168.1.0/24 or 2001:db8::/32; not \(invalid.joined(separator: ", ")).")
+        }
+        return blocks.compactMap(IPNetwork.init)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MariaDB
+
+/// The filters of a document's event list: `event_type`, `date_from`, `date_to`, `page`, `per_page`.
+public struct EventQuery: Sendable {
+    public var eventType: EventType?
+    public var dateFrom: CalendarDate?
+    public var dateTo: CalendarDate?
+    public var page = PageRequest()
+
+    /// Reads the spec's parameters; every bad value is reported at once.
+    public init(parameters: [String: String]) throws {
+        var reader = QueryReader(parameters)
+        page = reader.page()
+        eventType = reader.choice("event_type", EventType.self)
+        (dateFrom, dateTo) = reader.dateRange()
+        try reader.finish()
+    }
+
+    /// The query as parameters again (defaults left out), for links to other pages.
+    public var parameters: [(String, String)] {
+        var list: [(String, String)] = []
+        if let eventType { list.append(("event_type", eventType.rawValue)) }
+        if let dateFrom { list.append(("date_from", dateFrom.description)) }
+        if let dateTo { list.append(("date_to", dateTo.description)) }
+        if page.perPage != PageRequest.defaultSize { list.append(("per_page", String(page.perPage))) }
+        return list
+    }
+}
+
+/// A document's whole event chain and whether it still verifies.
+public struct AuditTrail: Sendable {
+    public let document: Document
+    public let events: [DocumentEvent]
+    /// True when every link recomputes from its row and the last one is the document's recorded head.
+    public let verified: Bool
+    /// The first event whose link does not recompute, when one does not.
+    public let firstBrokenEventID: Int64?
+}
+
+/// Reading what happened to documents: event lists, the show payload's extras, the audit trail.
+public struct DocumentEventService: Sendable {
+    private let database: Database
+    /// How many events the show payload carries.
+    static let recentCount = 10
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// A page of a live document's events, newest first.
+    public func list(documentID: Int64, _ query: EventQuery) async throws -> Page<DocumentEvent> {
+        try await database.pool.withConnection { connection in
+            try await Self.requireLive(documentID, connection)
+            let found = try await DocumentEventRepository(connection: connection).page(
+                documentID: documentID, type: query.eventType, from: query.dateFrom?.startOfDay,
+                before: query.dateTo.map { $0.startOfDay.addingTimeInterval(86_400) },
+                limit: query.page.perPage, offset: query.page.offset)
+            return Page(items: found.items, request: query.page, total: found.total)
+        }
+    }
+
+    /// A live document with its links and latest events (the API's show payload).
+    public func details(documentID: Int64) async throws -> DocumentDetails {
+        try await database.pool.withConnection { connection in
+            let document = try await Self.requireLive(documentID, connection)
+            return DocumentDetails(
+                document: document,
+                tokens: try await AccessTokenRepository(connection: connection).all(documentID: documentID),
+                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: Self.recentCount))
+        }
+    }
+
+    /// Every event of a live document, oldest first, with the chain recomputed.
+    public func auditTrail(documentID: Int64) async throws -> AuditTrail {
+        try await database.pool.withTransaction { connection in
+            let document = try await Self.requireLive(documentID, connection)
+            let events = DocumentEventRepository(connection: connection)
+            let chain = try await events.chain(documentID: documentID)
+            let head = try await events.chainHead(documentID: documentID)
+            var previous: Data?
+            var broken: Int64?
+            for (event, fields) in chain {
+                let link = EventChain.link(after: previous, fields)
+                if broken == nil, link.hexString != event.chainHash { broken = event.id }
+                // Verification continues from the stored hash, so one changed row is named alone.
+                previous = Data(hex: event.chainHash) ?? link
+            }
+            let verified = broken == nil && previous == head
+            return AuditTrail(document: document, events: chain.map(\.event), verified: verified, firstBrokenEventID: broken)
+        }
+    }
+
+    @discardableResult
+    private static func requireLive(_ id: Int64, _ connection: MariaDBConnection) async throws -> Document {
+        guard let document = try await DocumentRepository(connection: connection).find(id: id), document.deletedAt == nil else {
+            throw RecordNotFound("Document", id: id)
+        }
+        return document
+    }
+}
+
+extension Data {
+    /// Bytes from lower- or upper-case hex digits; nil for anything else.
+    init?(hex: String) {
+        guard hex.count.isMultiple(of: 2) else { return nil }
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,66 @@
+import Engage
+import Hummingbird
+
+/// `/api/v1/document-engagements/{id}/tokens`: create, list and revoke recipients' links.
+struct AccessTokensAPIController {
+    let tokens: AccessTokenService
+    let links: RecipientLinks
+
+    func register(on api: RouterGroup<EngageRequestContext>) {
+        let group = api.group("document-engagements/:id/tokens")
+        group.post { request, context in
+            let (secret, token) = try await tokens.create(
+                documentID: try context.id(), try await request.decodeInput(context: context), by: try context.actor(),
+                from: request.client(context))
+            return try APIResponse.success(links.created(token, secret: secret), status: .created)
+        }
+        group.get { _, context in
+            try APIResponse.success(try await tokens.list(documentID: try context.id()))
+        }
+        group.delete(":token_id") { request, context in
+            guard let tokenID = context.parameters.get("token_id", as: Int64.self) else { throw APIError.notFound() }
+            try await tokens.revoke(documentID: try context.id(), tokenID: tokenID, by: try context.actor(), from: request.client(context))
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// `/api/v1/document-engagements/{id}/events` and `/audit-trail`.
+struct DocumentEventsAPIController {
+    let events: DocumentEventService
+    /// The absolute URL of the API, for pagination links.
+    let apiURL: String
+
+    func register(on api: RouterGroup<EngageRequestContext>) {
+        let group = api.group("document-engagements/:id")
+        group.get("events") { request, context in
+            let id = try context.id()
+            let query = try EventQuery(parameters: request.queryDictionary)
+            return try APIList(
+                try await events.list(documentID: id, query), url: "\(apiURL)/document-engagements/\(id)/events",
+                parameters: query.parameters
+            ).response()
+        }
+        group.get("audit-trail") { _, context in
+            try APIResponse.success(AuditTrailPayload(trail: try await events.auditTrail(documentID: try context.id())))
+        }
+    }
+}
+
+/// The audit trail as JSON: the document's identity, the verdict and every event oldest first.
+struct AuditTrailPayload: JSONWritable {
+    let trail: AuditTrail
+
+    func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("document_id"); w.value(trail.document.id)
+        w.key("document_number"); w.value(trail.document.documentNumber)
+        w.key("verified"); w.value(trail.verified)
+        w.key("first_broken_event_id"); w.value(trail.firstBrokenEventID)
+        w.key("events")
+        w.beginArray()
+        for event in trail.events { event.writeJSON(&w) }
+        w.endArray()
+        w.endObject()
+    }
+}

@@ -1,0 +1,135 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The recipient's side: `/p/{token}` (the document), `/p/{token}/pdf`, the four actions, and the
+/// tracking pixel `/t/{pixel_id}.gif`. Browsers get pages in their language; `Accept:
+/// application/json` gets the API's envelope. Errors keep the API's status codes either way.
+struct RecipientController {
+    let views: ViewRenderer
+    let recipients: RecipientService
+    let pdfs: PDFStore
+    /// Who the pages name as the sender.
+    let sender: String
+
+    func register(on router: Router<EngageRequestContext>) {
+        router.get("/p/:token") { request, context in
+            try await answer(request, context) { secret, client, _ in
+                (try await recipients.view(secret, from: client), nil)
+            }
+        }
+        router.get("/p/:token/pdf") { request, context in
+            let language = RecipientLanguage.of(request)
+            do {
+                let visit = try await recipients.download(context.parameters.get("token") ?? "", from: request.client(context))
+                if let pdf = visit.document.pdf { return try Response.pdf(pdf, from: pdfs, inline: true) }
+                return Response.redirect(to: visit.document.pdfURL ?? "/", type: .found)
+            } catch {
+                return try failure(error, request, language)
+            }
+        }
+        router.post("/p/:token/accept") { request, context in
+            try await answer(request, context) { secret, client, _ in
+                (try await recipients.accept(secret, from: client), \.accepted)
+            }
+        }
+        router.post("/p/:token/sign") { request, context in
+            try await answer(request, context) { secret, client, input in
+                let consent = RecipientLanguage.of(request, form: input.form).strings.consent
+                return (try await recipients.sign(secret, input.values, consentText: consent, from: client), \.signed)
+            }
+        }
+        router.post("/p/:token/register") { request, context in
+            try await answer(request, context) { secret, client, input in
+                (try await recipients.register(secret, input.values, from: client), \.registered)
+            }
+        }
+        router.post("/p/:token/decline") { request, context in
+            try await answer(request, context) { secret, client, input in
+                (try await recipients.decline(secret, input.values, from: client), \.declined)
+            }
+        }
+        router.get("/t/:pixel") { request, context in
+            let name = context.parameters.get("pixel") ?? ""
+            guard name.hasSuffix(".gif") else { throw APIError.notFound() }
+            // Known or not, the answer is the same image: an unknown id learns nothing.
+            _ = try await recipients.recordOpen(pixelID: String(name.dropLast(4)), from: request.client(context))
+            return Self.pixel
+        }
+    }
+
+    /// A request's body: the JSON object or the form, and the form's raw fields (for `lang`).
+    struct Body {
+        var values = Input([:])
+        var form: [String: String] = [:]
+    }
+
+    /// Runs one recipient request and presents its result or its refusal.
+    private func answer(
+        _ request: Request, _ context: EngageRequestContext,
+        _ act: (String, ClientInfo, Body) async throws -> (RecipientVisit, KeyPath<RecipientStrings, String>?)
+    ) async throws -> Response {
+        let body = try await Self.body(of: request, context)
+        let language = RecipientLanguage.of(request, form: body.form)
+        let secret = context.parameters.get("token") ?? ""
+        do {
+            let (visit, confirmation) = try await act(secret, request.client(context), body)
+            if wantsJSON(request) { return try APIResponse.success(visit.document) }
+            return try views.render("recipient/show", RecipientPage(
+                visit: visit, secret: secret, language: language, sender: sender,
+                notice: confirmation.map { language.strings[keyPath: $0] }))
+        } catch let error as ValidationError where !wantsJSON(request) {
+            // The form comes back with the typed values and every problem, and nothing is recorded.
+            let visit = try await recipients.peek(secret, from: request.client(context))
+            let page = RecipientPage(
+                visit: visit, secret: secret, language: language, sender: sender, notice: language.strings.fixErrors,
+                noticeIsError: true, errors: Self.messages(error, language), values: body.form)
+            return try views.render("recipient/show", page, status: .unprocessableContent)
+        } catch {
+            return try failure(error, request, language)
+        }
+    }
+
+    private func failure(_ error: any Error, _ request: Request, _ language: RecipientLanguage) throws -> Response {
+        guard let apiError = APIError.from(error), apiError.status != .internalServerError else { throw error }
+        if wantsJSON(request) { return try APIResponse.failure(apiError) }
+        return try views.render("recipient/error", RecipientErrorPage(error, language: language), status: apiError.status)
+    }
+
+    private func wantsJSON(_ request: Request) -> Bool {
+        request.headers[.accept]?.contains("application/json") ?? false
+    }
+
+    private static func body(of request: Request, _ context: EngageRequestContext) async throws -> Body {
+        guard request.method == .post else { return Body() }
+        if request.headers[.contentType]?.hasPrefix("application/json") ?? false {
+            return Body(values: try await request.decodeInput(context: context))
+        }
+        var request = request
+        let form = FormData(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize))).values
+        return Body(values: Input(form: form.filter { $0.key != "lang" }), form: form)
+    }
+
+    /// Field messages in the page's language (the services write English).
+    private static func messages(_ error: ValidationError, _ language: RecipientLanguage) -> [String: String] {
+        guard language == .fr else { return error.messagesByField }
+        return Dictionary(error.fields.map { field in
+            let message = switch field.code {
+            case .required: field.field == "consent" ? "Cochez la case pour signer." : "Ce champ est obligatoire."
+            case .tooShort, .tooLong: "Vérifiez la longueur de ce champ."
+            default: "Vérifiez ce champ."
+            }
+            return (field.field, message)
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A 1×1 transparent GIF that no cache keeps, so each open reaches the server.
+    private static let pixel = Response(
+        status: .ok,
+        headers: [.contentType: "image/gif", .cacheControl: "no-store, no-cache, must-revalidate, max-age=0"],
+        body: .init(byteBuffer: ByteBuffer(bytes: [
+            0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0xFF, 0xFF, 0xFF, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00,
+            0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+        ])))
+}

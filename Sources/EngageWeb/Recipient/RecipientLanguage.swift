@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+
+/// The languages of recipient pages.
+enum RecipientLanguage: String, Sendable, CaseIterable {
+    case en, fr
+
+    /// `?lang=` (the page's switch), then a form's `lang` field, then the best of `Accept-Language`; English otherwise.
+    static func of(_ request: Request, form: [String: String] = [:]) -> RecipientLanguage {
+        if let chosen = request.uri.queryParameters["lang"].flatMap({ Self(rawValue: String($0)) }) { return chosen }
+        if let chosen = form["lang"].flatMap(Self.init(rawValue:)) { return chosen }
+        return preferred(request.headers[.acceptLanguage] ?? "")
+    }
+
+    /// The supported language with the highest `q` in an `Accept-Language` value (the first on a tie).
+    static func preferred(_ header: String) -> RecipientLanguage {
+        var best: (language: RecipientLanguage, quality: Double)?
+        for range in header.split(separator: ",") {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = parts.first?.lowercased(),
+                  let language = Self(rawValue: String(tag.prefix(while: { $0 != "-" })))
+            else { continue }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if quality > 0, quality > (best?.quality ?? 0) { best = (language, quality) }
+        }
+        return best?.language ?? .en
+    }
+
+    var locale: Locale { Locale(identifier: self == .fr ? "fr_FR" : "en_US") }
+
+    var strings: RecipientStrings { self == .fr ? .french : .english }
+
+    /// The other language, for the switch.
+    var other: RecipientLanguage { self == .fr ? .en : .fr }
+}
+
+/// Every sentence of the recipient pages, in one language. Stored properties only: templates read them.
+struct RecipientStrings: Sendable {
+    let languageName: String
+    let from: String
+    let amount: String
+    let dueDate: String
+    let reference: String
+    let downloadPDF: String
+    let accept: String
+    let acceptIntro: String
+    let sign: String
+    let signIntro: String
+    let fullName: String
+    let consent: String
+    let drawSignature: String
+    let clearSignature: String
+    let register: String
+    let registerIntro: String
+    let name: String
+    let email: String
+    let company: String
+    let phone: String
+    let decline: String
+    let declineIntro: String
+    let reason: String
+    let accepted: String
+    let signed: String
+    let registered: String
+    let declined: String
+    let alreadySigned: String
+    let alreadyAccepted: String
+    let alreadyDeclined: String
+    let alreadyRegistered: String
+    let fixErrors: String
+    let errorTitle: String
+    let tokenInvalid: String
+    let expired: String
+    let notAllowed: String
+    let addressNotAllowed: String
+    let noPDF: String
+    let somethingWrong: String
+
+    static let english = RecipientStrings(
+        languageName: "English", from: "From", amount: "Amount", dueDate: "Due date", reference: "Reference",
+        downloadPDF: "Download the PDF", accept: "Accept", acceptIntro: "Accept this document as it stands.",
+        sign: "Sign", signIntro: "Type your full name and tick the box to sign electronically.", fullName: "Full name",
+        consent: "I have read this document and I agree to sign it electronically; my typed name is my signature.",
+        drawSignature: "Draw your signature (optional)", clearSignature: "Clear",
+        register: "Register", registerIntro: "Check and send your details.", name: "Name", email: "Email",
+        company: "Company", phone: "Phone", decline: "Decline", declineIntro: "Tell us why, if you wish.", reason: "Reason",
+        accepted: "Thank you: the document is accepted.", signed: "Thank you: your signature is recorded.",
+        registered: "Thank you: your details are registered.", declined: "The document is declined. Thank you for letting us know.",
+        alreadySigned: "This document is already signed.", alreadyAccepted: "This document is already accepted.",
+        alreadyDeclined: "This document was declined.", alreadyRegistered: "Your details are already registered.", fixErrors: "Please correct the fields below.",
+        errorTitle: "This link cannot be used", tokenInvalid: "This link is not valid: it may have been revoked or used up. Ask the sender for a new one.",
+        expired: "Access to this document has expired. Ask the sender for a new link.",
+        notAllowed: "This link does not allow that action.", addressNotAllowed: "This link cannot be used from your network.",
+        noPDF: "This document has no PDF.", somethingWrong: "Something went wrong. Please try again in a moment.")
+
+    static let french = RecipientStrings(
+        languageName: "Français", from: "De la part de", amount: "Montant", dueDate: "Échéance", reference: "Référence",
+        downloadPDF: "Télécharger le PDF", accept: "Accepter", acceptIntro: "Accepter ce document en l’état.",
+        sign: "Signer", signIntro: "Saisissez votre nom complet et cochez la case pour signer électroniquement.",
+        fullName: "Nom complet",
+        consent: "J’ai lu ce document et j’accepte de le signer électroniquement ; mon nom saisi vaut signature.",
+        drawSignature: "Dessinez votre signature (facultatif)", clearSignature: "Effacer",
+        register: "S’enregistrer", registerIntro: "Vérifiez et envoyez vos coordonnées.", name: "Nom", email: "E-mail",
+        company: "Société", phone: "Téléphone", decline: "Refuser", declineIntro: "Dites-nous pourquoi, si vous le souhaitez.",
+        reason: "Motif", accepted: "Merci : le document est accepté.", signed: "Merci : votre signature est enregistrée.",
+        registered: "Merci : vos coordonnées sont enregistrées.", declined: "Le document est refusé. Merci de nous avoir prévenus.",
+        alreadySigned: "Ce document est déjà signé.", alreadyAccepted: "Ce document est déjà accepté.",
+        alreadyDeclined: "Ce document a été refusé.", alreadyRegistered: "Vos coordonnées sont déjà enregistrées.", fixErrors: "Merci de corriger les champs ci-dessous.",
+        errorTitle: "Ce lien ne peut pas être utilisé",
+        tokenInvalid: "Ce lien n’est pas valide : il a peut-être été révoqué ou déjà trop utilisé. Demandez-en un nouveau à l’expéditeur.",
+        expired: "L’accès à ce document a expiré. Demandez un nouveau lien à l’expéditeur.",
+        notAllowed: "Ce lien ne permet pas cette action.", addressNotAllowed: "Ce lien ne peut pas être utilisé depuis votre réseau.",
+        noPDF: "Ce document n’a pas de PDF.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
+}

@@ -1,0 +1,35 @@
+import Engage
+import Hummingbird
+
+/// The public addresses of recipients' links and tracking pixels.
+struct RecipientLinks: Sendable {
+    /// `ENGAGE_BASE_URL` without a trailing slash.
+    let base: String
+
+    func page(_ secret: String) -> String { "\(base)/p/\(secret)" }
+
+    func pixel(_ id: String) -> String { "\(base)/t/\(id).gif" }
+
+    /// The creation response: the only time the whole token and its URL are shown.
+    func created(_ token: AccessToken, secret: String) -> CreatedToken {
+        CreatedToken(token: token, secret: secret, url: page(secret), pixelURL: token.pixelID.map(pixel))
+    }
+
+    struct CreatedToken: JSONWritable {
+        let token: AccessToken
+        let secret: String
+        let url: String
+        let pixelURL: String?
+
+        func writeJSON(_ w: inout JSONWriter) {
+            token.writeJSON(&w, token: secret, url: url, pixelURL: pixelURL)
+        }
+    }
+}
+
+extension Request {
+    /// Where the request came from, as events record it.
+    func client(_ context: EngageRequestContext) -> ClientInfo {
+        ClientInfo(ipAddress: context.clientAddress, userAgent: headers[.userAgent])
+    }
+}

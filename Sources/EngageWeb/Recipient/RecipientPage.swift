@@ -1,0 +1,104 @@
+import Engage
+import Foundation
+
+/// The recipient's document page; after an action, the same page with its confirmation.
+struct RecipientPage: PageContext {
+    let title: String
+    let t: RecipientStrings
+    let lang: String
+    let switchLanguage: String
+    let switchLanguageName: String
+    /// The link's secret, for the forms' addresses.
+    let token: String
+    let number: String
+    let sender: String
+    let amount: String?
+    let dueDate: String?
+    let description: String?
+    let pdfHref: String?
+    /// A confirmation, or why an action is no longer offered.
+    let notice: String?
+    let noticeIsError: Bool
+    let canAccept: Bool
+    let canSign: Bool
+    let canRegister: Bool
+    let canDecline: Bool
+    let hasActions: Bool
+    let hasErrors: Bool
+    let errors: [String: String]
+    let values: [String: String]
+
+    init(
+        visit: RecipientVisit, secret: String, language: RecipientLanguage, sender: String, notice: String? = nil,
+        noticeIsError: Bool = false, errors: [String: String] = [:], values: [String: String] = [:]
+    ) {
+        let document = visit.document
+        let available = Set(visit.availableActions)
+        t = language.strings
+        lang = language.rawValue
+        switchLanguage = language.other.rawValue
+        switchLanguageName = language.other.strings.languageName
+        title = document.title
+        token = secret
+        number = document.documentNumber
+        self.sender = sender
+        amount = document.totalAmount.map {
+            $0.formatted(.currency(code: document.currency).locale(language.locale))
+        }
+        dueDate = document.dueDate.map {
+            $0.startOfDay.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: language.locale, timeZone: .gmt))
+        }
+        // Markdown from staff, rendered by cmark in safe mode: raw HTML never reaches the page.
+        description = document.description.map { Markdown.render($0).html }
+        pdfHref = available.contains(.download) ? "/p/\(secret)/pdf" : nil
+        canAccept = available.contains(.accept)
+        canSign = available.contains(.sign)
+        canRegister = available.contains(.register)
+        canDecline = available.contains(.decline)
+        hasActions = canAccept || canSign || canRegister || canDecline
+        self.notice = notice ?? Self.state(of: document, visit.token, language.strings)
+        self.noticeIsError = noticeIsError
+        hasErrors = !errors.isEmpty
+        self.errors = errors
+        var prefilled = values
+        // The register form starts from the link's prefill data (name, email, company, phone).
+        for field in ["name", "email", "company", "phone"] where prefilled[field] == nil {
+            if case .string(let text)? = visit.token.prefillData?[field] ?? document.prefillData?[field] { prefilled[field] = text }
+        }
+        self.values = prefilled
+    }
+
+    /// What the recipient should know about actions already taken, when the link allows them.
+    private static func state(of document: Document, _ token: AccessToken, _ t: RecipientStrings) -> String? {
+        if document.signedAt != nil, token.allows(.sign) || token.allows(.decline) { return t.alreadySigned }
+        if document.rejectedAt != nil { return t.alreadyDeclined }
+        if document.acceptedAt != nil, token.allows(.accept) { return t.alreadyAccepted }
+        return nil
+    }
+}
+
+/// A recipient's request that cannot be served: the reason in their language, with the same status as the API.
+struct RecipientErrorPage: PageContext {
+    let title: String
+    let t: RecipientStrings
+    let lang: String
+    let message: String
+
+    init(_ error: any Error, language: RecipientLanguage) {
+        t = language.strings
+        lang = language.rawValue
+        title = t.errorTitle
+        message = switch error as? RecipientError {
+        case .tokenInvalid?: t.tokenInvalid
+        case .expired?: t.expired
+        case .alreadySigned?: t.alreadySigned
+        case .actionNotAllowed?: t.notAllowed
+        case .addressNotAllowed?: t.addressNotAllowed
+        case .alreadyDone(.decline)?: t.alreadyDeclined
+        case .alreadyDone(.register)?: t.alreadyRegistered
+        case .alreadyDone?: t.alreadyAccepted
+        case .noPDF?: t.noPDF
+        case nil: t.somethingWrong
+        }
+    }
+}
