@@ -48,6 +48,11 @@ struct APIHarness {
         return APIReply(response)
     }
 
+    /// Requests a public path (a recipient's link, a pixel) without credentials.
+    func visit(_ method: HTTPRequest.Method = .get, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> APIReply {
+        APIReply(try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }))
+    }
+
     /// Creates a document as staff and returns its id; fails the test when refused.
     func createDocument(_ json: String) async throws -> Int64 {
         let reply = try await call(.post, "/api/v1/document-engagements", json: json)

@@ -1,0 +1,219 @@
+import Crypto
+import Engage
+import Foundation
+import MariaDB
+import TestSupport
+import Testing
+
+/// Recipients' links through the services, against a real MariaDB: every token rule, status
+/// monotonicity, the pixel and the audit trail.
+@Suite("Recipient access")
+struct RecipientServiceTests {
+    /// What each test works with: a document, the services, and a way to make links.
+    struct Fixture {
+        let database: Database
+        let actor: Actor
+        let documentID: Int64
+        let tokens: AccessTokenService
+        let recipients: RecipientService
+        let events: DocumentEventService
+        let office = ClientInfo(ipAddress: "192.168.1.20", userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0")
+
+        /// A link to the document with `json` options; returns its secret.
+        func link(_ json: String = "{}") async throws -> String {
+            let values = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+            return try await tokens.create(documentID: documentID, Input(values), by: actor, from: office).secret
+        }
+
+        func sql(_ statement: String, _ binds: [any MariaDBEncodable] = []) async throws {
+            _ = try await database.pool.withConnection { try await $0.execute(statement, binds) }
+        }
+
+        func document() async throws -> Document {
+            try await events.details(documentID: documentID).document
+        }
+    }
+
+    static func run(connections: Int = 4, _ test: (Fixture) async throws -> Void) async throws {
+        try await TestDatabase.withMigratedPool(maxConnections: connections) { pool in
+            let database = Database(pool: pool)
+            let user = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
+                .create(email: "staff@example.com", name: "Staff", role: "staff", password: "correct horse battery")
+            let actor = Actor(user: user)
+            let documents = DocumentService(database: database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
+            let document = try await documents.create(Input([
+                "document_type": .string("pennylane_quote"), "title": .string("Website redesign"), "total_amount": .number(5000),
+            ]), by: actor)
+            try await test(Fixture(
+                database: database, actor: actor, documentID: document.id, tokens: AccessTokenService(database: database),
+                recipients: RecipientService(database: database), events: DocumentEventService(database: database)))
+        }
+    }
+
+    @Test("a link is 256 random bits, stored only as its hash, and listed by its prefix")
+    func storedHashed() async throws {
+        try await Self.run { f in
+            let secret = try await f.link()
+            #expect(secret.count == 43)
+            let stored = try await f.database.pool.withConnection {
+                try await $0.queryFirst("SELECT token_hash, prefix FROM access_tokens")
+            }
+            #expect(try stored?.decode("token_hash", as: Data.self) == SecretToken.hash(secret))
+            #expect(try stored?.decode("prefix", as: String.self) == String(secret.prefix(8)))
+            let listed = try await f.tokens.list(documentID: f.documentID)
+            #expect(listed.map(\.prefix) == [String(secret.prefix(8))])
+            #expect(listed.first?.allowedActions == [.view, .download])
+        }
+    }
+
+    @Test("bad options are all reported at once")
+    func validation() async throws {
+        try await Self.run { f in
+            let error = await #expect(throws: ValidationError.self) {
+                _ = try await f.link(#"{"allowed_actions": ["view", "print"], "expires_in_days": 0, "max_uses": -1, "recipient_email": "nope", "restricted_ips": ["10.0.0.0/33", "fe80::/64"], "colour": "red"}"#)
+            }
+            #expect(error?.fields.map(\.field) == ["allowed_actions", "expires_in_days", "max_uses", "recipient_email", "restricted_ips", "colour"])
+        }
+    }
+
+    @Test("an expired link is DOCUMENT_EXPIRED, a revoked or unknown one TOKEN_INVALID, and neither records anything")
+    func expiryAndRevocation() async throws {
+        try await Self.run { f in
+            let expiring = try await f.link(#"{"expires_in_days": 1}"#)
+            _ = try await f.recipients.view(expiring, from: f.office)
+            try await f.sql("UPDATE access_tokens SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE token_hash = ?", [SecretToken.hash(expiring)])
+            await #expect(throws: RecipientError.expired) { _ = try await f.recipients.view(expiring, from: f.office) }
+
+            let revoked = try await f.link()
+            let id = try #require(try await f.tokens.list(documentID: f.documentID).first?.id)
+            try await f.tokens.revoke(documentID: f.documentID, tokenID: id, by: f.actor, from: f.office)
+            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view(revoked, from: f.office) }
+            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view("not-a-link", from: f.office) }
+
+            let views = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "page_viewed"]))
+            #expect(views.total == 1, "only the view before expiry is recorded")
+            #expect(try await f.document().viewCount == 1)
+        }
+    }
+
+    @Test("max_uses holds under 50 simultaneous requests: exactly that many succeed and are recorded")
+    func maxUsesUnderConcurrency() async throws {
+        try await Self.run(connections: 16) { f in
+            let secret = try await f.link(#"{"max_uses": 7}"#)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { (try? await f.recipients.view(secret, from: f.office)) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 7)
+            #expect(try await f.tokens.list(documentID: f.documentID).first?.useCount == 7)
+            #expect(try await f.document().viewCount == 7)
+            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view(secret, from: f.office) }
+        }
+    }
+
+    @Test("restricted_ips admit addresses inside the IPv4 and IPv6 blocks only")
+    func addressBlocks() async throws {
+        try await Self.run { f in
+            let secret = try await f.link(#"{"restricted_ips": ["192.168.1.0/24", "2001:db8::/32"]}"#)
+            for inside in ["192.168.1.20", "::ffff:192.168.1.7", "2001:db8::5", "2001:db8:ffff::1"] {
+                _ = try await f.recipients.view(secret, from: ClientInfo(ipAddress: inside, userAgent: nil))
+            }
+            for outside in ["192.168.2.1", "10.0.0.1", "2001:db9::1", "::1", "unknown"] {
+                await #expect(throws: RecipientError.addressNotAllowed, "\(outside)") {
+                    _ = try await f.recipients.view(secret, from: ClientInfo(ipAddress: outside, userAgent: nil))
+                }
+            }
+            #expect(try await f.document().viewCount == 4)
+        }
+    }
+
+    @Test("only allowed actions pass; a second signature is DOCUMENT_ALREADY_SIGNED; signing needs a name and consent")
+    func actions() async throws {
+        try await Self.run { f in
+            let viewOnly = try await f.link(#"{"allowed_actions": ["view"]}"#)
+            await #expect(throws: RecipientError.actionNotAllowed(.sign)) {
+                _ = try await f.recipients.sign(viewOnly, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
+            }
+            await #expect(throws: RecipientError.noPDF) { _ = try await f.recipients.download(try await f.link(), from: f.office) }
+
+            let signer = try await f.link(#"{"allowed_actions": ["view", "sign", "accept", "decline"]}"#)
+            let missing = await #expect(throws: ValidationError.self) {
+                _ = try await f.recipients.sign(signer, Input(["full_name": .string(" ")]), consentText: "I agree", from: f.office)
+            }
+            #expect(missing?.fields.map(\.field) == ["full_name", "consent"])
+            let signed = try await f.recipients.sign(
+                signer, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
+            #expect(signed.document.status == .signed)
+            #expect(signed.availableActions == [.view])
+            await #expect(throws: RecipientError.alreadySigned) {
+                _ = try await f.recipients.sign(signer, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
+            }
+            await #expect(throws: RecipientError.alreadySigned) { _ = try await f.recipients.decline(signer, Input([:]), from: f.office) }
+            await #expect(throws: RecipientError.alreadyDone(.accept)) { _ = try await f.recipients.accept(signer, from: f.office) }
+            let signatures = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "signed"]))
+            #expect(signatures.total == 1)
+            let evidence = try #require(signatures.items.first?.details)
+            #expect(evidence["signer_name"] == .string("Ann Lee"))
+            #expect(evidence["consent_text"] == .string("I agree"))
+            let consentDigest = SHA256.hash(data: Data("I agree".utf8)).map { String(format: "%02x", $0) }.joined()
+            #expect(evidence["consent_sha256"] == .string(consentDigest))
+            #expect(evidence["content_kind"] == .string("page"))
+            #expect(signatures.items.first?.ipAddress == "192.168.1.20")
+        }
+    }
+
+    @Test("status moves forward only: a view after signing leaves it signed and counts the view")
+    func statusMonotonic() async throws {
+        try await Self.run { f in
+            let secret = try await f.link(#"{"allowed_actions": ["view", "accept", "sign"]}"#)
+            _ = try await f.recipients.view(secret, from: f.office)
+            #expect(try await f.document().status == .viewed)
+            _ = try await f.recipients.sign(secret, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "ok", from: f.office)
+            let signedAt = try await f.document().signedAt
+            _ = try await f.recipients.view(secret, from: f.office)
+            let after = try await f.document()
+            #expect(after.status == .signed)
+            #expect(after.viewCount == 2)
+            #expect(after.signedAt == signedAt)
+            #expect(after.firstViewedAt != nil && after.firstViewedAt! <= after.lastViewedAt!)
+        }
+    }
+
+    @Test("a known pixel records email_opened without changing the status; an unknown one records nothing")
+    func pixel() async throws {
+        try await Self.run { f in
+            _ = try await f.link()
+            let pixel = try #require(try await f.tokens.list(documentID: f.documentID).first?.pixelID)
+            #expect(try await f.recipients.recordOpen(pixelID: pixel, from: f.office))
+            #expect(try await f.recipients.recordOpen(pixelID: String(repeating: "0", count: 32), from: f.office) == false)
+            #expect(try await f.recipients.recordOpen(pixelID: "../../etc", from: f.office) == false)
+            let opens = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "email_opened"]))
+            #expect(opens.total == 1)
+            #expect(try await f.document().status == .draft)
+        }
+    }
+
+    @Test("the audit trail verifies, and fails once any stored event is changed or the newest removed")
+    func auditTrail() async throws {
+        try await Self.run { f in
+            let secret = try await f.link(#"{"allowed_actions": ["view", "sign"]}"#)
+            _ = try await f.recipients.view(secret, from: f.office)
+            _ = try await f.recipients.sign(secret, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "ok", from: f.office)
+            let trail = try await f.events.auditTrail(documentID: f.documentID)
+            #expect(trail.verified)
+            #expect(trail.events.map(\.eventType) == [.tokenCreated, .pageViewed, .signed])
+
+            try await f.sql("UPDATE document_events SET ip_address = '10.9.9.9' WHERE event_type = 'page_viewed'")
+            let tampered = try await f.events.auditTrail(documentID: f.documentID)
+            #expect(!tampered.verified)
+            #expect(tampered.firstBrokenEventID == trail.events[1].id)
+
+            try await f.sql("UPDATE document_events SET ip_address = '192.168.1.20' WHERE event_type = 'page_viewed'")
+            #expect(try await f.events.auditTrail(documentID: f.documentID).verified, "the original value verifies again")
+            try await f.sql("DELETE FROM document_events WHERE event_type = 'signed'")
+            #expect(try await f.events.auditTrail(documentID: f.documentID).verified == false)
+        }
+    }
+}
