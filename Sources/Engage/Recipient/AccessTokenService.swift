@@ -80,7 +80,12 @@ public struct AccessTokenService: Sendable {
     }
 
     private static func actions(_ reader: inout InputReader) -> [RecipientAction] {
-        guard let names = reader.strings("allowed_actions", label: "Allowed actions", maxCount: 6).value else { return defaultActions }
+        let names: [String]
+        switch reader.strings("allowed_actions", label: "Allowed actions", maxCount: 6) {
+        case .absent: return defaultActions
+        case .null: names = []
+        case .value(let given): names = given
+        }
         let unknown = names.filter { RecipientAction(rawValue: $0) == nil }
         if !unknown.isEmpty {
             let choices = RecipientAction.allCases.map(\.rawValue).joined(separator: ", ")

@@ -42,7 +42,7 @@ public struct AuditTrail: Sendable {
 public struct DocumentEventService: Sendable {
     private let database: Database
     /// How many events the show payload carries.
-    static let recentCount = 10
+    public static let recentCount = 10
 
     public init(database: Database) {
         self.database = database
@@ -60,14 +60,14 @@ public struct DocumentEventService: Sendable {
         }
     }
 
-    /// A live document with its links and latest events (the API's show payload).
-    public func details(documentID: Int64) async throws -> DocumentDetails {
+    /// A live document with its links and latest `recent` events (the API's show payload has 10).
+    public func details(documentID: Int64, recent: Int = DocumentEventService.recentCount) async throws -> DocumentDetails {
         try await database.pool.withConnection { connection in
             let document = try await Self.requireLive(documentID, connection)
             return DocumentDetails(
                 document: document,
                 tokens: try await AccessTokenRepository(connection: connection).all(documentID: documentID),
-                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: Self.recentCount))
+                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: recent))
         }
     }
 

@@ -7,6 +7,8 @@ import Hummingbird
 struct DocumentsController {
     let views: ViewRenderer
     let documents: DocumentService
+    /// The document page's links and timeline.
+    let events: DocumentEventService
     let contacts: ContactService
     let organizations: OrganizationService
 
@@ -31,23 +33,6 @@ struct DocumentsController {
         let canWrite: Bool
     }
 
-    struct ShowPage: PageContext {
-        let title: String
-        let chrome: PortalChrome?
-        let id: Int64
-        let number: String
-        let status: String
-        let statusClass: String
-        let facts: [Fact]
-        let timeline: [Fact]
-        let description: String?
-        let metadata: String?
-        let pdf: Document.StoredPDF?
-        let notice: String?
-        let uploadError: String?
-        let canWrite: Bool
-    }
-
     struct FormPage: PageContext {
         let title: String
         let chrome: PortalChrome?
@@ -68,7 +53,7 @@ struct DocumentsController {
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
     private static let notices = [
         "created": "Document created.", "updated": "Document saved.", "deleted": "Document deleted. An admin can restore it.",
-        "restored": "Document restored.", "uploaded": "PDF uploaded.",
+        "restored": "Document restored.", "uploaded": "PDF uploaded.", "link-revoked": "Link revoked: it no longer opens.",
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>, admin: RouterGroup<EngageRequestContext>) {
@@ -87,7 +72,7 @@ struct DocumentsController {
         }
         portal.get("/documents/:id") { request, context in
             let document = try await documents.find(id: try context.id())
-            return try show(document, context, notice: request.notice(from: Self.notices))
+            return try await show(document, context, notice: request.notice(from: Self.notices))
         }
         portal.get("/documents/:id/edit") { _, context in
             let document = try await documents.find(id: try context.id())
@@ -115,7 +100,7 @@ struct DocumentsController {
                     id: id, data: file?.data ?? Data(), filename: file?.filename ?? "", by: try context.actor())
                 return Response.redirect(to: "/documents/\(id)?done=uploaded", type: .normal)
             } catch let error as ValidationError {
-                return try show(try await documents.find(id: id), context, notice: nil,
+                return try await show(try await documents.find(id: id), context, notice: nil,
                                 uploadError: error.fields.first?.message, status: .unprocessableContent)
             }
         }
@@ -179,37 +164,10 @@ struct DocumentsController {
         }
     }
 
-    private func show(_ document: Document, _ context: EngageRequestContext, notice: String?, uploadError: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let timestamps: [(String, Date?)] = [
-            ("Created", document.createdAt), ("Sent", document.sentAt), ("First viewed", document.firstViewedAt),
-            ("Last viewed", document.lastViewedAt), ("Downloaded", document.downloadedAt), ("Accepted", document.acceptedAt),
-            ("Signed", document.signedAt), ("Paid", document.paidAt), ("Rejected", document.rejectedAt),
-            ("Expired", document.expiredAt), ("Cancelled", document.cancelledAt), ("Last changed", document.updatedAt),
-        ]
-        let metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
-        return try views.render("portal/documents/show", ShowPage(
-            title: document.title,
-            chrome: PortalChrome(context: context, section: "documents"),
-            id: document.id, number: document.documentNumber, status: document.status.rawValue,
-            statusClass: DocumentRow.badgeClass(document.status),
-            facts: [
-                Fact("Type", document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")),
-                Fact("Amount", document.totalAmount.map { "\(Money.format($0)) \(document.currency)" }),
-                Fact("Due date", document.dueDate?.description),
-                Fact("Recipient", [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
-                Fact("Company", document.recipientCompany),
-                Fact("Contact", document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),
-                Fact("Organization", document.organizationID.map { "#\($0)" }, url: document.organizationID.map { "/organizations/\($0)" }),
-                Fact("External reference", [document.externalSource?.rawValue, document.externalID].compactMap { $0 }.joined(separator: " ")),
-                Fact("External link", document.externalURL, url: document.externalURL),
-                Fact("PDF link", document.pdfURL, url: document.pdfURL),
-                Fact("Payment link", document.paymentURL, url: document.paymentURL),
-                Fact("Views", String(document.viewCount)),
-                Fact("Message to the recipient", document.customMessage),
-            ].filter { !$0.value.isEmpty },
-            timeline: timestamps.compactMap { label, date in date.map { Fact(label, $0.formatted(.iso8601)) } },
-            description: document.description, metadata: metadata, pdf: document.pdf,
-            notice: notice, uploadError: uploadError, canWrite: try context.actor().role.canWrite), status: status)
+    private func show(_ document: Document, _ context: EngageRequestContext, notice: String?, uploadError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let details = try await events.details(documentID: document.id, recent: DocumentShowPage.timelineLength)
+        return try views.render("portal/documents/show", try DocumentShowPage(
+            details: details, context: context, notice: notice, uploadError: uploadError), status: status)
     }
 
     private func form(

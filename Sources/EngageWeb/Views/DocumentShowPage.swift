@@ -1,0 +1,140 @@
+import Engage
+import Foundation
+
+/// The portal's document page: facts, recipient links, the timeline of events, the PDF.
+struct DocumentShowPage: PageContext {
+    /// Events listed on the page; the audit trail has them all.
+    static let timelineLength = 50
+
+    let title: String
+    let chrome: PortalChrome?
+    let id: Int64
+    let number: String
+    let status: String
+    let statusClass: String
+    let facts: [Fact]
+    let firsts: [Fact]
+    let events: [EventRow]
+    let hasEvents: Bool
+    let links: [LinkRow]
+    let hasLinks: Bool
+    /// A link just created: the only time its whole URL is shown.
+    let newLink: String?
+    let linkErrors: [String: String]
+    let linkValues: [String: String]
+    let actionChoices: [ActionChoice]
+    let description: String?
+    let metadata: String?
+    let pdf: Document.StoredPDF?
+    let notice: String?
+    let uploadError: String?
+    let canWrite: Bool
+
+    /// One event of the timeline.
+    struct EventRow: Sendable {
+        let type: String
+        let time: String
+        let device: String
+        let address: String
+        let detail: String
+    }
+
+    /// One recipient link.
+    struct LinkRow: Sendable {
+        let revokeURL: String
+        let prefix: String
+        let actions: String
+        let expires: String
+        let uses: String
+        let state: String
+        let stateClass: String
+        let isActive: Bool
+    }
+
+    /// A checkbox of the new-link form.
+    struct ActionChoice: Sendable {
+        let name: String
+        let checked: Bool
+    }
+
+    init(
+        details: DocumentDetails, context: EngageRequestContext, notice: String? = nil, uploadError: String? = nil,
+        newLink: String? = nil, linkErrors: ValidationError? = nil, linkValues: [String: String] = [:]
+    ) throws {
+        let document = details.document
+        let now = Date()
+        title = document.title
+        chrome = PortalChrome(context: context, section: "documents")
+        id = document.id
+        number = document.documentNumber
+        status = document.status.rawValue
+        statusClass = DocumentRow.badgeClass(document.status)
+        facts = [
+            Fact("Type", document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")),
+            Fact("Amount", document.totalAmount.map { "\(Money.format($0)) \(document.currency)" }),
+            Fact("Due date", document.dueDate?.description),
+            Fact("Recipient", [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
+            Fact("Company", document.recipientCompany),
+            Fact("Contact", document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),
+            Fact("Organization", document.organizationID.map { "#\($0)" }, url: document.organizationID.map { "/organizations/\($0)" }),
+            Fact("External reference", [document.externalSource?.rawValue, document.externalID].compactMap { $0 }.joined(separator: " ")),
+            Fact("External link", document.externalURL, url: document.externalURL),
+            Fact("PDF link", document.pdfURL, url: document.pdfURL),
+            Fact("Payment link", document.paymentURL, url: document.paymentURL),
+            Fact("Views", String(document.viewCount)),
+            Fact("Message to the recipient", document.customMessage),
+        ].filter { !$0.value.isEmpty }
+        let timestamps: [(String, Date?)] = [
+            ("Created", document.createdAt), ("Sent", document.sentAt), ("First viewed", document.firstViewedAt),
+            ("Last viewed", document.lastViewedAt), ("Downloaded", document.downloadedAt), ("Accepted", document.acceptedAt),
+            ("Signed", document.signedAt), ("Registered", document.registeredAt), ("Paid", document.paidAt),
+            ("Rejected", document.rejectedAt), ("Expired", document.expiredAt), ("Cancelled", document.cancelledAt),
+            ("Last changed", document.updatedAt),
+        ]
+        firsts = timestamps.compactMap { label, date in date.map { Fact(label, ISOTimestamp.string($0)) } }
+        events = details.recentEvents.map(Self.row)
+        hasEvents = !events.isEmpty
+        links = details.tokens.map { token in
+            let state = token.revokedAt != nil ? "revoked" : token.isUsedUp ? "used up"
+                : token.expiresAt.map { $0 <= now } == true ? "expired" : "active"
+            return LinkRow(
+                revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…", actions: token.allowedActions.map(\.rawValue).joined(separator: ", "),
+                expires: token.expiresAt.map(ISOTimestamp.string) ?? "never",
+                uses: token.maxUses.map { "\(token.useCount) of \($0)" } ?? String(token.useCount),
+                state: state, stateClass: state == "active" ? "badge-ok" : "badge-error", isActive: state == "active")
+        }
+        hasLinks = !links.isEmpty
+        self.newLink = newLink
+        self.linkErrors = linkErrors?.messagesByField ?? [:]
+        self.linkValues = linkValues
+        let chosen = linkValues.isEmpty ? ["view", "download"] : RecipientAction.allCases.map(\.rawValue).filter { linkValues["action_\($0)"] != nil }
+        actionChoices = RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) }
+        description = document.description
+        metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
+        pdf = document.pdf
+        self.notice = notice
+        self.uploadError = uploadError
+        canWrite = try context.actor().role.canWrite
+    }
+
+    static func row(_ event: DocumentEvent) -> EventRow {
+        let detail: String = switch event.eventType {
+        case .signed: event.details?["signer_name"].flatMap(\.text).map { "by \($0)" } ?? ""
+        case .declined: event.details?["reason"].flatMap(\.text) ?? ""
+        case .registered: [event.details?["name"], event.details?["email"]].compactMap { $0.flatMap(\.text) }.joined(separator: " · ")
+        case .statusChanged: [event.details?["from"], event.details?["to"]].compactMap { $0.flatMap(\.text) }.joined(separator: " → ")
+        default: event.accessTokenID.map { "link #\($0)" } ?? ""
+        }
+        return EventRow(
+            type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: ISOTimestamp.string(event.createdAt),
+            device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "", detail: detail)
+    }
+}
+
+extension JSONValue {
+    /// The text of a string value.
+    var text: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}
