@@ -50,7 +50,7 @@ struct PortalLinksTests {
     @Test("the timeline lists the recipient's steps and the audit trail page says whether the chain verifies")
     func timelineAndTrail() async throws {
         try await APIHarness.run { api in
-            let id = try await api.createDocument(#"{"document_type": "custom", "title": "Brochure proof"}"#)
+            let id = try await api.createDocument(#"{"document_type": "custom", "title": "Brochure proof", "description": "**Two** colours <script>x()</script>"}"#)
             let secret = try #require(try await api.call(.post, "/api/v1/document-engagements/\(id)/tokens", json: #"{"allowed_actions": ["view", "sign"]}"#).data["token"] as? String)
             _ = try await api.visit(.get, "/p/\(secret)", headers: [.userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"])
             _ = try await api.visit(.post, "/p/\(secret)/sign", headers: [.contentType: "application/x-www-form-urlencoded"], body: "full_name=Ann+Lee&consent=on")
@@ -58,6 +58,8 @@ struct PortalLinksTests {
             let page = String(buffer: try await staff.get(api.client, "/documents/\(id)").body)
             for step in ["token created", "page viewed", "signed"] { #expect(page.contains(#"<strong class="event-type">\#(step)</strong>"#), "\(step)") }
             #expect(page.contains("by Ann Lee"))
+            #expect(page.contains("<strong>Two</strong> colours"), "the description is Markdown")
+            #expect(!page.contains("<script>x()"))
             #expect(page.contains("mobile"))
 
             let trail = String(buffer: try await staff.get(api.client, "/documents/\(id)/audit-trail").body)

@@ -97,7 +97,15 @@ struct RecipientAPITests {
             #expect(refused.text.contains("Cochez la case pour signer."))
             #expect(try await api.call(.get, "\(path)/\(id)/events?event_type=signed").meta["total"] == 0)
 
-            let signed = try await api.visit(.post, "/p/\(secret)/sign", headers: Self.form, body: "lang=fr&full_name=Ann+Lee&consent=on")
+            var crossSite = Self.form
+            crossSite[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+            let forged = try await api.visit(.post, "/p/\(secret)/sign", headers: crossSite, body: "full_name=Ann+Lee&consent=on")
+            #expect(forged.status == .forbidden, "another site cannot make the recipient's browser sign")
+            // A page without referrer posts with `Origin: null`, as Chromium does for these pages.
+            var browser = Self.form
+            browser[HTTPField.Name("Sec-Fetch-Site")!] = "same-origin"
+            browser[.origin] = "null"
+            let signed = try await api.visit(.post, "/p/\(secret)/sign", headers: browser, body: "lang=fr&full_name=Ann+Lee&consent=on")
             #expect(signed.status == .ok)
             #expect(signed.text.contains("votre signature est enregistrée"))
             let again = try await api.visit(.get, "/p/\(secret)", headers: [.acceptLanguage: "en"])

@@ -24,7 +24,8 @@ class WebDriverError(Exception):
 class Browser:
     """Headless Chromium driven through chromedriver."""
 
-    def __init__(self, chromium="/usr/bin/chromium", chromedriver="/usr/bin/chromedriver", size=(1200, 800)):
+    def __init__(self, chromium="/usr/bin/chromium", chromedriver="/usr/bin/chromedriver", size=(1200, 800),
+                 language="en-US", user_agent=None):
         self.port = _free_port()
         self.driver = subprocess.Popen(
             [chromedriver, f"--port={self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -33,7 +34,9 @@ class Browser:
         capabilities = {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": chromium,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     f"--window-size={size[0]},{size[1]}"],
+                     f"--window-size={size[0]},{size[1]}", f"--lang={language}"]
+                    + ([f"--user-agent={user_agent}"] if user_agent else []),
+            "prefs": {"intl.accept_languages": language},
         }}}
         self.session = self._call("POST", "/session", {"capabilities": capabilities})["sessionId"]
 
@@ -103,6 +106,14 @@ class Browser:
     def value(self, css):
         """The current value of a form field."""
         return self._session("GET", f"/element/{self._find(css)}/property/value")
+
+    def attribute(self, css, name):
+        """An attribute of the first element matching `css`."""
+        return self._session("GET", f"/element/{self._find(css)}/attribute/{name}")
+
+    def upload(self, css, path):
+        """Chooses the file at `path` in a file input."""
+        self._session("POST", f"/element/{self._find(css)}/value", {"text": path})
 
     def fetch_text(self, url):
         """GETs `url` from inside the page (with its cookies) and returns the body as UTF-8 text, BOM kept."""

@@ -21,9 +21,10 @@ struct CSRFMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         if let site = request.headers[.secFetchSite], !["same-origin", "none"].contains(site) { throw Self.rejected }
-        if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
-        // A recipient's link carries its own unguessable token in the path, which is what a session's CSRF token proves.
+        // A recipient's link carries its own unguessable token in the path, which is what a session's
+        // CSRF token proves; and its pages send no referrer, so browsers post them with `Origin: null`.
         if request.uri.path.hasPrefix("/p/") { return try await next(request, context) }
+        if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
 
         var request = request
         let form: FormData

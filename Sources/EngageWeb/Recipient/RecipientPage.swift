@@ -14,7 +14,7 @@ struct RecipientPage: PageContext {
     let sender: String
     let amount: String?
     let dueDate: String?
-    let description: String?
+    let description: SafeHTML?
     let pdfHref: String?
     /// A confirmation, or why an action is no longer offered.
     let notice: String?
@@ -49,7 +49,7 @@ struct RecipientPage: PageContext {
             $0.startOfDay.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: language.locale, timeZone: .gmt))
         }
         // Markdown from staff, rendered by cmark in safe mode: raw HTML never reaches the page.
-        description = document.description.map { Markdown.render($0).html }
+        description = document.description.map(Markdown.render)
         pdfHref = available.contains(.download) ? "/p/\(secret)/pdf" : nil
         canAccept = available.contains(.accept)
         canSign = available.contains(.sign)

@@ -23,7 +23,8 @@ struct DocumentShowPage: PageContext {
     let linkErrors: [String: String]
     let linkValues: [String: String]
     let actionChoices: [ActionChoice]
-    let description: String?
+    /// Staff's Markdown, rendered by cmark in safe mode.
+    let description: SafeHTML?
     let metadata: String?
     let pdf: Document.StoredPDF?
     let notice: String?
@@ -109,7 +110,7 @@ struct DocumentShowPage: PageContext {
         self.linkValues = linkValues
         let chosen = linkValues.isEmpty ? ["view", "download"] : RecipientAction.allCases.map(\.rawValue).filter { linkValues["action_\($0)"] != nil }
         actionChoices = RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) }
-        description = document.description
+        description = document.description.map(Markdown.render)
         metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
         pdf = document.pdf
         self.notice = notice
