@@ -71,3 +71,5 @@ peak=$(awk '/VmHWM/ { print $2 }' /proc/$server/status)
 rm -f "$jar"
 printf "CSV export: %d rows in %d ms; server resident memory %d MB before, peak %d MB (target < 200 MB)\n" \
   $((rows - 1)) "$elapsed_ms" $((rss_before / 1024)) $((peak / 1024))
+
+source .ci/lib/bench-recipient.sh

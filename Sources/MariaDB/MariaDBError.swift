@@ -16,6 +16,8 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
 
     /// A UNIQUE or PRIMARY KEY constraint refused the row (ER_DUP_ENTRY).
     public var isDuplicateKey: Bool { code == 1062 || code == 1586 }
+    /// InnoDB chose this transaction as a deadlock victim (1213) or gave up waiting for a lock (1205); running it again may succeed.
+    public var isLockConflict: Bool { code == 1213 || code == 1205 }
 
     /// The connection is unusable and must be discarded (server gone, lost, killed or shut down).
     public var isConnectionLost: Bool {

@@ -113,6 +113,34 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("of 20 simultaneous signatures through two links, exactly one is recorded; the others are DOCUMENT_ALREADY_SIGNED")
+    func oneSignatureUnderConcurrency() async throws {
+        try await Self.run(connections: 16) { f in
+            let links = [try await f.link(#"{"allowed_actions": ["view", "sign"]}"#), try await f.link(#"{"allowed_actions": ["view", "sign"]}"#)]
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for attempt in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await f.recipients.sign(
+                                links[attempt % 2], Input(["full_name": .string("Signer \(attempt)"), "consent": .bool(true)]),
+                                consentText: "ok", from: f.office)
+                            return "signed"
+                        } catch let error as RecipientError {
+                            return error == .alreadySigned ? "already" : "\(error)"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(outcomes == ["signed": 1, "already": 19])
+            let signatures = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "signed"]))
+            #expect(signatures.total == 1)
+            #expect(try await f.events.auditTrail(documentID: f.documentID).verified)
+        }
+    }
+
     @Test("restricted_ips admit addresses inside the IPv4 and IPv6 blocks only")
     func addressBlocks() async throws {
         try await Self.run { f in

@@ -70,14 +70,40 @@ struct AccessTokenRepository {
         ).affectedRows == 1
     }
 
-    /// Counts one use, only while the link is live, unexpired and below `max_uses`. The check and
-    /// the increment are one statement, so concurrent requests can never pass the limit.
-    func claimUse(id: Int64) async throws -> Bool {
-        try await connection.execute("""
-            UPDATE access_tokens SET use_count = use_count + 1, last_used_at = UTC_TIMESTAMP(6)
-            WHERE id = ? AND revoked_at IS NULL AND (max_uses IS NULL OR use_count < max_uses)
-              AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(6))
-            """, [id]).affectedRows == 1
+    /// A link's use count and limits, as a transaction that locked it sees them.
+    struct Usage {
+        let useCount: Int
+        let maxUses: Int?
+        let revoked: Bool
+        let expired: Bool
+        /// Uses granted by the transaction so far.
+        var granted = 0
+
+        /// Why one more use is refused, if it is.
+        func refusal() -> RecipientError? {
+            if revoked { return .tokenInvalid }
+            if expired { return .expired }
+            if let maxUses, useCount + granted >= maxUses { return .tokenInvalid }
+            return nil
+        }
+    }
+
+    /// Locks a link's row until the transaction ends and reads its usage; nil when there is none.
+    func lockUsage(id: Int64) async throws -> Usage? {
+        guard let row = try await connection.queryFirst("""
+            SELECT use_count, max_uses, revoked_at IS NOT NULL AS revoked,
+                expires_at IS NOT NULL AND expires_at <= UTC_TIMESTAMP(6) AS expired
+            FROM access_tokens WHERE id = ? FOR UPDATE
+            """, [id]) else { return nil }
+        return Usage(
+            useCount: try row.decode("use_count"), maxUses: try row.decode("max_uses"),
+            revoked: try row.decode("revoked"), expired: try row.decode("expired"))
+    }
+
+    /// Adds uses granted under `lockUsage`'s lock.
+    func addUses(_ count: Int, to id: Int64) async throws {
+        try await connection.execute(
+            "UPDATE access_tokens SET use_count = use_count + ?, last_used_at = UTC_TIMESTAMP(6) WHERE id = ?", [count, id])
     }
 
     /// The document and link a tracking pixel belongs to.

@@ -35,9 +35,11 @@ public struct RecipientVisit: Sendable {
 /// link's use and appends its event; a refusal records nothing.
 public struct RecipientService: Sendable {
     private let database: Database
+    private let recorder: EventRecorder
 
     public init(database: Database) {
         self.database = database
+        self.recorder = EventRecorder(database: database)
     }
 
     static let signFields: Set<String> = ["full_name", "consent", "signature_image"]
@@ -116,12 +118,16 @@ public struct RecipientService: Sendable {
 
     /// Records `email_opened` for a known pixel of a live document; false for any other id.
     public func recordOpen(pixelID: String, from client: ClientInfo) async throws -> Bool {
-        guard pixelID.count == 32, pixelID.allSatisfy(\.isHexDigit) else { return false }
-        return try await database.pool.withTransaction { connection in
-            guard let pixel = try await AccessTokenRepository(connection: connection).pixel(id: pixelID) else { return false }
-            let events = try await DocumentEventRepository(connection: connection).append(
-                [.init(type: .emailOpened, accessTokenID: pixel.tokenID, client: client)], to: pixel.documentID)
-            return events != nil
+        guard pixelID.count == 32, pixelID.allSatisfy(\.isHexDigit),
+              let pixel = try await database.pool.withConnection({ try await AccessTokenRepository(connection: $0).pixel(id: pixelID) })
+        else { return false }
+        do {
+            try await recorder.record(.init(
+                documentID: pixel.documentID, claimsUse: false, action: nil,
+                event: .init(type: .emailOpened, accessTokenID: pixel.tokenID, client: client)))
+            return true
+        } catch is RecipientError {
+            return false  // the document was deleted
         }
     }
 
@@ -155,27 +161,25 @@ public struct RecipientService: Sendable {
         return RecipientVisit(token: token, document: document)
     }
 
-    /// Checks the link and the action, counts the use and appends the event, all in one transaction.
+    /// Checks the link and the action, then has the recorder count the use and append the event in
+    /// one transaction (shared with concurrent requests), which checks the action again under its locks.
     private func act(
         _ secret: String, _ action: RecipientAction, from client: ClientInfo,
         event: (RecipientVisit) throws -> DocumentEventRepository.NewEvent
     ) async throws -> RecipientVisit {
-        try await database.pool.withTransaction { connection in
-            let visit = try await Self.authorize(secret, action, from: client, connection)
-            let (token, document) = (visit.token, visit.document)
-            let tokens = AccessTokenRepository(connection: connection)
-            let documents = DocumentRepository(connection: connection)
-            if let refusal = Self.refusal(of: action, on: document) { throw refusal }
-            var new = try event(visit)
-            new.accessTokenID = token.id
-            new.client = client
-            // The authority on max_uses: a conditional increment that concurrent requests queue behind.
-            guard try await tokens.claimUse(id: token.id) else { throw RecipientError.tokenInvalid }
-            guard try await DocumentEventRepository(connection: connection).append([new], to: document.id) != nil,
-                  let updated = try await documents.find(id: document.id),
-                  let counted = try await tokens.find(id: token.id, documentID: document.id)
-            else { throw RecipientError.tokenInvalid }
-            return RecipientVisit(token: counted, document: updated)
+        let visit = try await database.pool.withConnection { try await Self.authorize(secret, action, from: client, $0) }
+        if let refusal = Self.refusal(of: action, on: visit.document) { throw refusal }
+        var new = try event(visit)
+        new.accessTokenID = visit.token.id
+        new.client = client
+        try await recorder.record(.init(documentID: visit.document.id, claimsUse: true, action: action, event: new))
+        // Views and downloads change nothing the page shows; after an action, the page shows its outcome.
+        guard action != .view, action != .download else { return visit }
+        return try await database.pool.withConnection { connection in
+            guard let document = try await DocumentRepository(connection: connection).find(id: visit.document.id) else {
+                throw RecipientError.tokenInvalid
+            }
+            return RecipientVisit(token: visit.token, document: document)
         }
     }
 

@@ -1,0 +1,45 @@
+# make bench, part 3, sourced by bench-http.sh on its running server ($base, $token, $db, $seconds):
+# a recipient's link page and the tracking pixel with wrk at 64 connections beside /healthz, then
+# every response that was a 200 checked against the events stored while wrk ran.
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['data']['$1'])"; }
+auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
+doc=$(curl -sf "${auth[@]}" "$base/api/v1/document-engagements" \
+  -d '{"document_type": "pennylane_quote", "title": "Bench quote", "description": "**Scope**: the bench.", "total_amount": 1250.5, "due_date": "2030-01-31"}' \
+  | json_field id)
+created=$(curl -sf "${auth[@]}" "$base/api/v1/document-engagements/$doc/tokens" -d '{"allowed_actions": ["view", "download", "sign"], "expires_in_days": null}')
+link=$(echo "$created" | json_field url)
+pixel=$(echo "$created" | json_field pixel_url)
+
+stored_events() {
+  echo "SELECT COUNT(*) FROM engage_bench_http.document_events WHERE document_id = $doc AND event_type = '$1'" \
+    | bash .ci/lib/mariadb.sh sql "$db" | tail -1
+}
+
+# Prints "name rps p50 p99 ok_responses" for 64 connections; with an event type, also the events stored meanwhile.
+measure64() {
+  local name=$1 url=$2 event=${3:-} before=0 out
+  wrk -t2 -c64 -d2s "$url" >/dev/null  # warm-up
+  [ -n "$event" ] && before=$(stored_events "$event")
+  out=$(wrk -t2 -c64 -d"${seconds}s" --latency "$url")
+  sleep 1  # requests wrk gave up on at the end may still be finishing
+  local ok=$(echo "$out" | awk '/requests in/ { total = $1 } /Non-2xx/ { bad = $NF } END { print total - bad }')
+  echo "$out" | awk -v name="$name" -v ok="$ok" '
+    /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+    END { printf "%-28s %10s req/s   p50 %8s   p99 %8s   200s %d", name, rps, p50, p99, ok }'
+  if [ -n "$event" ]; then
+    local stored=$(( $(stored_events "$event") - before ))
+    printf "   %s events stored %d%s" "$event" "$stored" "$([ "$stored" -lt "$ok" ] && echo "   LOST $((ok - stored))")"
+  fi
+  echo
+  echo "$out" | awk '/Requests\/sec/ { print $2 }' > "$DATA/bench-last-rps"
+}
+
+echo "wrk, 64 connections, 2 threads, ${seconds}s each, one link and its pixel:"
+measure64 "GET /healthz (trivial)" "$base/healthz"
+trivial=$(cat "$DATA/bench-last-rps")
+measure64 "GET /t/{pixel}.gif" "$pixel" email_opened
+pixel_rps=$(cat "$DATA/bench-last-rps")
+measure64 "GET /p/{token}" "$link" page_viewed
+page_rps=$(cat "$DATA/bench-last-rps")
+awk -v t="$trivial" -v x="$pixel_rps" -v p="$page_rps" 'BEGIN {
+  printf "pixel / trivial: %.0f%% (target >= 40%%); page / trivial: %.0f%% (target >= 20%%, p99 <= 25 ms)\n", 100 * x / t, 100 * p / t }'
