@@ -19,7 +19,21 @@ public enum SecretToken {
     /// 128 random bits as 32 hex digits, for ids that are not secrets (token families).
     static func randomHexID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lower-case hex digits, two per byte (digests, ids); `String(format:)` per byte was a visible cost.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

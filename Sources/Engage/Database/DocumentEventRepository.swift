@@ -158,9 +158,3 @@ extension DocumentEvent {
     }
 }
 
-extension Data {
-    /// Lower-case hex digits.
-    var hexString: String {
-        map { String(format: "%02x", $0) }.joined()
-    }
-}

@@ -23,7 +23,7 @@ public struct Migration: Sendable, Equatable {
             guard let data = FileManager.default.contents(atPath: directory + "/" + name),
                   let sql = String(data: data, encoding: .utf8)
             else { throw .unreadableFile(name) }
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let checksum = SHA256.hash(data: data).hexString
             migrations.append(Migration(version: version, fileName: name, sql: sql, checksum: checksum))
         }
         migrations.sort { ($0.version, $0.fileName) < ($1.version, $1.fileName) }

@@ -30,7 +30,7 @@ public struct PDFStore: Sendable {
 
     /// Writes `data` (atomically) and describes the stored file.
     func save(_ data: Data, filename: String) throws -> Document.StoredPDF {
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexString
         let relative = "pdf/\(digest.prefix(2))/\(digest).pdf"
         let url = URL(fileURLWithPath: directory).appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

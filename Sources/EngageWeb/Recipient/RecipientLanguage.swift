@@ -30,12 +30,24 @@ enum RecipientLanguage: String, Sendable, CaseIterable {
 
     var strings: RecipientStrings { self == .fr ? .french : .english }
 
+    /// The strings by name, for templates (built once: pages read dozens of them).
+    var table: [String: String] { self == .fr ? Self.frenchTable : Self.englishTable }
+    private static let englishTable = RecipientStrings.english.table
+    private static let frenchTable = RecipientStrings.french.table
+
     /// The other language, for the switch.
     var other: RecipientLanguage { self == .fr ? .en : .fr }
 }
 
-/// Every sentence of the recipient pages, in one language. Stored properties only: templates read them.
+/// Every sentence of the recipient pages, in one language.
 struct RecipientStrings: Sendable {
+    /// Every sentence by its property name.
+    var table: [String: String] {
+        Dictionary(uniqueKeysWithValues: Mirror(reflecting: self).children.compactMap { child in
+            (child.value as? String).flatMap { text in child.label.map { ($0, text) } }
+        })
+    }
+
     let languageName: String
     let from: String
     let amount: String

@@ -4,7 +4,8 @@ import Foundation
 /// The recipient's document page; after an action, the same page with its confirmation.
 struct RecipientPage: PageContext {
     let title: String
-    let t: RecipientStrings
+    /// The page's sentences by name (`RecipientStrings`).
+    let t: [String: String]
     let lang: String
     let switchLanguage: String
     let switchLanguageName: String
@@ -34,7 +35,7 @@ struct RecipientPage: PageContext {
     ) {
         let document = visit.document
         let available = Set(visit.availableActions)
-        t = language.strings
+        t = language.table
         lang = language.rawValue
         switchLanguage = language.other.rawValue
         switchLanguageName = language.other.strings.languageName
@@ -80,12 +81,13 @@ struct RecipientPage: PageContext {
 /// A recipient's request that cannot be served: the reason in their language, with the same status as the API.
 struct RecipientErrorPage: PageContext {
     let title: String
-    let t: RecipientStrings
+    let t: [String: String]
     let lang: String
     let message: String
 
     init(_ error: any Error, language: RecipientLanguage) {
-        t = language.strings
+        let t = language.strings
+        self.t = language.table
         lang = language.rawValue
         title = t.errorTitle
         message = switch error as? RecipientError {

@@ -1,3 +1,4 @@
+import Foundation
 import Engage
 import Hummingbird
 import Mustache
@@ -13,7 +14,7 @@ public struct ViewRenderer: Sendable {
 
     /// Renders `template` (a path under Templates/ without `.mustache`) as an HTML response.
     func render(_ template: String, _ page: some PageContext, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let html = library.render(page, withTemplate: template) else {
+        guard let html = library.render(TemplateValues.tree(page) as Any, withTemplate: template) else {
             throw TemplateNotFound(name: template)
         }
         return Response(
@@ -25,6 +26,44 @@ public struct ViewRenderer: Sendable {
     struct TemplateNotFound: Error, CustomStringConvertible {
         let name: String
         var description: String { "no template named \(name) under Templates/" }
+    }
+}
+
+/// A page's values as nested dictionaries and arrays, built once per render.
+///
+/// swift-mustache finds a struct's value by reflecting the whole struct again for every tag it
+/// renders (most of a recipient page's CPU time went there); a dictionary is one lookup. Like the
+/// reflection it replaces, this reads stored properties only.
+enum TemplateValues {
+    static func tree(_ value: Any) -> Any? {
+        switch value {
+        case is String, is Bool, is Int, is Int64, is Double, is Decimal, is Date, is SafeHTML, is [String: String]:
+            return value
+        default:
+            break
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { tree($0.value) }
+        case .collection, .set:
+            return mirror.children.compactMap { tree($0.value) }
+        case .dictionary:
+            var dictionary: [String: Any] = [:]
+            for pair in mirror.children {
+                let entry = Mirror(reflecting: pair.value).children.map(\.value)
+                if entry.count == 2, let key = entry[0] as? String, let child = tree(entry[1]) { dictionary[key] = child }
+            }
+            return dictionary
+        case .struct, .class:
+            var dictionary: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let converted = tree(child.value) { dictionary[label] = converted }
+            }
+            return dictionary
+        default:
+            return value
+        }
     }
 }
 
