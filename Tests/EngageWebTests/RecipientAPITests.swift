@@ -69,7 +69,7 @@ struct RecipientAPITests {
     @Test("the recipient page speaks French or English, renders Markdown safely and is neither referred nor indexed")
     func page() async throws {
         try await APIHarness.run { api in
-            let (_, secret) = try await arrange(api)
+            let (id, secret) = try await arrange(api)
             let french = try await api.visit(.get, "/p/\(secret)", headers: [.acceptLanguage: "fr-CH, fr;q=0.9, en;q=0.8"])
             #expect(french.status == .ok)
             #expect(french.text.contains(#"<html lang="fr">"#))
@@ -84,6 +84,11 @@ struct RecipientAPITests {
             #expect(english.text.contains(#"<html lang="en">"#))
             #expect(english.text.contains("$5,000.00") || english.text.contains("€5,000.00"))
             #expect(english.text.contains("February 15, 2026"))
+            // Rendered pages are reused only while everything they show is unchanged.
+            #expect(try await api.visit(.get, "/p/\(secret)?lang=en").text == english.text)
+            _ = try await api.call(.put, "\(path)/\(id)", json: #"{"title": "Website redesign, second draft"}"#)
+            let renamed = try await api.visit(.get, "/p/\(secret)?lang=en")
+            #expect(renamed.text.contains("Website redesign, second draft"))
         }
     }
 

@@ -11,6 +11,8 @@ struct RecipientController {
     let pdfs: PDFStore
     /// Who the pages name as the sender.
     let sender: String
+    /// Pages already rendered, by their values.
+    let renderedPages = RenderedPages(limit: 4096)
 
     func register(on router: Router<EngageRequestContext>) {
         router.get("/p/:token") { request, context in
@@ -75,9 +77,10 @@ struct RecipientController {
         do {
             let (visit, confirmation) = try await act(secret, request.client(context), body)
             if wantsJSON(request) { return try APIResponse.success(visit.document) }
-            return try views.render("recipient/show", RecipientPage(
+            let page = RecipientPage(
                 visit: visit, secret: secret, language: language, sender: sender,
-                notice: confirmation.map { language.strings[keyPath: $0] }))
+                notice: confirmation.map { language.strings[keyPath: $0] })
+            return ViewRenderer.response(try renderedPages.html(for: page) { try views.html("recipient/show", $0) })
         } catch let error as ValidationError where !wantsJSON(request) {
             // The form comes back with the typed values and every problem, and nothing is recorded.
             let visit = try await recipients.peek(secret, from: request.client(context))

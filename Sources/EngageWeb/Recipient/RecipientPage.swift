@@ -2,7 +2,7 @@ import Engage
 import Foundation
 
 /// The recipient's document page; after an action, the same page with its confirmation.
-struct RecipientPage: PageContext {
+struct RecipientPage: PageContext, Hashable {
     let title: String
     /// The page's sentences by name (`RecipientStrings`).
     let t: [String: String]

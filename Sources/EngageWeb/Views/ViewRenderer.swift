@@ -14,10 +14,19 @@ public struct ViewRenderer: Sendable {
 
     /// Renders `template` (a path under Templates/ without `.mustache`) as an HTML response.
     func render(_ template: String, _ page: some PageContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        Self.response(try html(template, page), status: status)
+    }
+
+    /// The HTML of `template` for `page`.
+    func html(_ template: String, _ page: some PageContext) throws -> String {
         guard let html = library.render(TemplateValues.tree(page) as Any, withTemplate: template) else {
             throw TemplateNotFound(name: template)
         }
-        return Response(
+        return html
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
