@@ -192,6 +192,61 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("accept, register and decline record their details once; a drawn signature must be a PNG data URL")
+    func otherActions() async throws {
+        try await Self.run { f in
+            let secret = try await f.link(#"{"allowed_actions": ["view", "accept", "register", "decline", "sign"]}"#)
+            let accepted = try await f.recipients.accept(secret, from: f.office)
+            #expect(accepted.document.status == .accepted)
+            #expect(accepted.availableActions == [.view, .sign, .register, .decline])
+
+            let badRegistration = await #expect(throws: ValidationError.self) {
+                _ = try await f.recipients.register(secret, Input(["name": .string("A"), "email": .string("nope"), "fax": .string("1")]), from: f.office)
+            }
+            #expect(badRegistration?.fields.map(\.field) == ["name", "email", "fax"])
+            _ = try await f.recipients.register(
+                secret, Input(["name": .string("Ann Lee"), "email": .string("ann@globex.example"), "company": .string("Globex")]), from: f.office)
+            await #expect(throws: RecipientError.alreadyDone(.register)) {
+                _ = try await f.recipients.register(secret, Input(["name": .string("Ann Lee"), "email": .string("ann@globex.example")]), from: f.office)
+            }
+            let registered = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "registered"]))
+            #expect(registered.items.first?.details?["company"] == .string("Globex"))
+            #expect(try await f.document().registeredAt != nil)
+
+            let drawn = await #expect(throws: ValidationError.self) {
+                _ = try await f.recipients.sign(
+                    secret, Input(["full_name": .string("Ann Lee"), "consent": .bool(true), "signature_image": .string("javascript:alert(1)")]),
+                    consentText: "ok", from: f.office)
+            }
+            #expect(drawn?.fields.map(\.field) == ["signature_image"])
+
+            let declined = try await f.recipients.decline(secret, Input(["reason": .string("Over budget")]), from: f.office)
+            #expect(declined.document.status == .rejected)
+            #expect(declined.document.rejectedAt != nil)
+            #expect(declined.availableActions == [.view])
+            await #expect(throws: RecipientError.alreadyDone(.decline)) {
+                _ = try await f.recipients.sign(secret, Input(["full_name": .string("Ann Lee"), "consent": .bool(true)]), consentText: "ok", from: f.office)
+            }
+            let reasons = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "declined"]))
+            #expect(reasons.items.map { $0.details?["reason"] } == [.string("Over budget")])
+        }
+    }
+
+    @Test("a drawn signature is kept with its digest in the signed event")
+    func drawnSignature() async throws {
+        try await Self.run { f in
+            let secret = try await f.link(#"{"allowed_actions": ["view", "sign"]}"#)
+            let image = "data:image/png;base64,iVBORw0KGgo="
+            _ = try await f.recipients.sign(
+                secret, Input(["full_name": .string("Ann Lee"), "consent": .string("on"), "signature_image": .string(image)]),
+                consentText: "ok", from: f.office)
+            let signed = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "signed"]))
+            let digest = SHA256.hash(data: Data(image.utf8)).map { String(format: "%02x", $0) }.joined()
+            #expect(signed.items.first?.details?["signature_image"] == .string(image))
+            #expect(signed.items.first?.details?["signature_image_sha256"] == .string(digest))
+        }
+    }
+
     @Test("status moves forward only: a view after signing leaves it signed and counts the view")
     func statusMonotonic() async throws {
         try await Self.run { f in
