@@ -130,12 +130,6 @@ struct DocumentEventRepository {
         try await connection.queryFirst("SELECT event_chain_head FROM documents WHERE id = ?", [documentID])?.decode("event_chain_head")
     }
 
-    /// True when an event of `type` was recorded for the document.
-    func exists(_ type: EventType, documentID: Int64) async throws -> Bool {
-        try await connection.queryFirst(
-            "SELECT 1 AS found FROM document_events WHERE document_id = ? AND event_type = ? LIMIT 1", [documentID, type.rawValue]) != nil
-    }
-
     private static func event(_ row: MariaDBRow) throws -> DocumentEvent {
         let hash: Data = try row.decode("chain_hash")
         return DocumentEvent(

@@ -26,11 +26,6 @@ public struct AccessToken: Sendable, Equatable, Identifiable {
     public let lastUsedAt: Date?
     public let revokedAt: Date?
 
-    /// Whether the link still opens at `now`: neither revoked, used up nor expired.
-    public func isUsable(at now: Date) -> Bool {
-        revokedAt == nil && !isUsedUp && !(expiresAt.map { $0 <= now } ?? false)
-    }
-
     /// True once `max_uses` requests have been served.
     public var isUsedUp: Bool {
         maxUses.map { useCount >= $0 } ?? false
