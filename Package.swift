@@ -23,6 +23,7 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Generic MariaDB client: connections, pool, prepared statements. No product types.
         .target(
@@ -39,6 +40,8 @@ let package = Package(
             dependencies: [
                 "MariaDB",
                 "CMark",
+                "CCurl",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -3,7 +3,10 @@ import Hummingbird
 import Logging
 
 /// Builds the router with every middleware and route; tests add routes to it before serving.
-public func buildRouter(configuration: EngageConfiguration, database: Database) async throws -> Router<EngageRequestContext> {
+public func buildRouter(
+    configuration: EngageConfiguration, database: Database, messaging: MessageServices? = nil
+) async throws -> Router<EngageRequestContext> {
+    let messaging = try messaging ?? MessageServices(configuration: configuration, database: database)
     let views = try await ViewRenderer(directory: configuration.templatesDirectory)
     let router = Router(context: EngageRequestContext.self)
     // Outermost first: the id is set before anything logs; headers also decorate error pages.
@@ -44,7 +47,7 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     let contacts = ContactService(database: database)
     let organizations = OrganizationService(database: database)
     let events = DocumentEventService(database: database)
-    let recipientLinks = RecipientLinks(base: configuration.baseURL.absoluteString)
+    let recipientLinks = messaging.links
     DocumentsAPIController(documents: documents, events: events, collectionURL: apiURL + "/document-engagements").register(on: api)
     let accessTokens = AccessTokenService(database: database)
     AccessTokensAPIController(tokens: accessTokens, links: recipientLinks).register(on: api)
@@ -52,6 +55,7 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
     RecipientController(
         views: views, recipients: RecipientService(database: database), pdfs: documents.pdfs, sender: configuration.companyName
     ).register(on: router)
+    MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)
     ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
@@ -65,9 +69,9 @@ public func buildRouter(configuration: EngageConfiguration, database: Database) 
 
 /// Builds the whole HTTP application for `configuration`.
 public func buildApplication(
-    configuration: EngageConfiguration, database: Database, logger: Logger
+    configuration: EngageConfiguration, database: Database, messaging: MessageServices, logger: Logger
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(configuration: configuration, database: database)
+    let router = try await buildRouter(configuration: configuration, database: database, messaging: messaging)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "OuiEngage"),

@@ -1,14 +1,18 @@
 import ArgumentParser
 import Engage
 import EngageWeb
+import ServiceLifecycle
 
-/// `engage serve`: migrate, then serve HTTP until SIGINT/SIGTERM.
+/// `engage serve`: migrate, then serve HTTP (and deliver the outbox) until SIGINT/SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Apply pending migrations, then serve the portal and the API.")
+        commandName: "serve", abstract: "Apply pending migrations, then serve the portal and the API and deliver the outbox.")
 
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations before serving.")
     var skipMigrations = false
+
+    @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (run `engage worker` elsewhere).")
+    var skipWorker = false
 
     func run() async throws {
         let (configuration, logger) = try Startup.load()
@@ -18,11 +22,16 @@ struct ServeCommand: AsyncParsableCommand {
                 try await MigrationRunner(pool: database.pool, directory: configuration.migrationsDirectory, logger: logger).migrate()
             }
         }
+        let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
         let app = try await Startup.reportingFailure {
-            try await buildApplication(configuration: configuration, database: database, logger: logger)
+            try await buildApplication(configuration: configuration, database: database, messaging: messaging, logger: logger)
+        }
+        var services: [any Service] = [app]
+        if !skipWorker {
+            services.append(OutboxWorkerService(worker: messaging.worker(configuration: configuration, database: database, logger: logger)))
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
-        try await app.runService()
+        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await database.pool.shutdown()
     }
 }

@@ -34,6 +34,22 @@ public struct EngageConfiguration: Sendable {
     /// The business recipients see as the sender (`ENGAGE_COMPANY_NAME`, default "Oui Engage").
     public var companyName: String
 
+    /// The SMTP server (`ENGAGE_SMTP_URL`, `smtp://host:587` or `smtps://host:465`, with
+    /// `ENGAGE_SMTP_USERNAME`, `ENGAGE_SMTP_PASSWORD`, `ENGAGE_SMTP_STARTTLS` and `ENGAGE_SMTP_TIMEOUT`);
+    /// nil writes mail as `.eml` files under `mailDirectory`.
+    public var smtp: SMTPTransport.Settings?
+    /// The sender of every email (`ENGAGE_MAIL_FROM`, default `no-reply@` the base URL's host).
+    public var mailFrom: String
+    /// Where mail and SMS go without a server or provider (`ENGAGE_MAIL_DIR`, default `.data/mail` under the root).
+    public var mailDirectory: String
+    /// The SMS provider (`ENGAGE_SMS_URL`, `ENGAGE_SMS_ACCOUNT`, `ENGAGE_SMS_TOKEN`, `ENGAGE_SMS_FROM`);
+    /// nil writes SMS to `sms.log` under `mailDirectory`.
+    public var sms: TwilioSMSTransport.Settings?
+    /// Outbox pacing and retries (`ENGAGE_OUTBOX_*`).
+    public var outbox: OutboxSettings
+    /// Reminder timing (`ENGAGE_REMINDER_DAYS_BEFORE_DUE`, `ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY`).
+    public var reminders: ReminderSettings
+
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
 
@@ -87,6 +103,23 @@ public struct EngageConfiguration: Sendable {
         storageDirectory = reader.optional("ENGAGE_STORAGE_DIR") ?? rootDirectory + "/.data/storage"
         pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
         companyName = reader.optional("ENGAGE_COMPANY_NAME") ?? "Oui Engage"
+        let host = baseURL.host ?? "localhost"
+        mailFrom = reader.optional("ENGAGE_MAIL_FROM") ?? "no-reply@\(host)"
+        guard EmailAddress.isValid(mailFrom) else {
+            throw ConfigurationError(variable: "ENGAGE_MAIL_FROM", problem: "must be an email address, got '\(mailFrom)'")
+        }
+        mailDirectory = reader.optional("ENGAGE_MAIL_DIR") ?? rootDirectory + "/.data/mail"
+        smtp = try reader.smtp()
+        sms = try reader.sms()
+        outbox = OutboxSettings(
+            maxAttempts: try reader.integer("ENGAGE_OUTBOX_MAX_ATTEMPTS", default: 8, in: 1...100),
+            retryBase: .seconds(try reader.integer("ENGAGE_OUTBOX_RETRY_SECONDS", default: 60, in: 1...86_400)),
+            lease: .seconds(try reader.integer("ENGAGE_OUTBOX_LEASE_SECONDS", default: 300, in: 10...86_400)),
+            batchSize: try reader.integer("ENGAGE_OUTBOX_BATCH", default: 100, in: 1...1_000),
+            connections: try reader.integer("ENGAGE_OUTBOX_CONNECTIONS", default: 4, in: 1...32))
+        reminders = ReminderSettings(
+            daysBeforeDue: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_DUE", default: 3, in: 0...60),
+            daysBeforeExpiry: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY", default: 2, in: 0...60))
         if let jwtSecret, jwtSecret.count < Self.minimumJWTSecretLength {
             throw ConfigurationError(
                 variable: "ENGAGE_JWT_SECRET", problem: "must be at least \(Self.minimumJWTSecretLength) characters long")
@@ -150,6 +183,39 @@ private struct VariableReader {
             throw ConfigurationError(variable: name, problem: "must be an http(s) URL such as https://engage.example.com, got '\(text)'")
         }
         return url
+    }
+
+    func smtp() throws(ConfigurationError) -> SMTPTransport.Settings? {
+        guard let text = optional("ENGAGE_SMTP_URL") else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.user == nil
+        else {
+            throw ConfigurationError(
+                variable: "ENGAGE_SMTP_URL",
+                problem: "must be smtp://host:port or smtps://host:port (credentials go in ENGAGE_SMTP_USERNAME and ENGAGE_SMTP_PASSWORD)")
+        }
+        let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host)
+        let requireTLS: Bool
+        switch optional("ENGAGE_SMTP_STARTTLS")?.lowercased() {
+        case nil: requireTLS = !loopback
+        case "required": requireTLS = true
+        case "optional": requireTLS = false
+        case let other?:
+            throw ConfigurationError(variable: "ENGAGE_SMTP_STARTTLS", problem: "must be required or optional, got '\(other)'")
+        }
+        return SMTPTransport.Settings(
+            url: url, username: optional("ENGAGE_SMTP_USERNAME"), password: optional("ENGAGE_SMTP_PASSWORD"), requireTLS: requireTLS,
+            timeout: .seconds(try integer("ENGAGE_SMTP_TIMEOUT", default: 30, in: 1...600)))
+    }
+
+    func sms() throws(ConfigurationError) -> TwilioSMSTransport.Settings? {
+        guard let text = optional("ENGAGE_SMS_URL") else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ConfigurationError(variable: "ENGAGE_SMS_URL", problem: "must be an http(s) URL such as https://api.twilio.com, got '\(text)'")
+        }
+        let from = try required("ENGAGE_SMS_FROM")
+        return TwilioSMSTransport.Settings(
+            url: url, account: try required("ENGAGE_SMS_ACCOUNT"), token: try required("ENGAGE_SMS_TOKEN"), from: from)
     }
 
     func logLevel(_ name: String, default fallback: Logger.Level) throws(ConfigurationError) -> Logger.Level {

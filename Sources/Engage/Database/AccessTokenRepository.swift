@@ -106,11 +106,11 @@ struct AccessTokenRepository {
             "UPDATE access_tokens SET use_count = use_count + ?, last_used_at = UTC_TIMESTAMP(6) WHERE id = ?", [count, id])
     }
 
-    /// The document and link a tracking pixel belongs to.
-    func pixel(id: String) async throws -> (documentID: Int64, tokenID: Int64?)? {
+    /// The document, link and message a tracking pixel belongs to.
+    func pixel(id: String) async throws -> (documentID: Int64, tokenID: Int64?, messageID: Int64?)? {
         guard let row = try await connection.queryFirst(
-            "SELECT document_id, access_token_id FROM tracking_pixels WHERE id = ?", [id]) else { return nil }
-        return (try row.decode("document_id"), try row.decode("access_token_id"))
+            "SELECT document_id, access_token_id, outbox_message_id FROM tracking_pixels WHERE id = ?", [id]) else { return nil }
+        return (try row.decode("document_id"), try row.decode("access_token_id"), try row.decode("outbox_message_id"))
     }
 
     private static func token(_ row: MariaDBRow) throws -> AccessToken {

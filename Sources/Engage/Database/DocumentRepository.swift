@@ -10,7 +10,8 @@ struct DocumentRepository {
         custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
         total_amount, currency, due_date, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
         metadata, prefill_data, view_count, first_viewed_at, last_viewed_at, sent_at, downloaded_at, accepted_at,
-        signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, created_by, created_at, updated_at, deleted_at
+        signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, reminders_enabled, created_by, created_at,
+        updated_at, deleted_at
         """
 
     /// The values of a new document.
@@ -93,6 +94,11 @@ struct DocumentRepository {
                 changes.title, changes.description, changes.customMessage, changes.status.rawValue, changes.totalAmount,
                 changes.currency, changes.dueDate?.description, try changes.metadata.map { try MariaDBValue.json($0) }, id,
             ])
+    }
+
+    /// Turns the reminders of a document on or off.
+    func setReminders(id: Int64, enabled: Bool) async throws {
+        try await connection.execute("UPDATE documents SET reminders_enabled = ? WHERE id = ?", [enabled, id] as [any MariaDBEncodable])
     }
 
     /// Rewrites the search words of the documents in `ids`: every run of letters and digits of the
@@ -339,6 +345,7 @@ struct DocumentRepository {
             expiredAt: try row.decode("expired_at"),
             cancelledAt: try row.decode("cancelled_at"),
             registeredAt: try row.decode("registered_at"),
+            remindersEnabled: try row.decode("reminders_enabled"),
             createdBy: try row.decode("created_by"),
             createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"),

@@ -17,12 +17,16 @@ struct InputReader {
         problems.append(.init(field: field, code: code, message: message))
     }
 
-    /// Throws every problem found so far, unknown fields included, in field order.
-    func finish() throws {
-        let unknown = input.values.keys.filter { !allowed.contains($0) }.sorted().map {
+    /// Every problem found so far, unknown fields included, in field order.
+    var allProblems: [ValidationError.FieldError] {
+        problems + input.values.keys.filter { !allowed.contains($0) }.sorted().map {
             ValidationError.FieldError(field: $0, code: .unknownField, message: "\($0) is not a field that can be set here.")
         }
-        let all = problems + unknown
+    }
+
+    /// Throws every problem found so far, unknown fields included.
+    func finish() throws {
+        let all = allProblems
         if !all.isEmpty { throw ValidationError(fields: all) }
     }
 

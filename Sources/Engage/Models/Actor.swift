@@ -16,6 +16,14 @@ public struct Actor: Sendable, Equatable {
         role = apiKey.role
     }
 
+    /// The product itself, acting on a schedule (reminders).
+    static let system = Actor(userID: nil, role: .staff)
+
+    private init(userID: Int64?, role: User.Role) {
+        self.userID = userID
+        self.role = role
+    }
+
     /// Throws `insufficientPermissions` for viewers.
     func requireWrite() throws {
         guard role.canWrite else { throw AuthenticationError.insufficientPermissions }

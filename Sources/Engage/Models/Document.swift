@@ -38,6 +38,8 @@ public struct Document: Sendable, Equatable {
     public let expiredAt: Date?
     public let cancelledAt: Date?
     public let registeredAt: Date?
+    /// Whether reminders go out before the due date and the link's expiry.
+    public let remindersEnabled: Bool
     public let createdBy: Int64?
     public let createdAt: Date
     public let updatedAt: Date
@@ -105,6 +107,7 @@ extension Document: JSONWritable {
         w.key("expired_at"); w.value(expiredAt)
         w.key("cancelled_at"); w.value(cancelledAt)
         w.key("registered_at"); w.value(registeredAt)
+        w.key("reminders_enabled"); w.value(remindersEnabled)
         w.key("created_by"); w.value(createdBy)
         w.key("created_at"); w.value(createdAt)
         w.key("updated_at"); w.value(updatedAt)

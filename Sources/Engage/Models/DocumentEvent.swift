@@ -10,6 +10,11 @@ public enum EventType: String, Sendable, CaseIterable {
     case tokenCreated = "token_created"
     case tokenRevoked = "token_revoked"
     case statusChanged = "status_changed"
+    case emailQueued = "email_queued"
+    case smsQueued = "sms_queued"
+    /// A message was refused for good or ran out of attempts (details say which).
+    case emailFailed = "email_failed"
+    case smsFailed = "sms_failed"
 
     /// The document column that keeps the first time of this event.
     var stampColumn: String? {
@@ -24,6 +29,7 @@ public enum EventType: String, Sendable, CaseIterable {
         case .accepted: .accepted
         case .signed: .signed
         case .declined: .rejected
+        case .emailQueued, .smsQueued: .sent
         default: nil
         }
     }

@@ -16,42 +16,69 @@ public struct AccessTokenService: Sendable {
     static let defaultLifetimeDays = 30
     static let defaultActions: [RecipientAction] = [.view, .download]
 
-    /// Creates a link to a live document; the returned secret is the only time it exists in clear.
-    /// Every problem is reported at once.
-    public func create(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> (secret: String, token: AccessToken) {
-        try actor.requireWrite()
-        var reader = InputReader(input, allowed: Self.fields)
-        let actions = Self.actions(&reader)
+    /// What a new link allows, read and checked.
+    struct LinkOptions: Sendable {
+        var actions: [RecipientAction]
+        /// Nil for a link that never expires.
+        var expiresAt: Date?
+        var maxUses: Int?
+        var recipientEmail: String?
+        var prefill: [String: JSONValue]?
+        var networks: [IPNetwork]
+    }
+
+    /// Reads link options from `input`, reporting every problem to `problems` with its field name after `prefix`.
+    static func options(_ input: Input, prefix: String = "", problems: inout [ValidationError.FieldError]) -> LinkOptions {
+        var reader = InputReader(input, allowed: fields)
+        let actions = actions(&reader)
         let lifetime = reader.integer("expires_in_days", label: "Expiry in days", in: 1...3650)
         let maxUses = reader.integer("max_uses", label: "Maximum uses", in: 1...1_000_000)
         let email = reader.email("recipient_email", label: "Recipient email")
         let prefill = reader.object("prefill_data", label: "Prefill data")
-        let networks = Self.networks(&reader)
-        try reader.finish()
-
+        let networks = networks(&reader)
+        problems += reader.allProblems.map { .init(field: prefix + $0.field, code: $0.code, message: $0.message) }
         let days: Int? = switch lifetime {
-        case .absent: Self.defaultLifetimeDays
+        case .absent: defaultLifetimeDays
         case .null: nil
         case .value(let days): days
         }
-        let (secret, hash) = SecretToken.generate(prefix: "")
+        return LinkOptions(
+            actions: actions, expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) }, maxUses: maxUses.value, recipientEmail: email.value, prefill: prefill.value,
+            networks: networks)
+    }
+
+    /// Creates a link to a live document; the returned secret is the only time it exists in clear.
+    /// Every problem is reported at once.
+    public func create(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> (secret: String, token: AccessToken) {
+        try actor.requireWrite()
+        var problems: [ValidationError.FieldError] = []
+        let options = Self.options(input, problems: &problems)
+        if !problems.isEmpty { throw ValidationError(fields: problems) }
         return try await database.pool.withTransaction { connection in
             // The document row is locked first, as every event append does, so that concurrent appends queue instead of deadlocking.
             guard try await DocumentRepository(connection: connection).lockLive(id: documentID) else {
                 throw RecordNotFound("Document", id: documentID)
             }
-            let tokens = AccessTokenRepository(connection: connection)
-            let id = try await tokens.insert(.init(
-                documentID: documentID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: actions,
-                expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) }, maxUses: maxUses.value,
-                recipientEmail: email.value, prefillData: prefill.value, restrictedIPs: networks.map(\.description),
-                createdBy: actor.userID))
-            _ = try await DocumentEventRepository(connection: connection).append([.init(
-                type: .tokenCreated, accessTokenID: id, userID: actor.userID, client: client,
-                details: ["allowed_actions": .array(actions.map { .string($0.rawValue) })])], to: documentID)
-            guard let token = try await tokens.find(id: id, documentID: documentID) else { throw RecordNotFound("Access token", id: id) }
-            return (secret, token)
+            return try await Self.insert(options, documentID: documentID, by: actor, from: client, connection)
         }
+    }
+
+    /// Inserts a link and its `token_created` event inside the caller's transaction, which holds the document's lock.
+    static func insert(
+        _ options: LinkOptions, documentID: Int64, by actor: Actor, from client: ClientInfo, _ connection: MariaDBConnection
+    ) async throws -> (secret: String, token: AccessToken) {
+        let (secret, hash) = SecretToken.generate(prefix: "")
+        let tokens = AccessTokenRepository(connection: connection)
+        let id = try await tokens.insert(.init(
+            documentID: documentID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: options.actions,
+            expiresAt: options.expiresAt, maxUses: options.maxUses,
+            recipientEmail: options.recipientEmail, prefillData: options.prefill, restrictedIPs: options.networks.map(\.description),
+            createdBy: actor.userID))
+        _ = try await DocumentEventRepository(connection: connection).append([.init(
+            type: .tokenCreated, accessTokenID: id, userID: actor.userID, client: client,
+            details: ["allowed_actions": .array(options.actions.map { .string($0.rawValue) })])], to: documentID)
+        guard let token = try await tokens.find(id: id, documentID: documentID) else { throw RecordNotFound("Access token", id: id) }
+        return (secret, token)
     }
 
     /// Every link of a live document, newest first.

@@ -118,13 +118,24 @@ public struct RecipientService: Sendable {
 
     /// Records `email_opened` for a known pixel of a live document; false for any other id.
     public func recordOpen(pixelID: String, from client: ClientInfo) async throws -> Bool {
-        guard pixelID.count == 32, pixelID.allSatisfy(\.isHexDigit),
-              let pixel = try await database.pool.withConnection({ try await AccessTokenRepository(connection: $0).pixel(id: pixelID) })
+        try await recordTracking(pixelID, as: .emailOpened, from: client)
+    }
+
+    /// Records `link_clicked` for a message's tracked link; false for an unknown id.
+    public func recordClick(trackingID: String, from client: ClientInfo) async throws -> Bool {
+        try await recordTracking(trackingID, as: .linkClicked, from: client)
+    }
+
+    private func recordTracking(_ id: String, as type: EventType, from client: ClientInfo) async throws -> Bool {
+        guard id.count == 32, id.allSatisfy(\.isHexDigit),
+              let pixel = try await database.pool.withConnection({ try await AccessTokenRepository(connection: $0).pixel(id: id) })
         else { return false }
         do {
             try await recorder.record(.init(
                 documentID: pixel.documentID, claimsUse: false, action: nil,
-                event: .init(type: .emailOpened, accessTokenID: pixel.tokenID, client: client)))
+                event: .init(
+                    type: type, accessTokenID: pixel.tokenID, client: client,
+                    details: pixel.messageID.map { ["outbox_message_id": .number(Decimal($0))] })))
             return true
         } catch is RecipientError {
             return false  // the document was deleted

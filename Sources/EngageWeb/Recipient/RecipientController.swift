@@ -58,6 +58,14 @@ struct RecipientController {
             _ = try await recipients.recordOpen(pixelID: String(name.dropLast(4)), from: request.client(context))
             return Self.pixel
         }
+        router.get("/r/:tracking/:token") { request, context in
+            let tracking = context.parameters.get("tracking") ?? ""
+            let secret = context.parameters.get("token") ?? ""
+            // Only a token's own characters go into the redirect, so it can only ever lead to a recipient page.
+            guard !secret.isEmpty, secret.utf8.allSatisfy({ $0.isBase64URL }) else { throw APIError.notFound() }
+            _ = try await recipients.recordClick(trackingID: tracking, from: request.client(context))
+            return Response(status: .seeOther, headers: [.location: "/p/\(secret)", .cacheControl: "no-store"])
+        }
     }
 
     /// A request's body: the JSON object or the form, and the form's raw fields (for `lang`).
@@ -135,4 +143,12 @@ struct RecipientController {
             0xFF, 0xFF, 0xFF, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00,
             0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
         ])))
+}
+
+extension UInt8 {
+    /// A character of base64url (the alphabet of link tokens).
+    var isBase64URL: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || self == UInt8(ascii: "-") || self == UInt8(ascii: "_")
+    }
 }

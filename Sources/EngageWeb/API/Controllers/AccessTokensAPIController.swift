@@ -4,7 +4,7 @@ import Hummingbird
 /// `/api/v1/document-engagements/{id}/tokens`: create, list and revoke recipients' links.
 struct AccessTokensAPIController {
     let tokens: AccessTokenService
-    let links: RecipientLinks
+    let links: PublicLinks
 
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("document-engagements/:id/tokens")

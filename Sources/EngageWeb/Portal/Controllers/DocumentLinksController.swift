@@ -7,7 +7,7 @@ struct DocumentLinksController {
     let views: ViewRenderer
     let tokens: AccessTokenService
     let events: DocumentEventService
-    let links: RecipientLinks
+    let links: PublicLinks
 
     /// The audit trail page.
     struct TrailPage: PageContext {

@@ -1,15 +1,7 @@
 import Engage
 import Hummingbird
 
-/// The public addresses of recipients' links and tracking pixels.
-struct RecipientLinks: Sendable {
-    /// `ENGAGE_BASE_URL` without a trailing slash.
-    let base: String
-
-    func page(_ secret: String) -> String { "\(base)/p/\(secret)" }
-
-    func pixel(_ id: String) -> String { "\(base)/t/\(id).gif" }
-
+extension PublicLinks {
     /// The creation response: the only time the whole token and its URL are shown.
     func created(_ token: AccessToken, secret: String) -> CreatedToken {
         CreatedToken(token: token, secret: secret, url: page(secret), pixelURL: token.pixelID.map(pixel))

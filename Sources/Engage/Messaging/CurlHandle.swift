@@ -1,0 +1,104 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle: the options both transports set, the upload and download buffers, and
+/// the result of a transfer. libcurl keeps the connection open between transfers of one handle,
+/// which is how a batch of emails shares one SMTP session. Blocking: use it from one thread at a time.
+final class CurlHandle {
+    private let handle: UnsafeMutableRawPointer
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// The outcome of a transfer: libcurl's code and message, and the server's last reply code.
+    struct Result {
+        let code: CURLcode
+        let message: String
+        /// The last SMTP or HTTP status code (0 when the server never answered).
+        let responseCode: Int
+        let body: Data
+
+        var succeeded: Bool { code == CURLE_OK }
+    }
+
+    init(url: String, timeout: Duration) {
+        _ = Self.globalInit
+        handle = curl_easy_init()
+        errorBuffer[0] = 0
+        curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        // Signals cannot be used for timeouts in a multi-threaded process.
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_URL, url)
+        let milliseconds = Int(timeout.components.seconds * 1000)
+        set(CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+        set(CURLOPT_TIMEOUT_MS, milliseconds)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    func set(_ option: CURLoption, _ value: Int) {
+        _ = curl_setopt_long(handle, option, value)
+    }
+
+    /// Sets a text option; libcurl keeps its own copy.
+    func set(_ option: CURLoption, _ value: String) {
+        value.withCString { _ = curl_setopt_string(handle, option, $0) }
+    }
+
+    /// Runs one transfer; `upload` is sent as the request body (an SMTP message), `recipients`
+    /// become the SMTP envelope.
+    func perform(upload: Data? = nil, recipients: [String] = []) -> Result {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for recipient in recipients { list = curl_slist_append(list, recipient) }
+        defer { curl_slist_free_all(list) }
+        if !recipients.isEmpty { curl_setopt_pointer(handle, CURLOPT_MAIL_RCPT, list) }
+
+        let transfer = Transfer(upload: upload ?? Data())
+        let context = Unmanaged.passRetained(transfer)
+        defer { context.release() }
+        curl_setopt_write_function(handle, Self.write)
+        curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        if upload != nil {
+            set(CURLOPT_UPLOAD, 1)
+            curl_setopt_read_function(handle, Self.read)
+            curl_setopt_pointer(handle, CURLOPT_READDATA, context.toOpaque())
+        }
+        errorBuffer[0] = 0
+        let code = curl_easy_perform(handle)
+        var response = 0
+        curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        return Result(code: code, message: detail, responseCode: response, body: transfer.received)
+    }
+
+    /// The bytes going out and coming back during one transfer.
+    private final class Transfer {
+        let upload: Data
+        var offset = 0
+        var received = Data()
+
+        init(upload: Data) { self.upload = upload }
+    }
+
+    private static let read: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let length = min(size * count, transfer.upload.count - transfer.offset)
+        guard length > 0 else { return 0 }
+        transfer.upload.withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.offset, byteCount: length)
+        }
+        transfer.offset += length
+        return length
+    }
+
+    private static let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        transfer.received.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: size * count)
+        return size * count
+    }
+}

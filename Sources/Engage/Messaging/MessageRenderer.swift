@@ -1,0 +1,86 @@
+import Foundation
+import Mustache
+
+/// A message ready for the outbox: what the recipient will read.
+public struct RenderedMessage: Sendable, Equatable {
+    public let subject: String?
+    public let text: String
+    /// The HTML part of an email (nil for SMS).
+    public let html: String?
+}
+
+/// Turns a template and its values into a message: for email, a plain-text part and an HTML part
+/// (the Markdown rendered by cmark in safe mode, inside the branded layout `Templates/mail/layout.html`,
+/// with the tracking pixel); for SMS, plain text.
+public struct MessageRenderer: Sendable {
+    private let layout: MustacheTemplate
+    private let companyName: String
+
+    /// Loads the layout from `templatesDirectory`.
+    public init(templatesDirectory: String, companyName: String) throws {
+        let text = try String(contentsOfFile: templatesDirectory + "/mail/layout.html", encoding: .utf8)
+        layout = try MustacheTemplate(string: text)
+        self.companyName = companyName
+    }
+
+    /// Renders `template` with `values`; `pixelURL` is the email's open-tracking image.
+    public func render(_ template: MessageTemplate, _ values: MessageValues, pixelURL: String?) -> RenderedMessage {
+        let body = template.body.replacingOccurrences(of: "\r\n", with: "\n")
+        let plain = Self.tidy(Self.unwrapAutolinks(Placeholders.fill(body, with: values)))
+        guard template.channel == .email else {
+            return RenderedMessage(subject: nil, text: plain, html: nil)
+        }
+        let subject = template.subject.map { Placeholders.fill($0, with: values).replacingOccurrences(of: "\n", with: " ") }
+        let content = Markdown.render(Placeholders.fill(body, with: values, escape: Placeholders.markdownLiteral))
+        let strings = LayoutStrings.of(template.language)
+        let html = layout.render([
+            "language": template.language.rawValue,
+            "subject": subject ?? "",
+            "company": companyName,
+            "content": content.html,
+            "link": values.link,
+            "open_document": strings.openDocument,
+            "footer": String(format: strings.footer, companyName),
+            "pixel_url": pixelURL ?? "",
+        ] as [String: Any])
+        let text = plain + "\n\n-- \n" + companyName + "\n"
+        return RenderedMessage(subject: subject, text: text, html: html)
+    }
+
+    /// Text without the runs of blank lines an empty placeholder leaves.
+    static func tidy(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let blank = line.allSatisfy(\.isWhitespace)
+            if blank, lines.last.map({ $0.allSatisfy(\.isWhitespace) }) ?? true { continue }
+            lines.append(blank ? "" : line)
+        }
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `<https://…>` (a Markdown autolink) as the bare address, which is how plain text shows it.
+    static func unwrapAutolinks(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "<http"), let close = rest[open.lowerBound...].firstIndex(of: ">"),
+              !rest[open.lowerBound..<close].contains(where: \.isWhitespace) {
+            result += rest[..<open.lowerBound]
+            result += rest[rest.index(after: open.lowerBound)..<close]
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    /// The layout's own words.
+    private struct LayoutStrings {
+        let openDocument: String
+        let footer: String
+
+        static func of(_ language: Language) -> LayoutStrings {
+            switch language {
+            case .en: LayoutStrings(openDocument: "Open the document", footer: "You received this email because %@ sent you a document.")
+            case .fr: LayoutStrings(openDocument: "Ouvrir le document", footer: "Vous recevez ce message car %@ vous a adressé un document.")
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Logging
+
+/// The messaging services of one configuration, built together because they share templates and links.
+public struct MessageServices: Sendable {
+    public let templates: MessageTemplateService
+    public let sender: SendService
+    public let outbox: OutboxService
+    public let reminders: ReminderService
+    public let links: PublicLinks
+
+    /// Loads the templates (a missing one stops start-up) and builds the services on `database`.
+    public init(configuration: EngageConfiguration, database: Database) throws {
+        links = PublicLinks(base: configuration.baseURL.absoluteString)
+        let renderer = try MessageRenderer(templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName)
+        templates = try MessageTemplateService(database: database, templatesDirectory: configuration.templatesDirectory, renderer: renderer)
+        sender = SendService(
+            database: database, templates: templates, links: links, senderName: configuration.companyName,
+            messageIDDomain: configuration.baseURL.host ?? "localhost")
+        outbox = OutboxService(database: database)
+        reminders = ReminderService(database: database, sender: sender, settings: configuration.reminders)
+    }
+
+    /// A worker delivering through the configured transports.
+    public func worker(configuration: EngageConfiguration, database: Database, logger: Logger) -> OutboxWorker {
+        OutboxWorker(
+            database: database, transports: configuration.messageTransports(logger: logger), settings: configuration.outbox,
+            reminders: reminders, logger: logger)
+    }
+}

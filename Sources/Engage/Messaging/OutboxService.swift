@@ -1,0 +1,73 @@
+import Foundation
+import MariaDB
+
+/// The filters of the outbox list: `status`, `document_id`, `page`, `per_page`.
+public struct OutboxQuery: Sendable {
+    public var status: OutboxStatus?
+    public var documentID: Int64?
+    public var page = PageRequest()
+
+    /// Reads the parameters; every bad value is reported at once.
+    public init(parameters: [String: String]) throws {
+        var reader = QueryReader(parameters)
+        page = reader.page()
+        status = reader.choice("status", OutboxStatus.self)
+        documentID = reader.id("document_id")
+        try reader.finish()
+    }
+
+    /// The query as parameters again (defaults left out), for links to other pages.
+    public var parameters: [(String, String)] {
+        var list: [(String, String)] = []
+        if let status { list.append(("status", status.rawValue)) }
+        if let documentID { list.append(("document_id", String(documentID))) }
+        if page.perPage != PageRequest.defaultSize { list.append(("per_page", String(page.perPage))) }
+        return list
+    }
+}
+
+/// What staff see of the outbox, and the retry of a message that was not delivered.
+public struct OutboxService: Sendable {
+    private let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// A page of messages, newest first.
+    public func list(_ query: OutboxQuery) async throws -> Page<OutboxMessage> {
+        try await database.pool.withConnection { connection in
+            let found = try await OutboxRepository(connection: connection).page(
+                status: query.status, documentID: query.documentID, limit: query.page.perPage, offset: query.page.offset)
+            return Page(items: found.items, request: query.page, total: found.total)
+        }
+    }
+
+    /// How many messages are in each status.
+    public func counts() async throws -> [OutboxStatus: Int] {
+        try await database.pool.withConnection { try await OutboxRepository(connection: $0).countsByStatus() }
+    }
+
+    public func find(id: Int64) async throws -> OutboxMessage {
+        guard let message = try await database.pool.withConnection({ try await OutboxRepository(connection: $0).find(id: id) }) else {
+            throw RecordNotFound("Outbox message", id: id)
+        }
+        return message
+    }
+
+    /// Queues a failed or dead message again with fresh attempts; any other status is left as it is.
+    public func retry(id: Int64, by actor: Actor) async throws -> OutboxMessage {
+        try actor.requireWrite()
+        return try await database.pool.withConnection { connection in
+            let outbox = OutboxRepository(connection: connection)
+            guard let message = try await outbox.find(id: id) else { throw RecordNotFound("Outbox message", id: id) }
+            guard message.status.isRetryable else {
+                throw ValidationError(fields: [.init(
+                    field: "status", code: .invalidValue,
+                    message: "Only failed or dead messages can be retried; this one is \(message.status.rawValue).")])
+            }
+            _ = try await outbox.requeue(id: id)
+            return try await outbox.find(id: id) ?? message
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import MariaDB
+import NIOPosix
+
+/// How workers pace and retry deliveries.
+public struct OutboxSettings: Sendable {
+    /// Attempts before a message is dead (`ENGAGE_OUTBOX_MAX_ATTEMPTS`).
+    public var maxAttempts: Int
+    /// The wait after the first temporary failure, doubled after each further one, at most six hours
+    /// (`ENGAGE_OUTBOX_RETRY_SECONDS`).
+    public var retryBase: Duration
+    /// How long a claimed message belongs to its worker (`ENGAGE_OUTBOX_LEASE_SECONDS`).
+    public var lease: Duration
+    /// Messages claimed at a time (`ENGAGE_OUTBOX_BATCH`).
+    public var batchSize: Int
+    /// Connections a worker sends over at once, per channel (`ENGAGE_OUTBOX_CONNECTIONS`).
+    public var connections: Int
+    /// The pause when nothing is due.
+    public var pollInterval: Duration
+
+    public init(
+        maxAttempts: Int = 8, retryBase: Duration = .seconds(60), lease: Duration = .seconds(300), batchSize: Int = 100,
+        connections: Int = 4, pollInterval: Duration = .seconds(1)
+    ) {
+        self.maxAttempts = maxAttempts
+        self.retryBase = retryBase
+        self.lease = lease
+        self.batchSize = batchSize
+        self.connections = connections
+        self.pollInterval = pollInterval
+    }
+
+    /// When a message that failed for the `attempts`-th time is tried again.
+    func retryDelay(afterAttempt attempts: Int) -> Duration {
+        let doubled = retryBase * (1 << min(max(attempts - 1, 0), 20))
+        return min(doubled, .seconds(6 * 3600))
+    }
+}
+
+/// Delivers the outbox. Any number of workers, in any number of processes, may run at once:
+/// each claims due messages with `FOR UPDATE SKIP LOCKED` under a lease, sends them outside any
+/// transaction over a few kept-open connections, and records each outcome as soon as it is known,
+/// so a worker that dies leaves at most the messages it was sending to be sent again.
+public final class OutboxWorker: Sendable {
+    private let database: Database
+    private let transports: [MessageChannel: any MessageTransport]
+    private let settings: OutboxSettings
+    private let reminders: ReminderService?
+    private let logger: Logger
+    /// Names this worker in `locked_by`.
+    public let name: String
+    /// Threads for libcurl's blocking calls, one per connection and channel.
+    private let threads: NIOThreadPool
+    private let sessions: [MessageChannel: [any DeliverySession]]
+
+    public init(
+        database: Database, transports: [MessageChannel: any MessageTransport], settings: OutboxSettings,
+        reminders: ReminderService? = nil, logger: Logger
+    ) {
+        self.database = database
+        self.transports = transports
+        self.settings = settings
+        self.reminders = reminders
+        self.logger = logger
+        name = "\(ProcessInfo.processInfo.hostName.prefix(40)):\(getpid()):\(SecretToken.randomHexID().prefix(6))"
+        threads = NIOThreadPool(numberOfThreads: settings.connections * MessageChannel.allCases.count)
+        threads.start()
+        sessions = transports.mapValues { transport in (0..<settings.connections).map { _ in transport.openSession() } }
+    }
+
+    deinit {
+        threads.shutdownGracefully { _ in }
+    }
+
+    /// Delivers until the task is cancelled; a batch under way is finished first.
+    public func run() async {
+        logger.info("outbox worker started", metadata: ["worker": "\(name)"])
+        var nextReminderScan = ContinuousClock.now
+        while !Task.isCancelled {
+            // Unstructured, so that a shutdown lets the batch record what it sent.
+            let delivered = await Task { await self.deliverBatchLogged() }.value
+            if let reminders, ContinuousClock.now >= nextReminderScan {
+                nextReminderScan = ContinuousClock.now + .seconds(60)
+                do {
+                    try await reminders.queueDue()
+                } catch {
+                    logger.error("reminder scan failed", metadata: ["error": "\(error)"])
+                }
+            }
+            if delivered == 0 {
+                try? await Task.sleep(for: settings.pollInterval)
+            }
+        }
+        logger.info("outbox worker stopped", metadata: ["worker": "\(name)"])
+    }
+
+    private func deliverBatchLogged() async -> Int {
+        do {
+            return try await deliverBatch()
+        } catch {
+            logger.error("outbox batch failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// Claims one batch of due messages and delivers it; returns how many were claimed.
+    @discardableResult
+    public func deliverBatch() async throws -> Int {
+        let now = Date()
+        let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
+        let claimed = try await database.pool.withTransaction { connection in
+            try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
+        }
+        guard !claimed.isEmpty else { return 0 }
+        await withTaskGroup(of: Void.self) { group in
+            for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
+                let sessions = sessions[channel] ?? []
+                // Round-robin over the connections; each lane sends its share in order.
+                for (lane, session) in sessions.enumerated() {
+                    let share = messages.enumerated().filter { $0.offset % sessions.count == lane }.map(\.element)
+                    guard !share.isEmpty else { continue }
+                    group.addTask { await self.deliver(share, over: session, leaseEnd: leaseEnd) }
+                }
+                if sessions.isEmpty {
+                    group.addTask { await self.deliver(messages, over: nil, leaseEnd: leaseEnd) }
+                }
+            }
+        }
+        return claimed.count
+    }
+
+    private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date) async {
+        for message in messages {
+            let result: DeliveryResult
+            if message.attempts > settings.maxAttempts {
+                // Its earlier workers died while sending it: give up rather than loop.
+                result = .temporaryFailure(message.lastError ?? "worker lost while sending")
+            } else if let session {
+                // A message sent after its lease ended might be sent by another worker too.
+                guard Date().addingTimeInterval(5) < leaseEnd else { break }
+                result = (try? await threads.runIfActive { session.deliver(message) })
+                    ?? .temporaryFailure("the worker is shutting down")
+            } else {
+                result = .permanentFailure("no \(message.channel.rawValue) transport is configured")
+            }
+            do {
+                try await record(result, for: message)
+            } catch {
+                logger.error("cannot record delivery", metadata: ["outbox_message_id": "\(message.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func record(_ result: DeliveryResult, for message: OutboxMessage) async throws {
+        switch result {
+        case .sent(let providerID):
+            try await database.pool.withConnection {
+                try await OutboxRepository(connection: $0).markSent(id: message.id, owner: name, providerID: providerID)
+            }
+        case .temporaryFailure(let reason) where message.attempts < settings.maxAttempts:
+            let retryAt = Date().addingTimeInterval(settings.retryDelay(afterAttempt: message.attempts).seconds)
+            logger.warning("delivery failed, will retry", metadata: [
+                "outbox_message_id": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(reason)",
+            ])
+            try await database.pool.withConnection {
+                try await OutboxRepository(connection: $0).markRetry(id: message.id, owner: name, error: reason, retryAt: retryAt)
+            }
+        case .temporaryFailure(let reason):
+            try await finish(message, as: .dead, reason: reason)
+        case .permanentFailure(let reason):
+            try await finish(message, as: .failed, reason: reason)
+        }
+    }
+
+    /// Ends a message that will not be delivered, with an event on its document in the same transaction.
+    private func finish(_ message: OutboxMessage, as status: OutboxStatus, reason: String) async throws {
+        logger.warning("message not delivered", metadata: [
+            "outbox_message_id": "\(message.id)", "status": "\(status.rawValue)", "error": "\(reason)",
+        ])
+        try await database.pool.withTransaction { connection in
+            guard try await OutboxRepository(connection: connection).markFinal(id: message.id, owner: name, status: status, error: reason),
+                  let documentID = message.documentID
+            else { return }
+            _ = try await DocumentEventRepository(connection: connection).append([.init(
+                type: message.channel == .email ? .emailFailed : .smsFailed, accessTokenID: message.accessTokenID,
+                details: [
+                    "outbox_message_id": .number(Decimal(message.id)), "recipient": .string(message.recipient),
+                    "status": .string(status.rawValue), "attempts": .number(Decimal(message.attempts)), "error": .string(reason),
+                ])], to: documentID)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as `TimeInterval`.
+    var seconds: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

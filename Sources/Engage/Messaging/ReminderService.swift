@@ -1,0 +1,80 @@
+import Foundation
+import MariaDB
+
+/// When reminders go out.
+public struct ReminderSettings: Sendable {
+    /// Days before a document's due date (`ENGAGE_REMINDER_DAYS_BEFORE_DUE`; 0 turns them off).
+    public var daysBeforeDue: Int
+    /// Days before the sent link expires (`ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY`; 0 turns them off).
+    public var daysBeforeExpiry: Int
+
+    public init(daysBeforeDue: Int = 3, daysBeforeExpiry: Int = 2) {
+        self.daysBeforeDue = daysBeforeDue
+        self.daysBeforeExpiry = daysBeforeExpiry
+    }
+}
+
+/// Reminds recipients of documents still waiting for them: a few days before the due date and
+/// before the link they were sent expires. Each goes to the recipient of the document's last
+/// notification, on the same channel and in the same language, with a new link that allows the
+/// same and expires at the same time. A reminder is recorded in `document_reminders` in the same
+/// transaction as its message, so the same date is never reminded twice, whichever worker looks.
+public struct ReminderService: Sendable {
+    private let database: Database
+    private let sender: SendService
+    private let settings: ReminderSettings
+
+    public init(database: Database, sender: SendService, settings: ReminderSettings) {
+        self.database = database
+        self.sender = sender
+        self.settings = settings
+    }
+
+    /// Queues every reminder that is due at `now`; returns how many.
+    @discardableResult
+    public func queueDue(now: Date = Date()) async throws -> Int {
+        let due = try await database.pool.withConnection { connection in
+            try await ReminderRepository(connection: connection).due(
+                now: now, daysBeforeDue: settings.daysBeforeDue, daysBeforeExpiry: settings.daysBeforeExpiry)
+        }
+        var queued = 0
+        for reminder in due where try await queue(reminder) {
+            queued += 1
+        }
+        return queued
+    }
+
+    /// Queues one reminder unless that date was reminded already (or the document has no notification to follow).
+    private func queue(_ reminder: ReminderRepository.Due) async throws -> Bool {
+        try await database.pool.withTransaction { connection in
+            let reminders = ReminderRepository(connection: connection)
+            guard try await DocumentRepository(connection: connection).lockLive(id: reminder.documentID),
+                  let last = try await OutboxRepository(connection: connection).lastNotification(documentID: reminder.documentID),
+                  try await reminders.claim(reminder)
+            else { return false }
+            let token = try await last.accessTokenID.asyncMap {
+                try await AccessTokenRepository(connection: connection).find(id: $0, documentID: reminder.documentID)
+            } ?? nil
+            let link = token.map { token in
+                AccessTokenService.LinkOptions(
+                    actions: token.allowedActions, expiresAt: token.expiresAt, maxUses: token.maxUses, recipientEmail: token.recipientEmail,
+                    prefill: token.prefillData, networks: token.restrictedIPs.compactMap(IPNetwork.init))
+            }
+            let outcome = try await sender.queue(
+                .init(
+                    channel: last.channel, recipient: last.recipient, recipientName: last.recipientName, subject: nil, message: nil,
+                    purpose: .reminder, language: last.language, cc: last.cc, link: link, reminders: nil),
+                documentID: reminder.documentID, by: .system, from: nil, connection)
+            try await reminders.attach(reminder, messageID: outcome.message.id)
+            return true
+        }
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import MariaDB
+
+/// Sends documents to their recipients by email or SMS. Nothing is delivered here: one
+/// transaction creates the link (when asked), queues the message in the outbox, records
+/// `email_queued` or `sms_queued` and moves the document to `sent`; workers deliver later.
+public struct SendService: Sendable {
+    private let database: Database
+    private let templates: MessageTemplateService
+    private let links: PublicLinks
+    private let senderName: String
+    /// The right-hand side of every `Message-ID` (the portal's host).
+    private let messageIDDomain: String
+
+    public init(database: Database, templates: MessageTemplateService, links: PublicLinks, senderName: String, messageIDDomain: String) {
+        self.database = database
+        self.templates = templates
+        self.links = links
+        self.senderName = senderName
+        self.messageIDDomain = messageIDDomain
+    }
+
+    static let fields: Set<String> = [
+        "channel", "recipient_email", "recipient_name", "recipient_phone", "subject", "message", "template", "language", "cc",
+        "generate_token", "token_options", "reminders",
+    ]
+    /// Fields of a bulk send: the same choices for every document; recipients are each document's own.
+    static let bulkFields: Set<String> = fields.subtracting(["recipient_email", "recipient_name", "recipient_phone"]).union(["document_ids"])
+    static let maximumBulk = 100
+    static let maximumCC = 10
+
+    /// What a send queued.
+    public struct Outcome: Sendable {
+        public let message: OutboxMessage
+        /// The new link and its secret (shown this once), when one was generated.
+        public let link: (secret: String, token: AccessToken)?
+        public let document: Document
+    }
+
+    /// A checked send request for one document.
+    struct Request: Sendable {
+        var channel: MessageChannel
+        var recipient: String
+        var recipientName: String?
+        var subject: String?
+        var message: String?
+        var purpose: MessagePurpose
+        var language: Language
+        var cc: [String]
+        var link: AccessTokenService.LinkOptions?
+        var reminders: Bool?
+    }
+
+    /// Queues a message to a document's recipient; every problem with the request is listed at once.
+    public func send(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> Outcome {
+        try actor.requireWrite()
+        let document = try await liveDocument(documentID)
+        let request = try read(input, allowed: Self.fields, for: document)
+        let outcome = try await database.pool.withTransaction { connection in
+            try await queue(request, documentID: documentID, by: actor, from: client, connection)
+        }
+        return outcome
+    }
+
+    /// Sends each listed document to its own recipient with the same choices, each in its own
+    /// transaction: one refusal does not stop the others.
+    public func bulkSend(_ input: Input, by actor: Actor, from client: ClientInfo) async throws -> [(documentID: Int64, result: Result<Outcome, any Error>)] {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: Self.bulkFields)
+        let ids = Self.documentIDs(input, &reader)
+        try reader.finish()
+        var shared = input.values
+        shared["document_ids"] = nil
+        var results: [(Int64, Result<Outcome, any Error>)] = []
+        for id in ids {
+            do {
+                results.append((id, .success(try await send(documentID: id, Input(shared), by: actor, from: client))))
+            } catch let error as ValidationError {
+                results.append((id, .failure(error)))
+            } catch let error as RecordNotFound {
+                results.append((id, .failure(error)))
+            }
+        }
+        return results
+    }
+
+    /// The message a send would queue, rendered without writing anything (the portal's preview).
+    public func preview(documentID: Int64, _ input: Input) async throws -> RenderedMessage {
+        let document = try await liveDocument(documentID)
+        let request = try read(input, allowed: Self.fields, for: document)
+        let template = try await templates.template(.init(channel: request.channel, purpose: request.purpose, language: request.language))
+        let values = MessageValues.of(
+            document, recipientName: request.recipientName, link: request.link == nil ? "" : links.page("example-link"),
+            senderName: senderName, message: request.message, language: request.language)
+        return templates.renderer.render(template, values, pixelURL: nil).withSubject(request.subject, values: values)
+    }
+
+    private func liveDocument(_ id: Int64) async throws -> Document {
+        guard let document = try await database.pool.withConnection({ try await DocumentRepository(connection: $0).find(id: id) }),
+              document.deletedAt == nil
+        else { throw RecordNotFound("Document", id: id) }
+        return document
+    }
+
+    /// Queues one message inside the caller's transaction; also used by reminders.
+    func queue(
+        _ request: Request, documentID: Int64, by actor: Actor, from client: ClientInfo?, _ connection: MariaDBConnection
+    ) async throws -> Outcome {
+        let documents = DocumentRepository(connection: connection)
+        guard try await documents.lockLive(id: documentID), let document = try await documents.find(id: documentID) else {
+            throw RecordNotFound("Document", id: documentID)
+        }
+        let link = try await request.link.asyncMap { options in
+            try await AccessTokenService.insert(options, documentID: documentID, by: actor, from: client ?? .init(ipAddress: nil, userAgent: nil), connection)
+        }
+        let trackingID = SecretToken.randomHexID()
+        let template = try await templates.template(
+            .init(channel: request.channel, purpose: request.purpose, language: request.language), connection: connection)
+        let values = MessageValues.of(
+            document, recipientName: request.recipientName, link: link.map { links.tracked(trackingID, secret: $0.secret) } ?? "",
+            senderName: senderName, message: request.message, language: request.language)
+        let rendered = templates.renderer.render(
+            template, values, pixelURL: request.channel == .email ? links.pixel(trackingID) : nil).withSubject(request.subject, values: values)
+        let outbox = OutboxRepository(connection: connection)
+        let id = try await outbox.insert(.init(
+            documentID: documentID, accessTokenID: link?.token.id, channel: request.channel, purpose: request.purpose,
+            language: request.language, messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: trackingID,
+            recipient: request.recipient, recipientName: request.recipientName ?? document.recipientName, cc: request.cc,
+            rendered: rendered, createdBy: actor.userID))
+        if let reminders = request.reminders { try await documents.setReminders(id: documentID, enabled: reminders) }
+        _ = try await DocumentEventRepository(connection: connection).append([.init(
+            type: request.channel == .email ? .emailQueued : .smsQueued, accessTokenID: link?.token.id, userID: actor.userID,
+            client: client, details: [
+                "outbox_message_id": .number(Decimal(id)), "recipient": .string(request.recipient),
+                "template": .string(request.purpose.rawValue), "language": .string(request.language.rawValue),
+            ])], to: documentID)
+        guard let message = try await outbox.find(id: id), let updated = try await documents.find(id: documentID) else {
+            throw RecordNotFound("Outbox message", id: id)
+        }
+        return Outcome(message: message, link: link, document: updated)
+    }
+
+    /// Reads and checks a send request, filling what it leaves out from the document.
+    private func read(_ input: Input, allowed: Set<String>, for document: Document) throws -> Request {
+        var reader = InputReader(input, allowed: allowed)
+        let channel = reader.choice("channel", label: "Channel", as: MessageChannel.self).value ?? .email
+        let email = reader.email("recipient_email", label: "Recipient email")
+        let name = reader.text("recipient_name", label: "Recipient name", max: 200)
+        let phone = reader.text("recipient_phone", label: "Recipient phone", max: 16)
+        let subject = reader.text("subject", label: "Subject", max: 200)
+        let message = reader.text("message", label: "Message", max: channel == .email ? 5_000 : 1_000)
+        let purpose = reader.choice("template", label: "Template", as: MessagePurpose.self).value
+            ?? .notification(for: document.documentType)
+        let language = reader.choice("language", label: "Language", as: Language.self).value ?? .en
+        let cc = reader.strings("cc", label: "Cc", maxCount: Self.maximumCC).value ?? []
+        let generateToken = reader.contains("generate_token") ? reader.flag("generate_token", label: "Generate a link") : true
+        let reminders = reader.contains("reminders") ? reader.flag("reminders", label: "Reminders") : nil
+        var problems = reader.allProblems
+
+        let recipient: String
+        switch channel {
+        case .email:
+            recipient = email.value ?? document.recipientEmail ?? ""
+            if recipient.isEmpty, !problems.contains(where: { $0.field == "recipient_email" }) {
+                problems.append(.init(field: "recipient_email", code: .required, message: "Recipient email is required: the document has none."))
+            }
+            let invalid = cc.filter { !EmailAddress.isValid($0) }
+            if !invalid.isEmpty {
+                problems.append(.init(field: "cc", code: .invalidFormat, message: "Cc addresses must look like name@example.com; not \(invalid.joined(separator: ", "))."))
+            }
+        case .sms:
+            recipient = phone.value ?? ""
+            if recipient.isEmpty {
+                problems.append(.init(field: "recipient_phone", code: .required, message: "Recipient phone is required for an SMS."))
+            } else if !Self.isE164(recipient) {
+                problems.append(.init(field: "recipient_phone", code: .invalidFormat, message: "Recipient phone must be in E.164 form, such as +33612345678."))
+            }
+            if !cc.isEmpty { problems.append(.init(field: "cc", code: .invalidValue, message: "Cc is for emails only.")) }
+        }
+
+        var link: AccessTokenService.LinkOptions?
+        if generateToken {
+            var linkInput: [String: JSONValue] = [:]
+            switch input.values["token_options"] {
+            case nil, .null?: break
+            case .object(let object)?: linkInput = object
+            case let other?:
+                problems.append(.init(field: "token_options", code: .invalidFormat, message: "Token options must be an object, not \(other.typeName)."))
+            }
+            if linkInput["recipient_email"] == nil, channel == .email, !recipient.isEmpty {
+                linkInput["recipient_email"] = .string(recipient)
+            }
+            link = AccessTokenService.options(Input(linkInput), prefix: "token_options.", problems: &problems)
+        }
+        if !problems.isEmpty { throw ValidationError(fields: problems) }
+        return Request(
+            channel: channel, recipient: recipient, recipientName: name.value, subject: channel == .email ? subject.value : nil,
+            message: message.value, purpose: purpose, language: language, cc: cc, link: link, reminders: reminders)
+    }
+
+    /// The listed ids, each once: a JSON array of numbers (or of digits in text).
+    private static func documentIDs(_ input: Input, _ reader: inout InputReader) -> [Int64] {
+        guard case .array(let items)? = input.values["document_ids"], !items.isEmpty else {
+            reader.report("document_ids", .required, "List the ids of the documents to send (1 to \(maximumBulk)).")
+            return []
+        }
+        let ids: [Int64] = items.compactMap { item in
+            switch item {
+            case .number(let number): Int64(exactly: NSDecimalNumber(decimal: number).doubleValue)
+            case .string(let text): Int64(text)
+            default: nil
+            }
+        }.filter { $0 > 0 }
+        if ids.count != items.count {
+            reader.report("document_ids", .invalidFormat, "Document ids must be positive whole numbers.")
+        } else if ids.count > maximumBulk {
+            reader.report("document_ids", .tooLong, "Send at most \(maximumBulk) documents at once.")
+        }
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// `+` and 8 to 15 digits, the first not zero.
+    static func isE164(_ phone: String) -> Bool {
+        guard phone.first == "+" else { return false }
+        let digits = phone.dropFirst()
+        return (8...15).contains(digits.count) && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) && digits.first != "0"
+    }
+}
+
+extension RenderedMessage {
+    /// The same message with the sender's own subject (placeholders filled), when they typed one.
+    func withSubject(_ subject: String?, values: MessageValues) -> RenderedMessage {
+        guard let subject, html != nil else { return self }
+        return RenderedMessage(subject: Placeholders.fill(subject, with: values), text: text, html: html)
+    }
+}
