@@ -19,6 +19,8 @@ extension EngageConfiguration {
         // Uploads of each test application go to a folder of their own, never into the checkout.
         configuration.storageDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("engage-storage-\(UUID().uuidString)").path
+        configuration.mailDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("engage-mail-\(UUID().uuidString)").path
         return configuration
     }
 }

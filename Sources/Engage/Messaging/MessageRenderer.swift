@@ -26,7 +26,8 @@ public struct MessageRenderer: Sendable {
     /// Renders `template` with `values`; `pixelURL` is the email's open-tracking image.
     public func render(_ template: MessageTemplate, _ values: MessageValues, pixelURL: String?) -> RenderedMessage {
         let body = template.body.replacingOccurrences(of: "\r\n", with: "\n")
-        let plain = Self.tidy(Self.unwrapAutolinks(Placeholders.fill(body, with: values)))
+        // The template's own emphasis marks are dropped from plain text before values go in, so values keep theirs.
+        let plain = Self.tidy(Self.unwrapAutolinks(Placeholders.fill(body.replacingOccurrences(of: "**", with: ""), with: values)))
         guard template.channel == .email else {
             return RenderedMessage(subject: nil, text: plain, html: nil)
         }

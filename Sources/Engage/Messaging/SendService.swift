@@ -187,7 +187,7 @@ public struct SendService: Sendable {
             case let other?:
                 problems.append(.init(field: "token_options", code: .invalidFormat, message: "Token options must be an object, not \(other.typeName)."))
             }
-            if linkInput["recipient_email"] == nil, channel == .email, !recipient.isEmpty {
+            if linkInput["recipient_email"] == nil, channel == .email, EmailAddress.isValid(recipient) {
                 linkInput["recipient_email"] = .string(recipient)
             }
             link = AccessTokenService.options(Input(linkInput), prefix: "token_options.", problems: &problems)
