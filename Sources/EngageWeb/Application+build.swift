@@ -62,6 +62,8 @@ public func buildRouter(
         .register(on: portal, admin: admin)
     DocumentLinksController(views: views, tokens: accessTokens, events: events, links: recipientLinks)
         .register(on: portal)
+    MessagingController(views: views, messaging: messaging, documents: documents, senderName: configuration.companyName)
+        .register(on: portal)
     CRMController(views: views, resource: .organizations(organizations)).register(on: portal)
     CRMController(views: views, resource: .contacts(contacts, organizations: organizations)).register(on: portal)
     return router

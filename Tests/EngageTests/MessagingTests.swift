@@ -113,7 +113,7 @@ struct MessagingTests {
             let mail = try #require(try await f.sink.waitForMessages(1).first)
             #expect(mail.subject == "Devis pour Jeanne Martin")
             #expect(mail.text.contains("Bonjour Jeanne Martin"))
-            #expect(mail.text.contains("250,50 €"))
+            #expect(mail.text.contains("250,50\u{a0}€"))  // French writes a no-break space before the currency
             #expect(mail.text.contains("un devis pour vous : Rénovation cuisine"))
             #expect(mail.html.contains("Ouvrir le document"))
             #expect(!mail.html.contains("<script>"))

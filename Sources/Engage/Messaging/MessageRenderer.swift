@@ -7,6 +7,12 @@ public struct RenderedMessage: Sendable, Equatable {
     public let text: String
     /// The HTML part of an email (nil for SMS).
     public let html: String?
+
+    public init(subject: String?, text: String, html: String?) {
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
 }
 
 /// Turns a template and its values into a message: for email, a plain-text part and an HTML part

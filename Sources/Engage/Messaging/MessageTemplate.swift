@@ -84,9 +84,9 @@ public struct MessageValues: Sendable, Equatable {
 }
 
 /// `{{name}}` slots in template text.
-enum Placeholders {
+public enum Placeholders {
     /// The names a template may use.
-    static let names = ["recipient_name", "document_title", "amount", "due_date", "link", "sender_name", "message"]
+    public static let names = ["recipient_name", "document_title", "amount", "due_date", "link", "sender_name", "message"]
 
     /// `text` with each known placeholder replaced by its value passed through `escape`; `{{link}}` is
     /// never escaped (it is our own URL, and Markdown autolinks take no escapes).

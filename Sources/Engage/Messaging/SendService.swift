@@ -84,6 +84,22 @@ public struct SendService: Sendable {
         return results
     }
 
+    /// Turns a live document's reminders on or off; returns the document.
+    public func setReminders(documentID: Int64, _ input: Input, by actor: Actor) async throws -> Document {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: ["enabled"])
+        if !reader.contains("enabled") { reader.report("enabled", .required, "Say whether reminders are enabled (true or false).") }
+        let enabled = reader.flag("enabled", label: "Enabled")
+        try reader.finish()
+        return try await database.pool.withTransaction { connection in
+            let documents = DocumentRepository(connection: connection)
+            guard try await documents.lockLive(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
+            try await documents.setReminders(id: documentID, enabled: enabled)
+            guard let document = try await documents.find(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
+            return document
+        }
+    }
+
     /// The message a send would queue, rendered without writing anything (the portal's preview).
     public func preview(documentID: Int64, _ input: Input) async throws -> RenderedMessage {
         let document = try await liveDocument(documentID)

@@ -1,8 +1,10 @@
-/// The show payload of a document: the document, its links and its latest events.
+/// The show payload of a document: the document, its links, its latest events and messages.
 public struct DocumentDetails: Sendable, JSONWritable {
     public let document: Document
     public let tokens: [AccessToken]
     public let recentEvents: [DocumentEvent]
+    /// The newest emails and SMS sent about it, with their delivery status.
+    public let messages: [OutboxMessage]
 
     public func writeJSON(_ w: inout JSONWriter) {
         document.writeJSON(&w) { w in
@@ -13,6 +15,10 @@ public struct DocumentDetails: Sendable, JSONWritable {
             w.key("recent_events")
             w.beginArray()
             for event in recentEvents { event.writeJSON(&w) }
+            w.endArray()
+            w.key("messages")
+            w.beginArray()
+            for message in messages { message.writeJSON(&w) }
             w.endArray()
         }
     }

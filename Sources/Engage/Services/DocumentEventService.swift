@@ -67,7 +67,9 @@ public struct DocumentEventService: Sendable {
             return DocumentDetails(
                 document: document,
                 tokens: try await AccessTokenRepository(connection: connection).all(documentID: documentID),
-                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: recent))
+                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: recent),
+                messages: try await OutboxRepository(connection: connection).page(
+                    status: nil, documentID: documentID, limit: Self.recentCount, offset: 0).items)
         }
     }
 

@@ -10,9 +10,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        // A message preview brings its own, stricter policy (see `Response.messagePreview`); every other page gets this one.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] =
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+                + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            response.headers[.xFrameOptions] = "DENY"
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         if request.isRecipientPath {
             // The link's token is in the path: it must not leak to other sites, nor be indexed.
@@ -21,7 +25,6 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } else {
             response.headers[.referrerPolicy] = "same-origin"
         }
-        response.headers[.xFrameOptions] = "DENY"
         if https {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
@@ -36,9 +39,9 @@ extension HTTPField.Name {
 }
 
 extension Request {
-    /// Recipients' link pages and tracking pixels.
+    /// Recipients' link pages, tracking pixels and tracked links.
     var isRecipientPath: Bool {
-        uri.path.hasPrefix("/p/") || uri.path.hasPrefix("/t/")
+        uri.path.hasPrefix("/p/") || uri.path.hasPrefix("/t/") || uri.path.hasPrefix("/r/")
     }
 
     /// Requests that never belong to a portal session: the API and the recipients' paths.

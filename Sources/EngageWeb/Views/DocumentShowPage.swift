@@ -18,6 +18,9 @@ struct DocumentShowPage: PageContext {
     let hasEvents: Bool
     let links: [LinkRow]
     let hasLinks: Bool
+    let messages: [OutboxRow]
+    let hasMessages: Bool
+    let remindersEnabled: Bool
     /// A link just created: the only time its whole URL is shown.
     let newLink: String?
     let linkErrors: [String: String]
@@ -94,6 +97,9 @@ struct DocumentShowPage: PageContext {
         ]
         firsts = timestamps.compactMap { label, date in date.map { Fact(label, ISOTimestamp.string($0)) } }
         events = details.recentEvents.map(Self.row)
+        messages = details.messages.map(OutboxRow.init)
+        hasMessages = !messages.isEmpty
+        remindersEnabled = document.remindersEnabled
         hasEvents = !events.isEmpty
         links = details.tokens.map { token in
             let state = token.revokedAt != nil ? "revoked" : token.isUsedUp ? "used up"
@@ -124,6 +130,9 @@ struct DocumentShowPage: PageContext {
         case .declined: event.details?["reason"].flatMap(\.text) ?? ""
         case .registered: [event.details?["name"], event.details?["email"]].compactMap { $0.flatMap(\.text) }.joined(separator: " · ")
         case .statusChanged: [event.details?["from"], event.details?["to"]].compactMap { $0.flatMap(\.text) }.joined(separator: " → ")
+        case .emailQueued, .smsQueued: ["to " + (event.details?["recipient"]?.text ?? ""), event.details?["template"]?.text]
+            .compactMap { $0 }.joined(separator: " · ")
+        case .emailFailed, .smsFailed: [event.details?["status"]?.text, event.details?["error"]?.text].compactMap { $0 }.joined(separator: ": ")
         default: event.accessTokenID.map { "link #\($0)" } ?? ""
         }
         return EventRow(

@@ -103,6 +103,8 @@ struct PortalChrome: Sendable {
     let onDocuments: Bool
     let onOrganizations: Bool
     let onContacts: Bool
+    let onOutbox: Bool
+    let onTemplates: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
@@ -116,5 +118,7 @@ struct PortalChrome: Sendable {
         onDocuments = section == "documents"
         onOrganizations = section == "organizations"
         onContacts = section == "contacts"
+        onOutbox = section == "outbox"
+        onTemplates = section == "templates"
     }
 }

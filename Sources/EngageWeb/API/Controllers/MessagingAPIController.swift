@@ -1,7 +1,7 @@
 import Engage
 import Hummingbird
 
-/// `POST /api/v1/document-engagements/{id}/send`, `POST …/bulk/send` and `/api/v1/outbox`.
+/// `POST /api/v1/document-engagements/{id}/send`, `POST …/bulk/send`, `PUT …/{id}/reminders` and `/api/v1/outbox`.
 struct MessagingAPIController {
     let sender: SendService
     let outbox: OutboxService
@@ -20,6 +20,10 @@ struct MessagingAPIController {
             let results = try await sender.bulkSend(
                 try await request.decodeInput(context: context), by: try context.actor(), from: request.client(context))
             return try APIResponse.success(BulkSendPayload(results: results, links: links))
+        }
+        api.put("document-engagements/:id/reminders") { request, context in
+            try APIResponse.success(try await sender.setReminders(
+                documentID: try context.id(), try await request.decodeInput(context: context), by: try context.actor()))
         }
         api.get("outbox") { request, context in
             let query = try OutboxQuery(parameters: request.queryDictionary)

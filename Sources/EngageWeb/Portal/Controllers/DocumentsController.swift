@@ -54,6 +54,8 @@ struct DocumentsController {
     private static let notices = [
         "created": "Document created.", "updated": "Document saved.", "deleted": "Document deleted. An admin can restore it.",
         "restored": "Document restored.", "uploaded": "PDF uploaded.", "link-revoked": "Link revoked: it no longer opens.",
+        "email-queued": "Email queued: a worker delivers it shortly.", "sms-queued": "SMS queued: a worker delivers it shortly.",
+        "reminders-on": "Reminders turned on.", "reminders-off": "Reminders turned off.",
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>, admin: RouterGroup<EngageRequestContext>) {
