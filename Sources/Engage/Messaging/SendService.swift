@@ -103,7 +103,10 @@ public struct SendService: Sendable {
     /// The message a send would queue, rendered without writing anything (the portal's preview).
     public func preview(documentID: Int64, _ input: Input) async throws -> RenderedMessage {
         let document = try await liveDocument(documentID)
-        let request = try read(input, allowed: Self.fields, for: document)
+        // The link's options do not change what the message says.
+        var fields = input.values
+        fields["token_options"] = nil
+        let request = try read(Input(fields), allowed: Self.fields, for: document)
         let template = try await templates.template(.init(channel: request.channel, purpose: request.purpose, language: request.language))
         let values = MessageValues.of(
             document, recipientName: request.recipientName, link: request.link == nil ? "" : links.page("example-link"),

@@ -19,7 +19,7 @@ struct MessagingController {
             return try await sendPage(document, context, values: Self.defaultValues(document))
         }
         portal.get("/documents/:id/send/preview") { request, context in
-            let values = request.queryDictionary
+            let values = request.formQuery
             do {
                 let message = try await messaging.sender.preview(documentID: try context.id(), Self.sendInput(values))
                 return Response.messagePreview(message)
@@ -95,7 +95,7 @@ struct MessagingController {
         portal.get("/templates/:channel/:purpose/:language/preview") { request, context in
             let key = try Self.key(context)
             do {
-                let template = try messaging.templates.validated(key, Input(form: request.queryDictionary.filter { $0.key != "csrf_token" }))
+                let template = try messaging.templates.validated(key, Input(form: request.formQuery))
                 return Response.messagePreview(messaging.templates.preview(template, senderName: senderName, links: messaging.links))
             } catch let error as ValidationError {
                 return Response.messagePreview(problems: error.fields.map(\.message))
@@ -273,6 +273,13 @@ struct TemplateEditPage: PageContext {
     let defaultPath: String
     let previewURL: String
     let canWrite: Bool
+}
+
+extension Request {
+    /// The query string of a form sent with GET (spaces as `+`), without the CSRF token.
+    var formQuery: [String: String] {
+        FormData(urlEncoded: uri.query ?? "").values
+    }
 }
 
 extension Response {
