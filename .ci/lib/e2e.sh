@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests: a real `engage serve` on a database of its own, driven by headless Chromium.
-# Usage: e2e.sh DB_DIR (a running private server, as test.sh leaves it)
+# Usage: e2e.sh DB_DIR (a running private server, as test.sh leaves it); E2E_PATTERN=test_x.py runs one file
 source "$(dirname "$0")/common.sh"
 
 db=${1:?DB_DIR missing}
@@ -15,13 +15,28 @@ export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_L
 .build/debug/engage migrate >/dev/null
 .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password "$user_password" >/dev/null
 
+# A real SMTP server on loopback receives what the server's worker sends.
+mail_dir="$DATA/e2e-mail"
+rm -rf "$mail_dir"
+/usr/bin/python3 .ci/lib/smtp_sink.py "$mail_dir" >"$DATA/e2e-smtp.log" 2>&1 &
+sink=$!
+for _ in $(seq 1 100); do [ -f "$mail_dir/port" ] && break; sleep 0.1; done
+export ENGAGE_SMTP_URL="smtp://127.0.0.1:$(cat "$mail_dir/port")" ENGAGE_COMPANY_NAME="Atelier Dupré"
+
 .build/debug/engage serve --no-migrate >"$DATA/e2e-server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+trap 'kill $server $sink 2>/dev/null; wait $server $sink 2>/dev/null' EXIT
 for _ in $(seq 1 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.1
 done
 
+# The outbox fault tests run their own workers on a database of their own.
+echo "DROP DATABASE IF EXISTS engage_faults" | bash .ci/lib/mariadb.sh sql "$db"
+faults_password=$(random_secret 32)
+bash .ci/lib/mariadb.sh provision "$db" engage_faults "$faults_password" engage_faults
+
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL=e2e@example.com E2E_PASSWORD="$user_password" E2E_SCREENSHOTS="$DATA/e2e"
-python3 -m unittest discover -s Tests/e2e -p 'test_*.py' -v
+export E2E_MAIL_DIR="$mail_dir" E2E_DB_DIR="$db" E2E_ENGAGE="$PWD/.build/debug/engage"
+export E2E_FAULTS_DATABASE_URL="mariadb://engage_faults:$faults_password@localhost/engage_faults?socket=$db/mariadb.sock"
+python3 -m unittest discover -s Tests/e2e -p "${E2E_PATTERN:-test_*.py}" -v

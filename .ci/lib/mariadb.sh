@@ -8,7 +8,7 @@
 #                                    ('*' for every database) and create DATABASE unless '*'
 #   mariadb.sh stop DIR              shut it down cleanly
 #   mariadb.sh kill DIR              kill -9 (fault tests)
-#   mariadb.sh sql DIR               a root SQL prompt / runs SQL from stdin
+#   mariadb.sh sql DIR [ARGS…]       a root SQL prompt / runs SQL from stdin (ARGS go to the client)
 set -euo pipefail
 
 command=${1:?usage: mariadb.sh start|provision|stop|kill|sql DIR …}
@@ -84,7 +84,7 @@ case "$command" in
     rm -f "$pidfile"
     ;;
   sql)
-    root_sql
+    root_sql "${@:3}"
     ;;
   *)
     echo "mariadb.sh: unknown command $command" >&2

@@ -214,6 +214,7 @@ struct MessagingTests {
             }
             #expect(statuses.count == 1)
             #expect(try statuses.first?.decode("status", as: String.self) == "sent")
+            #expect(try statuses.first?.decode("owners", as: Int.self) == 2, "both workers sent a share")
         }
     }
 

@@ -2,13 +2,11 @@
 the document page, the recipient views, downloads and signs, sees the confirmation, and the link
 afterwards says "already signed"; back in the portal the timeline shows each step."""
 
-import json
 import os
 import tempfile
 import unittest
-import urllib.request
 
-from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, sign_in
+from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -24,13 +22,6 @@ WORDING = {
 def plain(text):
     """The text with no-break spaces as plain ones (WebDriver turns some of them into spaces)."""
     return text.replace("\u202f", " ").replace("\u00a0", " ")
-
-
-def api(method, path, body=None, token=None):
-    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)["data"]
 
 
 class RecipientLinkTest(unittest.TestCase):

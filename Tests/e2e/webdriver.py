@@ -167,3 +167,11 @@ def sign_in(browser):
     browser.type("#password", PASSWORD)
     browser.submit("button[type=submit]")
     browser.wait_for_title("Dashboard · Oui Engage")
+
+
+def api(method, path, body=None, token=None):
+    """Calls the JSON API of the server under test and returns `data`."""
+    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["data"]

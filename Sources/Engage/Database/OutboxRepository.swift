@@ -68,11 +68,13 @@ struct OutboxRepository {
         ).map(Self.message)
     }
 
-    /// Marks a message `owner` holds as delivered; false when its lease was lost to another worker.
+    /// Marks a message `owner` holds as delivered, keeping `locked_by` to tell which worker sent it;
+    /// false when its lease was lost to another worker.
     @discardableResult
     func markSent(id: Int64, owner: String, providerID: String?, at time: Date = Date()) async throws -> Bool {
-        try await connection.execute("""
-            UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL, locked_by = NULL,
+        try await connection.execute(
+            """
+            UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL,
                 locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'sending'
             """, [time, providerID, time, id, owner] as [any MariaDBEncodable]).affectedRows == 1
     }
