@@ -53,10 +53,15 @@ struct OutboxRepository {
     /// lease) to `owner` until `leaseEnd`, counting an attempt for each. Rows other workers hold
     /// are skipped, not waited for. Must run inside a transaction.
     func claim(limit: Int, owner: String, leaseEnd: Date, now: Date) async throws -> [OutboxMessage] {
-        let ids: [Int64] = try await connection.query("""
-            SELECT id FROM outbox_messages WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?
-            ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED
-            """, [now, limit] as [any MariaDBEncodable]).map { try $0.decode("id") }
+        // One status per query, so that each reads its index in order and locks only the rows it returns
+        // (an IN over two statuses sorted the whole range and locked every row it read).
+        var ids: [Int64] = []
+        for status in [OutboxStatus.queued, .sending] where ids.count < limit {
+            ids += try await connection.query("""
+                SELECT id FROM outbox_messages WHERE status = ? AND next_attempt_at <= ?
+                ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
+                """, [status.rawValue, now, limit - ids.count] as [any MariaDBEncodable]).map { try $0.decode("id") }
+        }
         guard !ids.isEmpty else { return [] }
         let list = Self.placeholders(ids.count)
         try await connection.execute("""

@@ -109,9 +109,7 @@ public final class OutboxWorker: Sendable {
     public func deliverBatch() async throws -> Int {
         let now = Date()
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
-        let claimed = try await database.pool.withTransaction { connection in
-            try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
-        }
+        let claimed = try await claim(now: now, leaseEnd: leaseEnd)
         guard !claimed.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
@@ -130,6 +128,20 @@ public final class OutboxWorker: Sendable {
         return claimed.count
     }
 
+    /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.
+    private func claim(now: Date, leaseEnd: Date) async throws -> [OutboxMessage] {
+        for attempt in 1... {
+            do {
+                return try await database.pool.withTransaction { connection in
+                    try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
+                }
+            } catch let error as MariaDBError where error.isLockConflict && attempt < Self.recordAttempts {
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+            }
+        }
+        return []
+    }
+
     private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date) async {
         for message in messages {
             let result: DeliveryResult
@@ -144,13 +156,28 @@ public final class OutboxWorker: Sendable {
             } else {
                 result = .permanentFailure("no \(message.channel.rawValue) transport is configured")
             }
+            await recordRetrying(result, for: message)
+        }
+    }
+
+    /// Records an outcome, again when a claim elsewhere made it a deadlock victim: a row left
+    /// `sending` would be sent a second time once its lease ends.
+    private func recordRetrying(_ result: DeliveryResult, for message: OutboxMessage) async {
+        for attempt in 1...Self.recordAttempts {
             do {
                 try await record(result, for: message)
+                return
+            } catch let error as MariaDBError where error.isLockConflict && attempt < Self.recordAttempts {
+                try? await Task.sleep(for: .milliseconds(5 * attempt))
             } catch {
                 logger.error("cannot record delivery", metadata: ["outbox_message_id": "\(message.id)", "error": "\(error)"])
+                return
             }
         }
     }
+
+    /// Tries of a write that lost a deadlock.
+    private static let recordAttempts = 5
 
     private func record(_ result: DeliveryResult, for message: OutboxMessage) async throws {
         switch result {
