@@ -43,3 +43,4 @@ echo "engage pool, $threads tasks / $threads connections, ${seconds}s, median of
 awk -v p="$pool_qps" -v s="$sysbench_qps" 'BEGIN { printf "pool / sysbench: %.0f%% (target >= 60%%)\n", 100 * p / s }'
 
 bash .ci/lib/bench-http.sh "$db"
+bash .ci/lib/bench-mail.sh "$db"

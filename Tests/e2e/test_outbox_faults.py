@@ -32,6 +32,7 @@ class OutboxFaultsTest(unittest.TestCase):
     def setUp(self):
         self.directory = tempfile.mkdtemp(prefix="engage-faults-")
         self.sink = subprocess.Popen(["/usr/bin/python3", SINK, self.directory])
+        self.addCleanup(self.stop_sink)  # also when the rest of setUp fails
         port_file = os.path.join(self.directory, "port")
         for _ in range(100):
             if os.path.exists(port_file):
@@ -58,6 +59,8 @@ class OutboxFaultsTest(unittest.TestCase):
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
+
+    def stop_sink(self):
         self.sink.kill()
         self.sink.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
