@@ -28,6 +28,22 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` again, after a short pause, when it loses a deadlock or a lock wait (at most
+    /// `attempts` runs in all): `body` must be a whole transaction or a single statement, safe to repeat.
+    func retryingLockConflicts<T>(
+        attempts: Int = 5, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as MariaDBError where error.isLockConflict && attempt < attempts {
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+                attempt += 1
+            }
+        }
+    }
+
     /// Reads a long list in batches keyed by id, borrowing a connection per batch only, so a
     /// slow consumer (a download) never holds a pooled connection while it writes.
     func forEachBatch<Item>(

@@ -127,6 +127,13 @@ struct OutboxRepository {
         return (try rows.map(Self.message), Int(total))
     }
 
+    /// The newest `limit` messages about a document.
+    func recent(documentID: Int64, limit: Int) async throws -> [OutboxMessage] {
+        try await connection.query(
+            "SELECT \(Self.columns) FROM outbox_messages WHERE document_id = ? ORDER BY id DESC LIMIT ?", [documentID, limit]
+        ).map(Self.message)
+    }
+
     /// Messages by status, for the outbox page's tabs.
     func countsByStatus() async throws -> [OutboxStatus: Int] {
         var counts: [OutboxStatus: Int] = [:]

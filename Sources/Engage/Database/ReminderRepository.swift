@@ -40,19 +40,17 @@ struct ReminderRepository {
         if daysBeforeExpiry > 0 {
             let horizon = now.addingTimeInterval(Double(daysBeforeExpiry) * 86_400)
             for row in try await connection.query("""
-                SELECT d.id, MAX(t.expires_at) AS expires_at FROM documents d
-                JOIN access_tokens t ON t.document_id = d.id AND t.revoked_at IS NULL AND t.expires_at > ?
-                WHERE \(waiting)
-                GROUP BY d.id HAVING MAX(t.expires_at) <= ?
-                ORDER BY d.id LIMIT 1000
+                SELECT e.id, e.expiry FROM (
+                    SELECT d.id, DATE(MAX(t.expires_at)) AS expiry FROM documents d
+                    JOIN access_tokens t ON t.document_id = d.id AND t.revoked_at IS NULL AND t.expires_at > ?
+                    WHERE \(waiting)
+                    GROUP BY d.id HAVING MAX(t.expires_at) <= ?
+                ) e
+                WHERE NOT EXISTS (SELECT 1 FROM document_reminders r WHERE r.document_id = e.id AND r.kind = 'link_expiry' AND r.target_date = e.expiry)
+                ORDER BY e.id LIMIT 1000
                 """, [now, horizon] as [any MariaDBEncodable]) {
-                let expiry = CalendarDate(try row.decode("expires_at") as Date)
-                let id: Int64 = try row.decode("id")
-                if try await connection.queryFirst(
-                    "SELECT 1 AS found FROM document_reminders WHERE document_id = ? AND kind = 'link_expiry' AND target_date = ?",
-                    [id, expiry.description] as [any MariaDBEncodable]) == nil {
-                    found.append(Due(documentID: id, kind: .linkExpiry, targetDate: expiry))
-                }
+                let expiry: Date = try row.decode("expiry")
+                found.append(Due(documentID: try row.decode("id"), kind: .linkExpiry, targetDate: CalendarDate(expiry)))
             }
         }
         return found

@@ -130,16 +130,11 @@ public final class OutboxWorker: Sendable {
 
     /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.
     private func claim(now: Date, leaseEnd: Date) async throws -> [OutboxMessage] {
-        for attempt in 1... {
-            do {
-                return try await database.pool.withTransaction { connection in
-                    try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
-                }
-            } catch let error as MariaDBError where error.isLockConflict && attempt < Self.recordAttempts {
-                try await Task.sleep(for: .milliseconds(5 * attempt))
+        try await database.retryingLockConflicts {
+            try await database.pool.withTransaction { connection in
+                try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
             }
         }
-        return []
     }
 
     private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date) async {
@@ -163,21 +158,12 @@ public final class OutboxWorker: Sendable {
     /// Records an outcome, again when a claim elsewhere made it a deadlock victim: a row left
     /// `sending` would be sent a second time once its lease ends.
     private func recordRetrying(_ result: DeliveryResult, for message: OutboxMessage) async {
-        for attempt in 1...Self.recordAttempts {
-            do {
-                try await record(result, for: message)
-                return
-            } catch let error as MariaDBError where error.isLockConflict && attempt < Self.recordAttempts {
-                try? await Task.sleep(for: .milliseconds(5 * attempt))
-            } catch {
-                logger.error("cannot record delivery", metadata: ["outbox_message_id": "\(message.id)", "error": "\(error)"])
-                return
-            }
+        do {
+            try await database.retryingLockConflicts { try await record(result, for: message) }
+        } catch {
+            logger.error("cannot record delivery", metadata: ["outbox_message_id": "\(message.id)", "error": "\(error)"])
         }
     }
-
-    /// Tries of a write that lost a deadlock.
-    private static let recordAttempts = 5
 
     private func record(_ result: DeliveryResult, for message: OutboxMessage) async throws {
         switch result {

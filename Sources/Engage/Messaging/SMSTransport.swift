@@ -115,7 +115,7 @@ final class LogSMSSession: DeliverySession, @unchecked Sendable {
             let directory = (transport.path as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: transport.path) {
-                FileManager.default.createFile(atPath: transport.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: transport.path, contents: nil)
             }
             let file = try FileHandle(forWritingTo: URL(fileURLWithPath: transport.path))
             defer { try? file.close() }

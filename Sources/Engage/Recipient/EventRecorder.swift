@@ -70,15 +70,12 @@ actor EventRecorder {
     }
 
     private func write(_ batch: [Recording]) async -> [Outcome] {
-        var attempt = 0
-        while true {
-            do {
-                return try await database.pool.withTransaction { try await Self.write(batch, $0) }
-            } catch let error as MariaDBError where error.isLockConflict && attempt < Self.lockConflictRetries {
-                attempt += 1
-            } catch {
-                return batch.map { _ in .done(.failure(error)) }
+        do {
+            return try await database.retryingLockConflicts(attempts: Self.lockConflictRetries + 1) {
+                try await database.pool.withTransaction { try await Self.write(batch, $0) }
             }
+        } catch {
+            return batch.map { _ in .done(.failure(error)) }
         }
     }
 

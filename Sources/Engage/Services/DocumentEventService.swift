@@ -68,8 +68,7 @@ public struct DocumentEventService: Sendable {
                 document: document,
                 tokens: try await AccessTokenRepository(connection: connection).all(documentID: documentID),
                 recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: recent),
-                messages: try await OutboxRepository(connection: connection).page(
-                    status: nil, documentID: documentID, limit: Self.recentCount, offset: 0).items)
+                messages: try await OutboxRepository(connection: connection).recent(documentID: documentID, limit: Self.recentCount))
         }
     }
 
