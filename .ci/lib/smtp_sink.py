@@ -2,23 +2,27 @@
 """A real SMTP server on loopback for tests and benchmarks (aiosmtpd): keeps every message it
 accepts as DIR/NNNNNN.eml and writes its port to DIR/port once it listens.
 
-Usage: smtp_sink.py DIR [--port P] [--reject ADDRESS ...] [--count-only]
+Usage: smtp_sink.py DIR [--port P] [--reject ADDRESS ...] [--count-only] [--notify-after N]
   --reject ADDRESS  answer RCPT TO:<ADDRESS> with 550 (a permanent refusal)
   --count-only      count messages (DIR/count on exit, and their Message-IDs in DIR/ids) without
                     writing files: the benchmark's sink, so disk writes do not limit the rate
+  --notify-after N  write a line to the FIFO DIR/done once N messages arrived, so that a benchmark
+                    waits for them without polling
 """
 import argparse
 import asyncio
 import os
 import signal
+import threading
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 
 class Sink:
-    def __init__(self, directory, rejected, count_only):
+    def __init__(self, directory, rejected, count_only, notify_after):
         self.directory = directory
+        self.notify_after = notify_after
         self.rejected = {address.lower() for address in rejected}
         self.count_only = count_only
         self.count = 0
@@ -32,6 +36,9 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
+        if self.count == self.notify_after:
+            # Opening a FIFO blocks until its reader is there: not on the server's loop.
+            threading.Thread(target=self.notify, daemon=True).start()
         if self.count_only:
             for line in envelope.original_content.split(b"\r\n", 20):
                 if line.lower().startswith(b"message-id:"):
@@ -46,6 +53,10 @@ class Sink:
             os.rename(name + ".tmp", name)
         return "250 Message accepted for delivery"
 
+    def notify(self):
+        with open(os.path.join(self.directory, "done"), "w") as fifo:
+            fifo.write("%d\n" % self.count)
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -53,9 +64,12 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--count-only", action="store_true")
+    parser.add_argument("--notify-after", type=int, default=0)
     arguments = parser.parse_args()
     os.makedirs(arguments.directory, exist_ok=True)
-    sink = Sink(arguments.directory, arguments.reject, arguments.count_only)
+    if arguments.notify_after:
+        os.mkfifo(os.path.join(arguments.directory, "done"))
+    sink = Sink(arguments.directory, arguments.reject, arguments.count_only, arguments.notify_after)
 
     port = arguments.port
     if port == 0:

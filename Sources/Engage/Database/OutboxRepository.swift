@@ -73,15 +73,18 @@ struct OutboxRepository {
         ).map(Self.message)
     }
 
-    /// Marks a message `owner` holds as delivered, keeping `locked_by` to tell which worker sent it;
-    /// false when its lease was lost to another worker.
+    /// Marks messages `owner` holds as delivered through one provider id (none for SMTP), keeping
+    /// `locked_by` to tell which worker sent them; returns how many were still held (a lease lost
+    /// to another worker leaves its message alone).
     @discardableResult
-    func markSent(id: Int64, owner: String, providerID: String?, at time: Date = Date()) async throws -> Bool {
-        try await connection.execute(
+    func markSent(ids: [Int64], owner: String, providerID: String?, at time: Date = Date()) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let values: [any MariaDBEncodable] = [time, providerID, time] + ids + [owner]
+        return try await Int(connection.execute(
             """
             UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL,
-                locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'sending'
-            """, [time, providerID, time, id, owner] as [any MariaDBEncodable]).affectedRows == 1
+                locked_until = NULL, updated_at = ? WHERE id IN (\(Self.placeholders(ids.count))) AND locked_by = ? AND status = 'sending'
+            """, values).affectedRows)
     }
 
     /// Puts a message `owner` holds back in the queue for `retryAt` after a temporary failure.

@@ -111,6 +111,7 @@ public final class OutboxWorker: Sendable {
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
         let claimed = try await claim(now: now, leaseEnd: leaseEnd)
         guard !claimed.isEmpty else { return 0 }
+        let sent = SentRecorder { [self] messages in await recordSent(messages) }
         await withTaskGroup(of: Void.self) { group in
             for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
                 let sessions = sessions[channel] ?? []
@@ -118,13 +119,14 @@ public final class OutboxWorker: Sendable {
                 for (lane, session) in sessions.enumerated() {
                     let share = messages.enumerated().filter { $0.offset % sessions.count == lane }.map(\.element)
                     guard !share.isEmpty else { continue }
-                    group.addTask { await self.deliver(share, over: session, leaseEnd: leaseEnd) }
+                    group.addTask { await self.deliver(share, over: session, leaseEnd: leaseEnd, sent: sent) }
                 }
                 if sessions.isEmpty {
-                    group.addTask { await self.deliver(messages, over: nil, leaseEnd: leaseEnd) }
+                    group.addTask { await self.deliver(messages, over: nil, leaseEnd: leaseEnd, sent: sent) }
                 }
             }
         }
+        await sent.flush()
         return claimed.count
     }
 
@@ -137,52 +139,77 @@ public final class OutboxWorker: Sendable {
         }
     }
 
-    private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date) async {
-        for message in messages {
-            let result: DeliveryResult
-            if message.attempts > settings.maxAttempts {
-                // Its earlier workers died while sending it: give up rather than loop.
-                result = .temporaryFailure(message.lastError ?? "worker lost while sending")
-            } else if let session {
+    /// Sends `messages` in order on a thread of the worker's own, which never waits for the database:
+    /// the outcomes stream back and are recorded while the next message goes out.
+    private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date, sent: SentRecorder) async {
+        let (outcomes, results) = AsyncStream.makeStream(of: (OutboxMessage, DeliveryResult).self)
+        threads.submit { state in
+            defer { results.finish() }
+            for message in messages {
                 // A message sent after its lease ended might be sent by another worker too.
-                guard Date().addingTimeInterval(5) < leaseEnd else { break }
-                result = (try? await threads.runIfActive { session.deliver(message) })
-                    ?? .temporaryFailure("the worker is shutting down")
-            } else {
-                result = .permanentFailure("no \(message.channel.rawValue) transport is configured")
+                guard Date().addingTimeInterval(5) < leaseEnd else { return }
+                results.yield((message, self.attempt(message, over: session, threadsActive: state == .active)))
             }
-            await recordRetrying(result, for: message)
+        }
+        for await (message, result) in outcomes {
+            switch result {
+            case .sent(let providerID):
+                await sent.add(SentMessage(id: message.id, providerID: providerID))
+            case .temporaryFailure(let reason):
+                await recordFailure(of: message, reason: reason, permanent: false)
+            case .permanentFailure(let reason):
+                await recordFailure(of: message, reason: reason, permanent: true)
+            }
         }
     }
 
-    /// Records an outcome, again when a claim elsewhere made it a deadlock victim: a row left
-    /// `sending` would be sent a second time once its lease ends.
-    private func recordRetrying(_ result: DeliveryResult, for message: OutboxMessage) async {
+    private func attempt(_ message: OutboxMessage, over session: (any DeliverySession)?, threadsActive: Bool) -> DeliveryResult {
+        if message.attempts > settings.maxAttempts {
+            // Its earlier workers died while sending it: give up rather than loop.
+            return .temporaryFailure(message.lastError ?? "worker lost while sending")
+        }
+        guard let session else { return .permanentFailure("no \(message.channel.rawValue) transport is configured") }
+        guard threadsActive else { return .temporaryFailure("the worker is shutting down") }
+        return session.deliver(message)
+    }
+
+    // Outcomes are written again when a claim elsewhere made them a deadlock victim: a row left
+    // `sending` would be sent a second time once its lease ends.
+
+    private func recordSent(_ messages: [SentMessage]) async {
         do {
-            try await database.retryingLockConflicts { try await record(result, for: message) }
+            try await database.retryingLockConflicts {
+                try await database.pool.withConnection { connection in
+                    for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
+                        try await OutboxRepository(connection: connection).markSent(ids: group.map(\.id), owner: name, providerID: providerID)
+                    }
+                }
+            }
+        } catch {
+            logger.error("cannot record deliveries", metadata: ["outbox_message_ids": "\(messages.map(\.id))", "error": "\(error)"])
+        }
+    }
+
+    /// Schedules another attempt after a temporary failure; ends the message after a permanent one or the last attempt.
+    private func recordFailure(of message: OutboxMessage, reason: String, permanent: Bool) async {
+        do {
+            try await database.retryingLockConflicts {
+                if permanent {
+                    try await finish(message, as: .failed, reason: reason)
+                } else if message.attempts >= settings.maxAttempts {
+                    try await finish(message, as: .dead, reason: reason)
+                } else {
+                    let retryAt = Date().addingTimeInterval(settings.retryDelay(afterAttempt: message.attempts).seconds)
+                    logger.warning("delivery failed, will retry", metadata: [
+                        "outbox_message_id": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(reason)",
+                    ])
+                    try await database.pool.withConnection {
+                        try await OutboxRepository(connection: $0).markRetry(id: message.id, owner: name, error: reason, retryAt: retryAt)
+                    }
+                }
+            }
         } catch {
             logger.error("cannot record delivery", metadata: ["outbox_message_id": "\(message.id)", "error": "\(error)"])
-        }
-    }
-
-    private func record(_ result: DeliveryResult, for message: OutboxMessage) async throws {
-        switch result {
-        case .sent(let providerID):
-            try await database.pool.withConnection {
-                try await OutboxRepository(connection: $0).markSent(id: message.id, owner: name, providerID: providerID)
-            }
-        case .temporaryFailure(let reason) where message.attempts < settings.maxAttempts:
-            let retryAt = Date().addingTimeInterval(settings.retryDelay(afterAttempt: message.attempts).seconds)
-            logger.warning("delivery failed, will retry", metadata: [
-                "outbox_message_id": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(reason)",
-            ])
-            try await database.pool.withConnection {
-                try await OutboxRepository(connection: $0).markRetry(id: message.id, owner: name, error: reason, retryAt: retryAt)
-            }
-        case .temporaryFailure(let reason):
-            try await finish(message, as: .dead, reason: reason)
-        case .permanentFailure(let reason):
-            try await finish(message, as: .failed, reason: reason)
         }
     }
 
