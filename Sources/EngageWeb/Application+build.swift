@@ -53,7 +53,7 @@ public func buildRouter(
     AccessTokensAPIController(tokens: accessTokens, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
     RecipientController(
-        views: views, recipients: RecipientService(database: database), pdfs: documents.pdfs, sender: configuration.companyName
+        views: views, recipients: RecipientService(database: database, confirmations: messaging.sender), pdfs: documents.pdfs, sender: configuration.companyName
     ).register(on: router)
     MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)
     ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)

@@ -105,6 +105,45 @@ struct MessagingTests {
         }
     }
 
+    @Test("signing queues the signer's confirmation with the signature, in the language the document was sent in, with a link to keep a copy")
+    func signedConfirmation() async throws {
+        try await Self.run { f in
+            let sent = try await f.send(#"{"language": "fr", "token_options": {"allowed_actions": ["view", "sign"]}}"#)
+            let recipients = RecipientService(database: f.database, confirmations: f.messaging.sender)
+            let signed = try await recipients.sign(
+                try #require(sent.link?.secret), Input(["full_name": .string("Jeanne M. Martin"), "consent": .bool(true)]),
+                consentText: "J'accepte de signer électroniquement.", from: f.office)
+            #expect(signed.document.status == .signed)  // the confirmation's email_queued does not move it back to sent
+            let confirmation = try #require(try await f.messages().first { $0.purpose == .signedConfirmation })
+            #expect(confirmation.recipient == "jeanne@example.com")
+            #expect(confirmation.recipientName == "Jeanne M. Martin")
+            #expect(confirmation.language == .fr)
+            #expect(try await f.events(.emailQueued).count == 2)
+
+            try await f.worker().deliverBatch()
+            let mails = try await f.sink.waitForMessages(2)
+            let mail = try #require(mails.first { $0.messageID == "<\(confirmation.messageID)>" })
+            #expect(mail.subject == "Signé : Rénovation cuisine")
+            #expect(mail.text.contains("Bonjour Jeanne M. Martin"))
+            // The copy's link opens the signed document, and signs nothing.
+            let tracking = try #require(confirmation.trackingID)
+            let link = try #require(mail.text.components(separatedBy: "/r/\(tracking)/").last?.prefix { $0.isLetter || $0.isNumber })
+            let copy = try await recipients.view(String(link), from: f.office)
+            #expect(copy.document.status == .signed)
+            #expect(copy.token.allowedActions == [.view, .download])
+            await #expect(throws: RecipientError.self) {
+                try await recipients.sign(String(link), Input(["full_name": .string("Someone Else"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
+            }
+
+            // Without a known address, a signature queues nothing.
+            try await f.sql("UPDATE documents SET recipient_email = NULL, status = 'sent', signed_at = NULL WHERE id = ?", [f.documentID])
+            let anonymous = try await AccessTokenService(database: f.database).create(
+                documentID: f.documentID, Fixture.input(#"{"allowed_actions": ["sign"]}"#), by: f.actor, from: f.office)
+            _ = try await recipients.sign(anonymous.secret, Input(["full_name": .string("Paul Durand"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
+            #expect(try await f.messages().filter { $0.purpose == .signedConfirmation }.count == 1)
+        }
+    }
+
     @Test("the French template, a custom subject with a placeholder, and HTML in the message escaped")
     func frenchAndEscaping() async throws {
         try await Self.run { f in

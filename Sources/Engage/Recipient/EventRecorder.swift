@@ -17,7 +17,11 @@ actor EventRecorder {
         /// The action checked again under the document's lock, for events that change the document.
         let action: RecipientAction?
         let event: DocumentEventRepository.NewEvent
+        /// More work in the same transaction once the event is appended (a signature's confirmation email).
+        var followUp: FollowUp? = nil
     }
+
+    typealias FollowUp = @Sendable (MariaDBConnection) async throws -> Void
 
     private struct Waiting {
         let recording: Recording
@@ -93,6 +97,7 @@ actor EventRecorder {
 
         var outcomes: [Outcome] = []
         var accepted: [Int64: [DocumentEventRepository.NewEvent]] = [:]
+        var followUps: [FollowUp] = []
         var acted: Set<Int64> = []
         for recording in batch {
             guard let document = locked[recording.documentID], document.deletedAt == nil else {
@@ -118,6 +123,7 @@ actor EventRecorder {
             }
             if recording.action.map({ $0 != .view && $0 != .download }) == true { acted.insert(document.id) }
             accepted[document.id, default: []].append(recording.event)
+            if let followUp = recording.followUp { followUps.append(followUp) }
             outcomes.append(.done(.success(())))
         }
 
@@ -127,6 +133,9 @@ actor EventRecorder {
         }
         for (id, counted) in usage.sorted(by: { $0.key < $1.key }) where counted.granted > 0 {
             try await tokens.addUses(counted.granted, to: id)
+        }
+        for followUp in followUps {
+            try await followUp(connection)
         }
         return outcomes
     }

@@ -36,10 +36,13 @@ public struct RecipientVisit: Sendable {
 public struct RecipientService: Sendable {
     private let database: Database
     private let recorder: EventRecorder
+    /// Queues the signer's confirmation email with the signature; none without it (tests of links alone).
+    private let confirmations: SendService?
 
-    public init(database: Database) {
+    public init(database: Database, confirmations: SendService? = nil) {
         self.database = database
         self.recorder = EventRecorder(database: database)
+        self.confirmations = confirmations
     }
 
     static let signFields: Set<String> = ["full_name", "consent", "signature_image"]
@@ -76,7 +79,15 @@ public struct RecipientService: Sendable {
             reader.report("signature_image", .invalidFormat, "Drawn signature must be a PNG data URL.")
         }
         try reader.finish()
-        return try await act(secret, .sign, from: client) { visit in
+        var confirm: VisitFollowUp?
+        if let confirmations {
+            let signerName = name.value
+            confirm = { visit, connection in
+                try await confirmations.queueSignedConfirmation(
+                    documentID: visit.document.id, signerName: signerName, signerEmail: visit.token.recipientEmail, connection)
+            }
+        }
+        return try await act(secret, .sign, from: client, followUp: confirm) { visit in
             var details: [String: JSONValue] = [
                 "signer_name": .string(name.value ?? ""),
                 "consent_text": .string(consentText),
@@ -172,10 +183,14 @@ public struct RecipientService: Sendable {
         return RecipientVisit(token: token, document: document)
     }
 
+    /// Work done in the transaction that records a visit's event.
+    typealias VisitFollowUp = @Sendable (RecipientVisit, MariaDBConnection) async throws -> Void
+
     /// Checks the link and the action, then has the recorder count the use and append the event in
     /// one transaction (shared with concurrent requests), which checks the action again under its locks.
     private func act(
         _ secret: String, _ action: RecipientAction, from client: ClientInfo,
+        followUp: VisitFollowUp? = nil,
         event: (RecipientVisit) throws -> DocumentEventRepository.NewEvent
     ) async throws -> RecipientVisit {
         let visit = try await database.pool.withConnection { try await Self.authorize(secret, action, from: client, $0) }
@@ -183,7 +198,11 @@ public struct RecipientService: Sendable {
         var new = try event(visit)
         new.accessTokenID = visit.token.id
         new.client = client
-        try await recorder.record(.init(documentID: visit.document.id, claimsUse: true, action: action, event: new))
+        var recording = EventRecorder.Recording(documentID: visit.document.id, claimsUse: true, action: action, event: new)
+        if let followUp {
+            recording.followUp = { connection in try await followUp(visit, connection) }
+        }
+        try await recorder.record(recording)
         // Views and downloads change nothing the page shows; after an action, the page shows its outcome.
         guard action != .view, action != .download else { return visit }
         return try await database.pool.withConnection { connection in
