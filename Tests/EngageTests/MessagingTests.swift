@@ -127,7 +127,7 @@ struct MessagingTests {
             #expect(mail.text.contains("Bonjour Jeanne M. Martin"))
             // The copy's link opens the signed document, and signs nothing.
             let tracking = try #require(confirmation.trackingID)
-            let link = try #require(mail.text.components(separatedBy: "/r/\(tracking)/").last?.prefix { $0.isLetter || $0.isNumber })
+            let link = try #require(mail.text.components(separatedBy: "/r/\(tracking)/").last?.prefix { !$0.isWhitespace && $0 != ">" })
             let copy = try await recipients.view(String(link), from: f.office)
             #expect(copy.document.status == .signed)
             #expect(copy.token.allowedActions == [.view, .download])

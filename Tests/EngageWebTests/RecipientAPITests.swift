@@ -124,6 +124,10 @@ struct RecipientAPITests {
             #expect(page.text.contains("Ce document est déjà signé."))
             let document = try await api.call(.get, "\(path)/\(id)")
             #expect(document.data["status"] as? String == "signed")
+            // A link that only shows the document, like the signer's copy, says so too.
+            let copy = try await api.call(.post, "\(path)/\(id)/tokens", json: #"{"allowed_actions": ["view", "download"]}"#)
+            let copyPage = try await api.visit(.get, "/p/\(try #require(copy.data["token"] as? String))", headers: [.acceptLanguage: "en"])
+            #expect(copyPage.text.contains("This document is already signed."))
         }
     }
 

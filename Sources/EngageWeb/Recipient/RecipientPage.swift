@@ -69,9 +69,10 @@ struct RecipientPage: PageContext, Hashable {
         self.values = prefilled
     }
 
-    /// What the recipient should know about actions already taken, when the link allows them.
+    /// What the recipient should know about actions already taken: a signature always (the signer's
+    /// copy link only views), an acceptance when the link could accept.
     private static func state(of document: Document, _ token: AccessToken, _ t: RecipientStrings) -> String? {
-        if document.signedAt != nil, token.allows(.sign) || token.allows(.decline) { return t.alreadySigned }
+        if document.signedAt != nil { return t.alreadySigned }
         if document.rejectedAt != nil { return t.alreadyDeclined }
         if document.acceptedAt != nil, token.allows(.accept) { return t.alreadyAccepted }
         return nil
