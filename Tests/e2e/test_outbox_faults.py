@@ -65,8 +65,8 @@ class OutboxFaultsTest(unittest.TestCase):
         self.sink.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def start_worker(self):
-        worker = subprocess.Popen([ENGAGE, "worker"], env=self.environment)
+    def start_worker(self, **settings):
+        worker = subprocess.Popen([ENGAGE, "worker"], env={**self.environment, **settings})
         self.workers.append(worker)
         return worker
 
@@ -110,8 +110,11 @@ class OutboxFaultsTest(unittest.TestCase):
         print(f"\nkill -9: {in_flight} in flight at the kill, {duplicates} delivered twice", flush=True)
 
     def test_two_workers_never_deliver_twice(self):
-        self.start_worker()
-        self.start_worker()
+        # Both workers are up and polling before anything is due, and claim small batches, so that
+        # neither can drain the outbox alone before the other starts: they contend for every batch.
+        sql("UPDATE outbox_messages SET next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL 2 SECOND")
+        self.start_worker(ENGAGE_OUTBOX_BATCH="10")
+        self.start_worker(ENGAGE_OUTBOX_BATCH="10")
         self.wait_for_all(seconds=60)
         ids = self.message_ids()
         twice = [i.strip("<>") for i, n in collections.Counter(ids).items() if n > 1]
@@ -120,6 +123,7 @@ class OutboxFaultsTest(unittest.TestCase):
         self.assertEqual(len(set(ids)), COUNT, rows)
         senders = sql("SELECT locked_by, COUNT(*) FROM outbox_messages GROUP BY locked_by")
         self.assertEqual(len(senders), 2, f"both workers sent a share: {senders}")
+        print(f"\ntwo workers: {senders}", flush=True)
 
 
 if __name__ == "__main__":
