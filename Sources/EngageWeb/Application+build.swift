@@ -56,6 +56,7 @@ public func buildRouter(
         views: views, recipients: RecipientService(database: database, confirmations: messaging.sender), pdfs: documents.pdfs, sender: configuration.companyName
     ).register(on: router)
     MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)
+    MessageTemplatesAPIController(templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName).register(on: api)
     ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)

@@ -150,6 +150,49 @@ struct MessagingAPITests {
         }
     }
 
+    @Test("templates over the API: list, every problem at once with nothing saved, save, preview, use in a send, reset")
+    func templatesAPI() async throws {
+        try await APIHarness.run { api in
+            let templates = "/api/v1/message-templates"
+            let all = try await api.call(.get, templates, as: .viewer)
+            #expect(all.status == .ok)
+            #expect(all.items.count == 20)  // 2 channels × 5 purposes × 2 languages
+            #expect(all.items.allSatisfy { $0["customized"] as? Bool == false })
+            let one = "\(templates)/email/invoice_notification/fr"
+            let shipped = try await api.call(.get, one)
+            #expect(shipped.data["subject"] as? String == "Facture {{document_title}} de {{sender_name}}")
+
+            let refused = try await api.call(.put, one, json: #"{"body": "Bonjour {{client}}, {{link}}"}"#)
+            #expect(refused.status == .badRequest)
+            #expect(refused.errorCode == "VALIDATION_FAILED")
+            #expect(refused.errorFields == ["subject", "body"])
+            #expect(refused.details.last?["message"] as? String == "Unknown placeholder {{client}}; use {{recipient_name}}, {{document_title}}, {{amount}}, {{due_date}}, {{link}}, {{sender_name}}, {{message}}.")
+            #expect(try await api.call(.get, one).data["customized"] as? Bool == false)
+            #expect(try await api.call(.put, one, as: .viewer, json: #"{"subject": "x", "body": "y"}"#).status == .forbidden)
+            #expect(try await api.call(.get, "\(templates)/email/invoice_notification/de").status == .notFound)
+
+            let edited = #"{"subject": "Facture {{document_title}} à régler", "body": "Bonjour {{recipient_name}},\n\n**{{amount}}** avant le {{due_date}} : {{link}}"}"#
+            let preview = try await api.call(.post, one + "/preview", json: edited)
+            #expect(preview.status == .ok)
+            #expect(preview.data["subject"] as? String == "Facture Devis rénovation cuisine à régler")
+            #expect((preview.data["html"] as? String)?.contains("<strong>4") == true)
+            #expect(try await api.call(.get, one).data["customized"] as? Bool == false)  // a preview saves nothing
+
+            let saved = try await api.call(.put, one, json: edited)
+            #expect(saved.status == .ok)
+            #expect(saved.data["customized"] as? Bool == true)
+            #expect(saved.data["updated_at"] is String)
+            let id = try await api.createDocument(#"{"document_type": "pennylane_invoice", "title": "Facture 42", "total_amount": 80, "recipient_email": "paul@example.com"}"#)
+            let sent = try await api.call(.post, "\(path)/\(id)/send", json: #"{"language": "fr"}"#)
+            #expect((sent.data["message"] as? [String: Any])?["subject"] as? String == "Facture Facture 42 à régler")
+
+            let reset = try await api.call(.delete, one)
+            #expect(reset.status == .ok)
+            #expect(reset.data["customized"] as? Bool == false)
+            #expect(reset.data["subject"] as? String == "Facture {{document_title}} de {{sender_name}}")
+        }
+    }
+
     @Test("SMS go to a Twilio-compatible API as a form with basic auth; 4xx fail at once, 5xx retry, the sid is kept")
     func smsThroughStandIn() async throws {
         let received = ReceivedRequests()

@@ -91,3 +91,13 @@ public struct MessageRenderer: Sendable {
         }
     }
 }
+
+extension RenderedMessage: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("subject"); w.value(subject)
+        w.key("text"); w.value(text)
+        w.key("html"); w.value(html)
+        w.endObject()
+    }
+}

@@ -136,3 +136,17 @@ public enum Placeholders {
         }.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 }
+
+extension MessageTemplate: JSONWritable {
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("channel"); w.value(channel.rawValue)
+        w.key("purpose"); w.value(purpose.rawValue)
+        w.key("language"); w.value(language.rawValue)
+        w.key("subject"); w.value(subject)
+        w.key("body"); w.value(body)
+        w.key("customized"); w.value(isCustomized)
+        w.key("updated_at"); w.value(updatedAt)
+        w.endObject()
+    }
+}

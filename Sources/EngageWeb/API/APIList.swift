@@ -70,6 +70,15 @@ extension EngageRequestContext {
         throw AuthenticationError.invalidCredentials
     }
 
+    /// The `:channel/:purpose/:language` of a message template's path; anything unknown is a 404.
+    func templateKey() throws -> MessageTemplateService.Key {
+        guard let channel = parameters.get("channel").flatMap(MessageChannel.init(rawValue:)),
+              let purpose = parameters.get("purpose").flatMap(MessagePurpose.init(rawValue:)),
+              let language = parameters.get("language").flatMap(Language.init(rawValue:))
+        else { throw APIError.notFound() }
+        return .init(channel: channel, purpose: purpose, language: language)
+    }
+
     /// The `:id` path parameter; a non-numeric id is a 404 like a missing record.
     func id() throws -> Int64 {
         guard let id = parameters.get("id", as: Int64.self) else { throw APIError.notFound() }

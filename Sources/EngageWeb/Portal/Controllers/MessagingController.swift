@@ -88,12 +88,12 @@ struct MessagingController {
                 rows: templates.map(TemplateRow.init), notice: request.notice(from: Self.templateNotices)))
         }
         portal.get("/templates/:channel/:purpose/:language") { _, context in
-            let key = try Self.key(context)
+            let key = try context.templateKey()
             let template = try await messaging.templates.template(key)
             return try editPage(key, context, values: ["subject": template.subject ?? "", "body": template.body], template: template)
         }
         portal.get("/templates/:channel/:purpose/:language/preview") { request, context in
-            let key = try Self.key(context)
+            let key = try context.templateKey()
             do {
                 let template = try messaging.templates.validated(key, Input(form: request.formQuery))
                 return Response.messagePreview(messaging.templates.preview(template, senderName: senderName, links: messaging.links))
@@ -102,7 +102,7 @@ struct MessagingController {
             }
         }
         portal.post("/templates/:channel/:purpose/:language") { _, context in
-            let key = try Self.key(context)
+            let key = try context.templateKey()
             let form = context.form ?? FormData(urlEncoded: "")
             do {
                 _ = try await messaging.templates.save(key, form.input, by: try context.actor())
@@ -112,7 +112,7 @@ struct MessagingController {
             }
         }
         portal.post("/templates/:channel/:purpose/:language/reset") { _, context in
-            try await messaging.templates.reset(try Self.key(context), by: try context.actor())
+            try await messaging.templates.reset(try context.templateKey(), by: try context.actor())
             return Response.redirect(to: "/templates?done=reset", type: .normal)
         }
     }
@@ -152,14 +152,6 @@ struct MessagingController {
             previewURL: QueryString.url(path + "/preview", [("subject", values["subject"] ?? ""), ("body", values["body"] ?? "")]),
             canWrite: try context.actor().role.canWrite),
             status: errors == nil ? .ok : .unprocessableContent)
-    }
-
-    private static func key(_ context: EngageRequestContext) throws -> MessageTemplateService.Key {
-        guard let channel = context.parameters.get("channel").flatMap(MessageChannel.init(rawValue:)),
-              let purpose = context.parameters.get("purpose").flatMap(MessagePurpose.init(rawValue:)),
-              let language = context.parameters.get("language").flatMap(Language.init(rawValue:))
-        else { throw HTTPError(.notFound) }
-        return .init(channel: channel, purpose: purpose, language: language)
     }
 
     /// The form's fields as the send service reads them: the link choices become `token_options`.
