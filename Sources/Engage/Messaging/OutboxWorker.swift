@@ -173,9 +173,8 @@ public final class OutboxWorker: Sendable {
         return session.deliver(message)
     }
 
-    // Outcomes are written again when a claim elsewhere made them a deadlock victim: a row left
-    // `sending` would be sent a second time once its lease ends.
-
+    /// Marks a group of deliveries sent. Like every outcome, it is written again when a claim
+    /// elsewhere made it a deadlock victim: a row left `sending` would be sent twice once its lease ends.
     private func recordSent(_ messages: [SentMessage]) async {
         do {
             try await database.retryingLockConflicts {
