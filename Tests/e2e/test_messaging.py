@@ -80,6 +80,22 @@ class SendFromPortalTest(unittest.TestCase):
             self.assertIn("/p/", phone.url)
             self.assertEqual(phone.title, "Terrasse en bois")
             phone.screenshot(os.path.join(SHOTS, "send-recipient.png"))
+
+            # They sign; the confirmation arrives in the language they were written to, with a
+            # link that shows the signed document and offers nothing more to sign.
+            phone.type("#full_name", "Claire Morel")
+            phone.click("#consent")
+            phone.submit("#sign")
+            self.assertEqual(phone.text("#notice"), "Merci : votre signature est enregistrée.")
+            confirmation = received("Signé : Terrasse en bois")
+            self.assertEqual(confirmation["To"], "Claire Morel <claire@example.com>")
+            copy_text = confirmation.get_body(preferencelist=("plain",)).get_content()
+            copy = next(word for word in copy_text.split() if word.startswith(BASE + "/r/"))
+            phone.open(copy)
+            self.assertEqual(phone.title, "Terrasse en bois")
+            self.assertEqual(phone.text("#notice"), "Ce document est déjà signé.")
+            self.assertEqual(phone.count("#sign"), 0)
+            phone.screenshot(os.path.join(SHOTS, "send-signed-copy.png"))
         finally:
             phone.close()
 
@@ -88,6 +104,7 @@ class SendFromPortalTest(unittest.TestCase):
         self.assertIn("link clicked", page)
         self.assertIn("email queued", page)
         self.assertIn("sent", s.text("#messages .badge"))
+        self.assertIn("Signé : Terrasse en bois", s.text("#messages"))
         s.screenshot(os.path.join(SHOTS, "send-document.png"))
 
         # The outbox shows it sent; its preview frame holds the branded email without the live link.
