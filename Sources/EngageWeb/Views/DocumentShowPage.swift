@@ -13,7 +13,7 @@ struct DocumentShowPage: PageContext {
     let status: String
     let statusClass: String
     let facts: [Fact]
-    let firsts: [Fact]
+    let firsts: [TimeFact]
     let events: [EventRow]
     let hasEvents: Bool
     let links: [LinkRow]
@@ -37,10 +37,16 @@ struct DocumentShowPage: PageContext {
     /// One event of the timeline.
     struct EventRow: Sendable {
         let type: String
-        let time: String
+        let time: PortalTime
         let device: String
         let address: String
         let detail: String
+    }
+
+    /// When something first happened to the document.
+    struct TimeFact: Sendable {
+        let label: String
+        let time: PortalTime
     }
 
     /// One recipient link.
@@ -48,7 +54,8 @@ struct DocumentShowPage: PageContext {
         let revokeURL: String
         let prefix: String
         let actions: String
-        let expires: String
+        /// Nil for a link that never expires.
+        let expires: PortalTime?
         let uses: String
         let state: String
         let stateClass: String
@@ -95,7 +102,7 @@ struct DocumentShowPage: PageContext {
             ("Rejected", document.rejectedAt), ("Expired", document.expiredAt), ("Cancelled", document.cancelledAt),
             ("Last changed", document.updatedAt),
         ]
-        firsts = timestamps.compactMap { label, date in date.map { Fact(label, ISOTimestamp.string($0)) } }
+        firsts = timestamps.compactMap { label, date in date.map { TimeFact(label: label, time: PortalTime($0)) } }
         events = details.recentEvents.map(Self.row)
         messages = details.messages.map(OutboxRow.init)
         hasMessages = !messages.isEmpty
@@ -106,7 +113,7 @@ struct DocumentShowPage: PageContext {
                 : token.expiresAt.map { $0 <= now } == true ? "expired" : "active"
             return LinkRow(
                 revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…", actions: token.allowedActions.map(\.rawValue).joined(separator: ", "),
-                expires: token.expiresAt.map(ISOTimestamp.string) ?? "never",
+                expires: token.expiresAt.map(PortalTime.init),
                 uses: token.maxUses.map { "\(token.useCount) of \($0)" } ?? String(token.useCount),
                 state: state, stateClass: state == "active" ? "badge-ok" : "badge-error", isActive: state == "active")
         }
@@ -136,7 +143,7 @@ struct DocumentShowPage: PageContext {
         default: event.accessTokenID.map { "link #\($0)" } ?? ""
         }
         return EventRow(
-            type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: ISOTimestamp.string(event.createdAt),
+            type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime(event.createdAt),
             device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "", detail: detail)
     }
 }

@@ -12,8 +12,8 @@ struct OutboxRow: Sendable {
     let statusClass: String
     let attempts: Int
     let lastError: String
-    let created: String
-    let sent: String
+    let created: PortalTime
+    let sent: PortalTime?
     let documentURL: String?
 
     init(_ message: OutboxMessage) {
@@ -26,8 +26,8 @@ struct OutboxRow: Sendable {
         statusClass = Self.badgeClass(message.status)
         attempts = message.attempts
         lastError = message.lastError ?? ""
-        created = ISOTimestamp.string(message.createdAt)
-        sent = message.sentAt.map(ISOTimestamp.string) ?? ""
+        created = PortalTime(message.createdAt)
+        sent = message.sentAt.map(PortalTime.init)
         documentURL = message.documentID.map { "/documents/\($0)" }
     }
 
