@@ -57,7 +57,7 @@ struct APIKeysController {
         let rows = try await apiKeys.list().map { key in
             Row(
                 id: key.id, name: key.name, prefix: key.prefix, role: key.role.rawValue,
-                created: key.createdAt.formatted(.iso8601), lastUsed: key.lastUsedAt?.formatted(.iso8601) ?? "never",
+                created: PortalTime(key.createdAt).text, lastUsed: key.lastUsedAt.map { PortalTime($0).text } ?? "never",
                 isActive: key.isActive)
         }
         return try views.render("portal/api-keys/index", APIKeysPage(

@@ -76,7 +76,7 @@ struct UsersController {
         let rows = try await users.list().map { user in
             Row(
                 id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
-                lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never", isSelf: user.id == me.id,
+                lastLogin: user.lastLoginAt.map { PortalTime($0).text } ?? "never", isSelf: user.id == me.id,
                 roleOptions: SelectOption.all(User.Role.self, selected: user.role.rawValue))
         }
         return try views.render("portal/users/index", UsersPage(
