@@ -95,13 +95,14 @@ struct MIMEMessage {
         return words.joined(separator: "\r\n ")
     }
 
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     /// `Sun, 22 Nov 2026 22:24:51 +0000`, from calendar fields (a formatter, even `String(format:)`, was a visible cost).
     static func rfc5322Date(_ date: Date) -> String {
         let parts = Calendar.utc.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func twoDigits(_ number: Int?) -> String { number! < 10 ? "0\(number!)" : "\(number!)" }
-        return "\(weekdays[parts.weekday! - 1]), \(twoDigits(parts.day)) \(months[parts.month! - 1]) \(parts.year!) "
+        return "\(Self.weekdays[parts.weekday! - 1]), \(twoDigits(parts.day)) \(Self.months[parts.month! - 1]) \(parts.year!) "
             + "\(twoDigits(parts.hour)):\(twoDigits(parts.minute)):\(twoDigits(parts.second)) +0000"
     }
 }

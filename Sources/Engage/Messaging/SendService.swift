@@ -159,20 +159,18 @@ public struct SendService: Sendable {
         return Outcome(message: message, link: link, document: updated)
     }
 
-    /// Queues the signer's `signed_confirmation` email, with a link to keep a copy (view and download
-    /// only), inside the transaction that records the signature; in the language the document was
-    /// last sent in. Nothing when no address is known.
-    func queueSignedConfirmation(documentID: Int64, signerName: String?, signerEmail: String?, _ connection: MariaDBConnection) async throws {
-        guard let document = try await DocumentRepository(connection: connection).find(id: documentID),
-              let email = signerEmail ?? document.recipientEmail, EmailAddress.isValid(email)
-        else { return }
+    /// Queues the signer's `signed_confirmation` email to `email`, with a link to keep a copy (view
+    /// and download only), inside the transaction that records the signature; in the language the
+    /// document was last sent in. Nothing without a valid address.
+    func queueSignedConfirmation(documentID: Int64, signerName: String?, email: String?, _ connection: MariaDBConnection) async throws {
+        guard let email, EmailAddress.isValid(email) else { return }
         let language = try await OutboxRepository(connection: connection).lastNotification(documentID: documentID)?.language ?? .en
         let copy = AccessTokenService.LinkOptions(
-            actions: [.view, .download], expiresAt: Date().addingTimeInterval(Double(AccessTokenService.defaultLifetimeDays) * 86_400),
+            actions: [.view, .download], expiresAt: AccessTokenService.expiry(inDays: AccessTokenService.defaultLifetimeDays),
             maxUses: nil, recipientEmail: email, prefill: nil, networks: [])
         _ = try await queue(
             Request(
-                channel: .email, recipient: email, recipientName: signerName ?? document.recipientName, subject: nil, message: nil,
+                channel: .email, recipient: email, recipientName: signerName, subject: nil, message: nil,
                 purpose: .signedConfirmation, language: language, cc: [], link: copy, reminders: nil),
             documentID: documentID, by: .system, from: nil, connection)
     }

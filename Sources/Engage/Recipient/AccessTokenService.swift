@@ -27,6 +27,11 @@ public struct AccessTokenService: Sendable {
         var networks: [IPNetwork]
     }
 
+    /// The end of a link made now that lives `days` days.
+    static func expiry(inDays days: Int) -> Date {
+        Date().addingTimeInterval(Double(days) * 86_400)
+    }
+
     /// Reads link options from `input`, reporting every problem to `problems` with its field name after `prefix`.
     static func options(_ input: Input, prefix: String = "", problems: inout [ValidationError.FieldError]) -> LinkOptions {
         var reader = InputReader(input, allowed: fields)
@@ -43,7 +48,7 @@ public struct AccessTokenService: Sendable {
         case .value(let days): days
         }
         return LinkOptions(
-            actions: actions, expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) }, maxUses: maxUses.value, recipientEmail: email.value, prefill: prefill.value,
+            actions: actions, expiresAt: days.map(expiry(inDays:)), maxUses: maxUses.value, recipientEmail: email.value, prefill: prefill.value,
             networks: networks)
     }
 

@@ -83,8 +83,10 @@ public struct RecipientService: Sendable {
         if let confirmations {
             let signerName = name.value
             confirm = { visit, connection in
+                // To the link's own address, else the document's recipient.
                 try await confirmations.queueSignedConfirmation(
-                    documentID: visit.document.id, signerName: signerName, signerEmail: visit.token.recipientEmail, connection)
+                    documentID: visit.document.id, signerName: signerName,
+                    email: visit.token.recipientEmail ?? visit.document.recipientEmail, connection)
             }
         }
         return try await act(secret, .sign, from: client, followUp: confirm) { visit in

@@ -2,7 +2,7 @@ import Engage
 import Foundation
 
 /// A time as the portal shows it: `23 Nov 2026, 14:05 UTC` to read, and the exact instant for
-/// `<time datetime>` and its tooltip. Templates write `<time datetime="{{t.iso}}" title="{{t.iso}}">{{t.text}}</time>`.
+/// `<time datetime>` and its tooltip. Templates show it with `{{#t}}{{> time}}{{/t}}` (`Templates/time.mustache`).
 struct PortalTime: Sendable {
     let iso: String
     let text: String
