@@ -49,8 +49,8 @@ public func buildRouter(
     let events = DocumentEventService(database: database)
     let recipientLinks = messaging.links
     DocumentsAPIController(documents: documents, events: events, collectionURL: apiURL + "/document-engagements").register(on: api)
-    let accessTokens = AccessTokenService(database: database)
-    AccessTokensAPIController(tokens: accessTokens, links: recipientLinks).register(on: api)
+    let linkService = RecipientLinkService(database: database)
+    RecipientLinksAPIController(tokens: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
     RecipientController(
         views: views, recipients: RecipientService(database: database, confirmations: messaging.sender), pdfs: documents.pdfs, sender: configuration.companyName
@@ -61,7 +61,7 @@ public func buildRouter(
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
-    DocumentLinksController(views: views, tokens: accessTokens, events: events, links: recipientLinks)
+    DocumentLinksController(views: views, tokens: linkService, events: events, links: recipientLinks)
         .register(on: portal)
     MessagingController(views: views, messaging: messaging, documents: documents, senderName: configuration.companyName)
         .register(on: portal)

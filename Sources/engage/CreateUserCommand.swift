@@ -39,6 +39,6 @@ struct CreateUserCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        await database.pool.shutdown()
+        await database.shutdown()
     }
 }

@@ -30,6 +30,6 @@ struct DemoCommand: AsyncParsableCommand {
                 organizations: organizations, contacts: contacts, documents: documents
             ) { step in print("added \(step) (\(ContinuousClock.now - started))") }
         }
-        await database.pool.shutdown()
+        await database.shutdown()
     }
 }

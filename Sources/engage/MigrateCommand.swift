@@ -29,6 +29,6 @@ struct MigrateCommand: AsyncParsableCommand {
                     : "Applied \(applied.count) migration(s): \(applied.map(\.fileName).joined(separator: ", "))")
             }
         }
-        await database.pool.shutdown()
+        await database.shutdown()
     }
 }

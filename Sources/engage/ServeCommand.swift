@@ -32,6 +32,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await database.pool.shutdown()
+        await database.shutdown()
     }
 }

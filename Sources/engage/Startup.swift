@@ -2,7 +2,6 @@ import ArgumentParser
 import Engage
 import Foundation
 import Logging
-import MariaDB
 
 /// Shared start-up steps of the commands.
 enum Startup {
@@ -35,11 +34,11 @@ enum Startup {
         } catch let error as MigrationError {
             fail("\(error)")
             throw ExitCode.failure
-        } catch let error as MariaDBError {
+        } catch let error as DatabaseError {
             fail("database: \(error)")
             throw ExitCode.failure
-        } catch let error as MariaDBPoolError {
-            fail("database: \(error)")
+        } catch let error as ServiceUnavailable {
+            fail("database: \(error.detail)")
             throw ExitCode.failure
         }
     }

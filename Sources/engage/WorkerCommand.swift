@@ -14,7 +14,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
         let worker = OutboxWorkerService(worker: messaging.worker(configuration: configuration, database: database, logger: logger))
         try await ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await database.pool.shutdown()
+        await database.shutdown()
     }
 }
 

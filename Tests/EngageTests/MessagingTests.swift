@@ -78,8 +78,8 @@ struct MessagingTests {
             #expect(outcome.message.status == .queued)
             #expect(outcome.document.status == .sent)
             #expect(outcome.document.sentAt != nil)
-            #expect(outcome.link?.token.allowedActions == [.view, .sign])
-            #expect(outcome.link?.token.recipientEmail == "jeanne@example.com")
+            #expect(outcome.link?.link.allowedActions == [.view, .sign])
+            #expect(outcome.link?.link.recipientEmail == "jeanne@example.com")
             #expect(try await f.events(.emailQueued).count == 1)
             #expect(try f.sink.messages().isEmpty)  // nothing leaves before a worker runs
 
@@ -130,14 +130,14 @@ struct MessagingTests {
             let link = try #require(mail.text.components(separatedBy: "/r/\(tracking)/").last?.prefix { !$0.isWhitespace && $0 != ">" })
             let copy = try await recipients.view(String(link), from: f.office)
             #expect(copy.document.status == .signed)
-            #expect(copy.token.allowedActions == [.view, .download])
+            #expect(copy.link.allowedActions == [.view, .download])
             await #expect(throws: RecipientError.self) {
                 try await recipients.sign(String(link), Input(["full_name": .string("Someone Else"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
             }
 
             // Without a known address, a signature queues nothing.
             try await f.sql("UPDATE documents SET recipient_email = NULL, status = 'sent', signed_at = NULL WHERE id = ?", [f.documentID])
-            let anonymous = try await AccessTokenService(database: f.database).create(
+            let anonymous = try await RecipientLinkService(database: f.database).create(
                 documentID: f.documentID, Fixture.input(#"{"allowed_actions": ["sign"]}"#), by: f.actor, from: f.office)
             _ = try await recipients.sign(anonymous.secret, Input(["full_name": .string("Paul Durand"), "consent": .bool(true)]), consentText: "I agree", from: f.office)
             #expect(try await f.messages().filter { $0.purpose == .signedConfirmation }.count == 1)
@@ -271,7 +271,7 @@ struct MessagingTests {
             #expect(reminder.language == .fr)
             #expect(reminder.recipient == "jeanne@example.com")
             #expect(reminder.subject == "Rappel : Rénovation cuisine")
-            #expect(reminder.accessTokenID != nil)
+            #expect(reminder.linkID != nil)
 
             // The link expires tomorrow: one more reminder, for that date.
             try await f.sql("UPDATE access_tokens SET expires_at = UTC_TIMESTAMP(6) + INTERVAL 1 DAY")

@@ -14,7 +14,7 @@ struct RecipientServiceTests {
         let database: Database
         let actor: Actor
         let documentID: Int64
-        let tokens: AccessTokenService
+        let tokens: RecipientLinkService
         let recipients: RecipientService
         let events: DocumentEventService
         let office = ClientInfo(ipAddress: "192.168.1.20", userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0")
@@ -45,7 +45,7 @@ struct RecipientServiceTests {
                 "document_type": .string("pennylane_quote"), "title": .string("Website redesign"), "total_amount": .number(5000),
             ]), by: actor)
             try await test(Fixture(
-                database: database, actor: actor, documentID: document.id, tokens: AccessTokenService(database: database),
+                database: database, actor: actor, documentID: document.id, tokens: RecipientLinkService(database: database),
                 recipients: RecipientService(database: database), events: DocumentEventService(database: database)))
         }
     }
@@ -86,9 +86,9 @@ struct RecipientServiceTests {
 
             let revoked = try await f.link()
             let id = try #require(try await f.tokens.list(documentID: f.documentID).first?.id)
-            try await f.tokens.revoke(documentID: f.documentID, tokenID: id, by: f.actor, from: f.office)
-            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view(revoked, from: f.office) }
-            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view("not-a-link", from: f.office) }
+            try await f.tokens.revoke(documentID: f.documentID, linkID: id, by: f.actor, from: f.office)
+            await #expect(throws: RecipientError.linkInvalid) { _ = try await f.recipients.view(revoked, from: f.office) }
+            await #expect(throws: RecipientError.linkInvalid) { _ = try await f.recipients.view("not-a-link", from: f.office) }
 
             let views = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "page_viewed"]))
             #expect(views.total == 1, "only the view before expiry is recorded")
@@ -109,7 +109,7 @@ struct RecipientServiceTests {
             #expect(outcomes.filter { $0 }.count == 7)
             #expect(try await f.tokens.list(documentID: f.documentID).first?.useCount == 7)
             #expect(try await f.document().viewCount == 7)
-            await #expect(throws: RecipientError.tokenInvalid) { _ = try await f.recipients.view(secret, from: f.office) }
+            await #expect(throws: RecipientError.linkInvalid) { _ = try await f.recipients.view(secret, from: f.office) }
         }
     }
 

@@ -208,13 +208,13 @@ struct DocumentsAPITests {
             let cancel = try await api.call(.put, "\(path)/\(id)", json: #"{"status": "cancelled"}"#)
             #expect(cancel.status == .badRequest)
         }
-        #expect(DocumentStatus.sent.canChange(to: .accepted))
-        #expect(!DocumentStatus.accepted.canChange(to: .viewed))
-        #expect(DocumentStatus.viewed.canChange(to: .rejected))
-        #expect(!DocumentStatus.signed.canChange(to: .rejected))
-        #expect(DocumentStatus.sent.canChange(to: .expired))
-        #expect(!DocumentStatus.draft.canChange(to: .expired))
-        #expect(DocumentStatus.rejected.canChange(to: .draft))
-        #expect(!DocumentStatus.cancelled.canChange(to: .sent))
+        #expect(DocumentLifecycle.staffCanMove(from: .sent, to: .accepted))
+        #expect(!DocumentLifecycle.staffCanMove(from: .accepted, to: .viewed))
+        #expect(DocumentLifecycle.staffCanMove(from: .viewed, to: .rejected))
+        #expect(!DocumentLifecycle.staffCanMove(from: .signed, to: .rejected))
+        #expect(DocumentLifecycle.staffCanMove(from: .sent, to: .expired))
+        #expect(!DocumentLifecycle.staffCanMove(from: .draft, to: .expired))
+        #expect(DocumentLifecycle.staffCanMove(from: .rejected, to: .draft))
+        #expect(!DocumentLifecycle.staffCanMove(from: .cancelled, to: .sent))
     }
 }

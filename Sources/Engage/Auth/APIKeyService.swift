@@ -30,8 +30,8 @@ public struct APIKeyService: Sendable {
         guard problems.isEmpty, let parsedRole else { throw ValidationError(fields: problems) }
 
         let (secret, hash) = SecretToken.generate(prefix: "ek_")
-        let key = try await database.pool.withConnection { connection in
-            let keys = APIKeyRepository(connection: connection)
+        let key = try await database.statements { tx in
+            let keys = tx.apiKeys
             let id = try await keys.insert(
                 name: name, prefix: String(secret.prefix(11)), hash: hash, role: parsedRole, createdBy: creator.id)
             return try await keys.find(id: id)
@@ -42,13 +42,13 @@ public struct APIKeyService: Sendable {
 
     /// Every key, newest first.
     public func list() async throws -> [APIKey] {
-        try await database.pool.withConnection { try await APIKeyRepository(connection: $0).all() }
+        try await database.read { try await $0.apiKeys.all() }
     }
 
     /// Revokes a key at once.
     public func revoke(id: Int64) async throws {
-        try await database.pool.withConnection { connection in
-            let keys = APIKeyRepository(connection: connection)
+        try await database.statements { tx in
+            let keys = tx.apiKeys
             guard try await keys.find(id: id) != nil else { throw APIKeyNotFound() }
             try await keys.revoke(id: id)
         }
@@ -57,8 +57,8 @@ public struct APIKeyService: Sendable {
     /// The active key with this secret; notes its use.
     public func authenticate(_ secret: String) async throws -> APIKey {
         let now = now()
-        return try await database.pool.withConnection { connection in
-            let keys = APIKeyRepository(connection: connection)
+        return try await database.statements { tx in
+            let keys = tx.apiKeys
             guard let key = try await keys.find(hash: SecretToken.hash(secret)), key.isActive else {
                 throw AuthenticationError.invalidCredentials
             }

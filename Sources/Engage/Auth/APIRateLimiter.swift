@@ -28,8 +28,8 @@ public struct APIRateLimiter: Sendable {
     public func hit(_ principal: String) async throws -> RateLimitStatus {
         let now = now().timeIntervalSince1970
         let windowStart = (now / 60).rounded(.down) * 60
-        let hits = try await database.pool.withConnection { connection in
-            let counters = RateCounterRepository(connection: connection)
+        let hits = try await database.statements { tx in
+            let counters = tx.rateCounters
             let hits = try await counters.hit(principal: principal, window: Date(timeIntervalSince1970: windowStart))
             // The first hit of a window tidies up windows that are over, once a minute per caller.
             if hits == 1 { try await counters.deleteOlder(than: Date(timeIntervalSince1970: windowStart)) }

@@ -50,9 +50,9 @@ public struct APITokenService: Sendable {
     /// Signs in with email and password from the client at `address` (sign-in limits apply).
     public func issue(email: String, password: String, address: String) async throws -> TokenPair {
         let user = try await signIn.signIn(email: email, password: password, address: address)
-        let refresh = try await database.pool.withTransaction { connection in
+        let refresh = try await database.write { tx in
             try await Self.newRefreshToken(
-                RefreshTokenRepository(connection: connection), userID: user.id,
+                tx.refreshTokens, userID: user.id,
                 family: SecretToken.randomHexID(), expiresAt: now().addingTimeInterval(refreshLifetime))
         }
         return try await pair(userID: user.id, refreshToken: refresh)
@@ -62,15 +62,15 @@ public struct APITokenService: Sendable {
     public func refresh(_ refreshToken: String) async throws -> TokenPair {
         enum Outcome { case rotated(userID: Int64, token: String), reused, invalid }
         let now = now()
-        let outcome: Outcome = try await database.pool.withTransaction { connection in
-            let tokens = RefreshTokenRepository(connection: connection)
+        let outcome: Outcome = try await database.write { tx in
+            let tokens = tx.refreshTokens
             guard let record = try await tokens.lock(hash: SecretToken.hash(refreshToken)) else { return .invalid }
             if record.isSpent {
                 try await tokens.revokeFamily(record.family)
                 return .reused
             }
             guard record.expiresAt > now,
-                  let user = try await UserRepository(connection: connection).find(id: record.userID), user.isActive
+                  let user = try await tx.users.find(id: record.userID), user.isActive
             else { return .invalid }
             try await tokens.markUsed(id: record.id)
             let next = try await Self.newRefreshToken(
@@ -93,7 +93,7 @@ public struct APITokenService: Sendable {
             throw AuthenticationError.invalidCredentials
         }
         guard claims.exp.value > now() else { throw AuthenticationError.tokenExpired }
-        let user = try await database.pool.withConnection { try await UserRepository(connection: $0).find(id: id) }
+        let user = try await database.read { try await $0.users.find(id: id) }
         guard let user, user.isActive else { throw AuthenticationError.invalidCredentials }
         return user
     }

@@ -41,8 +41,8 @@ public struct SessionService: Sendable {
         // A pre-session only carries the sign-in form, so it lives no longer than one idle period;
         // that lets the clean-up below rely on the indexed expiry alone.
         let lifetime = user == nil ? idleTimeout : absoluteTimeout
-        try await database.pool.withConnection { connection in
-            let sessions = SessionRepository(connection: connection)
+        try await database.statements { tx in
+            let sessions = tx.sessions
             try await sessions.deleteExpired(now: now)
             try await sessions.insert(
                 idHash: idHash, userID: user?.id, csrfToken: csrfToken, now: now, expiresAt: now.addingTimeInterval(lifetime))
@@ -54,8 +54,8 @@ public struct SessionService: Sendable {
     public func find(cookieValue: String) async throws -> PortalSession? {
         let idHash = SecretToken.hash(cookieValue)
         let now = now()
-        return try await database.pool.withConnection { connection in
-            let sessions = SessionRepository(connection: connection)
+        return try await database.statements { tx in
+            let sessions = tx.sessions
             guard let record = try await sessions.find(idHash: idHash) else { return nil }
             guard record.expiresAt > now, record.lastSeenAt > now.addingTimeInterval(-idleTimeout) else {
                 try await sessions.delete(idHash: idHash)
@@ -63,7 +63,7 @@ public struct SessionService: Sendable {
             }
             var user: User?
             if let userID = record.userID {
-                user = try await UserRepository(connection: connection).find(id: userID)
+                user = try await tx.users.find(id: userID)
                 guard user?.isActive == true else {
                     try await sessions.delete(idHash: idHash)
                     return nil
@@ -84,8 +84,8 @@ public struct SessionService: Sendable {
 
     /// Ends a session (sign-out).
     public func end(_ session: PortalSession) async throws {
-        try await database.pool.withConnection {
-            try await SessionRepository(connection: $0).delete(idHash: SecretToken.hash(session.cookieValue))
+        try await database.statements {
+            try await $0.sessions.delete(idHash: SecretToken.hash(session.cookieValue))
         }
     }
 }

@@ -36,24 +36,24 @@ public struct SignInService: Sendable {
         let now = now()
         try await refuseIfLimited(account: account, address: address, now: now)
         guard let user = try await users.authenticate(email: email, password: password) else {
-            try await database.pool.withConnection { connection in
-                let failures = SignInFailureRepository(connection: connection)
+            try await database.statements { tx in
+                let failures = tx.signInFailures
                 try await failures.deleteOlder(than: now.addingTimeInterval(-Self.window))
                 try await failures.record(.account, subject: account, at: now)
                 try await failures.record(.address, subject: address, at: now)
             }
             throw AuthenticationError.invalidCredentials
         }
-        try await database.pool.withConnection {
-            try await SignInFailureRepository(connection: $0).clear(.account, subject: account)
+        try await database.read {
+            try await $0.signInFailures.clear(.account, subject: account)
         }
         return user
     }
 
     private func refuseIfLimited(account: String, address: String, now: Date) async throws {
         let since = now.addingTimeInterval(-Self.window)
-        let waits: [TimeInterval] = try await database.pool.withConnection { connection in
-            let failures = SignInFailureRepository(connection: connection)
+        let waits: [TimeInterval] = try await database.read { tx in
+            let failures = tx.signInFailures
             var waits: [TimeInterval] = []
             for (scope, subject, limit) in [(SignInFailureRepository.Scope.account, account, Self.accountLimit),
                                             (.address, address, Self.addressLimit)] {

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `api_keys` table.
 struct APIKeyRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at"
 
@@ -37,7 +36,7 @@ struct APIKeyRepository {
         try await connection.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [time, id])
     }
 
-    private static func key(_ row: MariaDBRow) throws -> APIKey {
+    private static func key(_ row: SQLRow) throws -> APIKey {
         APIKey(
             id: try row.decode("id"), name: try row.decode("name"), prefix: try row.decode("prefix"),
             role: try User.Role(rawValue: row.decode("role")) ?? .viewer, createdAt: try row.decode("created_at"),

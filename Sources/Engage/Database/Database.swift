@@ -1,9 +1,11 @@
 import Logging
 import MariaDB
 
-/// The application's database: the connection pool and the checks that run on it.
+/// The application's database and its units of work. Services never see a connection: they ask
+/// for a `Transaction` and work through its repositories; borrowing connections, lock-conflict
+/// retries and the driver's errors stay here.
 public struct Database: Sendable {
-    /// The pool every repository borrows connections from.
+    /// The pool every unit of work borrows a connection from (tests and the migration runner use it directly).
     public let pool: MariaDBConnectionPool
 
     /// Opens a pool for `configuration` (connections open lazily).
@@ -19,6 +21,11 @@ public struct Database: Sendable {
         self.pool = pool
     }
 
+    /// Closes every connection; the database cannot be used afterwards.
+    public func shutdown() async {
+        await pool.shutdown()
+    }
+
     /// True when the server answers a query within the pool's limits.
     public func isReachable() async -> Bool {
         do {
@@ -28,10 +35,56 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs `body` again, after a short pause, when it loses a deadlock or a lock wait (at most
-    /// `attempts` runs in all): `body` must be a whole transaction or a single statement, safe to repeat.
-    func retryingLockConflicts<T>(
-        attempts: Int = 5, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
+    /// Reads through one borrowed connection, each statement on its own (no transaction): the
+    /// cheapest way to read, and to run writes that are each complete in one statement.
+    /// `consistent` reads every statement from one snapshot, inside a transaction.
+    func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
+        try await Self.mappingErrors {
+            if consistent {
+                return try await pool.withTransaction { try await body(Transaction(SQLConnection($0))) }
+            }
+            return try await pool.withConnection { try await body(Transaction(SQLConnection($0))) }
+        }
+    }
+
+    /// Runs `body` as one transaction: committed when it returns, rolled back when it throws. A
+    /// transaction that loses a deadlock or a lock wait is run again as a whole, after a short
+    /// pause, up to `attempts` runs: `body` must have no effect outside the database.
+    func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
+        try await Self.mappingErrors {
+            try await retryingLockConflicts(attempts: attempts) {
+                try await pool.withTransaction { try await body(Transaction(SQLConnection($0))) }
+            }
+        }
+    }
+
+    /// Runs writes that are each complete in one statement, without a transaction, each retried
+    /// like `write` when it loses a lock conflict (the workers' outcomes).
+    func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
+        try await Self.mappingErrors {
+            try await retryingLockConflicts(attempts: attempts) {
+                try await pool.withConnection { try await body(Transaction(SQLConnection($0))) }
+            }
+        }
+    }
+
+    /// Reads a long list in batches keyed by id, borrowing a connection per batch only, so a
+    /// slow consumer (a download) never holds a pooled connection while it writes.
+    func forEachBatch<Item>(
+        fetch: (Transaction, _ after: Int64) async throws -> [Item], id: (Item) -> Int64,
+        _ body: ([Item]) async throws -> Void
+    ) async throws {
+        var after: Int64 = 0
+        while true {
+            let items = try await read { try await fetch($0, after) }
+            guard let last = items.last else { return }
+            try await body(items)
+            after = id(last)
+        }
+    }
+
+    private func retryingLockConflicts<T>(
+        attempts: Int, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         var attempt = 1
         while true {
@@ -44,18 +97,25 @@ public struct Database: Sendable {
         }
     }
 
-    /// Reads a long list in batches keyed by id, borrowing a connection per batch only, so a
-    /// slow consumer (a download) never holds a pooled connection while it writes.
-    func forEachBatch<Item>(
-        fetch: (MariaDBConnection, _ after: Int64) async throws -> [Item], id: (Item) -> Int64,
-        _ body: ([Item]) async throws -> Void
-    ) async throws {
-        var after: Int64 = 0
-        while true {
-            let items = try await pool.withConnection { try await fetch($0, after) }
-            guard let last = items.last else { return }
-            try await body(items)
-            after = id(last)
+    /// The pool's and the server's "cannot serve now" as `ServiceUnavailable`; any other
+    /// database error as `DatabaseError`, whose text is for the log.
+    static func mappingErrors<T>(
+        isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as MariaDBError {
+            throw SQLFailure.unavailable(error) ?? DatabaseError(description: error.description)
+        } catch let error as MariaDBPoolError {
+            throw SQLFailure.unavailable(error) ?? DatabaseError(description: error.description)
+        } catch let error as MariaDBUsageError {
+            throw DatabaseError(description: error.description)
         }
     }
+}
+
+/// A database failure that is no fault of the request (a bug, or the server refusing a statement).
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    /// What the server or driver said; for the log, never for clients.
+    public let description: String
 }

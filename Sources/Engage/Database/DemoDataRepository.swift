@@ -1,10 +1,9 @@
-import MariaDB
 
 /// Bulk demo data, generated inside MariaDB from its `seq_1_to_N` sequence tables so that a
 /// million documents load in minutes rather than hours of single inserts. (N is a count checked
 /// by the caller, interpolated because a table name cannot be a bound parameter.)
 struct DemoDataRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     /// 40 × 50 = 2,000 invented client names ("Kavor", "Lobrin"…), so a client's name is a
     /// realistic, selective search term (about one document in 2,000).
@@ -85,7 +84,7 @@ struct DemoDataRepository {
                     FROM (SELECT ? + seq AS id, ? + seq AS n FROM seq_1_to_\(size)) numbers
                 ) generated
                 """, [start, start])
-            try await DocumentRepository(connection: connection).indexWords(of: (start + 1)...(start + Int64(size)))
+            try await Transaction(connection).documents.indexWords(of: (start + 1)...(start + Int64(size)))
             inserted += size
         }
     }
@@ -101,8 +100,9 @@ public struct DemoDataService: Sendable {
 
     /// Adds organizations, contacts and documents; progress is reported after each step.
     public func load(organizations: Int, contacts: Int, documents: Int, progress: @Sendable (String) -> Void) async throws {
-        try await database.pool.withConnection { connection in
-            let demo = DemoDataRepository(connection: connection)
+        // Not repeatable as a whole: a lock conflict is reported, not retried.
+        try await database.statements(attempts: 1) { tx in
+            let demo = tx.demo
             if organizations > 0 {
                 try await demo.insertOrganizations(organizations)
                 progress("\(organizations) organizations")

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `documents` table.
 struct DocumentRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     private static let columns = """
         id, document_number, document_type, external_id, external_source, external_url, title, description,
@@ -51,14 +50,14 @@ struct DocumentRepository {
                     new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
                     new.description, new.customMessage, new.recipientEmail, new.recipientName, new.recipientCompany,
                     new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
-                    new.pdfURL, new.paymentURL, try new.metadata.map { try MariaDBValue.json($0) },
-                    try new.prefillData.map { try MariaDBValue.json($0) }, new.createdBy,
+                    new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
+                    try new.prefillData.map { try SQLJSON.encode($0) }, new.createdBy,
                 ])
             let id = Int64(result.lastInsertID)
             try await connection.execute("UPDATE documents SET document_number = ? WHERE id = ?", [DocumentNumber.format(id), id])
             try await indexWords(of: id...id)
             return id
-        } catch let error as MariaDBError where error.isDuplicateKey {
+        } catch let error where SQLFailure.isDuplicateKey(error) {
             return nil
         }
     }
@@ -70,35 +69,92 @@ struct DocumentRepository {
         ).map(Self.document)
     }
 
-    /// The fields `PUT` may change, with the stamp of a status change.
+    /// The fields staff edit; the status goes through `DocumentLifecycle` and `record`.
     struct Changes {
         var title: String
         var description: String?
         var customMessage: String?
-        var status: DocumentStatus
         var totalAmount: Decimal?
         var currency: String
         var dueDate: CalendarDate?
         var metadata: [String: JSONValue]?
     }
 
-    /// Writes `changes`; entering a status stamps its column the first time.
+    /// Writes `changes`.
     func update(id: Int64, _ changes: Changes) async throws {
-        // The column name comes from DocumentStatus, never from input.
-        let stamp = changes.status.timestampColumn.map { ", \($0) = IFNULL(\($0), UTC_TIMESTAMP(6))" } ?? ""
         try await connection.execute("""
-            UPDATE documents SET title = ?, description = ?, custom_message = ?, status = ?, total_amount = ?,
-                currency = ?, due_date = ?, metadata = ?, updated_at = UTC_TIMESTAMP(6)\(stamp)
+            UPDATE documents SET title = ?, description = ?, custom_message = ?, total_amount = ?,
+                currency = ?, due_date = ?, metadata = ?, updated_at = UTC_TIMESTAMP(6)
             WHERE id = ?
             """, [
-                changes.title, changes.description, changes.customMessage, changes.status.rawValue, changes.totalAmount,
-                changes.currency, changes.dueDate?.description, try changes.metadata.map { try MariaDBValue.json($0) }, id,
+                changes.title, changes.description, changes.customMessage, changes.totalAmount,
+                changes.currency, changes.dueDate?.description, try changes.metadata.map { try SQLJSON.encode($0) }, id,
             ])
+    }
+
+    /// A live document locked until the transaction ends, with the end of its event chain.
+    struct Locked: Sendable {
+        let document: Document
+        let chainHead: Data?
+    }
+
+    /// Locks a live document's row until the transaction ends (every writer locks documents
+    /// before links, so that concurrent changes queue instead of deadlocking); nil when there is none.
+    func lockLive(id: Int64) async throws -> Locked? {
+        guard let row = try await connection.queryFirst(
+            "SELECT \(Self.columns), event_chain_head FROM documents WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id])
+        else { return nil }
+        return Locked(document: try Self.document(row), chainHead: try row.decode("event_chain_head"))
+    }
+
+    /// What `DocumentLifecycle` changed on a locked document: written in one statement.
+    struct LifecycleUpdate {
+        var status: DocumentStatus?
+        /// Set only where still empty.
+        var stamps: Set<DocumentStamp> = []
+        var views = 0
+        var chainHead: Data?
+        var time: Date
+    }
+
+    /// Writes a lifecycle update.
+    func record(_ update: LifecycleUpdate, on id: Int64) async throws {
+        var assignments = ["event_chain_head = ?"]
+        var binds: [any SQLBindable] = [update.chainHead]
+        if update.views > 0 {
+            assignments.append("view_count = view_count + ?, last_viewed_at = ?")
+            binds += [update.views, update.time] as [any SQLBindable]
+        }
+        // Column names come from this fixed table, never from input.
+        for column in update.stamps.map(Self.column).sorted() {
+            assignments.append("\(column) = IFNULL(\(column), ?)")
+            binds.append(update.time)
+        }
+        if let status = update.status {
+            assignments.append("status = ?")
+            binds.append(status.rawValue)
+        }
+        try await connection.execute("UPDATE documents SET \(assignments.joined(separator: ", ")) WHERE id = ?", binds + [id])
+    }
+
+    private static func column(_ stamp: DocumentStamp) -> String {
+        switch stamp {
+        case .sent: "sent_at"
+        case .firstViewed: "first_viewed_at"
+        case .downloaded: "downloaded_at"
+        case .accepted: "accepted_at"
+        case .signed: "signed_at"
+        case .paid: "paid_at"
+        case .rejected: "rejected_at"
+        case .expired: "expired_at"
+        case .cancelled: "cancelled_at"
+        case .registered: "registered_at"
+        }
     }
 
     /// Turns the reminders of a document on or off.
     func setReminders(id: Int64, enabled: Bool) async throws {
-        try await connection.execute("UPDATE documents SET reminders_enabled = ? WHERE id = ?", [enabled, id] as [any MariaDBEncodable])
+        try await connection.execute("UPDATE documents SET reminders_enabled = ? WHERE id = ?", [enabled, id] as [any SQLBindable])
     }
 
     /// Rewrites the search words of the documents in `ids`: every run of letters and digits of the
@@ -124,11 +180,6 @@ struct DocumentRepository {
             """, [SearchText.separators, ids.lowerBound, ids.upperBound, SearchText.maximumWordLength])
     }
 
-    /// Locks a live document's row until the transaction ends; false when there is none.
-    func lockLive(id: Int64) async throws -> Bool {
-        try await connection.queryFirst("SELECT id FROM documents WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id]) != nil
-    }
-
     /// Marks a live document deleted; false when it was not live.
     func softDelete(id: Int64, by userID: Int64?) async throws -> Bool {
         try await connection.execute("""
@@ -144,7 +195,7 @@ struct DocumentRepository {
                 UPDATE documents SET deleted_at = NULL, deleted_by = NULL, updated_at = UTC_TIMESTAMP(6)
                 WHERE id = ? AND deleted_at IS NOT NULL
                 """, [id]).affectedRows == 1
-        } catch let error as MariaDBError where error.isDuplicateKey {
+        } catch let error where SQLFailure.isDuplicateKey(error) {
             return nil
         }
     }
@@ -211,7 +262,7 @@ struct DocumentRepository {
     func count(_ query: DocumentQuery) async throws -> Int {
         if Self.isCountable(query) {
             var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) AS total FROM document_counts WHERE live = ?"
-            var binds: [any MariaDBEncodable] = [!query.deleted]
+            var binds: [any SQLBindable] = [!query.deleted]
             if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
             if let type = query.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
             if let source = query.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
@@ -265,10 +316,10 @@ struct DocumentRepository {
     }
 
     /// The WHERE clause of `query`'s filters and its bound values.
-    private static func filter(_ query: DocumentQuery) -> (sql: String, binds: [any MariaDBEncodable]) {
+    private static func filter(_ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
         var clauses = [query.deleted ? "deleted_at IS NOT NULL" : "deleted_at IS NULL"]
-        var binds: [any MariaDBEncodable] = []
-        func add(_ clause: String, _ values: any MariaDBEncodable...) {
+        var binds: [any SQLBindable] = []
+        func add(_ clause: String, _ values: any SQLBindable...) {
             clauses.append(clause)
             binds.append(contentsOf: values)
         }
@@ -301,7 +352,7 @@ struct DocumentRepository {
         return ("WHERE " + clauses.joined(separator: " AND "), binds)
     }
 
-    private static func document(_ row: MariaDBRow) throws -> Document {
+    private static func document(_ row: SQLRow) throws -> Document {
         let pdfPath: String? = try row.decode("pdf_path")
         let pdf = try pdfPath.map { path in
             Document.StoredPDF(

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for `message_templates`: staff's versions of the default templates.
 struct MessageTemplateRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     /// Every edited template.
     func all() async throws -> [MessageTemplate] {
@@ -34,7 +33,7 @@ struct MessageTemplateRepository {
             [channel.rawValue, purpose.rawValue, language.rawValue])
     }
 
-    private static func template(_ row: MariaDBRow) throws -> MessageTemplate? {
+    private static func template(_ row: SQLRow) throws -> MessageTemplate? {
         guard let channel = MessageChannel(rawValue: try row.decode("channel")),
               let purpose = MessagePurpose(rawValue: try row.decode("purpose")),
               let language = Language(rawValue: try row.decode("language"))

@@ -49,6 +49,10 @@ public struct MigrationRunner: Sendable {
     /// Applies pending migrations and returns them; refuses to start if an applied file changed.
     @discardableResult
     public func migrate() async throws -> [Migration] {
+        try await Database.mappingErrors { try await migrateMapped() }
+    }
+
+    private func migrateMapped() async throws -> [Migration] {
         let migrations = try Migration.load(from: directory)
         // A connection of its own with a long read timeout: a migration that rewrites a large
         // table (an index build, a backfill) may run for minutes, far past a request's timeout.
@@ -73,7 +77,7 @@ public struct MigrationRunner: Sendable {
     /// Every migration, file or record, with its state.
     public func status() async throws -> [Status] {
         let migrations = try Migration.load(from: directory)
-        let applied = try await pool.withConnection { try await Self.applied($0) }
+        let applied = try await Database.mappingErrors { try await pool.withConnection { try await Self.applied($0) } }
         var lines = migrations.map { migration in
             let record = applied[migration.version]
             let state: State = record == nil ? .pending : (record?.checksum == migration.checksum ? .applied : .changed)

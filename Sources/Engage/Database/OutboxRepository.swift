@@ -1,10 +1,9 @@
 import Foundation
-import MariaDB
 
 /// SQL for `outbox_messages`: queuing inside the caller's transaction, claiming with a lease,
 /// recording each attempt's outcome, and the staff's lists.
 struct OutboxRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     private static let columns = """
         id, document_id, access_token_id, channel, purpose, language, message_id, tracking_id, recipient, recipient_name,
@@ -15,7 +14,7 @@ struct OutboxRepository {
     /// A message to queue.
     struct NewMessage: Sendable {
         var documentID: Int64?
-        var accessTokenID: Int64?
+        var linkID: Int64?
         var channel: MessageChannel
         var purpose: MessagePurpose
         var language: Language
@@ -30,21 +29,21 @@ struct OutboxRepository {
 
     /// Queues `message` for delivery now and, for an email, its pixel; returns the new row's id.
     func insert(_ message: NewMessage, at time: Date = Date()) async throws -> Int64 {
-        let cc = message.cc.isEmpty ? nil : try MariaDBValue.json(message.cc.map(JSONValue.string))
+        let cc = message.cc.isEmpty ? nil : try SQLJSON.encode(message.cc.map(JSONValue.string))
         let result = try await connection.execute("""
             INSERT INTO outbox_messages (document_id, access_token_id, channel, purpose, language, message_id, tracking_id,
                 recipient, recipient_name, cc, subject, text_body, html_body, next_attempt_at, created_by, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
-                message.documentID, message.accessTokenID, message.channel.rawValue, message.purpose.rawValue,
+                message.documentID, message.linkID, message.channel.rawValue, message.purpose.rawValue,
                 message.language.rawValue, message.messageID, message.trackingID, message.recipient, message.recipientName, cc,
                 message.rendered.subject, message.rendered.text, message.rendered.html, time, message.createdBy, time, time,
-            ] as [any MariaDBEncodable])
+            ] as [any SQLBindable])
         let id = Int64(result.lastInsertID)
         if let trackingID = message.trackingID, let documentID = message.documentID {
             try await connection.execute("""
                 INSERT INTO tracking_pixels (id, document_id, access_token_id, outbox_message_id, created_at) VALUES (?, ?, ?, ?, ?)
-                """, [trackingID, documentID, message.accessTokenID, id, time] as [any MariaDBEncodable])
+                """, [trackingID, documentID, message.linkID, id, time] as [any SQLBindable])
         }
         return id
     }
@@ -60,7 +59,7 @@ struct OutboxRepository {
             ids += try await connection.query("""
                 SELECT id FROM outbox_messages WHERE status = ? AND next_attempt_at <= ?
                 ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
-                """, [status.rawValue, now, limit - ids.count] as [any MariaDBEncodable]).map { try $0.decode("id") }
+                """, [status.rawValue, now, limit - ids.count] as [any SQLBindable]).map { try $0.decode("id") }
         }
         guard !ids.isEmpty else { return [] }
         let list = Self.placeholders(ids.count)
@@ -79,7 +78,7 @@ struct OutboxRepository {
     @discardableResult
     func markSent(ids: [Int64], owner: String, providerID: String?, at time: Date = Date()) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        let values: [any MariaDBEncodable] = [time, providerID, time] + ids + [owner]
+        let values: [any SQLBindable] = [time, providerID, time] + ids + [owner]
         return try await Int(connection.execute(
             """
             UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL,
@@ -93,7 +92,7 @@ struct OutboxRepository {
         try await connection.execute("""
             UPDATE outbox_messages SET status = 'queued', next_attempt_at = ?, last_error = ?, locked_by = NULL,
                 locked_until = NULL, updated_at = ? WHERE id = ? AND locked_by = ? AND status = 'sending'
-            """, [retryAt, String(error.prefix(1000)), time, id, owner] as [any MariaDBEncodable]).affectedRows == 1
+            """, [retryAt, String(error.prefix(1000)), time, id, owner] as [any SQLBindable]).affectedRows == 1
     }
 
     /// Ends a message `owner` holds as `failed` (refused for good) or `dead` (out of attempts).
@@ -102,7 +101,7 @@ struct OutboxRepository {
         try await connection.execute("""
             UPDATE outbox_messages SET status = ?, last_error = ?, locked_by = NULL, locked_until = NULL, updated_at = ?
             WHERE id = ? AND locked_by = ? AND status = 'sending'
-            """, [status.rawValue, String(error.prefix(1000)), time, id, owner] as [any MariaDBEncodable]).affectedRows == 1
+            """, [status.rawValue, String(error.prefix(1000)), time, id, owner] as [any SQLBindable]).affectedRows == 1
     }
 
     /// Queues a failed or dead message again, due now, with a fresh count of attempts.
@@ -110,7 +109,7 @@ struct OutboxRepository {
         try await connection.execute("""
             UPDATE outbox_messages SET status = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ?
             WHERE id = ? AND status IN ('failed', 'dead')
-            """, [time, time, id] as [any MariaDBEncodable]).affectedRows == 1
+            """, [time, time, id] as [any SQLBindable]).affectedRows == 1
     }
 
     func find(id: Int64) async throws -> OutboxMessage? {
@@ -120,7 +119,7 @@ struct OutboxRepository {
     /// A page of messages, newest first, optionally of one status or one document, and how many match.
     func page(status: OutboxStatus?, documentID: Int64?, limit: Int, offset: Int) async throws -> (items: [OutboxMessage], total: Int) {
         var clauses: [String] = []
-        var binds: [any MariaDBEncodable] = []
+        var binds: [any SQLBindable] = []
         if let status { clauses.append("status = ?"); binds.append(status.rawValue) }
         if let documentID { clauses.append("document_id = ?"); binds.append(documentID) }
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
@@ -160,10 +159,10 @@ struct OutboxRepository {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    private static func message(_ row: MariaDBRow) throws -> OutboxMessage {
+    private static func message(_ row: SQLRow) throws -> OutboxMessage {
         let cc: [JSONValue]? = try row.decodeJSON("cc")
         return OutboxMessage(
-            id: try row.decode("id"), documentID: try row.decode("document_id"), accessTokenID: try row.decode("access_token_id"),
+            id: try row.decode("id"), documentID: try row.decode("document_id"), linkID: try row.decode("access_token_id"),
             channel: MessageChannel(rawValue: try row.decode("channel")) ?? .email,
             purpose: MessagePurpose(rawValue: try row.decode("purpose")) ?? .quoteNotification,
             language: Language(rawValue: try row.decode("language")) ?? .en,

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// The SQL shared by organizations and contacts: their `ProfileField` columns are written and read
 /// alike, so one repository serves both tables.
@@ -19,14 +18,14 @@ struct ProfileRecordRepository {
         let likeColumns: [String]
     }
 
-    let connection: MariaDBConnection
+    let connection: SQLConnection
     let table: Table
 
     /// Inserts a record; `values` holds profile fields by name, `extra` the extra columns in order.
-    func insert(values: [String: String], extra: [any MariaDBEncodable], createdBy: Int64?) async throws -> Int64 {
+    func insert(values: [String: String], extra: [any SQLBindable], createdBy: Int64?) async throws -> Int64 {
         let columns = table.fields.map(\.name) + table.extraColumns + ["created_by", "created_at", "updated_at"]
         let placeholders = Array(repeating: "?", count: columns.count - 2) + ["UTC_TIMESTAMP(6)", "UTC_TIMESTAMP(6)"]
-        let binds: [any MariaDBEncodable] = table.fields.map { values[$0.name] } + extra + [createdBy]
+        let binds: [any SQLBindable] = table.fields.map { values[$0.name] } + extra + [createdBy]
         let result = try await connection.execute(
             "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))",
             binds)
@@ -34,9 +33,9 @@ struct ProfileRecordRepository {
     }
 
     /// Rewrites every profile field and extra column of a record.
-    func update(id: Int64, values: [String: String], extra: [any MariaDBEncodable]) async throws {
+    func update(id: Int64, values: [String: String], extra: [any SQLBindable]) async throws {
         let assignments = (table.fields.map(\.name) + table.extraColumns).map { "\($0) = ?" }
-        let binds: [any MariaDBEncodable] = table.fields.map { values[$0.name] } + extra + [id]
+        let binds: [any SQLBindable] = table.fields.map { values[$0.name] } + extra + [id]
         try await connection.execute(
             "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")), updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
             binds)
@@ -53,12 +52,12 @@ struct ProfileRecordRepository {
     }
 
     /// The row of one record.
-    func find(id: Int64) async throws -> MariaDBRow? {
+    func find(id: Int64) async throws -> SQLRow? {
         try await connection.queryFirst("\(table.select) WHERE \(table.name).id = ?", [id])
     }
 
     /// A page of records, optionally narrowed by a search and extra `column = ?` conditions.
-    func list(search: String?, conditions: [(String, any MariaDBEncodable)], page: PageRequest) async throws -> (rows: [MariaDBRow], total: Int) {
+    func list(search: String?, conditions: [(String, any SQLBindable)], page: PageRequest) async throws -> (rows: [SQLRow], total: Int) {
         var clauses = conditions.map { "\(table.name).\($0.0) = ?" }
         var binds = conditions.map(\.1)
         if let search {
@@ -79,7 +78,7 @@ struct ProfileRecordRepository {
     }
 
     /// Up to `limit` records with an id above `after`, in id order (exports).
-    func batch(after: Int64, limit: Int) async throws -> [MariaDBRow] {
+    func batch(after: Int64, limit: Int) async throws -> [SQLRow] {
         try await connection.query(
             "\(table.select) WHERE \(table.name).id > ? ORDER BY \(table.name).id LIMIT ?", [after, limit])
     }

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for `api_rate_counters`.
 struct RateCounterRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     /// Counts one request of `principal` in the window and returns the window's count so far.
     func hit(principal: String, window: Date) async throws -> Int {

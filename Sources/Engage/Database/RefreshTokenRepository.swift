@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `refresh_tokens` table; used inside the caller's transaction.
 struct RefreshTokenRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     struct Record {
         let id: Int64

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for `document_reminders`: which documents need a reminder now, and which were reminded.
 struct ReminderRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     /// A reminder to send: a document and the date it is about.
     struct Due: Sendable, Equatable {
@@ -48,7 +47,7 @@ struct ReminderRepository {
                 ) e
                 WHERE NOT EXISTS (SELECT 1 FROM document_reminders r WHERE r.document_id = e.id AND r.kind = 'link_expiry' AND r.target_date = e.expiry)
                 ORDER BY e.id LIMIT 1000
-                """, [now, horizon] as [any MariaDBEncodable]) {
+                """, [now, horizon] as [any SQLBindable]) {
                 let expiry: Date = try row.decode("expiry")
                 found.append(Due(documentID: try row.decode("id"), kind: .linkExpiry, targetDate: CalendarDate(expiry)))
             }
@@ -60,12 +59,12 @@ struct ReminderRepository {
     func claim(_ reminder: Due) async throws -> Bool {
         try await connection.execute("""
             INSERT IGNORE INTO document_reminders (document_id, kind, target_date, created_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))
-            """, [reminder.documentID, reminder.kind.rawValue, reminder.targetDate.description] as [any MariaDBEncodable]).affectedRows == 1
+            """, [reminder.documentID, reminder.kind.rawValue, reminder.targetDate.description] as [any SQLBindable]).affectedRows == 1
     }
 
     func attach(_ reminder: Due, messageID: Int64) async throws {
         try await connection.execute(
             "UPDATE document_reminders SET outbox_message_id = ? WHERE document_id = ? AND kind = ? AND target_date = ?",
-            [messageID, reminder.documentID, reminder.kind.rawValue, reminder.targetDate.description] as [any MariaDBEncodable])
+            [messageID, reminder.documentID, reminder.kind.rawValue, reminder.targetDate.description] as [any SQLBindable])
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `sessions` table.
 struct SessionRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     struct Record {
         let userID: Int64?

@@ -1,11 +1,10 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `sign_in_failures` table.
 struct SignInFailureRepository {
     enum Scope: String { case account, address }
 
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     /// Failures of `subject` since `since`, and the oldest of them.
     func recent(_ scope: Scope, subject: String, since: Date) async throws -> (count: Int, oldest: Date?) {

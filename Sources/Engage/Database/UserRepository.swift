@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for the `users` table.
 struct UserRepository {
-    let connection: MariaDBConnection
+    let connection: SQLConnection
 
     private static let columns = "id, email, name, role, active, last_login_at, created_at"
 
@@ -15,7 +14,7 @@ struct UserRepository {
                 VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
                 """, [email, name, passwordHash, role.rawValue])
             return Int64(result.lastInsertID)
-        } catch let error as MariaDBError where error.isDuplicateKey {
+        } catch let error where SQLFailure.isDuplicateKey(error) {
             return nil
         }
     }
@@ -83,7 +82,7 @@ struct UserRepository {
         try await connection.execute("UPDATE users SET last_login_at = UTC_TIMESTAMP(6) WHERE id = ?", [id])
     }
 
-    private static func user(_ row: MariaDBRow) throws -> User {
+    private static func user(_ row: SQLRow) throws -> User {
         User(
             id: try row.decode("id"),
             email: try row.decode("email"),

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// The message templates: the defaults shipped under `Templates/mail` and `Templates/sms`, and
 /// the versions staff save in the portal, which replace them until reset.
@@ -50,7 +49,7 @@ public struct MessageTemplateService: Sendable {
 
     /// Every template as it is used now, in channel, purpose and language order.
     public func all() async throws -> [MessageTemplate] {
-        let edited = try await database.pool.withConnection { try await MessageTemplateRepository(connection: $0).all() }
+        let edited = try await database.read { try await $0.templates.all() }
         let byKey = Dictionary(edited.map { (Key(channel: $0.channel, purpose: $0.purpose, language: $0.language), $0) }) { first, _ in first }
         return MessageChannel.allCases.flatMap { channel in
             MessagePurpose.allCases.flatMap { purpose in
@@ -64,11 +63,11 @@ public struct MessageTemplateService: Sendable {
 
     /// The template used now for `key`.
     public func template(_ key: Key) async throws -> MessageTemplate {
-        try await database.pool.withConnection { try await template(key, connection: $0) }
+        try await database.read { try await template(key, in: $0) }
     }
 
-    func template(_ key: Key, connection: MariaDBConnection) async throws -> MessageTemplate {
-        try await MessageTemplateRepository(connection: connection).find(channel: key.channel, purpose: key.purpose, language: key.language)
+    func template(_ key: Key, in tx: Transaction) async throws -> MessageTemplate {
+        try await tx.templates.find(channel: key.channel, purpose: key.purpose, language: key.language)
             ?? defaults[key]!
     }
 
@@ -98,15 +97,15 @@ public struct MessageTemplateService: Sendable {
     public func save(_ key: Key, _ input: Input, by actor: Actor) async throws -> MessageTemplate {
         try actor.requireWrite()
         let template = try validated(key, input)
-        try await database.pool.withConnection { try await MessageTemplateRepository(connection: $0).save(template, by: actor.userID) }
+        try await database.statements { try await $0.templates.save(template, by: actor.userID) }
         return template
     }
 
     /// Goes back to the shipped default.
     public func reset(_ key: Key, by actor: Actor) async throws {
         try actor.requireWrite()
-        try await database.pool.withConnection {
-            try await MessageTemplateRepository(connection: $0).delete(channel: key.channel, purpose: key.purpose, language: key.language)
+        try await database.statements {
+            try await $0.templates.delete(channel: key.channel, purpose: key.purpose, language: key.language)
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// The filters of the outbox list: `status`, `document_id`, `page`, `per_page`.
 public struct OutboxQuery: Sendable {
@@ -36,8 +35,8 @@ public struct OutboxService: Sendable {
 
     /// A page of messages, newest first.
     public func list(_ query: OutboxQuery) async throws -> Page<OutboxMessage> {
-        try await database.pool.withConnection { connection in
-            let found = try await OutboxRepository(connection: connection).page(
+        try await database.read { tx in
+            let found = try await tx.outbox.page(
                 status: query.status, documentID: query.documentID, limit: query.page.perPage, offset: query.page.offset)
             return Page(items: found.items, request: query.page, total: found.total)
         }
@@ -45,11 +44,11 @@ public struct OutboxService: Sendable {
 
     /// How many messages are in each status.
     public func counts() async throws -> [OutboxStatus: Int] {
-        try await database.pool.withConnection { try await OutboxRepository(connection: $0).countsByStatus() }
+        try await database.read { try await $0.outbox.countsByStatus() }
     }
 
     public func find(id: Int64) async throws -> OutboxMessage {
-        guard let message = try await database.pool.withConnection({ try await OutboxRepository(connection: $0).find(id: id) }) else {
+        guard let message = try await database.read({ try await $0.outbox.find(id: id) }) else {
             throw RecordNotFound("Outbox message", id: id)
         }
         return message
@@ -58,8 +57,8 @@ public struct OutboxService: Sendable {
     /// Queues a failed or dead message again with fresh attempts; any other status is left as it is.
     public func retry(id: Int64, by actor: Actor) async throws -> OutboxMessage {
         try actor.requireWrite()
-        return try await database.pool.withConnection { connection in
-            let outbox = OutboxRepository(connection: connection)
+        return try await database.read { tx in
+            let outbox = tx.outbox
             guard let message = try await outbox.find(id: id) else { throw RecordNotFound("Outbox message", id: id) }
             guard message.status.isRetryable else {
                 throw ValidationError(fields: [.init(

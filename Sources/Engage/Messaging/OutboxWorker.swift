@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import MariaDB
 import NIOPosix
 
 /// How workers pace and retry deliveries.
@@ -132,10 +131,8 @@ public final class OutboxWorker: Sendable {
 
     /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.
     private func claim(now: Date, leaseEnd: Date) async throws -> [OutboxMessage] {
-        try await database.retryingLockConflicts {
-            try await database.pool.withTransaction { connection in
-                try await OutboxRepository(connection: connection).claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
-            }
+        try await database.write { tx in
+            try await tx.outbox.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
         }
     }
 
@@ -173,15 +170,13 @@ public final class OutboxWorker: Sendable {
         return session.deliver(message)
     }
 
-    /// Marks a group of deliveries sent. Like every outcome, it is written again when a claim
-    /// elsewhere made it a deadlock victim: a row left `sending` would be sent twice once its lease ends.
+    /// Marks a group of deliveries sent. Like every outcome, it is written again (by the unit of
+    /// work) when a claim elsewhere made it a deadlock victim: a row left `sending` would be sent twice once its lease ends.
     private func recordSent(_ messages: [SentMessage]) async {
         do {
-            try await database.retryingLockConflicts {
-                try await database.pool.withConnection { connection in
-                    for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
-                        try await OutboxRepository(connection: connection).markSent(ids: group.map(\.id), owner: name, providerID: providerID)
-                    }
+            try await database.statements { tx in
+                for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
+                    try await tx.outbox.markSent(ids: group.map(\.id), owner: name, providerID: providerID)
                 }
             }
         } catch {
@@ -192,19 +187,17 @@ public final class OutboxWorker: Sendable {
     /// Schedules another attempt after a temporary failure; ends the message after a permanent one or the last attempt.
     private func recordFailure(of message: OutboxMessage, reason: String, permanent: Bool) async {
         do {
-            try await database.retryingLockConflicts {
-                if permanent {
-                    try await finish(message, as: .failed, reason: reason)
-                } else if message.attempts >= settings.maxAttempts {
-                    try await finish(message, as: .dead, reason: reason)
-                } else {
-                    let retryAt = Date().addingTimeInterval(settings.retryDelay(afterAttempt: message.attempts).seconds)
-                    logger.warning("delivery failed, will retry", metadata: [
-                        "outbox_message_id": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(reason)",
-                    ])
-                    try await database.pool.withConnection {
-                        try await OutboxRepository(connection: $0).markRetry(id: message.id, owner: name, error: reason, retryAt: retryAt)
-                    }
+            if permanent {
+                try await finish(message, as: .failed, reason: reason)
+            } else if message.attempts >= settings.maxAttempts {
+                try await finish(message, as: .dead, reason: reason)
+            } else {
+                let retryAt = Date().addingTimeInterval(settings.retryDelay(afterAttempt: message.attempts).seconds)
+                logger.warning("delivery failed, will retry", metadata: [
+                    "outbox_message_id": "\(message.id)", "attempt": "\(message.attempts)", "error": "\(reason)",
+                ])
+                try await database.statements {
+                    try await $0.outbox.markRetry(id: message.id, owner: name, error: reason, retryAt: retryAt)
                 }
             }
         } catch {
@@ -217,16 +210,16 @@ public final class OutboxWorker: Sendable {
         logger.warning("message not delivered", metadata: [
             "outbox_message_id": "\(message.id)", "status": "\(status.rawValue)", "error": "\(reason)",
         ])
-        try await database.pool.withTransaction { connection in
-            guard try await OutboxRepository(connection: connection).markFinal(id: message.id, owner: name, status: status, error: reason),
+        try await database.write { tx in
+            guard try await tx.outbox.markFinal(id: message.id, owner: name, status: status, error: reason),
                   let documentID = message.documentID
             else { return }
-            _ = try await DocumentEventRepository(connection: connection).append([.init(
-                type: message.channel == .email ? .emailFailed : .smsFailed, accessTokenID: message.accessTokenID,
+            _ = try await tx.change(
+                documentID: documentID, .messageFailed(message.channel), linkID: message.linkID,
                 details: [
                     "outbox_message_id": .number(Decimal(message.id)), "recipient": .string(message.recipient),
                     "status": .string(status.rawValue), "attempts": .number(Decimal(message.attempts)), "error": .string(reason),
-                ])], to: documentID)
+                ])
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// When reminders go out.
 public struct ReminderSettings: Sendable {
@@ -33,8 +32,8 @@ public struct ReminderService: Sendable {
     /// Queues every reminder that is due at `now`; returns how many.
     @discardableResult
     public func queueDue(now: Date = Date()) async throws -> Int {
-        let due = try await database.pool.withConnection { connection in
-            try await ReminderRepository(connection: connection).due(
+        let due = try await database.read { tx in
+            try await tx.reminders.due(
                 now: now, daysBeforeDue: settings.daysBeforeDue, daysBeforeExpiry: settings.daysBeforeExpiry)
         }
         var queued = 0
@@ -46,17 +45,17 @@ public struct ReminderService: Sendable {
 
     /// Queues one reminder unless that date was reminded already (or the document has no notification to follow).
     private func queue(_ reminder: ReminderRepository.Due) async throws -> Bool {
-        try await database.pool.withTransaction { connection in
-            let reminders = ReminderRepository(connection: connection)
-            guard try await DocumentRepository(connection: connection).lockLive(id: reminder.documentID),
-                  let last = try await OutboxRepository(connection: connection).lastNotification(documentID: reminder.documentID),
+        try await database.write { tx in
+            let reminders = tx.reminders
+            guard try await tx.documents.lockLive(id: reminder.documentID) != nil,
+                  let last = try await tx.outbox.lastNotification(documentID: reminder.documentID),
                   try await reminders.claim(reminder)
             else { return false }
-            let token = try await last.accessTokenID.asyncMap {
-                try await AccessTokenRepository(connection: connection).find(id: $0, documentID: reminder.documentID)
+            let token = try await last.linkID.asyncMap {
+                try await tx.links.find(id: $0, documentID: reminder.documentID)
             } ?? nil
             let link = token.map { token in
-                AccessTokenService.LinkOptions(
+                RecipientLinkService.LinkOptions(
                     actions: token.allowedActions, expiresAt: token.expiresAt, maxUses: token.maxUses, recipientEmail: token.recipientEmail,
                     prefill: token.prefillData, networks: token.restrictedIPs.compactMap(IPNetwork.init))
             }
@@ -64,7 +63,7 @@ public struct ReminderService: Sendable {
                 .init(
                     channel: last.channel, recipient: last.recipient, recipientName: last.recipientName, subject: nil, message: nil,
                     purpose: .reminder, language: last.language, cc: last.cc, link: link, reminders: nil),
-                documentID: reminder.documentID, by: .system, from: nil, connection)
+                documentID: reminder.documentID, by: .system, from: nil, in: tx)
             try await reminders.attach(reminder, messageID: outcome.message.id)
             return true
         }

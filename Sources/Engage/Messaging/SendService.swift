@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// Sends documents to their recipients by email or SMS. Nothing is delivered here: one
 /// transaction creates the link (when asked), queues the message in the outbox, records
@@ -33,7 +32,7 @@ public struct SendService: Sendable {
     public struct Outcome: Sendable {
         public let message: OutboxMessage
         /// The new link and its secret (shown this once), when one was generated.
-        public let link: (secret: String, token: AccessToken)?
+        public let link: (secret: String, link: RecipientLink)?
         public let document: Document
     }
 
@@ -47,7 +46,7 @@ public struct SendService: Sendable {
         var purpose: MessagePurpose
         var language: Language
         var cc: [String]
-        var link: AccessTokenService.LinkOptions?
+        var link: RecipientLinkService.LinkOptions?
         var reminders: Bool?
     }
 
@@ -56,8 +55,8 @@ public struct SendService: Sendable {
         try actor.requireWrite()
         let document = try await liveDocument(documentID)
         let request = try read(input, allowed: Self.fields, for: document)
-        let outcome = try await database.pool.withTransaction { connection in
-            try await queue(request, documentID: documentID, by: actor, from: client, connection)
+        let outcome = try await database.write { tx in
+            try await queue(request, documentID: documentID, by: actor, from: client, in: tx)
         }
         return outcome
     }
@@ -91,11 +90,10 @@ public struct SendService: Sendable {
         if !reader.contains("enabled") { reader.report("enabled", .required, "Say whether reminders are enabled (true or false).") }
         let enabled = reader.flag("enabled", label: "Enabled")
         try reader.finish()
-        return try await database.pool.withTransaction { connection in
-            let documents = DocumentRepository(connection: connection)
-            guard try await documents.lockLive(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
-            try await documents.setReminders(id: documentID, enabled: enabled)
-            guard let document = try await documents.find(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
+        return try await database.write { tx in
+            guard try await tx.documents.lockLive(id: documentID) != nil else { throw RecordNotFound("Document", id: documentID) }
+            try await tx.documents.setReminders(id: documentID, enabled: enabled)
+            guard let document = try await tx.documents.find(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
             return document
         }
     }
@@ -115,7 +113,7 @@ public struct SendService: Sendable {
     }
 
     private func liveDocument(_ id: Int64) async throws -> Document {
-        guard let document = try await database.pool.withConnection({ try await DocumentRepository(connection: $0).find(id: id) }),
+        guard let document = try await database.read({ try await $0.documents.find(id: id) }),
               document.deletedAt == nil
         else { throw RecordNotFound("Document", id: id) }
         return document
@@ -123,37 +121,37 @@ public struct SendService: Sendable {
 
     /// Queues one message inside the caller's transaction; also used by reminders.
     func queue(
-        _ request: Request, documentID: Int64, by actor: Actor, from client: ClientInfo?, _ connection: MariaDBConnection
+        _ request: Request, documentID: Int64, by actor: Actor, from client: ClientInfo?, in tx: Transaction
     ) async throws -> Outcome {
-        let documents = DocumentRepository(connection: connection)
-        guard try await documents.lockLive(id: documentID), let document = try await documents.find(id: documentID) else {
-            throw RecordNotFound("Document", id: documentID)
-        }
-        let link = try await request.link.asyncMap { options in
-            try await AccessTokenService.insert(options, documentID: documentID, by: actor, from: client ?? .init(ipAddress: nil, userAgent: nil), connection)
+        guard let locked = try await tx.documents.lockLive(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
+        let document = locked.document
+        var changes = DocumentChanges(locked)
+        var link: (secret: String, link: RecipientLink)?
+        if let options = request.link {
+            link = try await RecipientLinkService.insert(options, into: &changes, by: actor, from: client ?? .init(ipAddress: nil, userAgent: nil), in: tx)
         }
         let trackingID = SecretToken.randomHexID()
         let template = try await templates.template(
-            .init(channel: request.channel, purpose: request.purpose, language: request.language), connection: connection)
+            .init(channel: request.channel, purpose: request.purpose, language: request.language), in: tx)
         let values = MessageValues.of(
             document, recipientName: request.recipientName, link: link.map { links.tracked(trackingID, secret: $0.secret) } ?? "",
             senderName: senderName, message: request.message, language: request.language)
         let rendered = templates.renderer.render(
             template, values, pixelURL: request.channel == .email ? links.pixel(trackingID) : nil).withSubject(request.subject, values: values)
-        let outbox = OutboxRepository(connection: connection)
-        let id = try await outbox.insert(.init(
-            documentID: documentID, accessTokenID: link?.token.id, channel: request.channel, purpose: request.purpose,
+        let id = try await tx.outbox.insert(.init(
+            documentID: documentID, linkID: link?.link.id, channel: request.channel, purpose: request.purpose,
             language: request.language, messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: trackingID,
             recipient: request.recipient, recipientName: request.recipientName ?? document.recipientName, cc: request.cc,
             rendered: rendered, createdBy: actor.userID))
-        if let reminders = request.reminders { try await documents.setReminders(id: documentID, enabled: reminders) }
-        _ = try await DocumentEventRepository(connection: connection).append([.init(
-            type: request.channel == .email ? .emailQueued : .smsQueued, accessTokenID: link?.token.id, userID: actor.userID,
-            client: client, details: [
+        if let reminders = request.reminders { try await tx.documents.setReminders(id: documentID, enabled: reminders) }
+        // Refused for a document set aside: the whole send rolls back, its link included.
+        try changes.apply(
+            .messageQueued(request.channel), linkID: link?.link.id, userID: actor.userID, client: client, details: [
                 "outbox_message_id": .number(Decimal(id)), "recipient": .string(request.recipient),
                 "template": .string(request.purpose.rawValue), "language": .string(request.language.rawValue),
-            ])], to: documentID)
-        guard let message = try await outbox.find(id: id), let updated = try await documents.find(id: documentID) else {
+            ])
+        try await changes.write(in: tx)
+        guard let message = try await tx.outbox.find(id: id), let updated = try await tx.documents.find(id: documentID) else {
             throw RecordNotFound("Outbox message", id: id)
         }
         return Outcome(message: message, link: link, document: updated)
@@ -162,17 +160,17 @@ public struct SendService: Sendable {
     /// Queues the signer's `signed_confirmation` email to `email`, with a link to keep a copy (view
     /// and download only), inside the transaction that records the signature; in the language the
     /// document was last sent in. Nothing without a valid address.
-    func queueSignedConfirmation(documentID: Int64, signerName: String?, email: String?, _ connection: MariaDBConnection) async throws {
+    func queueSignedConfirmation(documentID: Int64, signerName: String?, email: String?, in tx: Transaction) async throws {
         guard let email, EmailAddress.isValid(email) else { return }
-        let language = try await OutboxRepository(connection: connection).lastNotification(documentID: documentID)?.language ?? .en
-        let copy = AccessTokenService.LinkOptions(
-            actions: [.view, .download], expiresAt: AccessTokenService.expiry(inDays: AccessTokenService.defaultLifetimeDays),
+        let language = try await tx.outbox.lastNotification(documentID: documentID)?.language ?? .en
+        let copy = RecipientLinkService.LinkOptions(
+            actions: [.view, .download], expiresAt: RecipientLinkService.expiry(inDays: RecipientLinkService.defaultLifetimeDays),
             maxUses: nil, recipientEmail: email, prefill: nil, networks: [])
         _ = try await queue(
             Request(
                 channel: .email, recipient: email, recipientName: signerName, subject: nil, message: nil,
                 purpose: .signedConfirmation, language: language, cc: [], link: copy, reminders: nil),
-            documentID: documentID, by: .system, from: nil, connection)
+            documentID: documentID, by: .system, from: nil, in: tx)
     }
 
     /// Reads and checks a send request, filling what it leaves out from the document.
@@ -213,7 +211,7 @@ public struct SendService: Sendable {
             if !cc.isEmpty { problems.append(.init(field: "cc", code: .invalidValue, message: "Cc is for emails only.")) }
         }
 
-        var link: AccessTokenService.LinkOptions?
+        var link: RecipientLinkService.LinkOptions?
         if generateToken {
             var linkInput: [String: JSONValue] = [:]
             switch input.values["token_options"] {
@@ -225,7 +223,7 @@ public struct SendService: Sendable {
             if linkInput["recipient_email"] == nil, channel == .email, EmailAddress.isValid(recipient) {
                 linkInput["recipient_email"] = .string(recipient)
             }
-            link = AccessTokenService.options(Input(linkInput), prefix: "token_options.", problems: &problems)
+            link = RecipientLinkService.options(Input(linkInput), prefix: "token_options.", problems: &problems)
         }
         if !problems.isEmpty { throw ValidationError(fields: problems) }
         return Request(

@@ -1,6 +1,7 @@
 import Foundation
 
 /// A document engagement: a quote, invoice or approval sent to a recipient, and what they did with it.
+/// Its status, stamps and counters change only through `DocumentLifecycle`.
 public struct Document: Sendable, Equatable {
     public let id: Int64
     public let documentNumber: String
@@ -11,7 +12,7 @@ public struct Document: Sendable, Equatable {
     public let title: String
     public let description: String?
     public let customMessage: String?
-    public let status: DocumentStatus
+    public internal(set) var status: DocumentStatus
     public let recipientEmail: String?
     public let recipientName: String?
     public let recipientCompany: String?
@@ -26,18 +27,18 @@ public struct Document: Sendable, Equatable {
     public let pdf: StoredPDF?
     public let metadata: [String: JSONValue]?
     public let prefillData: [String: JSONValue]?
-    public let viewCount: Int
-    public let firstViewedAt: Date?
-    public let lastViewedAt: Date?
-    public let sentAt: Date?
-    public let downloadedAt: Date?
-    public let acceptedAt: Date?
-    public let signedAt: Date?
-    public let paidAt: Date?
-    public let rejectedAt: Date?
-    public let expiredAt: Date?
-    public let cancelledAt: Date?
-    public let registeredAt: Date?
+    public internal(set) var viewCount: Int
+    public internal(set) var firstViewedAt: Date?
+    public internal(set) var lastViewedAt: Date?
+    public internal(set) var sentAt: Date?
+    public internal(set) var downloadedAt: Date?
+    public internal(set) var acceptedAt: Date?
+    public internal(set) var signedAt: Date?
+    public internal(set) var paidAt: Date?
+    public internal(set) var rejectedAt: Date?
+    public internal(set) var expiredAt: Date?
+    public internal(set) var cancelledAt: Date?
+    public internal(set) var registeredAt: Date?
     /// Whether reminders go out before the due date and the link's expiry.
     public let remindersEnabled: Bool
     public let createdBy: Int64?

@@ -1,7 +1,7 @@
 /// The show payload of a document: the document, its links, its latest events and messages.
 public struct DocumentDetails: Sendable, JSONWritable {
     public let document: Document
-    public let tokens: [AccessToken]
+    public let tokens: [RecipientLink]
     public let recentEvents: [DocumentEvent]
     /// The newest emails and SMS sent about it, with their delivery status.
     public let messages: [OutboxMessage]

@@ -15,24 +15,6 @@ public enum EventType: String, Sendable, CaseIterable {
     /// A message was refused for good or ran out of attempts (details say which).
     case emailFailed = "email_failed"
     case smsFailed = "sms_failed"
-
-    /// The document column that keeps the first time of this event.
-    var stampColumn: String? {
-        self == .registered ? "registered_at" : impliedStatus?.timestampColumn
-    }
-
-    /// The status a recipient's event moves the document towards (only ever forward).
-    var impliedStatus: DocumentStatus? {
-        switch self {
-        case .pageViewed: .viewed
-        case .pdfDownloaded: .downloaded
-        case .accepted: .accepted
-        case .signed: .signed
-        case .declined: .rejected
-        case .emailQueued, .smsQueued: .sent
-        default: nil
-        }
-    }
 }
 
 /// The kind of device a request came from, guessed from its User-Agent.
@@ -76,7 +58,7 @@ public struct DocumentEvent: Sendable, Equatable, Identifiable {
     public let id: Int64
     public let documentID: Int64
     public let eventType: EventType
-    public let accessTokenID: Int64?
+    public let linkID: Int64?
     public let userID: Int64?
     public let ipAddress: String?
     public let userAgent: String?
@@ -96,7 +78,7 @@ extension DocumentEvent: JSONWritable {
         w.key("device_type"); w.value(deviceType?.rawValue)
         w.key("ip_address"); w.value(ipAddress)
         w.key("user_agent"); w.value(userAgent)
-        w.key("token_id"); w.value(accessTokenID)
+        w.key("token_id"); w.value(linkID)
         w.key("user_id"); w.value(userID)
         w.key("details"); w.value(details.map(JSONValue.object))
         w.key("chain_hash"); w.value(chainHash)

@@ -3,8 +3,8 @@
 public enum DocumentStatus: String, Sendable, CaseIterable, Codable {
     case draft, pending, sent, viewed, downloaded, accepted, signed, paid, rejected, expired, cancelled
 
-    /// The position on the main path; nil for the three side exits.
-    private var step: Int? {
+    /// The position on the main path; nil for the three side exits. `DocumentLifecycle` decides what may follow what.
+    var step: Int? {
         switch self {
         case .draft: 0
         case .pending: 1
@@ -15,46 +15,6 @@ public enum DocumentStatus: String, Sendable, CaseIterable, Codable {
         case .signed: 6
         case .paid: 7
         case .rejected, .expired, .cancelled: nil
-        }
-    }
-
-    /// True when a document in this status may be moved to `next`.
-    ///
-    /// The main path only moves forward (steps may be skipped: a recipient can accept without
-    /// downloading). A recipient can reject until they have signed; a document can expire while
-    /// it waits for them; staff can cancel anything not yet paid. A rejected, expired or
-    /// cancelled document can only go back to draft, to be revised and sent again.
-    public func canChange(to next: DocumentStatus) -> Bool {
-        if next == self { return true }
-        switch (step, next) {
-        case (let from?, _) where next.step != nil:
-            return next.step! > from
-        case (let from?, .rejected):
-            return from >= DocumentStatus.pending.step! && from <= DocumentStatus.accepted.step!
-        case (let from?, .expired):
-            return from >= DocumentStatus.pending.step! && from <= DocumentStatus.downloaded.step!
-        case (let from?, .cancelled):
-            return from < DocumentStatus.paid.step!
-        case (nil, .draft):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// The column stamped with the time the document first entered this status.
-    var timestampColumn: String? {
-        switch self {
-        case .draft, .pending: nil
-        case .sent: "sent_at"
-        case .viewed: "first_viewed_at"
-        case .downloaded: "downloaded_at"
-        case .accepted: "accepted_at"
-        case .signed: "signed_at"
-        case .paid: "paid_at"
-        case .rejected: "rejected_at"
-        case .expired: "expired_at"
-        case .cancelled: "cancelled_at"
         }
     }
 }

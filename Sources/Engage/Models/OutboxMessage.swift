@@ -26,7 +26,7 @@ public enum OutboxStatus: String, Sendable, CaseIterable, Codable {
 public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let id: Int64
     public let documentID: Int64?
-    public let accessTokenID: Int64?
+    public let linkID: Int64?
     public let channel: MessageChannel
     public let purpose: MessagePurpose
     public let language: Language
@@ -57,7 +57,7 @@ extension OutboxMessage: JSONWritable {
         w.beginObject()
         w.key("id"); w.value(id)
         w.key("document_id"); w.value(documentID)
-        w.key("access_token_id"); w.value(accessTokenID)
+        w.key("access_token_id"); w.value(linkID)
         w.key("channel"); w.value(channel.rawValue)
         w.key("template"); w.value(purpose.rawValue)
         w.key("language"); w.value(language.rawValue)

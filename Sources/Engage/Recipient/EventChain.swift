@@ -8,7 +8,7 @@ public enum EventChain {
     public struct Fields: Sendable, Equatable {
         let documentID: Int64
         let eventType: String
-        let accessTokenID: Int64?
+        let linkID: Int64?
         let userID: Int64?
         let ipAddress: String?
         let userAgent: String?
@@ -23,7 +23,7 @@ public enum EventChain {
         hasher.update(data: Data("oui-engage-event-v1".utf8))
         hasher.update(data: previous ?? Data(count: 32))
         for part in [
-            String(fields.documentID), fields.eventType, fields.accessTokenID.map(String.init), fields.userID.map(String.init),
+            String(fields.documentID), fields.eventType, fields.linkID.map(String.init), fields.userID.map(String.init),
             fields.ipAddress, fields.userAgent, fields.deviceType, fields.details, fields.createdAt,
         ] {
             // A missing value and an empty one must differ: "-" marks absence, "<length>:" a value.

@@ -1,46 +1,48 @@
 import Foundation
-import MariaDB
 
 /// Records recipients' events in shared transactions: requests that arrive while one batch is
 /// being written wait together and are written in the next, one transaction for all of them. A
 /// caller is answered only once its event is committed (or refused, with nothing written).
 ///
-/// Each batch locks its documents, then its links (the order every writer follows), counts link
-/// uses against `max_uses` under those locks, checks again that each action still makes sense,
-/// appends every document's events to its chain and commits.
+/// Each batch locks its documents, then its links (the order every writer follows), has
+/// `DocumentLifecycle` decide each change against the document as the batch's earlier changes
+/// left it, counts link uses against `max_uses` under those locks, writes every document's events
+/// and effects, and queues the side effects the lifecycle asked for.
 actor EventRecorder {
-    /// One event to record.
+    /// One change to record.
     struct Recording: Sendable {
         let documentID: Int64
-        /// Counts a use of the event's link (views, downloads, actions; not email opens).
-        let claimsUse: Bool
-        /// The action checked again under the document's lock, for events that change the document.
-        let action: RecipientAction?
-        let event: DocumentEventRepository.NewEvent
-        /// More work in the same transaction once the event is appended (a signature's confirmation email).
-        var followUp: FollowUp? = nil
+        let change: DocumentLifecycle.Change
+        let linkID: Int64?
+        let client: ClientInfo
+        /// The link's own address, where a signature's confirmation goes before the document's.
+        var recipientEmail: String? = nil
+        /// The event's details, from the document as the batch found it (a signature's evidence).
+        var details: @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     }
-
-    typealias FollowUp = @Sendable (MariaDBConnection) async throws -> Void
 
     private struct Waiting {
         let recording: Recording
-        let continuation: CheckedContinuation<Void, any Error>
+        let continuation: CheckedContinuation<Document, any Error>
     }
 
     private let database: Database
+    /// Queues the signer's confirmation email; none without it (tests of links alone).
+    private let confirmations: SendService?
     private var waiting: [Waiting] = []
     private var writing = false
     /// Rows per transaction at most, so that one batch never holds its locks for long.
     private static let batchLimit = 500
     private static let lockConflictRetries = 3
 
-    init(database: Database) {
+    init(database: Database, confirmations: SendService?) {
         self.database = database
+        self.confirmations = confirmations
     }
 
-    /// Writes `recording` with whatever else is waiting; returns once it is committed.
-    func record(_ recording: Recording) async throws {
+    /// Writes `recording` with whatever else is waiting; returns the document as it stands once
+    /// the change is committed.
+    func record(_ recording: Recording) async throws -> Document {
         try await withCheckedThrowingContinuation { continuation in
             waiting.append(Waiting(recording: recording, continuation: continuation))
             if !writing {
@@ -55,88 +57,79 @@ actor EventRecorder {
             let batch = Array(waiting.prefix(Self.batchLimit))
             waiting.removeFirst(batch.count)
             let outcomes = await write(batch.map(\.recording))
-            var deferred: [Waiting] = []
             for (entry, outcome) in zip(batch, outcomes) {
-                switch outcome {
-                case .done(let result): entry.continuation.resume(with: result)
-                case .deferred: deferred.append(entry)
-                }
+                entry.continuation.resume(with: outcome)
             }
-            waiting.insert(contentsOf: deferred, at: 0)
         }
         writing = false
     }
 
-    private enum Outcome {
-        case done(Result<Void, any Error>)
-        /// A second action on the same document in one batch waits for the next, which sees the first one's effect.
-        case deferred
-    }
-
-    private func write(_ batch: [Recording]) async -> [Outcome] {
+    private func write(_ batch: [Recording]) async -> [Result<Document, any Error>] {
         do {
-            return try await database.retryingLockConflicts(attempts: Self.lockConflictRetries + 1) {
-                try await database.pool.withTransaction { try await Self.write(batch, $0) }
+            return try await database.write(attempts: Self.lockConflictRetries + 1) { [confirmations] tx in
+                try await Self.write(batch, in: tx, confirmations: confirmations)
             }
         } catch {
-            return batch.map { _ in .done(.failure(error)) }
+            return batch.map { _ in .failure(error) }
         }
     }
 
-    private static func write(_ batch: [Recording], _ connection: MariaDBConnection) async throws -> [Outcome] {
-        let documents = DocumentRepository(connection: connection)
-        let tokens = AccessTokenRepository(connection: connection)
-        var locked: [Int64: Document] = [:]
+    private static func write(_ batch: [Recording], in tx: Transaction, confirmations: SendService?) async throws -> [Result<Document, any Error>] {
+        var changes: [Int64: DocumentChanges] = [:]
         for id in Set(batch.map(\.documentID)).sorted() {
-            locked[id] = try await documents.find(id: id, lock: true)
+            if let locked = try await tx.documents.lockLive(id: id) { changes[id] = DocumentChanges(locked) }
         }
-        var usage: [Int64: AccessTokenRepository.Usage] = [:]
-        for id in Set(batch.filter(\.claimsUse).compactMap(\.event.accessTokenID)).sorted() {
-            usage[id] = try await tokens.lockUsage(id: id)
+        var usage: [Int64: RecipientLinkRepository.Usage] = [:]
+        for id in Set(batch.filter(\.isRecipientAction).compactMap(\.linkID)).sorted() {
+            usage[id] = try await tx.links.lockUsage(id: id)
         }
 
-        var outcomes: [Outcome] = []
-        var accepted: [Int64: [DocumentEventRepository.NewEvent]] = [:]
-        var followUps: [FollowUp] = []
-        var acted: Set<Int64> = []
+        var outcomes: [Result<Document, any Error>] = []
+        var effects: [(DocumentLifecycle.SideEffect, Recording, Document, [String: JSONValue]?)] = []
         for recording in batch {
-            guard let document = locked[recording.documentID], document.deletedAt == nil else {
-                outcomes.append(.done(.failure(RecipientError.tokenInvalid)))
+            guard var document = changes[recording.documentID] else {
+                outcomes.append(.failure(RecipientError.linkInvalid))  // deleted meanwhile
                 continue
             }
-            if let action = recording.action, action != .view, action != .download {
-                if acted.contains(document.id) {
-                    outcomes.append(.deferred)
-                    continue
+            do {
+                let decision = try document.decide(recording.change)
+                if decision.usesLink, let id = recording.linkID {
+                    if let refusal = usage[id].map({ $0.refusal() }) ?? .linkInvalid { throw refusal }
+                    usage[id]?.granted += 1
                 }
-                if let refusal = RecipientService.refusal(of: action, on: document) {
-                    outcomes.append(.done(.failure(refusal)))
-                    continue
-                }
+                let details = recording.details(document.document)
+                document.keep(decision, linkID: recording.linkID, client: recording.client, details: details)
+                changes[recording.documentID] = document
+                effects += decision.effects.map { ($0, recording, document.document, details) }
+                outcomes.append(decision.refusal.map { .failure($0) } ?? .success(document.document))
+            } catch {
+                outcomes.append(.failure(error))
             }
-            if recording.claimsUse, let id = recording.event.accessTokenID {
-                if let refusal = usage[id].map({ $0.refusal() }) ?? .tokenInvalid {
-                    outcomes.append(.done(.failure(refusal)))
-                    continue
-                }
-                usage[id]?.granted += 1
-            }
-            if recording.action.map({ $0 != .view && $0 != .download }) == true { acted.insert(document.id) }
-            accepted[document.id, default: []].append(recording.event)
-            if let followUp = recording.followUp { followUps.append(followUp) }
-            outcomes.append(.done(.success(())))
         }
 
-        let events = DocumentEventRepository(connection: connection)
-        for (documentID, new) in accepted.sorted(by: { $0.key < $1.key }) {
-            _ = try await events.append(new, to: documentID)
+        for (_, document) in changes.sorted(by: { $0.key < $1.key }) {
+            try await document.write(in: tx)
         }
         for (id, counted) in usage.sorted(by: { $0.key < $1.key }) where counted.granted > 0 {
-            try await tokens.addUses(counted.granted, to: id)
+            try await tx.links.addUses(counted.granted, to: id)
         }
-        for followUp in followUps {
-            try await followUp(connection)
+        for (effect, recording, document, details) in effects {
+            switch effect {
+            case .signedConfirmation:
+                guard case .string(let signer)? = details?["signer_name"] else { break }
+                try await confirmations?.queueSignedConfirmation(
+                    documentID: document.id, signerName: signer,
+                    email: recording.recipientEmail ?? document.recipientEmail, in: tx)
+            }
         }
         return outcomes
+    }
+}
+
+extension EventRecorder.Recording {
+    /// True for a recipient's action through their link (counted against its uses), not a tracked open or click.
+    var isRecipientAction: Bool {
+        if case .recipient = change { return true }
+        return false
     }
 }

@@ -1,11 +1,10 @@
 import Crypto
 import Foundation
-import MariaDB
 
 /// Why a recipient's request was refused; nothing is recorded for it.
 public enum RecipientError: Error, Sendable, Equatable {
     /// Unknown, revoked or used-up link, or its document is gone.
-    case tokenInvalid
+    case linkInvalid
     /// The link's time is over, or the document expired.
     case expired
     case alreadySigned
@@ -17,32 +16,35 @@ public enum RecipientError: Error, Sendable, Equatable {
     case alreadyDone(RecipientAction)
     /// The document has no PDF to download.
     case noPDF
+    /// The sender withdrew (cancelled) the document.
+    case cancelled
+    /// The document is paid: there is nothing left to accept, sign or decline.
+    case alreadyPaid
 }
 
 /// A recipient's document as their link shows it.
 public struct RecipientVisit: Sendable {
-    public let token: AccessToken
+    public let link: RecipientLink
     public let document: Document
 
     /// The actions the link allows that still make sense for the document, in order.
     public var availableActions: [RecipientAction] {
-        token.allowedActions.filter { RecipientService.refusal(of: $0, on: document) == nil }
+        link.allowedActions.filter { DocumentLifecycle.refusal(of: $0, on: document) == nil }
     }
 }
 
 /// What recipients do through their links: view, download, accept, sign, register, decline; and
 /// the email opens their tracking pixels report. Each success is one transaction that counts the
-/// link's use and appends its event; a refusal records nothing.
+/// link's use and appends its event; a refusal records nothing (but the view of a withdrawn
+/// document). What each action may do is `DocumentLifecycle`'s to say.
 public struct RecipientService: Sendable {
     private let database: Database
     private let recorder: EventRecorder
-    /// Queues the signer's confirmation email with the signature; none without it (tests of links alone).
-    private let confirmations: SendService?
 
+    /// `confirmations` queues the signer's confirmation email with the signature; none without it (tests of links alone).
     public init(database: Database, confirmations: SendService? = nil) {
         self.database = database
-        self.recorder = EventRecorder(database: database)
-        self.confirmations = confirmations
+        self.recorder = EventRecorder(database: database, confirmations: confirmations)
     }
 
     static let signFields: Set<String> = ["full_name", "consent", "signature_image"]
@@ -53,17 +55,17 @@ public struct RecipientService: Sendable {
 
     /// Opens the document page (`page_viewed`).
     public func view(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await act(secret, .view, from: client) { _ in .init(type: .pageViewed) }
+        try await act(secret, .view, from: client)
     }
 
     /// Downloads the PDF (`pdf_downloaded`); the caller serves the stored file or redirects to `pdf_url`.
     public func download(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await act(secret, .download, from: client) { _ in .init(type: .pdfDownloaded) }
+        try await act(secret, .download, from: client)
     }
 
     /// Accepts the document.
     public func accept(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await act(secret, .accept, from: client) { _ in .init(type: .accepted) }
+        try await act(secret, .accept, from: client)
     }
 
     /// Signs with a typed full name and explicit consent, keeping the evidence in the event: the
@@ -79,29 +81,22 @@ public struct RecipientService: Sendable {
             reader.report("signature_image", .invalidFormat, "Drawn signature must be a PNG data URL.")
         }
         try reader.finish()
-        var confirm: VisitFollowUp?
-        if let confirmations {
-            let signerName = name.value
-            confirm = { visit, connection in
-                // To the link's own address, else the document's recipient.
-                try await confirmations.queueSignedConfirmation(
-                    documentID: visit.document.id, signerName: signerName,
-                    email: visit.token.recipientEmail ?? visit.document.recipientEmail, connection)
-            }
-        }
-        return try await act(secret, .sign, from: client, followUp: confirm) { visit in
+        let signer = name.value ?? ""
+        let drawn = image.value
+        return try await act(secret, .sign, from: client) { document in
+            // What the signer saw, as the document stood when the signature was recorded.
             var details: [String: JSONValue] = [
-                "signer_name": .string(name.value ?? ""),
+                "signer_name": .string(signer),
                 "consent_text": .string(consentText),
                 "consent_sha256": .string(Self.sha256(consentText)),
-                "content_sha256": .string(Self.contentDigest(visit.document)),
-                "content_kind": .string(visit.document.pdf == nil ? "page" : "pdf"),
+                "content_sha256": .string(Self.contentDigest(document)),
+                "content_kind": .string(document.pdf == nil ? "page" : "pdf"),
             ]
-            if let drawn = image.value {
+            if let drawn {
                 details["signature_image"] = .string(drawn)
                 details["signature_image_sha256"] = .string(Self.sha256(drawn))
             }
-            return .init(type: .signed, details: details)
+            return details
         }
     }
 
@@ -116,7 +111,7 @@ public struct RecipientService: Sendable {
         var details: [String: JSONValue] = ["name": .string(name.value ?? ""), "email": .string(email.value ?? "")]
         if let company = company.value { details["company"] = .string(company) }
         if let phone = phone.value { details["phone"] = .string(phone) }
-        return try await act(secret, .register, from: client) { _ in .init(type: .registered, details: details) }
+        return try await act(secret, .register, from: client) { [details] _ in details }
     }
 
     /// Declines the document, with an optional reason.
@@ -124,9 +119,8 @@ public struct RecipientService: Sendable {
         var reader = InputReader(input, allowed: Self.declineFields)
         let reason = reader.text("reason", label: "Reason", max: 2000)
         try reader.finish()
-        return try await act(secret, .decline, from: client) { _ in
-            .init(type: .declined, details: reason.value.map { ["reason": .string($0)] })
-        }
+        let details = reason.value.map { ["reason": JSONValue.string($0)] }
+        return try await act(secret, .decline, from: client) { _ in details }
     }
 
     /// Records `email_opened` for a known pixel of a live document; false for any other id.
@@ -139,16 +133,14 @@ public struct RecipientService: Sendable {
         try await recordTracking(trackingID, as: .linkClicked, from: client)
     }
 
-    private func recordTracking(_ id: String, as type: EventType, from client: ClientInfo) async throws -> Bool {
+    private func recordTracking(_ id: String, as change: DocumentLifecycle.Change, from client: ClientInfo) async throws -> Bool {
         guard id.count == 32, id.allSatisfy(\.isHexDigit),
-              let pixel = try await database.pool.withConnection({ try await AccessTokenRepository(connection: $0).pixel(id: id) })
+              let pixel = try await database.read({ try await $0.links.pixel(id: id) })
         else { return false }
+        let details = pixel.messageID.map { ["outbox_message_id": JSONValue.number(Decimal($0))] }
         do {
-            try await recorder.record(.init(
-                documentID: pixel.documentID, claimsUse: false, action: nil,
-                event: .init(
-                    type: type, accessTokenID: pixel.tokenID, client: client,
-                    details: pixel.messageID.map { ["outbox_message_id": .number(Decimal($0))] })))
+            _ = try await recorder.record(.init(
+                documentID: pixel.documentID, change: change, linkID: pixel.linkID, client: client, details: { _ in details }))
             return true
         } catch is RecipientError {
             return false  // the document was deleted
@@ -158,83 +150,46 @@ public struct RecipientService: Sendable {
     /// The document as the link shows it, without counting a use or recording anything (a refused
     /// form shown again).
     public func peek(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await database.pool.withConnection { connection in
-            try await Self.authorize(secret, .view, from: client, connection)
+        try await database.read { tx in
+            let link = try await Self.authorize(secret, .view, from: client, in: tx)
+            guard let document = try await tx.documents.find(id: link.documentID), document.deletedAt == nil else {
+                throw RecipientError.linkInvalid
+            }
+            if let refusal = DocumentLifecycle.refusal(of: .view, on: document) { throw refusal }
+            return RecipientVisit(link: link, document: document)
         }
     }
 
-    /// Checks the link, the client's address and the action; the visit they allow.
+    /// Checks the link, the client's address and the action; the link they allow. What the
+    /// document allows is checked when the change is recorded, under its lock.
     private static func authorize(
-        _ secret: String, _ action: RecipientAction, from client: ClientInfo, _ connection: MariaDBConnection
-    ) async throws -> RecipientVisit {
-        guard secret.count <= 64, let token = try await AccessTokenRepository(connection: connection).find(hash: SecretToken.hash(secret)),
-              token.revokedAt == nil
-        else { throw RecipientError.tokenInvalid }
-        if let end = token.expiresAt, end <= Date() { throw RecipientError.expired }
-        guard !token.isUsedUp, let document = try await DocumentRepository(connection: connection).find(id: token.documentID),
-              document.deletedAt == nil
-        else { throw RecipientError.tokenInvalid }
-        if document.status == .expired { throw RecipientError.expired }
-        if !token.restrictedIPs.isEmpty {
+        _ secret: String, _ action: RecipientAction, from client: ClientInfo, in tx: Transaction
+    ) async throws -> RecipientLink {
+        guard secret.count <= 64, let link = try await tx.links.find(hash: SecretToken.hash(secret)), link.revokedAt == nil
+        else { throw RecipientError.linkInvalid }
+        if let end = link.expiresAt, end <= Date() { throw RecipientError.expired }
+        guard !link.isUsedUp else { throw RecipientError.linkInvalid }
+        if !link.restrictedIPs.isEmpty {
             let address = client.ipAddress ?? ""
-            guard token.restrictedIPs.contains(where: { IPNetwork($0)?.contains(address) == true }) else {
+            guard link.restrictedIPs.contains(where: { IPNetwork($0)?.contains(address) == true }) else {
                 throw RecipientError.addressNotAllowed
             }
         }
-        guard token.allows(action) else { throw RecipientError.actionNotAllowed(action) }
-        return RecipientVisit(token: token, document: document)
+        guard link.allows(action) else { throw RecipientError.actionNotAllowed(action) }
+        return link
     }
 
-    /// Work done in the transaction that records a visit's event.
-    typealias VisitFollowUp = @Sendable (RecipientVisit, MariaDBConnection) async throws -> Void
-
-    /// Checks the link and the action, then has the recorder count the use and append the event in
-    /// one transaction (shared with concurrent requests), which checks the action again under its locks.
+    /// Checks the link, then has the recorder decide the action and record it in one transaction
+    /// (shared with concurrent requests); the visit shows the document as the action left it.
     private func act(
         _ secret: String, _ action: RecipientAction, from client: ClientInfo,
-        followUp: VisitFollowUp? = nil,
-        event: (RecipientVisit) throws -> DocumentEventRepository.NewEvent
+        details: @escaping @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     ) async throws -> RecipientVisit {
-        let visit = try await database.pool.withConnection { try await Self.authorize(secret, action, from: client, $0) }
-        if let refusal = Self.refusal(of: action, on: visit.document) { throw refusal }
-        var new = try event(visit)
-        new.accessTokenID = visit.token.id
-        new.client = client
-        var recording = EventRecorder.Recording(documentID: visit.document.id, claimsUse: true, action: action, event: new)
-        if let followUp {
-            recording.followUp = { connection in try await followUp(visit, connection) }
-        }
-        try await recorder.record(recording)
-        // Views and downloads change nothing the page shows; after an action, the page shows its outcome.
-        guard action != .view, action != .download else { return visit }
-        return try await database.pool.withConnection { connection in
-            guard let document = try await DocumentRepository(connection: connection).find(id: visit.document.id) else {
-                throw RecipientError.tokenInvalid
-            }
-            return RecipientVisit(token: visit.token, document: document)
-        }
-    }
-
-    /// Why `action` no longer makes sense for `document`, if it does not.
-    static func refusal(of action: RecipientAction, on document: Document) -> RecipientError? {
-        let declined = document.rejectedAt != nil || document.status == .rejected
-        switch action {
-        case .view:
-            return nil
-        case .download:
-            return document.pdf == nil && document.pdfURL == nil ? .noPDF : nil
-        case .accept:
-            if declined { return .alreadyDone(.decline) }
-            return document.acceptedAt != nil || document.signedAt != nil ? .alreadyDone(.accept) : nil
-        case .sign:
-            if document.signedAt != nil { return .alreadySigned }
-            return declined ? .alreadyDone(.decline) : nil
-        case .register:
-            return document.registeredAt != nil ? .alreadyDone(.register) : nil
-        case .decline:
-            if document.signedAt != nil { return .alreadySigned }
-            return declined ? .alreadyDone(.decline) : nil
-        }
+        let link = try await database.read { try await Self.authorize(secret, action, from: client, in: $0) }
+        let document = try await recorder.record(.init(
+            documentID: link.documentID, change: .recipient(action), linkID: link.id, client: client,
+            recipientEmail: link.recipientEmail, details: details))
+        return RecipientVisit(link: link, document: document)
     }
 
     /// What the signer saw: the uploaded PDF's digest, or the digest of the page's content.

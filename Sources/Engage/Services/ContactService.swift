@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// People: list, search, create, update, delete.
 public struct ContactService: Sendable {
@@ -20,23 +19,23 @@ public struct ContactService: Sendable {
 
     /// A page of contacts by name, optionally narrowed by words of their name or email, or by organization.
     public func list(search: String?, organizationID: Int64? = nil, page: PageRequest) async throws -> Page<Contact> {
-        try await database.pool.withConnection { connection in
-            let conditions: [(String, any MariaDBEncodable)] = organizationID.map { [("organization_id", $0)] } ?? []
-            let found = try await repository(connection).list(search: search, conditions: conditions, page: page)
+        try await database.read { tx in
+            let conditions: [(String, any SQLBindable)] = organizationID.map { [("organization_id", $0)] } ?? []
+            let found = try await tx.contacts.list(search: search, conditions: conditions, page: page)
             return Page(items: try found.rows.map(Self.contact), request: page, total: found.total)
         }
     }
 
     /// One contact.
     public func find(id: Int64) async throws -> Contact {
-        try await database.pool.withConnection { try await Self.existing(id, repository($0)) }
+        try await database.read { try await Self.existing(id, $0.contacts) }
     }
 
     /// One contact with its newest documents.
     public func details(id: Int64) async throws -> Details {
-        try await database.pool.withConnection { connection in
-            let contact = try await Self.existing(id, repository(connection))
-            let documents = try await DocumentRepository(connection: connection)
+        try await database.read { tx in
+            let contact = try await Self.existing(id, tx.contacts)
+            let documents = try await tx.documents
                 .recent(contactID: id, limit: OrganizationService.recentDocumentsShown)
             return Details(contact: contact, documents: documents)
         }
@@ -45,28 +44,28 @@ public struct ContactService: Sendable {
     /// Creates a contact; a full name (or first and last names) and an email are required.
     public func create(_ input: Input, by actor: Actor) async throws -> Contact {
         try actor.requireWrite()
-        return try await database.pool.withConnection { connection in
-            let (values, organizationID) = try await Self.read(input, over: nil, connection: connection)
-            let id = try await repository(connection).insert(values: values, extra: [organizationID], createdBy: actor.userID)
-            return try await Self.existing(id, repository(connection))
+        return try await database.write { tx in
+            let (values, organizationID) = try await Self.read(input, over: nil, in: tx)
+            let id = try await tx.contacts.insert(values: values, extra: [organizationID], createdBy: actor.userID)
+            return try await Self.existing(id, tx.contacts)
         }
     }
 
     /// Changes the fields `input` mentions; the others keep their value.
     public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> Contact {
         try actor.requireWrite()
-        return try await database.pool.withTransaction { connection in
-            let current = try await Self.existing(id, repository(connection))
-            let (values, organizationID) = try await Self.read(input, over: current, connection: connection)
-            try await repository(connection).update(id: id, values: values, extra: [organizationID])
-            return try await Self.existing(id, repository(connection))
+        return try await database.write { tx in
+            let current = try await Self.existing(id, tx.contacts)
+            let (values, organizationID) = try await Self.read(input, over: current, in: tx)
+            try await tx.contacts.update(id: id, values: values, extra: [organizationID])
+            return try await Self.existing(id, tx.contacts)
         }
     }
 
     /// Deletes a contact; their documents stay, without the link.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        guard try await database.pool.withConnection({ try await repository($0).delete(id: id) }) else {
+        guard try await database.write({ try await $0.contacts.delete(id: id) }) else {
             throw RecordNotFound("Contact", id: id)
         }
     }
@@ -74,15 +73,12 @@ public struct ContactService: Sendable {
     /// Every contact in id order, `batch` at a time (exports).
     public func forEachBatch(batch: Int = 1_000, _ body: ([Contact]) async throws -> Void) async throws {
         try await database.forEachBatch(
-            fetch: { try await repository($0).batch(after: $1, limit: batch).map(Self.contact) }, id: \.id, body)
+            fetch: { try await $0.contacts.batch(after: $1, limit: batch).map(Self.contact) }, id: \.id, body)
     }
 
-    private func repository(_ connection: MariaDBConnection) -> ProfileRecordRepository {
-        ProfileRecordRepository(connection: connection, table: .contacts)
-    }
 
     private static func read(
-        _ input: Input, over current: Contact?, connection: MariaDBConnection
+        _ input: Input, over current: Contact?, in tx: Transaction
     ) async throws -> (values: [String: String], organizationID: Int64?) {
         var reader = InputReader(input, allowed: allowedFields)
         var values = reader.profileValues(ProfileField.contact, required: ["email"], over: current?.fields ?? [:])
@@ -100,7 +96,7 @@ public struct ContactService: Sendable {
         case .null: organizationID = nil
         case .value(let id):
             organizationID = id
-            if try await !ProfileRecordRepository(connection: connection, table: .organizations).exists(id: id) {
+            if try await !tx.organizations.exists(id: id) {
                 reader.report("organization_id", .notFound, "Organization \(id) does not exist.")
             }
         }
@@ -113,7 +109,7 @@ public struct ContactService: Sendable {
         return try contact(row)
     }
 
-    static func contact(_ row: MariaDBRow) throws -> Contact {
+    static func contact(_ row: SQLRow) throws -> Contact {
         Contact(
             id: try row.decode("id"),
             organizationID: try row.decode("organization_id"),

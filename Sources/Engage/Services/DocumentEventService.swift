@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// The filters of a document's event list: `event_type`, `date_from`, `date_to`, `page`, `per_page`.
 public struct EventQuery: Sendable {
@@ -50,9 +49,9 @@ public struct DocumentEventService: Sendable {
 
     /// A page of a live document's events, newest first.
     public func list(documentID: Int64, _ query: EventQuery) async throws -> Page<DocumentEvent> {
-        try await database.pool.withConnection { connection in
-            try await Self.requireLive(documentID, connection)
-            let found = try await DocumentEventRepository(connection: connection).page(
+        try await database.read { tx in
+            try await Self.requireLive(documentID, in: tx)
+            let found = try await tx.events.page(
                 documentID: documentID, type: query.eventType, from: query.dateFrom?.startOfDay,
                 before: query.dateTo.map { $0.startOfDay.addingTimeInterval(86_400) },
                 limit: query.page.perPage, offset: query.page.offset)
@@ -62,21 +61,21 @@ public struct DocumentEventService: Sendable {
 
     /// A live document with its links and latest `recent` events (the API's show payload has 10).
     public func details(documentID: Int64, recent: Int = DocumentEventService.recentCount) async throws -> DocumentDetails {
-        try await database.pool.withConnection { connection in
-            let document = try await Self.requireLive(documentID, connection)
+        try await database.read { tx in
+            let document = try await Self.requireLive(documentID, in: tx)
             return DocumentDetails(
                 document: document,
-                tokens: try await AccessTokenRepository(connection: connection).all(documentID: documentID),
-                recentEvents: try await DocumentEventRepository(connection: connection).recent(documentID: documentID, limit: recent),
-                messages: try await OutboxRepository(connection: connection).recent(documentID: documentID, limit: Self.recentCount))
+                tokens: try await tx.links.all(documentID: documentID),
+                recentEvents: try await tx.events.recent(documentID: documentID, limit: recent),
+                messages: try await tx.outbox.recent(documentID: documentID, limit: Self.recentCount))
         }
     }
 
     /// Every event of a live document, oldest first, with the chain recomputed.
     public func auditTrail(documentID: Int64) async throws -> AuditTrail {
-        try await database.pool.withTransaction { connection in
-            let document = try await Self.requireLive(documentID, connection)
-            let events = DocumentEventRepository(connection: connection)
+        try await database.write { tx in
+            let document = try await Self.requireLive(documentID, in: tx)
+            let events = tx.events
             let chain = try await events.chain(documentID: documentID)
             let head = try await events.chainHead(documentID: documentID)
             var previous: Data?
@@ -93,8 +92,8 @@ public struct DocumentEventService: Sendable {
     }
 
     @discardableResult
-    private static func requireLive(_ id: Int64, _ connection: MariaDBConnection) async throws -> Document {
-        guard let document = try await DocumentRepository(connection: connection).find(id: id), document.deletedAt == nil else {
+    private static func requireLive(_ id: Int64, in tx: Transaction) async throws -> Document {
+        guard let document = try await tx.documents.find(id: id), document.deletedAt == nil else {
             throw RecordNotFound("Document", id: id)
         }
         return document

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// Document engagements: create, read, list, update, soft delete, restore, statistics.
 public struct DocumentService: Sendable {
@@ -28,16 +27,16 @@ public struct DocumentService: Sendable {
 
     /// A page of live (or, for the Deleted view, deleted) documents matching `query`.
     public func list(_ query: DocumentQuery) async throws -> Page<Document> {
-        try await database.pool.withConnection { connection in
-            let found = try await DocumentRepository(connection: connection).page(query)
+        try await database.read { tx in
+            let found = try await tx.documents.page(query)
             return Page(items: found.items, request: query.page, total: found.total)
         }
     }
 
     /// A live document.
     public func find(id: Int64) async throws -> Document {
-        try await database.pool.withConnection { connection in
-            guard let document = try await DocumentRepository(connection: connection).find(id: id), document.deletedAt == nil else {
+        try await database.read { tx in
+            guard let document = try await tx.documents.find(id: id), document.deletedAt == nil else {
                 throw RecordNotFound("Document", id: id)
             }
             return document
@@ -70,9 +69,9 @@ public struct DocumentService: Sendable {
         let metadata = reader.object("metadata", label: "Metadata")
         let prefill = reader.object("prefill_data", label: "Prefill data")
 
-        return try await database.pool.withTransaction { connection in
-            let contacts = ProfileRecordRepository(connection: connection, table: .contacts)
-            let organizations = ProfileRecordRepository(connection: connection, table: .organizations)
+        return try await database.write { tx in
+            let contacts = tx.contacts
+            let organizations = tx.organizations
             var contact: Contact?
             if let id = contactID.value {
                 if let row = try await contacts.find(id: id) {
@@ -97,7 +96,7 @@ public struct DocumentService: Sendable {
                 totalAmount: amount.value, currency: currency.value ?? "EUR", dueDate: dueDate.value,
                 pdfURL: pdfURL.value, paymentURL: paymentURL.value, metadata: metadata.value, prefillData: prefill.value,
                 createdBy: actor.userID)
-            let documents = DocumentRepository(connection: connection)
+            let documents = tx.documents
             guard let id = try await documents.insert(new) else {
                 throw ValidationError(fields: [.init(
                     field: "external_id", code: .duplicate,
@@ -108,8 +107,8 @@ public struct DocumentService: Sendable {
         }
     }
 
-    /// Changes the updatable fields `input` mentions. A status change must follow the lifecycle;
-    /// the refusal names both statuses.
+    /// Changes the updatable fields `input` mentions. A status change is `DocumentLifecycle`'s to
+    /// allow; its refusal names both statuses.
     public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> Document {
         try actor.requireWrite()
         var reader = InputReader(input, allowed: Self.updatableFields)
@@ -122,34 +121,30 @@ public struct DocumentService: Sendable {
         let dueDate = reader.date("due_date", label: "Due date")
         let metadata = reader.object("metadata", label: "Metadata")
 
-        return try await database.pool.withTransaction { connection in
-            let documents = DocumentRepository(connection: connection)
-            guard let current = try await documents.find(id: id, lock: true), current.deletedAt == nil else {
-                throw RecordNotFound("Document", id: id)
-            }
-            if let next = status.value, !current.status.canChange(to: next) {
-                reader.report("status", .invalidValue, "The status cannot change from \(current.status.rawValue) to \(next.rawValue).")
+        return try await database.write { tx in
+            guard let locked = try await tx.documents.lockLive(id: id) else { throw RecordNotFound("Document", id: id) }
+            let current = locked.document
+            var changes = DocumentChanges(locked)
+            do {
+                try changes.apply(.edit(status: status.value), userID: actor.userID)
+            } catch let refusal as ValidationError {
+                for problem in refusal.fields { reader.report(problem.field, problem.code, problem.message) }
             }
             try reader.finish()
-            try await documents.update(id: id, DocumentRepository.Changes(
+            try await tx.documents.update(id: id, DocumentRepository.Changes(
                 title: title.value ?? current.title,
                 description: description.merged(over: current.description),
                 customMessage: customMessage.merged(over: current.customMessage),
-                status: status.value ?? current.status,
                 totalAmount: amount.merged(over: current.totalAmount),
                 currency: currency.value ?? current.currency,
                 dueDate: dueDate.merged(over: current.dueDate),
                 metadata: metadata.merged(over: current.metadata)))
-            // Only the title, of the fields searched, can change here.
+            try await changes.write(in: tx)
+            // Only the title, of the fields searched, can change here (a trigger keeps the words' status).
             if let newTitle = title.value, newTitle != current.title {
-                try await documents.indexWords(of: id...id)
+                try await tx.documents.indexWords(of: id...id)
             }
-            if let next = status.value, next != current.status {
-                _ = try await DocumentEventRepository(connection: connection).append([.init(
-                    type: .statusChanged, userID: actor.userID,
-                    details: ["from": .string(current.status.rawValue), "to": .string(next.rawValue)])], to: id)
-            }
-            guard let updated = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            guard let updated = try await tx.documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
             return updated
         }
     }
@@ -157,8 +152,8 @@ public struct DocumentService: Sendable {
     /// Soft-deletes a live document; an admin can restore it.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        let deleted = try await database.pool.withConnection {
-            try await DocumentRepository(connection: $0).softDelete(id: id, by: actor.userID)
+        let deleted = try await database.statements {
+            try await $0.documents.softDelete(id: id, by: actor.userID)
         }
         if !deleted { throw RecordNotFound("Document", id: id) }
     }
@@ -166,8 +161,8 @@ public struct DocumentService: Sendable {
     /// Brings back a deleted document (admins only), unless a live one took its external reference meanwhile.
     public func restore(id: Int64, by actor: Actor) async throws -> Document {
         try actor.requireAdmin()
-        return try await database.pool.withConnection { connection in
-            let documents = DocumentRepository(connection: connection)
+        return try await database.statements { tx in
+            let documents = tx.documents
             switch try await documents.restore(id: id) {
             case nil:
                 throw ValidationError(fields: [.init(
@@ -189,8 +184,8 @@ public struct DocumentService: Sendable {
         let problems = pdfs.check(data, field: "pdf")
         guard problems.isEmpty else { throw ValidationError(fields: problems) }
         let stored = try pdfs.save(data, filename: filename)
-        return try await database.pool.withConnection { connection in
-            let documents = DocumentRepository(connection: connection)
+        return try await database.statements { tx in
+            let documents = tx.documents
             try await documents.attach(pdf: stored, to: id)
             guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
             return document
@@ -201,8 +196,8 @@ public struct DocumentService: Sendable {
     public func stats(parameters: [String: String]) async throws -> DocumentStats {
         let allowed: Set<String> = ["date_from", "date_to", "document_type"]
         let query = try DocumentQuery(parameters: parameters.filter { allowed.contains($0.key) })
-        let rows = try await database.pool.withConnection {
-            try await DocumentRepository(connection: $0).statsRows(query)
+        let rows = try await database.read {
+            try await $0.documents.statsRows(query)
         }
         return DocumentStats(rows: rows)
     }
@@ -210,7 +205,7 @@ public struct DocumentService: Sendable {
     /// Every document matching `query`'s filters (its page ignored), `batch` at a time in id order.
     public func forEachBatch(_ query: DocumentQuery, batch: Int = 1_000, _ body: ([Document]) async throws -> Void) async throws {
         try await database.forEachBatch(
-            fetch: { try await DocumentRepository(connection: $0).batch(query, after: $1, limit: batch) }, id: \.id, body)
+            fetch: { try await $0.documents.batch(query, after: $1, limit: batch) }, id: \.id, body)
     }
 
     private static func currency(_ reader: inout InputReader) -> Provided<String> {

@@ -1,5 +1,4 @@
 import Foundation
-import MariaDB
 
 /// Companies: list, search, create, update, delete, and a company's people and documents.
 public struct OrganizationService: Sendable {
@@ -21,24 +20,24 @@ public struct OrganizationService: Sendable {
 
     /// A page of companies by name, optionally narrowed by words of their name, city or email.
     public func list(search: String?, page: PageRequest) async throws -> Page<Organization> {
-        try await database.pool.withConnection { connection in
-            let found = try await repository(connection).list(search: search, conditions: [], page: page)
+        try await database.read { tx in
+            let found = try await tx.organizations.list(search: search, conditions: [], page: page)
             return Page(items: try found.rows.map(Self.organization), request: page, total: found.total)
         }
     }
 
     /// One company.
     public func find(id: Int64) async throws -> Organization {
-        try await database.pool.withConnection { try await Self.existing(id, repository($0)) }
+        try await database.read { try await Self.existing(id, $0.organizations) }
     }
 
     /// One company with its contacts and newest documents.
     public func details(id: Int64) async throws -> Details {
-        try await database.pool.withConnection { connection in
-            let organization = try await Self.existing(id, repository(connection))
-            let contacts = try await ProfileRecordRepository(connection: connection, table: .contacts)
+        try await database.read { tx in
+            let organization = try await Self.existing(id, tx.organizations)
+            let contacts = try await tx.contacts
                 .list(search: nil, conditions: [("organization_id", id)], page: PageRequest(perPage: PageRequest.maximumSize))
-            let documents = try await DocumentRepository(connection: connection).recent(organizationID: id, limit: Self.recentDocumentsShown)
+            let documents = try await tx.documents.recent(organizationID: id, limit: Self.recentDocumentsShown)
             return Details(organization: organization, contacts: try contacts.rows.map(ContactService.contact), documents: documents)
         }
     }
@@ -47,27 +46,27 @@ public struct OrganizationService: Sendable {
     public func create(_ input: Input, by actor: Actor) async throws -> Organization {
         try actor.requireWrite()
         let values = try Self.read(input, over: [:])
-        return try await database.pool.withConnection { connection in
-            let id = try await repository(connection).insert(values: values, extra: [], createdBy: actor.userID)
-            return try await Self.existing(id, repository(connection))
+        return try await database.write { tx in
+            let id = try await tx.organizations.insert(values: values, extra: [], createdBy: actor.userID)
+            return try await Self.existing(id, tx.organizations)
         }
     }
 
     /// Changes the fields `input` mentions; the others keep their value.
     public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> Organization {
         try actor.requireWrite()
-        return try await database.pool.withTransaction { connection in
-            let current = try await Self.existing(id, repository(connection))
+        return try await database.write { tx in
+            let current = try await Self.existing(id, tx.organizations)
             let values = try Self.read(input, over: current.fields)
-            try await repository(connection).update(id: id, values: values, extra: [])
-            return try await Self.existing(id, repository(connection))
+            try await tx.organizations.update(id: id, values: values, extra: [])
+            return try await Self.existing(id, tx.organizations)
         }
     }
 
     /// Deletes a company; its contacts and documents stay, without it.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        guard try await database.pool.withConnection({ try await repository($0).delete(id: id) }) else {
+        guard try await database.write({ try await $0.organizations.delete(id: id) }) else {
             throw RecordNotFound("Organization", id: id)
         }
     }
@@ -75,12 +74,9 @@ public struct OrganizationService: Sendable {
     /// Every company in id order, `batch` at a time (exports).
     public func forEachBatch(batch: Int = 1_000, _ body: ([Organization]) async throws -> Void) async throws {
         try await database.forEachBatch(
-            fetch: { try await repository($0).batch(after: $1, limit: batch).map(Self.organization) }, id: \.id, body)
+            fetch: { try await $0.organizations.batch(after: $1, limit: batch).map(Self.organization) }, id: \.id, body)
     }
 
-    private func repository(_ connection: MariaDBConnection) -> ProfileRecordRepository {
-        ProfileRecordRepository(connection: connection, table: .organizations)
-    }
 
     private static func read(_ input: Input, over current: [String: String]) throws -> [String: String] {
         var reader = InputReader(input, allowed: Set(ProfileField.organization.map(\.name)))
@@ -94,7 +90,7 @@ public struct OrganizationService: Sendable {
         return try organization(row)
     }
 
-    static func organization(_ row: MariaDBRow) throws -> Organization {
+    static func organization(_ row: SQLRow) throws -> Organization {
         Organization(
             id: try row.decode("id"),
             fields: try ProfileRecordRepository.Table.organizations.values(of: row),
@@ -104,7 +100,7 @@ public struct OrganizationService: Sendable {
 
 extension ProfileRecordRepository.Table {
     /// The profile field values of a row that are set.
-    func values(of row: MariaDBRow) throws -> [String: String] {
+    func values(of row: SQLRow) throws -> [String: String] {
         var values: [String: String] = [:]
         for field in fields {
             if let value: String = try row.decode(field.name) { values[field.name] = value }

@@ -30,8 +30,8 @@ public struct UserService: Sendable {
         guard problems.isEmpty, let parsedRole else { throw ValidationError(fields: problems) }
 
         let hash = try await hasher.hash(password)
-        return try await database.pool.withConnection { connection in
-            let users = UserRepository(connection: connection)
+        return try await database.statements { tx in
+            let users = tx.users
             guard let id = try await users.insert(email: email, name: name, role: parsedRole, passwordHash: hash) else {
                 throw ValidationError(fields: [
                     .init(field: "email", code: .duplicate, message: "A user with this email already exists."),
@@ -44,21 +44,21 @@ public struct UserService: Sendable {
 
     /// The active user with these credentials, or nil; unknown emails take as long as wrong passwords.
     public func authenticate(email: String, password: String) async throws -> User? {
-        let found = try await database.pool.withConnection {
-            try await UserRepository(connection: $0).findWithPasswordHash(email: email.trimmingCharacters(in: .whitespaces))
+        let found = try await database.read {
+            try await $0.users.findWithPasswordHash(email: email.trimmingCharacters(in: .whitespaces))
         }
         guard let found else {
             try await hasher.spendCheckTime(password)
             return nil
         }
         guard try await hasher.verify(password, against: found.passwordHash), found.user.isActive else { return nil }
-        try await database.pool.withConnection { try await UserRepository(connection: $0).recordLogin(id: found.user.id) }
+        try await database.statements { try await $0.users.recordLogin(id: found.user.id) }
         return found.user
     }
 
     /// Every staff account, by name.
     public func list() async throws -> [User] {
-        try await database.pool.withConnection { try await UserRepository(connection: $0).all() }
+        try await database.read { try await $0.users.all() }
     }
 
     /// Gives `id` another role; the last active admin keeps theirs.
@@ -66,8 +66,8 @@ public struct UserService: Sendable {
         guard let newRole = User.Role(rawValue: role) else {
             throw ValidationError(fields: [.init(field: "role", code: .invalidValue, message: "Role must be admin, staff or viewer.")])
         }
-        try await database.pool.withTransaction { connection in
-            let users = UserRepository(connection: connection)
+        try await database.write { tx in
+            let users = tx.users
             let user = try await Self.existing(id, in: users)
             if user.role == .admin, user.isActive, newRole != .admin, try await users.otherActiveAdmins(than: id) == 0 {
                 throw ValidationError(fields: [.init(field: "role", code: .invalidValue, message: "The last active admin must stay admin.")])
@@ -79,8 +79,8 @@ public struct UserService: Sendable {
     /// Deactivates or reactivates `id`; deactivation ends their sessions and tokens at once.
     /// Nobody deactivates themselves, and the last active admin stays active.
     public func setActive(_ active: Bool, for id: Int64, by actor: User) async throws {
-        try await database.pool.withTransaction { connection in
-            let users = UserRepository(connection: connection)
+        try await database.write { tx in
+            let users = tx.users
             let user = try await Self.existing(id, in: users)
             if !active {
                 guard id != actor.id else {
@@ -106,7 +106,7 @@ public struct UserService: Sendable {
         if new != confirmation {
             problems.append(.init(field: "confirmation", code: .invalidValue, message: "The two new passwords differ."))
         }
-        let storedHash = try await database.pool.withConnection { try await UserRepository(connection: $0).passwordHash(id: user.id) }
+        let storedHash = try await database.read { try await $0.users.passwordHash(id: user.id) }
         if current.isEmpty {
             problems.insert(.init(field: "current_password", code: .required, message: "Current password is required."), at: 0)
         } else if let storedHash, !(try await hasher.verify(current, against: storedHash)) {
@@ -114,8 +114,8 @@ public struct UserService: Sendable {
         }
         guard problems.isEmpty else { throw ValidationError(fields: problems) }
         let hash = try await hasher.hash(new)
-        try await database.pool.withTransaction { connection in
-            let users = UserRepository(connection: connection)
+        try await database.write { tx in
+            let users = tx.users
             try await users.update(id: user.id, passwordHash: hash)
             try await users.endSessionsAndTokens(id: user.id, keeping: keepingSession)
         }
@@ -128,7 +128,7 @@ public struct UserService: Sendable {
 
     /// True when an active admin exists.
     public func activeAdminExists() async throws -> Bool {
-        try await database.pool.withConnection { try await UserRepository(connection: $0).activeAdminExists() }
+        try await database.read { try await $0.users.activeAdminExists() }
     }
 
     /// A strong random password: 20 characters from an alphabet without look-alikes (about 115 bits).

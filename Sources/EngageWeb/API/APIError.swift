@@ -1,6 +1,5 @@
 import Engage
 import Hummingbird
-import MariaDB
 
 /// An error as the API presents it: the spec's code, an HTTP status, a message and field details.
 public struct APIError: Error, Sendable, Equatable {
@@ -69,8 +68,11 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(http: error)
         case is DecodingError:
             return .invalidJSON("The request body is not valid JSON.")
-        case let error as MariaDBPoolError:
-            return APIError(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", message: "The service is overloaded: \(error).")
+        case let error as ServiceUnavailable:
+            // The reason only: pool sizes and server messages stay in the log.
+            var unavailable = APIError(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", message: error.reason.message)
+            unavailable.headers[.retryAfter] = "1"
+            return unavailable
         default:
             return nil
         }
@@ -99,7 +101,7 @@ public struct APIError: Error, Sendable, Equatable {
 
     private init(recipient error: RecipientError) {
         switch error {
-        case .tokenInvalid:
+        case .linkInvalid:
             self.init(.unauthorized, code: "TOKEN_INVALID", message: "This link is not valid: it is unknown, revoked or used up.")
         case .expired:
             self.init(.badRequest, code: "DOCUMENT_EXPIRED", message: "Access to this document has expired.")
@@ -118,6 +120,10 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(.badRequest, code: code, message: message)
         case .noPDF:
             self.init(.notFound, code: "RESOURCE_NOT_FOUND", message: "This document has no PDF.")
+        case .cancelled:
+            self.init(.badRequest, code: "DOCUMENT_CANCELLED", message: "This document was withdrawn by its sender.")
+        case .alreadyPaid:
+            self.init(.badRequest, code: "DOCUMENT_ALREADY_PAID", message: "This document is already paid.")
         }
     }
 
@@ -131,5 +137,16 @@ public struct APIError: Error, Sendable, Equatable {
         let message = error.status.code == 404 || error.status.code == 405
             ? "Resource not found" : (error.body ?? error.status.reasonPhrase)
         self.init(error.status, code: code, message: message)
+    }
+}
+
+extension ServiceUnavailable.Reason {
+    /// What a client is told.
+    var message: String {
+        switch self {
+        case .overloaded: "The service is busy. Try again in a moment."
+        case .databaseUnreachable: "The service cannot reach its database. Try again in a moment."
+        case .shuttingDown: "The service is restarting. Try again in a moment."
+        }
     }
 }

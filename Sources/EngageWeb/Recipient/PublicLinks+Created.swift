@@ -3,12 +3,12 @@ import Hummingbird
 
 extension PublicLinks {
     /// The creation response: the only time the whole token and its URL are shown.
-    func created(_ token: AccessToken, secret: String) -> CreatedToken {
+    func created(_ token: RecipientLink, secret: String) -> CreatedToken {
         CreatedToken(token: token, secret: secret, url: page(secret), pixelURL: token.pixelID.map(pixel))
     }
 
     struct CreatedToken: JSONWritable {
-        let token: AccessToken
+        let token: RecipientLink
         let secret: String
         let url: String
         let pixelURL: String?

@@ -81,11 +81,13 @@ struct RecipientStrings: Sendable {
     let alreadyRegistered: String
     let fixErrors: String
     let errorTitle: String
-    let tokenInvalid: String
+    let linkInvalid: String
     let expired: String
     let notAllowed: String
     let addressNotAllowed: String
     let noPDF: String
+    let withdrawn: String
+    let alreadyPaid: String
     let somethingWrong: String
 
     static let english = RecipientStrings(
@@ -100,10 +102,12 @@ struct RecipientStrings: Sendable {
         registered: "Thank you: your details are registered.", declined: "The document is declined. Thank you for letting us know.",
         alreadySigned: "This document is already signed.", alreadyAccepted: "This document is already accepted.",
         alreadyDeclined: "This document was declined.", alreadyRegistered: "Your details are already registered.", fixErrors: "Please correct the fields below.",
-        errorTitle: "This link cannot be used", tokenInvalid: "This link is not valid: it may have been revoked or used up. Ask the sender for a new one.",
+        errorTitle: "This link cannot be used", linkInvalid: "This link is not valid: it may have been revoked or used up. Ask the sender for a new one.",
         expired: "Access to this document has expired. Ask the sender for a new link.",
         notAllowed: "This link does not allow that action.", addressNotAllowed: "This link cannot be used from your network.",
-        noPDF: "This document has no PDF.", somethingWrong: "Something went wrong. Please try again in a moment.")
+        noPDF: "This document has no PDF.",
+        withdrawn: "This document was withdrawn by its sender. Contact them if you still need it.",
+        alreadyPaid: "This document is already paid.", somethingWrong: "Something went wrong. Please try again in a moment.")
 
     static let french = RecipientStrings(
         languageName: "Français", from: "De la part de", amount: "Montant", dueDate: "Échéance", reference: "Référence",
@@ -119,8 +123,10 @@ struct RecipientStrings: Sendable {
         alreadySigned: "Ce document est déjà signé.", alreadyAccepted: "Ce document est déjà accepté.",
         alreadyDeclined: "Ce document a été refusé.", alreadyRegistered: "Vos coordonnées sont déjà enregistrées.", fixErrors: "Merci de corriger les champs ci-dessous.",
         errorTitle: "Ce lien ne peut pas être utilisé",
-        tokenInvalid: "Ce lien n’est pas valide : il a peut-être été révoqué ou déjà trop utilisé. Demandez-en un nouveau à l’expéditeur.",
+        linkInvalid: "Ce lien n’est pas valide : il a peut-être été révoqué ou déjà trop utilisé. Demandez-en un nouveau à l’expéditeur.",
         expired: "L’accès à ce document a expiré. Demandez un nouveau lien à l’expéditeur.",
         notAllowed: "Ce lien ne permet pas cette action.", addressNotAllowed: "Ce lien ne peut pas être utilisé depuis votre réseau.",
-        noPDF: "Ce document n’a pas de PDF.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
+        noPDF: "Ce document n’a pas de PDF.",
+        withdrawn: "Ce document a été retiré par son expéditeur. Contactez-le si vous en avez encore besoin.",
+        alreadyPaid: "Ce document est déjà payé.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
 }

@@ -57,24 +57,26 @@ struct RecipientPage: PageContext, Hashable {
         canRegister = available.contains(.register)
         canDecline = available.contains(.decline)
         hasActions = canAccept || canSign || canRegister || canDecline
-        self.notice = notice ?? Self.state(of: document, visit.token, language.strings)
+        self.notice = notice ?? Self.state(of: document, visit.link, language.strings)
         self.noticeIsError = noticeIsError
         hasErrors = !errors.isEmpty
         self.errors = errors
         var prefilled = values
         // The register form starts from the link's prefill data (name, email, company, phone).
         for field in ["name", "email", "company", "phone"] where prefilled[field] == nil {
-            if case .string(let text)? = visit.token.prefillData?[field] ?? document.prefillData?[field] { prefilled[field] = text }
+            if case .string(let text)? = visit.link.prefillData?[field] ?? document.prefillData?[field] { prefilled[field] = text }
         }
         self.values = prefilled
     }
 
     /// What the recipient should know about actions already taken: a signature always (the signer's
-    /// copy link only views), an acceptance when the link could accept.
-    private static func state(of document: Document, _ token: AccessToken, _ t: RecipientStrings) -> String? {
+    /// copy link only views), an acceptance when the link could accept. A document still on its way
+    /// (draft to downloaded, such as one reopened to be revised) shows no earlier round's outcome.
+    private static func state(of document: Document, _ link: RecipientLink, _ t: RecipientStrings) -> String? {
+        if DocumentLifecycle.awaitsDecision(document.status) { return nil }
         if document.signedAt != nil { return t.alreadySigned }
         if document.rejectedAt != nil { return t.alreadyDeclined }
-        if document.acceptedAt != nil, token.allows(.accept) { return t.alreadyAccepted }
+        if document.acceptedAt != nil, link.allows(.accept) { return t.alreadyAccepted }
         return nil
     }
 }
@@ -92,7 +94,7 @@ struct RecipientErrorPage: PageContext {
         lang = language.rawValue
         title = t.errorTitle
         message = switch error as? RecipientError {
-        case .tokenInvalid?: t.tokenInvalid
+        case .linkInvalid?: t.linkInvalid
         case .expired?: t.expired
         case .alreadySigned?: t.alreadySigned
         case .actionNotAllowed?: t.notAllowed
@@ -101,6 +103,8 @@ struct RecipientErrorPage: PageContext {
         case .alreadyDone(.register)?: t.alreadyRegistered
         case .alreadyDone?: t.alreadyAccepted
         case .noPDF?: t.noPDF
+        case .cancelled?: t.withdrawn
+        case .alreadyPaid?: t.alreadyPaid
         case nil: t.somethingWrong
         }
     }

@@ -140,7 +140,7 @@ struct DocumentShowPage: PageContext {
         case .emailQueued, .smsQueued: ["to " + (event.details?["recipient"]?.text ?? ""), event.details?["template"]?.text]
             .compactMap { $0 }.joined(separator: " · ")
         case .emailFailed, .smsFailed: [event.details?["status"]?.text, event.details?["error"]?.text].compactMap { $0 }.joined(separator: ": ")
-        default: event.accessTokenID.map { "link #\($0)" } ?? ""
+        default: event.linkID.map { "link #\($0)" } ?? ""
         }
         return EventRow(
             type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime(event.createdAt),

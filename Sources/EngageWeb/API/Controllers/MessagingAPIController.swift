@@ -50,7 +50,7 @@ struct SendPayload: JSONWritable {
         w.key("message"); outcome.message.writeJSON(&w)
         w.key("token")
         if let link = outcome.link {
-            links.created(link.token, secret: link.secret).writeJSON(&w)
+            links.created(link.link, secret: link.secret).writeJSON(&w)
         } else {
             w.value(nil as String?)
         }

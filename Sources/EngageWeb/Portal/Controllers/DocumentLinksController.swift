@@ -5,7 +5,7 @@ import Hummingbird
 /// Recipient links on the document page (create, revoke) and the printable audit trail.
 struct DocumentLinksController {
     let views: ViewRenderer
-    let tokens: AccessTokenService
+    let tokens: RecipientLinkService
     let events: DocumentEventService
     let links: PublicLinks
 
@@ -53,7 +53,7 @@ struct DocumentLinksController {
         portal.post("/documents/:id/links/:token_id/revoke") { request, context in
             let id = try context.id()
             guard let tokenID = context.parameters.get("token_id", as: Int64.self) else { throw APIError.notFound() }
-            try await tokens.revoke(documentID: id, tokenID: tokenID, by: try context.actor(), from: request.client(context))
+            try await tokens.revoke(documentID: id, linkID: tokenID, by: try context.actor(), from: request.client(context))
             return Response.redirect(to: "/documents/\(id)?done=link-revoked", type: .normal)
         }
         portal.get("/documents/:id/audit-trail") { _, context in

@@ -1,8 +1,7 @@
 import Foundation
-import MariaDB
 
 /// Creating, listing and revoking recipients' links to a document.
-public struct AccessTokenService: Sendable {
+public struct RecipientLinkService: Sendable {
     private let database: Database
 
     public init(database: Database) {
@@ -54,59 +53,61 @@ public struct AccessTokenService: Sendable {
 
     /// Creates a link to a live document; the returned secret is the only time it exists in clear.
     /// Every problem is reported at once.
-    public func create(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> (secret: String, token: AccessToken) {
+    public func create(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> (secret: String, link: RecipientLink) {
         try actor.requireWrite()
         var problems: [ValidationError.FieldError] = []
         let options = Self.options(input, problems: &problems)
         if !problems.isEmpty { throw ValidationError(fields: problems) }
-        return try await database.pool.withTransaction { connection in
-            // The document row is locked first, as every event append does, so that concurrent appends queue instead of deadlocking.
-            guard try await DocumentRepository(connection: connection).lockLive(id: documentID) else {
-                throw RecordNotFound("Document", id: documentID)
-            }
-            return try await Self.insert(options, documentID: documentID, by: actor, from: client, connection)
+        return try await database.write { tx in
+            guard let locked = try await tx.documents.lockLive(id: documentID) else { throw RecordNotFound("Document", id: documentID) }
+            var changes = DocumentChanges(locked)
+            let created = try await Self.insert(options, into: &changes, by: actor, from: client, in: tx)
+            try await changes.write(in: tx)
+            return created
         }
     }
 
-    /// Inserts a link and its `token_created` event inside the caller's transaction, which holds the document's lock.
+    /// Inserts a link into the caller's unit of work, which locked its document, and keeps its
+    /// `token_created` event in `changes`.
     static func insert(
-        _ options: LinkOptions, documentID: Int64, by actor: Actor, from client: ClientInfo, _ connection: MariaDBConnection
-    ) async throws -> (secret: String, token: AccessToken) {
+        _ options: LinkOptions, into changes: inout DocumentChanges, by actor: Actor, from client: ClientInfo, in tx: Transaction
+    ) async throws -> (secret: String, link: RecipientLink) {
         let (secret, hash) = SecretToken.generate(prefix: "")
-        let tokens = AccessTokenRepository(connection: connection)
-        let id = try await tokens.insert(.init(
+        let documentID = changes.document.id
+        let id = try await tx.links.insert(.init(
             documentID: documentID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: options.actions,
             expiresAt: options.expiresAt, maxUses: options.maxUses,
             recipientEmail: options.recipientEmail, prefillData: options.prefill, restrictedIPs: options.networks.map(\.description),
             createdBy: actor.userID))
-        _ = try await DocumentEventRepository(connection: connection).append([.init(
-            type: .tokenCreated, accessTokenID: id, userID: actor.userID, client: client,
-            details: ["allowed_actions": .array(options.actions.map { .string($0.rawValue) })])], to: documentID)
-        guard let token = try await tokens.find(id: id, documentID: documentID) else { throw RecordNotFound("Access token", id: id) }
-        return (secret, token)
+        try changes.apply(
+            .linkCreated, linkID: id, userID: actor.userID, client: client,
+            details: ["allowed_actions": .array(options.actions.map { .string($0.rawValue) })])
+        guard let link = try await tx.links.find(id: id, documentID: documentID) else { throw RecordNotFound("Link", id: id) }
+        return (secret, link)
     }
 
     /// Every link of a live document, newest first.
-    public func list(documentID: Int64) async throws -> [AccessToken] {
-        try await database.pool.withConnection { connection in
-            guard try await DocumentRepository(connection: connection).find(id: documentID)?.deletedAt == nil else {
+    public func list(documentID: Int64) async throws -> [RecipientLink] {
+        try await database.read { tx in
+            guard try await tx.documents.find(id: documentID)?.deletedAt == nil else {
                 throw RecordNotFound("Document", id: documentID)
             }
-            return try await AccessTokenRepository(connection: connection).all(documentID: documentID)
+            return try await tx.links.all(documentID: documentID)
         }
     }
 
     /// Revokes a link at once; revoking it again changes nothing.
-    public func revoke(documentID: Int64, tokenID: Int64, by actor: Actor, from client: ClientInfo) async throws {
+    public func revoke(documentID: Int64, linkID: Int64, by actor: Actor, from client: ClientInfo) async throws {
         try actor.requireWrite()
-        try await database.pool.withTransaction { connection in
-            let tokens = AccessTokenRepository(connection: connection)
-            guard try await tokens.find(id: tokenID, documentID: documentID) != nil else {
-                throw RecordNotFound("Access token", id: tokenID)
-            }
-            if try await tokens.revoke(id: tokenID, by: actor.userID) {
-                _ = try await DocumentEventRepository(connection: connection).append(
-                    [.init(type: .tokenRevoked, accessTokenID: tokenID, userID: actor.userID, client: client)], to: documentID)
+        try await database.write { tx in
+            // The document first, as every writer locks it before its links.
+            guard let locked = try await tx.documents.lockLive(id: documentID),
+                  try await tx.links.find(id: linkID, documentID: documentID) != nil
+            else { throw RecordNotFound("Link", id: linkID) }
+            if try await tx.links.revoke(id: linkID, by: actor.userID) {
+                var changes = DocumentChanges(locked)
+                try changes.apply(.linkRevoked, linkID: linkID, userID: actor.userID, client: client)
+                try await changes.write(in: tx)
             }
         }
     }

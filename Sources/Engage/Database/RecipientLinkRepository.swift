@@ -1,9 +1,8 @@
 import Foundation
-import MariaDB
 
 /// SQL for `access_tokens` and their `tracking_pixels`.
-struct AccessTokenRepository {
-    let connection: MariaDBConnection
+struct RecipientLinkRepository {
+    let connection: SQLConnection
 
     private static let columns = """
         t.id, t.document_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
@@ -12,7 +11,7 @@ struct AccessTokenRepository {
         """
 
     /// The values of a new link.
-    struct NewToken {
+    struct NewLink {
         var documentID: Int64
         var hash: Data
         var prefix: String
@@ -26,15 +25,15 @@ struct AccessTokenRepository {
     }
 
     /// Inserts the link and its tracking pixel; returns the link's id.
-    func insert(_ new: NewToken) async throws -> Int64 {
+    func insert(_ new: NewLink) async throws -> Int64 {
         let result = try await connection.execute("""
             INSERT INTO access_tokens (document_id, token_hash, prefix, allowed_actions, expires_at, max_uses,
                 recipient_email, prefill_data, restricted_ips, created_by, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
             """, [
                 new.documentID, new.hash, new.prefix, new.allowedActions.map(\.rawValue).joined(separator: ","), new.expiresAt,
-                new.maxUses, new.recipientEmail, try new.prefillData.map { try MariaDBValue.json($0) },
-                new.restrictedIPs.isEmpty ? nil : try MariaDBValue.json(new.restrictedIPs), new.createdBy,
+                new.maxUses, new.recipientEmail, try new.prefillData.map { try SQLJSON.encode($0) },
+                new.restrictedIPs.isEmpty ? nil : try SQLJSON.encode(new.restrictedIPs), new.createdBy,
             ])
         let id = Int64(result.lastInsertID)
         try await connection.execute(
@@ -44,22 +43,22 @@ struct AccessTokenRepository {
     }
 
     /// The link with this id on this document.
-    func find(id: Int64, documentID: Int64) async throws -> AccessToken? {
+    func find(id: Int64, documentID: Int64) async throws -> RecipientLink? {
         try await connection.queryFirst(
             "SELECT \(Self.columns) FROM access_tokens t WHERE t.id = ? AND t.document_id = ?", [id, documentID]
-        ).map(Self.token)
+        ).map(Self.link)
     }
 
     /// The link whose secret hashes to `hash`.
-    func find(hash: Data) async throws -> AccessToken? {
-        try await connection.queryFirst("SELECT \(Self.columns) FROM access_tokens t WHERE t.token_hash = ?", [hash]).map(Self.token)
+    func find(hash: Data) async throws -> RecipientLink? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM access_tokens t WHERE t.token_hash = ?", [hash]).map(Self.link)
     }
 
     /// Every link of a document, newest first.
-    func all(documentID: Int64) async throws -> [AccessToken] {
+    func all(documentID: Int64) async throws -> [RecipientLink] {
         try await connection.query(
             "SELECT \(Self.columns) FROM access_tokens t WHERE t.document_id = ? ORDER BY t.id DESC", [documentID]
-        ).map(Self.token)
+        ).map(Self.link)
     }
 
     /// Revokes a live link; false when it was revoked already.
@@ -81,9 +80,9 @@ struct AccessTokenRepository {
 
         /// Why one more use is refused, if it is.
         func refusal() -> RecipientError? {
-            if revoked { return .tokenInvalid }
+            if revoked { return .linkInvalid }
             if expired { return .expired }
-            if let maxUses, useCount + granted >= maxUses { return .tokenInvalid }
+            if let maxUses, useCount + granted >= maxUses { return .linkInvalid }
             return nil
         }
     }
@@ -107,15 +106,15 @@ struct AccessTokenRepository {
     }
 
     /// The document, link and message a tracking pixel belongs to.
-    func pixel(id: String) async throws -> (documentID: Int64, tokenID: Int64?, messageID: Int64?)? {
+    func pixel(id: String) async throws -> (documentID: Int64, linkID: Int64?, messageID: Int64?)? {
         guard let row = try await connection.queryFirst(
             "SELECT document_id, access_token_id, outbox_message_id FROM tracking_pixels WHERE id = ?", [id]) else { return nil }
         return (try row.decode("document_id"), try row.decode("access_token_id"), try row.decode("outbox_message_id"))
     }
 
-    private static func token(_ row: MariaDBRow) throws -> AccessToken {
+    private static func link(_ row: SQLRow) throws -> RecipientLink {
         let actions: String = try row.decode("allowed_actions")
-        return AccessToken(
+        return RecipientLink(
             id: try row.decode("id"), documentID: try row.decode("document_id"), prefix: try row.decode("prefix"),
             allowedActions: actions.split(separator: ",").compactMap { RecipientAction(rawValue: String($0)) },
             expiresAt: try row.decode("expires_at"), maxUses: try row.decode("max_uses"), useCount: try row.decode("use_count"),

@@ -2,8 +2,8 @@ import Engage
 import Hummingbird
 
 /// `/api/v1/document-engagements/{id}/tokens`: create, list and revoke recipients' links.
-struct AccessTokensAPIController {
-    let tokens: AccessTokenService
+struct RecipientLinksAPIController {
+    let tokens: RecipientLinkService
     let links: PublicLinks
 
     func register(on api: RouterGroup<EngageRequestContext>) {
@@ -19,7 +19,7 @@ struct AccessTokensAPIController {
         }
         group.delete(":token_id") { request, context in
             guard let tokenID = context.parameters.get("token_id", as: Int64.self) else { throw APIError.notFound() }
-            try await tokens.revoke(documentID: try context.id(), tokenID: tokenID, by: try context.actor(), from: request.client(context))
+            try await tokens.revoke(documentID: try context.id(), linkID: tokenID, by: try context.actor(), from: request.client(context))
             return Response(status: .noContent)
         }
     }

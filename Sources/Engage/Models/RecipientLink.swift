@@ -6,7 +6,7 @@ public enum RecipientAction: String, Sendable, CaseIterable {
 }
 
 /// A recipient's link to one document: shown whole once, then known by its prefix.
-public struct AccessToken: Sendable, Equatable, Identifiable {
+public struct RecipientLink: Sendable, Equatable, Identifiable {
     public let id: Int64
     public let documentID: Int64
     /// The visible start of the token, to tell links apart in lists.
@@ -37,7 +37,7 @@ public struct AccessToken: Sendable, Equatable, Identifiable {
     }
 }
 
-extension AccessToken: JSONWritable {
+extension RecipientLink: JSONWritable {
     public func writeJSON(_ w: inout JSONWriter) {
         writeJSON(&w, token: nil, url: nil, pixelURL: nil)
     }

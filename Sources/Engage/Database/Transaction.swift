@@ -1,0 +1,25 @@
+/// One unit of work on one connection: the repositories a service works through. Each is a thin
+/// view of the same connection, made on use; a `write` unit commits or rolls back as a whole.
+struct Transaction: Sendable {
+    let connection: SQLConnection
+
+    init(_ connection: SQLConnection) {
+        self.connection = connection
+    }
+
+    var documents: DocumentRepository { .init(connection: connection) }
+    var events: DocumentEventRepository { .init(connection: connection) }
+    var links: RecipientLinkRepository { .init(connection: connection) }
+    var outbox: OutboxRepository { .init(connection: connection) }
+    var templates: MessageTemplateRepository { .init(connection: connection) }
+    var reminders: ReminderRepository { .init(connection: connection) }
+    var contacts: ProfileRecordRepository { .init(connection: connection, table: .contacts) }
+    var organizations: ProfileRecordRepository { .init(connection: connection, table: .organizations) }
+    var users: UserRepository { .init(connection: connection) }
+    var sessions: SessionRepository { .init(connection: connection) }
+    var refreshTokens: RefreshTokenRepository { .init(connection: connection) }
+    var apiKeys: APIKeyRepository { .init(connection: connection) }
+    var rateCounters: RateCounterRepository { .init(connection: connection) }
+    var signInFailures: SignInFailureRepository { .init(connection: connection) }
+    var demo: DemoDataRepository { .init(connection: connection) }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The changes a unit of work makes to one document it locked: each decided by
+/// `DocumentLifecycle` against the document as the earlier ones left it, then written together
+/// (the events appended to the chain, status, stamps, counters and chain end in one statement).
+struct DocumentChanges {
+    /// The document as the changes so far leave it.
+    private(set) var document: Document
+    private let chainHead: Data?
+    private var events: [DocumentEventRepository.NewEvent] = []
+    private var update: DocumentRepository.LifecycleUpdate
+
+    init(_ locked: DocumentRepository.Locked, at time: Date = Date()) {
+        self.document = locked.document
+        self.chainHead = locked.chainHead
+        self.update = .init(chainHead: locked.chainHead, time: time)
+    }
+
+    /// What `change` would do to the document as it stands; throws the lifecycle's refusal.
+    func decide(_ change: DocumentLifecycle.Change) throws -> DocumentLifecycle.Decision {
+        try DocumentLifecycle.decide(change, for: document)
+    }
+
+    /// Decides `change` and keeps it, its event carrying who and where it came from; throws the
+    /// lifecycle's refusal and keeps nothing then.
+    @discardableResult
+    mutating func apply(
+        _ change: DocumentLifecycle.Change, linkID: Int64? = nil, userID: Int64? = nil, client: ClientInfo? = nil,
+        details: [String: JSONValue]? = nil
+    ) throws -> DocumentLifecycle.Decision {
+        let decision = try decide(change)
+        keep(decision, linkID: linkID, userID: userID, client: client, details: details)
+        return decision
+    }
+
+    /// Keeps a decision made by `decide` on the document as it still stands.
+    mutating func keep(
+        _ decision: DocumentLifecycle.Decision, linkID: Int64? = nil, userID: Int64? = nil, client: ClientInfo? = nil,
+        details: [String: JSONValue]? = nil
+    ) {
+        if let type = decision.event {
+            let merged = decision.details.isEmpty ? details : (details ?? [:]).merging(decision.details) { _, rule in rule }
+            events.append(.init(type: type, linkID: linkID, userID: userID, client: client, details: merged))
+        }
+        if let status = decision.status, status != document.status { update.status = status }
+        update.stamps.formUnion(decision.stamps.filter { document[keyPath: $0.field] == nil })
+        update.views += decision.views
+        document = document.applying(decision, at: update.time)
+    }
+
+    /// Writes what was kept; returns the events as stored.
+    @discardableResult
+    func write(in tx: Transaction) async throws -> [DocumentEvent] {
+        guard !events.isEmpty else { return [] }
+        var update = update
+        let appended = try await tx.events.append(events, to: document.id, after: chainHead, at: update.time)
+        update.chainHead = appended.head
+        try await tx.documents.record(update, on: document.id)
+        return appended.events
+    }
+}
+
+extension Transaction {
+    /// Locks a live document and applies one change to it; nil when there is no live document.
+    /// Returns the document as it now stands.
+    func change(
+        documentID: Int64, _ change: DocumentLifecycle.Change, linkID: Int64? = nil, userID: Int64? = nil,
+        client: ClientInfo? = nil, details: [String: JSONValue]? = nil
+    ) async throws -> Document? {
+        guard let locked = try await documents.lockLive(id: documentID) else { return nil }
+        var changes = DocumentChanges(locked)
+        try changes.apply(change, linkID: linkID, userID: userID, client: client, details: details)
+        try await changes.write(in: self)
+        return changes.document
+    }
+}
