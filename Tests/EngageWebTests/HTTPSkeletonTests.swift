@@ -85,11 +85,45 @@ struct HTTPSkeletonTests {
                     #expect(body["status"] as? String == "unavailable")
                     #expect(body["database"] as? String == "unreachable")
                 }
+                // A request that needs the database is a 503 too, not a 500, and names no server detail.
+                try await client.execute(
+                    uri: "/api/v1/document-engagements", method: .get, headers: [.authorization: "Bearer ek_unknown"]
+                ) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let error = try Self.json(response)["error"] as? [String: Any]
+                    #expect(error?["code"] as? String == "SERVICE_UNAVAILABLE")
+                    #expect(error?["message"] as? String == "The service cannot reach its database. Try again in a moment.")
+                }
                 try await server.start()
                 try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             }
         }
         await server.destroy()
+    }
+
+    @Test("a request that waits too long for a connection is a 503 with Retry-After and none of the pool's internals")
+    func poolExhausted() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let tight = MariaDBConnectionPool(
+                configuration: pool.configuration, options: .init(maxConnections: 1, acquireTimeout: .milliseconds(200)))
+            try await TestDatabase.withShutdown(tight) { tight in
+                try await withClient(database: Database(pool: tight)) { client in
+                    try await tight.withConnection { _ in
+                        try await client.execute(
+                            uri: "/api/v1/document-engagements", method: .get, headers: [.authorization: "Bearer ek_unknown"]
+                        ) { response in
+                            #expect(response.status == .serviceUnavailable)
+                            #expect(response.headers[.retryAfter] == "1")
+                            let body = String(buffer: response.body)
+                            #expect(body.contains("SERVICE_UNAVAILABLE"))
+                            for leak in ["within", "all 1", "pool", "MariaDB"] {
+                                #expect(!body.contains(leak), "the answer names \(leak)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test("an unknown API route is a 404 RESOURCE_NOT_FOUND envelope, whatever the method", arguments: [

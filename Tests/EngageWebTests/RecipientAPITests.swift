@@ -203,4 +203,57 @@ struct RecipientAPITests {
             #expect((intact.data["events"] as? [[String: Any]])?.count == 2)
         }
     }
+
+    @Test("a cancelled document's links refuse every action (DOCUMENT_CANCELLED) and record only the refused view; back to draft, they work again")
+    func cancelledDocument() async throws {
+        try await APIHarness.run { api in
+            let (id, secret) = try await arrange(api)
+            #expect(try await api.call(.put, "\(path)/\(id)", json: #"{"status": "cancelled"}"#).status == .ok)
+
+            let sign = try await api.visit(.post, "/p/\(secret)/sign", headers: Self.json, body: #"{"full_name": "Ann Lee", "consent": true}"#)
+            #expect(sign.status == .badRequest)
+            #expect(sign.errorCode == "DOCUMENT_CANCELLED")
+            for (action, body) in [("accept", "{}"), ("decline", "{}"), ("register", #"{"name": "Ann Lee", "email": "ann@globex.example"}"#)] {
+                let refused = try await api.visit(.post, "/p/\(secret)/\(action)", headers: Self.json, body: body)
+                #expect(refused.errorCode == "DOCUMENT_CANCELLED", "\(action)")
+            }
+            #expect(try await api.visit(.get, "/p/\(secret)/pdf", headers: Self.json).errorCode == "DOCUMENT_CANCELLED")
+            let page = try await api.visit(.get, "/p/\(secret)", headers: [.acceptLanguage: "fr"])
+            #expect(page.status == .badRequest)
+            #expect(page.text.contains("Ce document a été retiré par son expéditeur."))
+            #expect(try await api.visit(.get, "/p/\(secret)", headers: Self.json).errorCode == "DOCUMENT_CANCELLED")
+
+            let document = try await api.call(.get, "\(path)/\(id)").data
+            #expect(document["status"] as? String == "cancelled")
+            for stamp in ["signed_at", "accepted_at", "rejected_at", "registered_at", "first_viewed_at", "downloaded_at"] {
+                #expect(document[stamp] is NSNull, "\(stamp)")
+            }
+            #expect(document["view_count"] as? Int == 0)
+            let events = try await api.call(.get, "\(path)/\(id)/events")
+            let types = (events.json["data"] as? [[String: Any]])?.compactMap { $0["event_type"] as? String }
+            #expect(types == ["page_viewed", "page_viewed", "status_changed", "token_created"], "the two refused views, newest first")
+            let refusedView = (events.json["data"] as? [[String: Any]])?.first?["details"] as? [String: Any]
+            #expect(refusedView?["refused"] as? String == "document_cancelled")
+            let links = try await api.call(.get, "\(path)/\(id)/tokens").json["data"] as? [[String: Any]]
+            #expect(links?.first?["use_count"] as? Int == 0, "a refused view uses nothing")
+
+            #expect(try await api.call(.put, "\(path)/\(id)", json: #"{"status": "draft"}"#).status == .ok)
+            let accepted = try await api.visit(.post, "/p/\(secret)/accept", headers: Self.json, body: "{}")
+            #expect(accepted.status == .ok)
+            #expect(try await api.call(.get, "\(path)/\(id)").data["status"] as? String == "accepted")
+        }
+    }
+
+    @Test("a cancelled document cannot be sent: every field error at once, nothing queued and no link made")
+    func sendingCancelled() async throws {
+        try await APIHarness.run { api in
+            let (id, _) = try await arrange(api, options: "{}")
+            #expect(try await api.call(.put, "\(path)/\(id)", json: #"{"status": "cancelled"}"#).status == .ok)
+            let refused = try await api.call(.post, "\(path)/\(id)/send", json: #"{"recipient_email": "ann@globex.example"}"#)
+            #expect(refused.status == .badRequest)
+            #expect(refused.errorFields == ["status"])
+            #expect(try await api.call(.get, "/api/v1/outbox").meta["total"] == 0)
+            #expect((try await api.call(.get, "\(path)/\(id)/tokens").json["data"] as? [Any])?.count == 1, "the arranged link only")
+        }
+    }
 }
