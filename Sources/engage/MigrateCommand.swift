@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let (configuration, logger) = try Startup.load()
         let database = Database(configuration: configuration, logger: logger)
-        let runner = MigrationRunner(pool: database.pool, directory: configuration.migrationsDirectory, logger: logger)
+        let runner = MigrationRunner(database: database, directory: configuration.migrationsDirectory, logger: logger)
         try await Startup.reportingFailure {
             if status {
                 let lines = try await runner.status()

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         let database = Database(configuration: configuration, logger: logger)
         if !skipMigrations {
             try await Startup.reportingFailure {
-                try await MigrationRunner(pool: database.pool, directory: configuration.migrationsDirectory, logger: logger).migrate()
+                try await MigrationRunner(database: database, directory: configuration.migrationsDirectory, logger: logger).migrate()
             }
         }
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }

@@ -39,6 +39,11 @@ public struct MigrationRunner: Sendable {
     private static let lockName = "engage.schema_migrations"
     private static let lockWaitSeconds = 60
 
+    /// A runner for the migrations in `directory`, on `database`'s server.
+    public init(database: Database, directory: String, logger: Logger) {
+        self.init(pool: database.pool, directory: directory, logger: logger)
+    }
+
     /// A runner for the migrations in `directory`.
     public init(pool: MariaDBConnectionPool, directory: String, logger: Logger) {
         self.pool = pool

@@ -50,7 +50,7 @@ public func buildRouter(
     let recipientLinks = messaging.links
     DocumentsAPIController(documents: documents, events: events, collectionURL: apiURL + "/document-engagements").register(on: api)
     let linkService = RecipientLinkService(database: database)
-    RecipientLinksAPIController(tokens: linkService, links: recipientLinks).register(on: api)
+    RecipientLinksAPIController(linkService: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
     RecipientController(
         views: views, recipients: RecipientService(database: database, confirmations: messaging.sender), pdfs: documents.pdfs, sender: configuration.companyName
@@ -61,9 +61,12 @@ public func buildRouter(
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
-    DocumentLinksController(views: views, tokens: linkService, events: events, links: recipientLinks)
+    DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)
         .register(on: portal)
-    MessagingController(views: views, messaging: messaging, documents: documents, senderName: configuration.companyName)
+    AuditTrailController(views: views, events: events).register(on: portal)
+    SendController(views: views, sender: messaging.sender, documents: documents).register(on: portal)
+    OutboxController(views: views, outbox: messaging.outbox, links: recipientLinks).register(on: portal)
+    TemplatesController(views: views, templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName)
         .register(on: portal)
     CRMController(views: views, resource: .organizations(organizations)).register(on: portal)
     CRMController(views: views, resource: .contacts(contacts, organizations: organizations)).register(on: portal)

@@ -62,11 +62,9 @@ struct DocumentRepository {
         }
     }
 
-    /// The document with this id, live or deleted; `lock` holds it until the transaction ends.
-    func find(id: Int64, lock: Bool = false) async throws -> Document? {
-        try await connection.queryFirst(
-            "SELECT \(Self.columns) FROM documents WHERE id = ?\(lock ? " FOR UPDATE" : "")", [id]
-        ).map(Self.document)
+    /// The document with this id, live or deleted.
+    func find(id: Int64) async throws -> Document? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM documents WHERE id = ?", [id]).map(Self.document)
     }
 
     /// The fields staff edit; the status goes through `DocumentLifecycle` and `record`.

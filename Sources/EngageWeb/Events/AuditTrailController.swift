@@ -1,0 +1,56 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The printable audit trail of a document: every event with its evidence and chain hash, and the verdict.
+struct AuditTrailController {
+    let views: ViewRenderer
+    let events: DocumentEventService
+
+    /// The audit trail page.
+    struct TrailPage: PageContext {
+        let title: String
+        let chrome: PortalChrome?
+        let id: Int64
+        let number: String
+        let verified: Bool
+        let brokenEventID: Int64?
+        let events: [TrailRow]
+        let hasEvents: Bool
+        let generatedAt: String
+    }
+
+    /// One event with everything kept about it.
+    struct TrailRow: Sendable {
+        let id: Int64
+        let row: DocumentShowPage.EventRow
+        let userAgent: String
+        let details: String
+        let hash: String
+        let isBroken: Bool
+    }
+
+    func register(on portal: RouterGroup<EngageRequestContext>) {
+        portal.get("/documents/:id/audit-trail") { _, context in
+            let trail = try await events.auditTrail(documentID: try context.id())
+            return try views.render("portal/documents/audit-trail", TrailPage(
+                title: "Audit trail of \(trail.document.documentNumber)", chrome: PortalChrome(context: context, section: "documents"),
+                id: trail.document.id, number: trail.document.documentNumber, verified: trail.verified,
+                brokenEventID: trail.firstBrokenEventID,
+                events: trail.events.map { event in
+                    TrailRow(
+                        id: event.id, row: DocumentShowPage.row(event), userAgent: event.userAgent ?? "",
+                        details: Self.evidence(event), hash: event.chainHash, isBroken: event.id == trail.firstBrokenEventID)
+                },
+                hasEvents: !trail.events.isEmpty, generatedAt: ISOTimestamp.string(Date())))
+        }
+    }
+
+    /// The details kept with an event, a drawn signature shown as its digest only.
+    private static func evidence(_ event: DocumentEvent) -> String {
+        guard var details = event.details else { return "" }
+        if details["signature_image"] != nil { details["signature_image"] = .string("(drawn signature, see its SHA-256)") }
+        let data = (try? APIResponse.encoder.encode(details)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
