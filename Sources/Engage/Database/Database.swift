@@ -38,6 +38,7 @@ public struct Database: Sendable {
     /// Reads through one borrowed connection, each statement on its own (no transaction): the
     /// cheapest way to read, and to run writes that are each complete in one statement.
     /// `consistent` reads every statement from one snapshot, inside a transaction.
+    @discardableResult
     func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             if consistent {
@@ -50,6 +51,7 @@ public struct Database: Sendable {
     /// Runs `body` as one transaction: committed when it returns, rolled back when it throws. A
     /// transaction that loses a deadlock or a lock wait is run again as a whole, after a short
     /// pause, up to `attempts` runs: `body` must have no effect outside the database.
+    @discardableResult
     func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
@@ -60,6 +62,7 @@ public struct Database: Sendable {
 
     /// Runs writes that are each complete in one statement, without a transaction, each retried
     /// like `write` when it loses a lock conflict (the workers' outcomes).
+    @discardableResult
     func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {

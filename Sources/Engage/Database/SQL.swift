@@ -57,15 +57,6 @@ struct SQLRow: Sendable {
     func decodeJSON<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
         try row.decodeJSON(column, as: type)
     }
-
-    /// A text or JSON column exactly as stored.
-    func text(_ column: String) throws -> String? {
-        switch try row.value(column) {
-        case .string(let text): text
-        case .bytes(let data): String(decoding: data, as: UTF8.self)
-        default: nil
-        }
-    }
 }
 
 /// JSON columns: values encoded with sorted keys, so that equal documents compare equal in SQL.
@@ -88,11 +79,6 @@ enum SQLFailure {
     /// True when `error` is a unique key refusing a row.
     static func isDuplicateKey(_ error: any Error) -> Bool {
         (error as? MariaDBError)?.isDuplicateKey == true
-    }
-
-    /// True when `error` is a deadlock or a lock wait timeout: the transaction was rolled back and may run again.
-    static func isLockConflict(_ error: any Error) -> Bool {
-        (error as? MariaDBError)?.isLockConflict == true
     }
 
     /// The domain's view of an error that means the database cannot serve now (nil for any other).
