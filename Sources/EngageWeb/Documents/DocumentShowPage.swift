@@ -142,9 +142,12 @@ struct DocumentShowPage: PageContext {
         case .emailFailed, .smsFailed: [event.details?["status"]?.text, event.details?["error"]?.text].compactMap { $0 }.joined(separator: ": ")
         default: event.linkID.map { "link #\($0)" } ?? ""
         }
+        // A view the document refused (it was cancelled) says so, beside its link.
+        let refused = event.details?["refused"]?.text.map { "refused: " + $0.replacingOccurrences(of: "_", with: " ") }
         return EventRow(
             type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime(event.createdAt),
-            device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "", detail: detail)
+            device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "",
+            detail: [detail, refused].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "))
     }
 }
 

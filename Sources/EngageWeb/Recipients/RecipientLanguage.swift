@@ -86,6 +86,7 @@ struct RecipientStrings: Sendable {
     let notAllowed: String
     let addressNotAllowed: String
     let noPDF: String
+    let withdrawnTitle: String
     let withdrawn: String
     let alreadyPaid: String
     let somethingWrong: String
@@ -106,6 +107,7 @@ struct RecipientStrings: Sendable {
         expired: "Access to this document has expired. Ask the sender for a new link.",
         notAllowed: "This link does not allow that action.", addressNotAllowed: "This link cannot be used from your network.",
         noPDF: "This document has no PDF.",
+        withdrawnTitle: "Document withdrawn",
         withdrawn: "This document was withdrawn by its sender. Contact them if you still need it.",
         alreadyPaid: "This document is already paid.", somethingWrong: "Something went wrong. Please try again in a moment.")
 
@@ -127,6 +129,7 @@ struct RecipientStrings: Sendable {
         expired: "L’accès à ce document a expiré. Demandez un nouveau lien à l’expéditeur.",
         notAllowed: "Ce lien ne permet pas cette action.", addressNotAllowed: "Ce lien ne peut pas être utilisé depuis votre réseau.",
         noPDF: "Ce document n’a pas de PDF.",
+        withdrawnTitle: "Document retiré",
         withdrawn: "Ce document a été retiré par son expéditeur. Contactez-le si vous en avez encore besoin.",
         alreadyPaid: "Ce document est déjà payé.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
 }

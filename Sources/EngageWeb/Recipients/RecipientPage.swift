@@ -92,7 +92,7 @@ struct RecipientErrorPage: PageContext {
         let t = language.strings
         self.t = language.table
         lang = language.rawValue
-        title = t.errorTitle
+        title = (error as? RecipientError) == .cancelled ? t.withdrawnTitle : t.errorTitle
         message = switch error as? RecipientError {
         case .linkInvalid?: t.linkInvalid
         case .expired?: t.expired

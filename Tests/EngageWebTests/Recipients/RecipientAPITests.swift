@@ -220,6 +220,7 @@ struct RecipientAPITests {
             #expect(try await api.visit(.get, "/p/\(secret)/pdf", headers: Self.json).errorCode == "DOCUMENT_CANCELLED")
             let page = try await api.visit(.get, "/p/\(secret)", headers: [.acceptLanguage: "fr"])
             #expect(page.status == .badRequest)
+            #expect(page.text.contains("Document retiré"))
             #expect(page.text.contains("Ce document a été retiré par son expéditeur."))
             #expect(try await api.visit(.get, "/p/\(secret)", headers: Self.json).errorCode == "DOCUMENT_CANCELLED")
 
