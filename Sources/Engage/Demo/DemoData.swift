@@ -45,48 +45,44 @@ struct DemoDataRepository {
             """, [organizations])
     }
 
-    /// Adds documents numbered after the current highest id, `batch` at a time (short transactions).
+    /// Adds `size` documents numbered after the current highest id (one statement; callers keep
+    /// batches small) and returns their ids, whose search words the caller indexes.
     ///
     /// Statuses, types, sources, amounts, due dates and creation times are spread the way a busy
     /// account's would be; the title names one of 2,000 clients.
-    func insertDocuments(_ count: Int, batch: Int) async throws {
+    func insertDocuments(_ size: Int) async throws -> ClosedRange<Int64> {
         let client = Self.clientName(of: "n")
-        var inserted = 0
-        while inserted < count {
-            let size = min(batch, count - inserted)
-            let start: Int64 = try await connection.queryFirst("SELECT CAST(IFNULL(MAX(id), 0) AS SIGNED) AS last FROM documents")?.decode("last") ?? 0
-            // document_number repeats DocumentNumber.format in SQL: DOC- and the id on at least six digits.
-            try await connection.execute("""
-                INSERT INTO documents (id, document_number, document_type, external_id, external_source, title, status,
-                    recipient_name, recipient_email, total_amount, currency, due_date, view_count, first_viewed_at,
-                    sent_at, accepted_at, paid_at, created_at, updated_at)
-                SELECT id, CONCAT('DOC-', IF(id < 1000000, LPAD(id, 6, '0'), id)), type,
-                    IF(source IS NULL, NULL, CONCAT(IF(type = 'project_approval', 'P-', 'Q-'), id)), source,
-                    CONCAT(ELT(1 + n MOD 8, 'Website redesign', 'Annual maintenance', 'Hosting renewal', 'Brand workshop',
-                        'Mobile app phase', 'SEO audit', 'Support contract', 'Data migration'), ' for ', \(client)),
-                    status, \(client), CONCAT('billing', n MOD 5000, '@example.com'),
-                    ROUND(100 + (n * 37) MOD 20000 + (n MOD 100) / 100, 2), IF(n MOD 10 = 0, 'USD', 'EUR'),
-                    DATE_ADD('2025-01-01', INTERVAL (n * 13) MOD 730 DAY),
-                    IF(status IN ('viewed', 'downloaded', 'accepted', 'signed', 'paid'), 1 + n MOD 7, 0),
-                    IF(status IN ('viewed', 'downloaded', 'accepted', 'signed', 'paid'), created + INTERVAL 2 DAY, NULL),
-                    IF(status IN ('draft', 'pending'), NULL, created + INTERVAL 1 DAY),
-                    IF(status IN ('accepted', 'signed', 'paid'), created + INTERVAL 3 DAY, NULL),
-                    IF(status = 'paid', created + INTERVAL 9 DAY, NULL),
-                    created, created + INTERVAL (n MOD 9) DAY
-                FROM (
-                    -- CRC32 spreads statuses and types independently of the client (a linear mix of n would not).
-                    SELECT id, n,
-                        ELT(1 + CRC32(n) MOD 20, 'draft','draft','pending','sent','sent','viewed','viewed','viewed','downloaded',
-                            'accepted','accepted','signed','signed','paid','paid','paid','paid','rejected','expired','cancelled') AS status,
-                        ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane_quote', 'pennylane_invoice', 'project_approval', 'custom') AS type,
-                        ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane', 'pennylane', 'projectflow', NULL) AS source,
-                        TIMESTAMP('2024-01-01') + INTERVAL (n * 7777) MOD (1050 * 86400) SECOND AS created
-                    FROM (SELECT ? + seq AS id, ? + seq AS n FROM seq_1_to_\(size)) numbers
-                ) generated
-                """, [start, start])
-            try await Transaction(connection).documents.indexWords(of: (start + 1)...(start + Int64(size)))
-            inserted += size
-        }
+        let start: Int64 = try await connection.queryFirst("SELECT CAST(IFNULL(MAX(id), 0) AS SIGNED) AS last FROM documents")?.decode("last") ?? 0
+        // document_number repeats DocumentNumber.format in SQL: DOC- and the id on at least six digits.
+        try await connection.execute("""
+            INSERT INTO documents (id, document_number, document_type, external_id, external_source, title, status,
+                recipient_name, recipient_email, total_amount, currency, due_date, view_count, first_viewed_at,
+                sent_at, accepted_at, paid_at, created_at, updated_at)
+            SELECT id, CONCAT('DOC-', IF(id < 1000000, LPAD(id, 6, '0'), id)), type,
+                IF(source IS NULL, NULL, CONCAT(IF(type = 'project_approval', 'P-', 'Q-'), id)), source,
+                CONCAT(ELT(1 + n MOD 8, 'Website redesign', 'Annual maintenance', 'Hosting renewal', 'Brand workshop',
+                    'Mobile app phase', 'SEO audit', 'Support contract', 'Data migration'), ' for ', \(client)),
+                status, \(client), CONCAT('billing', n MOD 5000, '@example.com'),
+                ROUND(100 + (n * 37) MOD 20000 + (n MOD 100) / 100, 2), IF(n MOD 10 = 0, 'USD', 'EUR'),
+                DATE_ADD('2025-01-01', INTERVAL (n * 13) MOD 730 DAY),
+                IF(status IN ('viewed', 'downloaded', 'accepted', 'signed', 'paid'), 1 + n MOD 7, 0),
+                IF(status IN ('viewed', 'downloaded', 'accepted', 'signed', 'paid'), created + INTERVAL 2 DAY, NULL),
+                IF(status IN ('draft', 'pending'), NULL, created + INTERVAL 1 DAY),
+                IF(status IN ('accepted', 'signed', 'paid'), created + INTERVAL 3 DAY, NULL),
+                IF(status = 'paid', created + INTERVAL 9 DAY, NULL),
+                created, created + INTERVAL (n MOD 9) DAY
+            FROM (
+                -- CRC32 spreads statuses and types independently of the client (a linear mix of n would not).
+                SELECT id, n,
+                    ELT(1 + CRC32(n) MOD 20, 'draft','draft','pending','sent','sent','viewed','viewed','viewed','downloaded',
+                        'accepted','accepted','signed','signed','paid','paid','paid','paid','rejected','expired','cancelled') AS status,
+                    ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane_quote', 'pennylane_invoice', 'project_approval', 'custom') AS type,
+                    ELT(1 + (CRC32(n) DIV 20) MOD 4, 'pennylane', 'pennylane', 'projectflow', NULL) AS source,
+                    TIMESTAMP('2024-01-01') + INTERVAL (n * 7777) MOD (1050 * 86400) SECOND AS created
+                FROM (SELECT ? + seq AS id, ? + seq AS n FROM seq_1_to_\(size)) numbers
+            ) generated
+            """, [start, start])
+        return (start + 1)...(start + Int64(size))
     }
 }
 
@@ -113,10 +109,10 @@ public struct DemoDataService: Sendable {
             }
             var done = 0
             while done < documents {
-                let step = min(100_000, documents - done)
-                try await demo.insertDocuments(step, batch: 20_000)
-                done += step
-                progress("\(done) of \(documents) documents")
+                let ids = try await demo.insertDocuments(min(20_000, documents - done))
+                try await tx.documents.indexWords(of: ids)
+                done += ids.count
+                if done % 100_000 == 0 || done == documents { progress("\(done) of \(documents) documents") }
             }
         }
     }
