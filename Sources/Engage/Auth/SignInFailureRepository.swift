@@ -15,9 +15,18 @@ struct SignInFailureRepository {
         return (try row?.decode("failures") ?? 0, try row?.decode("oldest"))
     }
 
-    func record(_ scope: Scope, subject: String, at time: Date) async throws {
+    /// Records a failure (or an attempt not yet checked); returns its id.
+    func record(_ scope: Scope, subject: String, at time: Date) async throws -> Int64 {
         try await connection.execute(
-            "INSERT INTO sign_in_failures (scope, subject, failed_at) VALUES (?, ?, ?)", [scope.rawValue, subject, time])
+            "INSERT INTO sign_in_failures (scope, subject, failed_at) VALUES (?, ?, ?)", [scope.rawValue, subject, time]
+        ).lastInsertID
+    }
+
+    /// Removes the records of an attempt that turned out right.
+    func delete(ids: [Int64]) async throws {
+        for id in ids {
+            try await connection.execute("DELETE FROM sign_in_failures WHERE id = ?", [id])
+        }
     }
 
     func clear(_ scope: Scope, subject: String) async throws {

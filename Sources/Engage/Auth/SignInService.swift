@@ -31,41 +31,65 @@ public struct SignInService: Sendable {
 
     /// The active user with these credentials; throws `RateLimitExceeded` before checking the
     /// password when the account or the address failed too often, `.invalidCredentials` when wrong.
+    ///
+    /// The attempt is recorded as a failure *before* the password is checked, in a transaction that
+    /// holds the account's row, so parallel guesses queue and count each other: at most
+    /// `accountLimit` of them ever reach the password check. A right password removes its record.
+    /// An email that cannot be an address (too long, control or invisible characters) is refused
+    /// as wrong credentials, counted against the address only.
     public func signIn(email: String, password: String, address: String) async throws -> User {
-        let account = email.trimmingCharacters(in: .whitespaces).lowercased()
         let now = now()
-        try await refuseIfLimited(account: account, address: address, now: now)
-        guard let user = try await users.authenticate(email: email, password: password) else {
-            try await database.statements { tx in
-                let failures = tx.signInFailures
-                try await failures.deleteOlder(than: now.addingTimeInterval(-Self.window))
-                try await failures.record(.account, subject: account, at: now)
-                try await failures.record(.address, subject: address, at: now)
-            }
+        let address = String(address.prefix(254))
+        guard let account = Self.account(email) else {
+            _ = try await record(account: nil, address: address, now: now)
             throw AuthenticationError.invalidCredentials
         }
-        try await database.read {
-            try await $0.signInFailures.clear(.account, subject: account)
+        let attempt = try await record(account: account, address: address, now: now)
+        guard let user = try await users.authenticate(email: account, password: password) else {
+            try await database.statements { try await $0.signInFailures.deleteOlder(than: now.addingTimeInterval(-Self.window)) }
+            throw AuthenticationError.invalidCredentials
+        }
+        try await database.write { tx in
+            try await tx.signInFailures.clear(.account, subject: account)
+            try await tx.signInFailures.delete(ids: attempt)
         }
         return user
     }
 
-    private func refuseIfLimited(account: String, address: String, now: Date) async throws {
+    /// The email as the counter keys it: trimmed, NFC, lower-cased; nil when it cannot be an address.
+    static func account(_ email: String) -> String? {
+        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned]
+        guard EmailAddress.isValid(trimmed), !trimmed.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) })
+        else { return nil }
+        return trimmed.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// Refuses when the account or the address is over its limit, else records this attempt as a
+    /// failure of both; returns the ids recorded.
+    private func record(account: String?, address: String, now: Date) async throws -> [Int64] {
         let since = now.addingTimeInterval(-Self.window)
-        let waits: [TimeInterval] = try await database.read { tx in
+        return try await database.write { tx in
             let failures = tx.signInFailures
+            // Parallel attempts on one account wait here for each other's count.
+            if let account { _ = try await tx.users.lockForSignIn(email: account) }
             var waits: [TimeInterval] = []
-            for (scope, subject, limit) in [(SignInFailureRepository.Scope.account, account, Self.accountLimit),
-                                            (.address, address, Self.addressLimit)] {
+            var subjects: [(SignInFailureRepository.Scope, String, Int)] = [(.address, address, Self.addressLimit)]
+            if let account { subjects.insert((.account, account, Self.accountLimit), at: 0) }
+            for (scope, subject, limit) in subjects {
                 let recent = try await failures.recent(scope, subject: subject, since: since)
                 if recent.count >= limit, let oldest = recent.oldest {
                     waits.append(oldest.addingTimeInterval(Self.window).timeIntervalSince(now))
                 }
             }
-            return waits
-        }
-        if let longest = waits.max() {
-            throw RateLimitExceeded(retryAfter: max(1, Int(longest.rounded(.up))))
+            if let longest = waits.max() {
+                throw RateLimitExceeded(retryAfter: max(1, Int(longest.rounded(.up))))
+            }
+            var ids: [Int64] = []
+            for (scope, subject, _) in subjects {
+                ids.append(try await failures.record(scope, subject: subject, at: now))
+            }
+            return ids
         }
     }
 }

@@ -32,6 +32,11 @@ struct UserRepository {
         return (try Self.user(row), try row.decode("password_hash"))
     }
 
+    /// Locks the row of the user with this email until the transaction ends, if there is one.
+    func lockForSignIn(email: String) async throws -> Int64? {
+        try await connection.queryFirst("SELECT id FROM users WHERE email = ? FOR UPDATE", [email])?.decode("id")
+    }
+
     /// Every user, by name.
     func all() async throws -> [User] {
         try await connection.query("SELECT \(Self.columns) FROM users ORDER BY name, id").map(Self.user)

@@ -78,4 +78,59 @@ struct SignInServiceTests {
             }
         }
     }
+
+    @Test("fifty wrong passwords at once for one account: at most five reach the password check, the rest are limited")
+    func parallelBurst() async throws {
+        try await withSignIn { service, _, _ in
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for attempt in 0..<50 {
+                    group.addTask {
+                        do {
+                            _ = try await service.signIn(email: "ana@example.com", password: "wrong password!", address: "198.51.100.\(attempt)")
+                            return "signed in"
+                        } catch AuthenticationError.invalidCredentials {
+                            return "checked"
+                        } catch is RateLimitExceeded {
+                            return "limited"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(outcomes == ["checked": SignInService.accountLimit, "limited": 50 - SignInService.accountLimit])
+            await #expect(throws: RateLimitExceeded.self) {
+                try await service.signIn(email: "ana@example.com", password: password, address: "198.51.100.200")
+            }
+        }
+    }
+
+    @Test("an over-long, malformed or invisible-character email is wrong credentials, never a server error, and counts against the address")
+    func oddEmails() async throws {
+        try await withSignIn { service, _, _ in
+            let odd = [
+                String(repeating: "a", count: 300) + "@example.com", "ana@example.com\u{0}", "ana\u{200B}@example.com",
+                "ana@exam\nple.com", "not an email", "", "ana@example.com\u{202E}",
+            ]
+            for email in odd {
+                await #expect(throws: AuthenticationError.invalidCredentials, "\(email.debugDescription)") {
+                    try await service.signIn(email: email, password: password, address: "203.0.113.7")
+                }
+            }
+            // Case and surrounding spaces do not make another account.
+            try await fail(service, " ANA@Example.com ", from: "203.0.113.8", times: 5)
+            await #expect(throws: RateLimitExceeded.self) {
+                try await service.signIn(email: "ana@example.com", password: password, address: "203.0.113.9")
+            }
+            for _ in odd.count..<SignInService.addressLimit {
+                await #expect(throws: AuthenticationError.invalidCredentials) {
+                    try await service.signIn(email: "x\u{0}", password: password, address: "203.0.113.7")
+                }
+            }
+            await #expect(throws: RateLimitExceeded.self) {
+                try await service.signIn(email: "bob@example.com", password: password, address: "203.0.113.7")
+            }
+        }
+    }
 }
