@@ -18,6 +18,8 @@ public struct APITokenService: Sendable {
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
         var iss: IssuerClaim
+        /// The user's credentials version when the token was issued (absent in tokens from before it existed: 0).
+        var ver: Int?
 
         // Expiry is checked by the caller after the signature, to tell "expired" from "invalid".
         func verify(using algorithm: some JWTAlgorithm) throws {}
@@ -55,12 +57,12 @@ public struct APITokenService: Sendable {
                 tx.refreshTokens, userID: user.id,
                 family: SecretToken.randomHexID(), expiresAt: now().addingTimeInterval(refreshLifetime))
         }
-        return try await pair(userID: user.id, refreshToken: refresh)
+        return try await pair(user, refreshToken: refresh)
     }
 
     /// Trades a refresh token for a new pair. A token that was already used revokes its whole family.
     public func refresh(_ refreshToken: String) async throws -> TokenPair {
-        enum Outcome { case rotated(userID: Int64, token: String), reused, invalid }
+        enum Outcome { case rotated(User, token: String), reused, invalid }
         let now = now()
         let outcome: Outcome = try await database.write { tx in
             let tokens = tx.refreshTokens
@@ -75,13 +77,14 @@ public struct APITokenService: Sendable {
             try await tokens.markUsed(id: record.id)
             let next = try await Self.newRefreshToken(
                 tokens, userID: user.id, family: record.family, expiresAt: now.addingTimeInterval(refreshLifetime))
-            return .rotated(userID: user.id, token: next)
+            return .rotated(user, token: next)
         }
-        guard case .rotated(let userID, let token) = outcome else { throw AuthenticationError.invalidCredentials }
-        return try await pair(userID: userID, refreshToken: token)
+        guard case .rotated(let user, let token) = outcome else { throw AuthenticationError.invalidCredentials }
+        return try await pair(user, refreshToken: token)
     }
 
-    /// The active user an access token was issued to.
+    /// The active user an access token was issued to, as long as their password has not changed
+    /// and they were not deactivated since.
     public func user(forAccessToken token: String) async throws -> User {
         let claims: Claims
         do {
@@ -94,17 +97,17 @@ public struct APITokenService: Sendable {
         }
         guard claims.exp.value > now() else { throw AuthenticationError.tokenExpired }
         let user = try await database.read { try await $0.users.find(id: id) }
-        guard let user, user.isActive else { throw AuthenticationError.invalidCredentials }
+        guard let user, user.isActive, user.credentialsVersion == claims.ver ?? 0 else { throw AuthenticationError.invalidCredentials }
         return user
     }
 
-    private func pair(userID: Int64, refreshToken: String) async throws -> TokenPair {
+    private func pair(_ user: User, refreshToken: String) async throws -> TokenPair {
         // JWT times are whole seconds; the reported expiry matches the token's.
         let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         let expiresAt = issuedAt.addingTimeInterval(accessLifetime.rounded(.down))
         let claims = Claims(
-            sub: .init(value: String(userID)), exp: .init(value: expiresAt), iat: .init(value: issuedAt),
-            iss: .init(value: Self.issuer))
+            sub: .init(value: String(user.id)), exp: .init(value: expiresAt), iat: .init(value: issuedAt),
+            iss: .init(value: Self.issuer), ver: user.credentialsVersion)
         return TokenPair(token: try await keys.sign(claims), expiresAt: expiresAt, refreshToken: refreshToken)
     }
 

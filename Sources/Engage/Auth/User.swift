@@ -22,4 +22,6 @@ public struct User: Sendable, Equatable, Identifiable {
     public let isActive: Bool
     public let lastLoginAt: Date?
     public let createdAt: Date
+    /// Goes up with each password change and deactivation; access tokens of an older one no longer work.
+    public let credentialsVersion: Int
 }

@@ -4,7 +4,7 @@ import Foundation
 struct UserRepository {
     let connection: SQLConnection
 
-    private static let columns = "id, email, name, role, active, last_login_at, created_at"
+    private static let columns = "id, email, name, role, active, last_login_at, created_at, credentials_version"
 
     /// Inserts a user; returns nil when the email is already taken.
     func insert(email: String, name: String, role: User.Role, passwordHash: String) async throws -> Int64? {
@@ -71,6 +71,8 @@ struct UserRepository {
 
     /// Ends every portal session of a user except `keeping`, and revokes their refresh tokens.
     func endSessionsAndTokens(id: Int64, keeping session: Data?) async throws {
+        // Access tokens carry the version they were issued under: this ends them too.
+        try await connection.execute("UPDATE users SET credentials_version = credentials_version + 1 WHERE id = ?", [id])
         try await connection.execute(
             "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", [id, session ?? Data()])
         try await connection.execute(
@@ -95,6 +97,7 @@ struct UserRepository {
             role: try User.Role(rawValue: row.decode("role")) ?? .viewer,
             isActive: try row.decode("active"),
             lastLoginAt: try row.decode("last_login_at"),
-            createdAt: try row.decode("created_at"))
+            createdAt: try row.decode("created_at"),
+            credentialsVersion: try row.decode("credentials_version"))
     }
 }

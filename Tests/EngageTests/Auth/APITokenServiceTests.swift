@@ -121,4 +121,25 @@ struct APITokenServiceTests {
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(pair.refreshToken) }
         }
     }
+
+    @Test("a password change, or a deactivation then reactivation, ends the access tokens issued before it; new ones work")
+    func credentialsChange() async throws {
+        try await withTokens { tokens, user, database, _ in
+            let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
+            let before = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
+            #expect(try await tokens.user(forAccessToken: before.token).id == user.id)
+            try await users.changePassword(
+                of: user, current: password, new: "another good passphrase", confirmation: "another good passphrase", keepingSession: nil)
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: before.token) }
+            let after = try await tokens.issue(email: "api@example.com", password: "another good passphrase", address: "192.0.2.1")
+            #expect(try await tokens.user(forAccessToken: after.token).id == user.id)
+
+            let admin = try await users.create(email: "root@example.com", name: "Root", role: "admin", password: password)
+            try await users.setActive(false, for: user.id, by: admin)
+            try await users.setActive(true, for: user.id, by: admin)
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: after.token) }
+            let again = try await tokens.issue(email: "api@example.com", password: "another good passphrase", address: "192.0.2.1")
+            #expect(try await tokens.user(forAccessToken: again.token).id == user.id)
+        }
+    }
 }
