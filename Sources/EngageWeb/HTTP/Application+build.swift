@@ -15,7 +15,8 @@ public func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware(https: configuration.baseURL.scheme == "https"))
     router.add(middleware: ErrorMiddleware(views: views))
     let sessions = SessionService(database: database)
-    router.add(middleware: SessionMiddleware(sessions: sessions))
+    let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
+    router.add(middleware: SessionMiddleware(sessions: sessions, cookie: cookie))
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
     router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
@@ -31,7 +32,6 @@ public func buildRouter(
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, apiKeys: apiKeys, limiter: limiter))
     let portal = router.group().add(middleware: RequireSignInMiddleware())
     let admin = router.group().add(middleware: RequireSignInMiddleware()).add(middleware: RequireRoleMiddleware(allowed: [.admin]))
-    let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
 
     HealthController(database: database).register(on: router)
     LoginController(views: views, signIn: signIn, sessions: sessions, cookie: cookie).register(on: router)

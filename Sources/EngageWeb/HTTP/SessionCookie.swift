@@ -1,18 +1,21 @@
 import Engage
 import Hummingbird
 
-/// The portal's session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS, no lifetime of its
-/// own (the server ends sessions).
+/// The portal's session cookie: HttpOnly, SameSite=Lax, no lifetime of its own (the server ends
+/// sessions); behind HTTPS, Secure and `__Host-` prefixed, so no subdomain can set or shadow it.
 struct SessionCookie: Sendable {
     static let name = "engage_session"
 
     let secure: Bool
 
+    /// The cookie's name as sent.
+    var name: String { secure ? "__Host-" + Self.name : Self.name }
+
     func setting(_ session: PortalSession) -> Cookie {
-        Cookie(name: Self.name, value: session.cookieValue, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: name, value: session.cookieValue, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     func clearing() -> Cookie {
-        Cookie(name: Self.name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }

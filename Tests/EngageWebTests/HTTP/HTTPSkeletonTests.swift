@@ -1,8 +1,9 @@
-import Engage
+@testable import Engage
 @testable import EngageWeb
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import MariaDB
 import TestSupport
 import Testing
@@ -124,6 +125,25 @@ struct HTTPSkeletonTests {
                 }
             }
         }
+    }
+
+    @Test("a path under /p/ or /r/ that matches no route is logged with its segments hidden, never the link's secret")
+    func unmatchedPathsRedacted() async throws {
+        let capture = LogCapture()
+        try await TestDatabase.withMigratedPool { pool in
+            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
+            let logger = Logger(label: "test") { _ in capture }
+            try await Application(router: router, logger: logger).test(.router) { client in
+                for path in ["/p/SECRETLINK0123456789/x", "/r/0123abcd/SECRETLINK0123456789/extra", "/p/SECRETLINK0123456789/sign/more?x=1"] {
+                    try await client.execute(uri: path, method: .get) { #expect($0.status == .notFound) }
+                }
+            }
+        }
+        let routes = capture.lines.filter { $0.contains("route=") }
+        #expect(routes.count == 3)
+        #expect(!capture.lines.contains { $0.contains("SECRETLINK") }, "\(capture.lines)")
+        #expect(routes.contains { $0.contains("route=/p/*/*/*") })
     }
 
     @Test("an unknown API route is a 404 RESOURCE_NOT_FOUND envelope, whatever the method", arguments: [
@@ -248,7 +268,13 @@ struct HTTPSkeletonTests {
                     #expect(response.headers[.xContentTypeOptions] == "nosniff")
                     #expect(response.headers[.referrerPolicy] == "same-origin")
                     #expect(response.headers[.requestID]?.isEmpty == false)
+                    #expect(response.headers[.permissionsPolicy]?.contains("camera=()") == true)
+                    #expect(response.headers[.crossOriginOpenerPolicy] == "same-origin")
                 }
+            }
+            // Nothing but static files may be stored: portal pages privately never, the API never.
+            for (uri, cacheControl) in [("/login", "private, no-store"), ("/api/v1/missing", "no-store"), ("/p/unknown", "private, no-store"), ("/css/app.css", "max-age=3600")] {
+                try await client.execute(uri: uri, method: .get) { #expect($0.headers[.cacheControl] == cacheControl, "\(uri)") }
             }
             try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "abc-123_X"]) {
                 #expect($0.headers[.requestID] == "abc-123_X")
@@ -257,5 +283,39 @@ struct HTTPSkeletonTests {
                 #expect($0.headers[.requestID] != "evil\" injected=1")
             }
         }
+    }
+}
+
+@Suite("Session cookie")
+struct SessionCookieTests {
+    @Test("behind HTTPS the session cookie is __Host- prefixed, Secure, host-only and path /; over HTTP it is plain")
+    func hostPrefix() {
+        let session = PortalSession(cookieValue: "v", user: nil, csrfToken: "c")
+        let secure = SessionCookie(secure: true).setting(session)
+        #expect(secure.name == "__Host-engage_session")
+        #expect(secure.secure && secure.path == "/" && secure.domain == nil && secure.httpOnly)
+        #expect(SessionCookie(secure: true).clearing().name == "__Host-engage_session")
+        #expect(SessionCookie(secure: false).setting(session).name == "engage_session")
+    }
+}
+
+/// Keeps every log line, message and metadata, for tests that check what reaches the log.
+final class LogCapture: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var lines: [String] { lock.withLock { stored } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let line = "\(event.message) " + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lock.withLock { stored.append(line) }
     }
 }

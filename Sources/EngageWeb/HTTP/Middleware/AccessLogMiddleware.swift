@@ -3,7 +3,8 @@ import Hummingbird
 /// One structured log line per request: method, route, status, duration.
 ///
 /// It logs the matched route pattern (`/p/{token}`) rather than the raw path, so secrets carried
-/// in URLs never reach the log; unmatched requests log their path without the query string.
+/// in URLs never reach the log; unmatched requests log their path without the query string, and
+/// with every segment after `/p/` and `/r/` (where links carry their secret) replaced by `*`.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
@@ -15,7 +16,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let route = context.endpointPath.flatMap { Self.unroutedMarkers.contains($0) ? nil : $0 } ?? request.uri.path
+        let route = context.endpointPath.flatMap { Self.unroutedMarkers.contains($0) ? nil : $0 } ?? Self.loggable(request.uri.path)
         context.logger.info("request", metadata: [
             "method": "\(request.method.rawValue)",
             "route": "\(route)",
@@ -23,5 +24,14 @@ struct AccessLogMiddleware: RouterMiddleware {
             "duration_ms": "\((milliseconds * 100).rounded() / 100)",
         ])
         return response
+    }
+
+    /// `path` with the segments that may hold a link's secret hidden.
+    static func loggable(_ path: String) -> String {
+        for prefix in ["/p/", "/r/"] where path.hasPrefix(prefix) {
+            return prefix + path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false).map { _ in "*" }
+                .joined(separator: "/")
+        }
+        return path
     }
 }
