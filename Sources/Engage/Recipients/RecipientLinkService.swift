@@ -15,6 +15,12 @@ public struct RecipientLinkService: Sendable {
     static let defaultLifetimeDays = 30
     static let defaultActions: [RecipientAction] = [.view, .download]
 
+    /// What a link sent with a document allows unless the send says otherwise: a quote or an
+    /// approval is there to be decided on, an invoice to be read and paid.
+    public static func defaultSendActions(for type: DocumentType) -> [RecipientAction] {
+        type == .pennylaneInvoice ? [.view, .download] : [.view, .download, .accept, .sign, .decline]
+    }
+
     /// What a new link allows, read and checked.
     struct LinkOptions: Sendable {
         var actions: [RecipientAction]

@@ -78,12 +78,14 @@ struct SendController {
         return input
     }
 
+    /// The form as it opens: the document's recipient, and the link's actions the API would default to.
     static func defaultValues(_ document: Document) -> [String: String] {
-        [
+        var values = [
             "channel": "email", "recipient_email": document.recipientEmail ?? "", "recipient_name": document.recipientName ?? "",
             "template": MessagePurpose.notification(for: document.documentType).rawValue, "language": "en", "link": "new",
-            "action_view": "on", "action_download": "on", "action_sign": document.documentType == .pennylaneInvoice ? "" : "on",
         ]
+        for action in RecipientLinkService.defaultSendActions(for: document.documentType) { values["action_\(action.rawValue)"] = "on" }
+        return values
     }
 }
 

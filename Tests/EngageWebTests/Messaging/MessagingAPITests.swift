@@ -14,6 +14,24 @@ import Testing
 struct MessagingAPITests {
     private let path = "/api/v1/document-engagements"
 
+    @Test("a send without token_options makes a link a quote can be decided on and an invoice read: the API and the portal's form alike")
+    func defaultActions() async throws {
+        try await APIHarness.run { api in
+            for (type, expected) in [("pennylane_quote", ["view", "download", "accept", "sign", "decline"]), ("project_approval", ["view", "download", "accept", "sign", "decline"]), ("pennylane_invoice", ["view", "download"])] {
+                let id = try await api.createDocument(#"{"document_type": "\#(type)", "title": "Default actions", "recipient_email": "paul@example.com"}"#)
+                let sent = try await api.call(.post, "\(path)/\(id)/send", json: "{}")
+                let token = try #require(sent.data["token"] as? [String: Any])
+                #expect(token["allowed_actions"] as? [String] == expected, "\(type)")
+                var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
+                let form = String(buffer: try await staff.get(api.client, "/documents/\(id)/send").body)
+                for action in ["view", "download", "accept", "sign", "decline"] {
+                    let checked = form.range(of: #"name="action_\#(action)"[^>]*checked"#, options: .regularExpression) != nil
+                    #expect(checked == expected.contains(action), "\(type) form: \(action)")
+                }
+            }
+        }
+    }
+
     @Test("send answers 202 with the queued message and the new link; bulk send answers per document; the outbox lists and retries")
     func sendAPI() async throws {
         try await APIHarness.run { api in
