@@ -84,7 +84,7 @@ struct RecipientController {
         let secret = context.parameters.get("token") ?? ""
         do {
             let (visit, confirmation) = try await act(secret, request.client(context), body)
-            if wantsJSON(request) { return try APIResponse.success(visit.document) }
+            if wantsJSON(request) { return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender)) }
             let page = RecipientPage(
                 visit: visit, secret: secret, language: language, sender: sender,
                 notice: confirmation.map { language.strings[keyPath: $0] })

@@ -63,7 +63,7 @@ struct RecipientPage: PageContext, Hashable {
         self.errors = errors
         var prefilled = values
         // The register form starts from the link's prefill data (name, email, company, phone).
-        for field in ["name", "email", "company", "phone"] where prefilled[field] == nil {
+        for field in RecipientDocumentPayload.prefillFields where prefilled[field] == nil {
             if case .string(let text)? = visit.link.prefillData?[field] ?? document.prefillData?[field] { prefilled[field] = text }
         }
         self.values = prefilled

@@ -257,4 +257,25 @@ struct RecipientAPITests {
             #expect((try await api.call(.get, "\(path)/\(id)/tokens").json["data"] as? [Any])?.count == 1, "the arranged link only")
         }
     }
+
+    @Test("as JSON, a link shows the recipient's view of the document: what the page shows and the actions left, none of the staff's fields")
+    func recipientJSON() async throws {
+        try await APIHarness.run { api in
+            let id = try await api.createDocument(#"{"document_type": "pennylane_quote", "title": "Website redesign", "total_amount": 5000, "currency": "EUR", "due_date": "2026-02-15", "pdf_url": "https://files.example.com/q.pdf", "external_id": "Q-77", "external_source": "pennylane", "custom_message": "internal note", "metadata": {"margin": "40%"}, "prefill_data": {"name": "Ann Lee", "secret_field": "x"}}"#)
+            let created = try await api.call(.post, "\(path)/\(id)/tokens", json: #"{"allowed_actions": ["view", "download", "sign", "register"], "prefill_data": {"company": "Globex"}}"#)
+            let secret = try #require(created.data["token"] as? String)
+            let shown = try await api.visit(.get, "/p/\(secret)", headers: Self.json)
+            #expect(shown.status == .ok)
+            #expect(Set(shown.data.keys) == ["document_number", "document_type", "title", "description", "sender", "total_amount", "currency", "due_date", "status", "pdf_url", "available_actions", "prefill"])
+            #expect(shown.data["available_actions"] as? [String] == ["view", "download", "sign", "register"])
+            #expect(shown.data["pdf_url"] as? String == "/p/\(secret)/pdf")
+            #expect(shown.data["prefill"] as? [String: String] == ["name": "Ann Lee", "company": "Globex"])
+            for leak in ["Q-77", "internal note", "40%", "secret_field", "created_by", "contact_id"] {
+                #expect(!shown.text.contains(leak), "\(leak)")
+            }
+            let signed = try await api.visit(.post, "/p/\(secret)/sign", headers: Self.json, body: #"{"full_name": "Ann Lee", "consent": true}"#)
+            #expect(signed.data["status"] as? String == "signed")
+            #expect(signed.data["available_actions"] as? [String] == ["view", "download", "register"])
+        }
+    }
 }
