@@ -26,6 +26,8 @@ public enum DocumentLifecycle {
         case emailOpened
         /// A recipient followed the tracked link of a message.
         case linkClicked
+        /// A recipient followed the document's payment link from their page.
+        case paymentClicked
         /// A message to the recipient was queued.
         case messageQueued(MessageChannel)
         /// A message was refused for good or ran out of attempts.
@@ -70,6 +72,12 @@ public enum DocumentLifecycle {
             return Decision(event: .emailOpened)
         case .linkClicked:
             return Decision(event: .linkClicked)
+        case .paymentClicked:
+            // Only a document still standing can be paid through its page.
+            if document.status == .expired { throw RecipientError.expired }
+            if document.status == .cancelled { throw RecipientError.cancelled }
+            guard document.paymentURL != nil else { throw RecipientError.noPaymentLink }
+            return Decision(event: .paymentClicked, usesLink: true)
         case .messageQueued(let channel):
             if [.rejected, .expired, .cancelled].contains(document.status) {
                 throw ValidationError(fields: [.init(

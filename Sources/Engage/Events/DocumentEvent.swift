@@ -6,6 +6,8 @@ public enum EventType: String, Sendable, CaseIterable {
     case pdfDownloaded = "pdf_downloaded"
     case emailOpened = "email_opened"
     case linkClicked = "link_clicked"
+    /// The recipient followed the document's payment link.
+    case paymentClicked = "payment_clicked"
     case accepted, signed, registered, declined
     case tokenCreated = "token_created"
     case tokenRevoked = "token_revoked"

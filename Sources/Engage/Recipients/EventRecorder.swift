@@ -127,9 +127,11 @@ actor EventRecorder {
 }
 
 extension EventRecorder.Recording {
-    /// True for a recipient's action through their link (counted against its uses), not a tracked open or click.
+    /// True for what a recipient does through their link (counted against its uses), not a tracked open or click.
     var isRecipientAction: Bool {
-        if case .recipient = change { return true }
-        return false
+        switch change {
+        case .recipient, .paymentClicked: true
+        default: false
+        }
     }
 }

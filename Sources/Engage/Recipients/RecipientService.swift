@@ -20,12 +20,19 @@ public enum RecipientError: Error, Sendable, Equatable {
     case cancelled
     /// The document is paid: there is nothing left to accept, sign or decline.
     case alreadyPaid
+    /// The document has no payment link.
+    case noPaymentLink
 }
 
 /// A recipient's document as their link shows it.
 public struct RecipientVisit: Sendable {
     public let link: RecipientLink
     public let document: Document
+
+    /// True when the page offers to pay: the document has a payment link and still stands.
+    public var canPay: Bool {
+        (try? DocumentLifecycle.decide(.paymentClicked, for: document)) != nil
+    }
 
     /// The actions the link allows that still make sense for the document, in order.
     public var availableActions: [RecipientAction] {
@@ -98,6 +105,15 @@ public struct RecipientService: Sendable {
             }
             return details
         }
+    }
+
+    /// Follows the document's payment link (`payment_clicked`); the caller redirects to `payment_url`.
+    /// Any link that shows the document may.
+    public func pay(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
+        let link = try await database.read { try await Self.authorize(secret, .view, from: client, in: $0) }
+        let document = try await recorder.record(.init(
+            documentID: link.documentID, change: .paymentClicked, linkID: link.id, client: client))
+        return RecipientVisit(link: link, document: document)
     }
 
     /// Registers the recipient's details.

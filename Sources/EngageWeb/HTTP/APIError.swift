@@ -120,6 +120,8 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(.badRequest, code: code, message: message)
         case .noPDF:
             self.init(.notFound, code: "RESOURCE_NOT_FOUND", message: "This document has no PDF.")
+        case .noPaymentLink:
+            self.init(.notFound, code: "RESOURCE_NOT_FOUND", message: "This document has no payment link.")
         case .cancelled:
             self.init(.badRequest, code: "DOCUMENT_CANCELLED", message: "This document was withdrawn by its sender.")
         case .alreadyPaid:

@@ -30,6 +30,15 @@ struct RecipientController {
                 return try failure(error, request, language)
             }
         }
+        router.get("/p/:token/pay") { request, context in
+            let language = RecipientLanguage.of(request)
+            do {
+                let visit = try await recipients.pay(context.parameters.get("token") ?? "", from: request.client(context))
+                return Response(status: .seeOther, headers: [.location: visit.document.paymentURL ?? "/", .cacheControl: "no-store"])
+            } catch {
+                return try failure(error, request, language)
+            }
+        }
         router.post("/p/:token/accept") { request, context in
             try await answer(request, context) { secret, client, _ in
                 (try await recipients.accept(secret, from: client), \.accepted)

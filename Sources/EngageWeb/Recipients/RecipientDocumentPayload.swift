@@ -28,6 +28,7 @@ struct RecipientDocumentPayload: JSONWritable {
         w.key("due_date"); w.value(document.dueDate?.description)
         w.key("status"); w.value(document.status.rawValue)
         w.key("pdf_url"); w.value(actions.contains(.download) ? "/p/\(secret)/pdf" : nil)
+        w.key("payment_url"); w.value(visit.canPay ? "/p/\(secret)/pay" : nil)
         w.key("available_actions")
         w.beginArray()
         for action in actions { w.value(action.rawValue) }

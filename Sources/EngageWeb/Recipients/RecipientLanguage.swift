@@ -54,6 +54,7 @@ struct RecipientStrings: Sendable {
     let dueDate: String
     let reference: String
     let downloadPDF: String
+    let pay: String
     let accept: String
     let acceptIntro: String
     let sign: String
@@ -86,6 +87,7 @@ struct RecipientStrings: Sendable {
     let notAllowed: String
     let addressNotAllowed: String
     let noPDF: String
+    let noPaymentLink: String
     let withdrawnTitle: String
     let withdrawn: String
     let alreadyPaid: String
@@ -93,7 +95,7 @@ struct RecipientStrings: Sendable {
 
     static let english = RecipientStrings(
         languageName: "English", from: "From", amount: "Amount", dueDate: "Due date", reference: "Reference",
-        downloadPDF: "Download the PDF", accept: "Accept", acceptIntro: "Accept this document as it stands.",
+        downloadPDF: "Download the PDF", pay: "Pay", accept: "Accept", acceptIntro: "Accept this document as it stands.",
         sign: "Sign", signIntro: "Type your full name and tick the box to sign electronically.", fullName: "Full name",
         consent: "I have read this document and I agree to sign it electronically; my typed name is my signature.",
         drawSignature: "Draw your signature (optional)", clearSignature: "Clear",
@@ -106,14 +108,14 @@ struct RecipientStrings: Sendable {
         errorTitle: "This link cannot be used", linkInvalid: "This link is not valid: it may have been revoked or used up. Ask the sender for a new one.",
         expired: "Access to this document has expired. Ask the sender for a new link.",
         notAllowed: "This link does not allow that action.", addressNotAllowed: "This link cannot be used from your network.",
-        noPDF: "This document has no PDF.",
+        noPDF: "This document has no PDF.", noPaymentLink: "This document has no payment link.",
         withdrawnTitle: "Document withdrawn",
         withdrawn: "This document was withdrawn by its sender. Contact them if you still need it.",
         alreadyPaid: "This document is already paid.", somethingWrong: "Something went wrong. Please try again in a moment.")
 
     static let french = RecipientStrings(
         languageName: "Français", from: "De la part de", amount: "Montant", dueDate: "Échéance", reference: "Référence",
-        downloadPDF: "Télécharger le PDF", accept: "Accepter", acceptIntro: "Accepter ce document en l’état.",
+        downloadPDF: "Télécharger le PDF", pay: "Payer", accept: "Accepter", acceptIntro: "Accepter ce document en l’état.",
         sign: "Signer", signIntro: "Saisissez votre nom complet et cochez la case pour signer électroniquement.",
         fullName: "Nom complet",
         consent: "J’ai lu ce document et j’accepte de le signer électroniquement ; mon nom saisi vaut signature.",
@@ -128,7 +130,7 @@ struct RecipientStrings: Sendable {
         linkInvalid: "Ce lien n’est pas valide : il a peut-être été révoqué ou déjà trop utilisé. Demandez-en un nouveau à l’expéditeur.",
         expired: "L’accès à ce document a expiré. Demandez un nouveau lien à l’expéditeur.",
         notAllowed: "Ce lien ne permet pas cette action.", addressNotAllowed: "Ce lien ne peut pas être utilisé depuis votre réseau.",
-        noPDF: "Ce document n’a pas de PDF.",
+        noPDF: "Ce document n’a pas de PDF.", noPaymentLink: "Ce document n’a pas de lien de paiement.",
         withdrawnTitle: "Document retiré",
         withdrawn: "Ce document a été retiré par son expéditeur. Contactez-le si vous en avez encore besoin.",
         alreadyPaid: "Ce document est déjà payé.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")

@@ -17,6 +17,8 @@ struct RecipientPage: PageContext, Hashable {
     let dueDate: String?
     let description: SafeHTML?
     let pdfHref: String?
+    /// The payment link, through `/p/{token}/pay`, which records the click.
+    let payHref: String?
     /// A confirmation, or why an action is no longer offered.
     let notice: String?
     let noticeIsError: Bool
@@ -52,6 +54,7 @@ struct RecipientPage: PageContext, Hashable {
         // Markdown from staff, rendered by cmark in safe mode: raw HTML never reaches the page.
         description = document.description.map(Markdown.render)
         pdfHref = available.contains(.download) ? "/p/\(secret)/pdf" : nil
+        payHref = visit.canPay ? "/p/\(secret)/pay" : nil
         canAccept = available.contains(.accept)
         canSign = available.contains(.sign)
         canRegister = available.contains(.register)
@@ -103,6 +106,7 @@ struct RecipientErrorPage: PageContext {
         case .alreadyDone(.register)?: t.alreadyRegistered
         case .alreadyDone?: t.alreadyAccepted
         case .noPDF?: t.noPDF
+        case .noPaymentLink?: t.noPaymentLink
         case .cancelled?: t.withdrawn
         case .alreadyPaid?: t.alreadyPaid
         case nil: t.somethingWrong

@@ -41,24 +41,25 @@ struct DocumentLifecycleTests {
         cancelled   y     n       n    n      n          n        n      n    n        n       -
         """
 
-    /// The other changes: a message queued (sent: moves there; = records; V refused), and the
-    /// changes that only record their event whatever the status.
+    /// The other changes: a message queued (sent: moves there; = records; V refused), the
+    /// changes that only record their event whatever the status, and following the payment link
+    /// (refused once the document expired or was cancelled).
     static let otherTable = """
-        status      queued  failed  opened  clicked  linkCreated  linkRevoked
-        draft       sent    =       =       =        =            =
-        pending     sent    =       =       =        =            =
-        sent        =       =       =       =        =            =
-        viewed      =       =       =       =        =            =
-        downloaded  =       =       =       =        =            =
-        accepted    =       =       =       =        =            =
-        signed      =       =       =       =        =            =
-        paid        =       =       =       =        =            =
-        rejected    V       =       =       =        =            =
-        expired     V       =       =       =        =            =
-        cancelled   V       =       =       =        =            =
+        status      queued  failed  opened  clicked  linkCreated  linkRevoked  pay
+        draft       sent    =       =       =        =            =            =
+        pending     sent    =       =       =        =            =            =
+        sent        =       =       =       =        =            =            =
+        viewed      =       =       =       =        =            =            =
+        downloaded  =       =       =       =        =            =            =
+        accepted    =       =       =       =        =            =            =
+        signed      =       =       =       =        =            =            =
+        paid        =       =       =       =        =            =            =
+        rejected    V       =       =       =        =            =            =
+        expired     V       =       =       =        =            =            E
+        cancelled   V       =       =       =        =            =            C
         """
     static let otherColumns: [DocumentLifecycle.Change] = [
-        .messageQueued(.email), .messageFailed(.email), .emailOpened, .linkClicked, .linkCreated, .linkRevoked,
+        .messageQueued(.email), .messageFailed(.email), .emailOpened, .linkClicked, .linkCreated, .linkRevoked, .paymentClicked,
     ]
 
     /// The rows of a table: the status of each line, then its cells.
@@ -156,8 +157,10 @@ struct DocumentLifecycleTests {
         #expect(opened.event == .emailOpened && !opened.usesLink && opened.stamps.isEmpty)
     }
 
-    @Test("a download needs a PDF; a registration happens once")
-    func onlyOnce() {
+    @Test("a download needs a PDF, a payment a payment link; a registration happens once")
+    func onlyOnce() throws {
+        #expect(throws: RecipientError.noPaymentLink) { try DocumentLifecycle.decide(.paymentClicked, for: .sample(status: .sent, payable: false)) }
+        #expect(try DocumentLifecycle.decide(.paymentClicked, for: .sample(status: .sent)).usesLink)
         #expect(Self.cell(.recipient(.download), on: .sample(status: .sent, pdf: false)) == "\(RecipientError.noPDF)")
         #expect(throws: RecipientError.alreadyDone(.register)) {
             try DocumentLifecycle.decide(.recipient(.register), for: .sample(status: .sent, registered: true))
@@ -192,14 +195,14 @@ struct DocumentLifecycleTests {
 
 extension Document {
     /// A document in `status` with nothing recorded yet.
-    static func sample(status: DocumentStatus, pdf: Bool = true, registered: Bool = false) -> Document {
+    static func sample(status: DocumentStatus, pdf: Bool = true, payable: Bool = true, registered: Bool = false) -> Document {
         let created = Date(timeIntervalSince1970: 1_700_000_000)
         return Document(
             id: 1, documentNumber: "DOC-000001", documentType: .pennylaneQuote, externalID: nil, externalSource: nil,
             externalURL: nil, title: "Website redesign", description: nil, customMessage: nil, status: status,
             recipientEmail: "ann@globex.example", recipientName: "Ann Lee", recipientCompany: nil, contactID: nil,
             organizationID: nil, totalAmount: 5000, currency: "EUR", dueDate: nil,
-            pdfURL: pdf ? "https://files.example.com/q.pdf" : nil, paymentURL: nil, pdf: nil, metadata: nil,
+            pdfURL: pdf ? "https://files.example.com/q.pdf" : nil, paymentURL: payable ? "https://pay.example.com/q" : nil, pdf: nil, metadata: nil,
             prefillData: nil, viewCount: 0, firstViewedAt: nil, lastViewedAt: nil, sentAt: nil, downloadedAt: nil,
             acceptedAt: nil, signedAt: nil, paidAt: nil, rejectedAt: nil, expiredAt: nil, cancelledAt: nil,
             registeredAt: registered ? created : nil, remindersEnabled: true, createdBy: nil, createdAt: created,

@@ -266,7 +266,7 @@ struct RecipientAPITests {
             let secret = try #require(created.data["token"] as? String)
             let shown = try await api.visit(.get, "/p/\(secret)", headers: Self.json)
             #expect(shown.status == .ok)
-            #expect(Set(shown.data.keys) == ["document_number", "document_type", "title", "description", "sender", "total_amount", "currency", "due_date", "status", "pdf_url", "available_actions", "prefill"])
+            #expect(Set(shown.data.keys) == ["document_number", "document_type", "title", "description", "sender", "total_amount", "currency", "due_date", "status", "pdf_url", "payment_url", "available_actions", "prefill"])
             #expect(shown.data["available_actions"] as? [String] == ["view", "download", "sign", "register"])
             #expect(shown.data["pdf_url"] as? String == "/p/\(secret)/pdf")
             #expect(shown.data["prefill"] as? [String: String] == ["name": "Ann Lee", "company": "Globex"])
@@ -276,6 +276,34 @@ struct RecipientAPITests {
             let signed = try await api.visit(.post, "/p/\(secret)/sign", headers: Self.json, body: #"{"full_name": "Ann Lee", "consent": true}"#)
             #expect(signed.data["status"] as? String == "signed")
             #expect(signed.data["available_actions"] as? [String] == ["view", "download", "register"])
+        }
+    }
+
+    @Test("a document with a payment link shows Pay; following it records payment_clicked and redirects (303); none without a link or once cancelled")
+    func pay() async throws {
+        try await APIHarness.run { api in
+            let id = try await api.createDocument(#"{"document_type": "pennylane_invoice", "title": "Invoice 114", "total_amount": 1280, "payment_url": "https://pay.example.com/inv/114"}"#)
+            let secret = try #require(try await api.call(.post, "\(path)/\(id)/tokens", json: #"{"allowed_actions": ["view"], "max_uses": 3}"#).data["token"] as? String)
+            let page = try await api.visit(.get, "/p/\(secret)", headers: [.acceptLanguage: "fr"])
+            #expect(page.text.contains(#"href="/p/\#(secret)/pay""#))
+            #expect(page.text.contains("Payer"))
+            #expect(try await api.visit(.get, "/p/\(secret)", headers: Self.json).data["payment_url"] as? String == "/p/\(secret)/pay")
+            let paid = try await api.visit(.get, "/p/\(secret)/pay")
+            #expect(paid.status == .seeOther)
+            #expect(paid.headers[.location] == "https://pay.example.com/inv/114")
+            let events = try await api.call(.get, "\(path)/\(id)/events?event_type=payment_clicked")
+            #expect(events.meta["total"] == 1)
+            #expect(try await api.visit(.get, "/p/\(secret)/pay").status == .unauthorized, "the third use of a three-use link is refused")
+
+            let (plain, plainSecret) = try await arrange(api)
+            #expect(!(try await api.visit(.get, "/p/\(plainSecret)")).text.contains("/pay\""))
+            let none = try await api.visit(.get, "/p/\(plainSecret)/pay", headers: Self.json)
+            #expect(none.status == .notFound)
+            _ = try await api.call(.put, "\(path)/\(plain)", json: #"{"status": "cancelled"}"#)
+            let withdrawn = try await api.call(.post, "\(path)/\(id)/tokens", json: "{}")
+            _ = try await api.call(.put, "\(path)/\(id)", json: #"{"status": "cancelled"}"#)
+            let refused = try await api.visit(.get, "/p/\(try #require(withdrawn.data["token"] as? String))/pay", headers: Self.json)
+            #expect(refused.errorCode == "DOCUMENT_CANCELLED")
         }
     }
 }
