@@ -56,6 +56,28 @@ public struct SignInService: Sendable {
         return user
     }
 
+    /// Changes a user's own password (see `UserService.changePassword`) under the sign-in limits:
+    /// the current password is one more guess at it, counted before it is checked, so a stolen
+    /// session cannot try passwords without end. A wrong one stays counted; anything else is forgotten.
+    public func changePassword(
+        of user: User, current: String, new: String, confirmation: String, keepingSession: Data?, address: String
+    ) async throws {
+        let account = Self.account(user.email) ?? user.email.lowercased()
+        let attempt = try await record(account: account, address: String(address.prefix(254)), now: now())
+        do {
+            try await users.changePassword(of: user, current: current, new: new, confirmation: confirmation, keepingSession: keepingSession)
+        } catch let error as ValidationError where error.fields.contains(where: { $0.field == "current_password" && $0.code == .invalidValue }) {
+            throw error
+        } catch {
+            try await database.write { try await $0.signInFailures.delete(ids: attempt) }
+            throw error
+        }
+        try await database.write { tx in
+            try await tx.signInFailures.clear(.account, subject: account)
+            try await tx.signInFailures.delete(ids: attempt)
+        }
+    }
+
     /// The email as the counter keys it: trimmed, NFC, lower-cased; nil when it cannot be an address.
     static func account(_ email: String) -> String? {
         let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -36,7 +36,7 @@ public func buildRouter(
     HealthController(database: database).register(on: router)
     LoginController(views: views, signIn: signIn, sessions: sessions, cookie: cookie).register(on: router)
     DashboardController(views: views).register(on: portal)
-    AccountController(views: views, users: users).register(on: portal)
+    AccountController(views: views, signIn: signIn).register(on: portal)
     UsersController(views: views, users: users).register(on: admin)
     APIKeysController(views: views, apiKeys: apiKeys).register(on: admin)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)

@@ -131,4 +131,24 @@ struct UsersPageTests {
             _ = try await Browser.signedIn(client, email: "viewer@example.com", password: "a much better passphrase")
         }
     }
+
+    @Test("the current password on the change form is limited like sign-in: after five wrong ones, even the right one waits")
+    func changePasswordLimited() async throws {
+        try await withApp { client, _, _ in
+            var laptop = try await Browser.signedIn(client, email: "viewer@example.com", password: Self.password)
+            _ = try await laptop.get(client, "/account/password")
+            for _ in 0..<SignInService.accountLimit {
+                let wrong = try await laptop.post(client, "/account/password", [
+                    "current_password": "not my password", "new_password": "a much better passphrase", "confirmation": "a much better passphrase",
+                ])
+                #expect(wrong.status == .unprocessableContent)
+            }
+            let limited = try await laptop.post(client, "/account/password", [
+                "current_password": Self.password, "new_password": "a much better passphrase", "confirmation": "a much better passphrase",
+            ])
+            #expect(limited.status == .tooManyRequests)
+            #expect(String(buffer: limited.body).contains("Too many wrong passwords"))
+            #expect(limited.headers[.retryAfter] != nil)
+        }
+    }
 }
