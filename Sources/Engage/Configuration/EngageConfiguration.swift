@@ -33,6 +33,9 @@ public struct EngageConfiguration: Sendable {
     public var pdfMaximumBytes: Int
     /// The business recipients see as the sender (`ENGAGE_COMPANY_NAME`, default "Oui Engage").
     public var companyName: String
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`ENGAGE_TRUSTED_PROXIES`: CIDR blocks or addresses, comma-separated; none by default).
+    public var trustedProxies: [IPNetwork]
 
     /// The SMTP server (`ENGAGE_SMTP_URL`, `smtp://host:587` or `smtps://host:465`, with
     /// `ENGAGE_SMTP_USERNAME`, `ENGAGE_SMTP_PASSWORD`, `ENGAGE_SMTP_STARTTLS` and `ENGAGE_SMTP_TIMEOUT`);
@@ -103,6 +106,7 @@ public struct EngageConfiguration: Sendable {
         storageDirectory = reader.optional("ENGAGE_STORAGE_DIR") ?? rootDirectory + "/.data/storage"
         pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
         companyName = reader.optional("ENGAGE_COMPANY_NAME") ?? "Oui Engage"
+        trustedProxies = try reader.networks("ENGAGE_TRUSTED_PROXIES")
         let host = baseURL.host ?? "localhost"
         mailFrom = reader.optional("ENGAGE_MAIL_FROM") ?? "no-reply@\(host)"
         guard EmailAddress.isValid(mailFrom) else {
@@ -151,6 +155,16 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equa
 /// Typed access to configuration variables with errors that name the variable.
 private struct VariableReader {
     let values: [String: String]
+
+    /// A comma-separated list of CIDR blocks or addresses; every bad one is named.
+    func networks(_ name: String) throws(ConfigurationError) -> [IPNetwork] {
+        let items = (optional(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let invalid = items.filter { IPNetwork($0) == nil }
+        guard invalid.isEmpty else {
+            throw ConfigurationError(variable: name, problem: "not CIDR blocks or addresses: \(invalid.joined(separator: ", "))")
+        }
+        return items.compactMap(IPNetwork.init)
+    }
 
     func optional(_ name: String) -> String? {
         guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }

@@ -6,7 +6,6 @@ struct LoginController {
     let views: ViewRenderer
     let signIn: SignInService
     let sessions: SessionService
-    let cookie: SessionCookie
 
     struct LoginPage: PageContext {
         let title = "Sign in"
@@ -31,7 +30,7 @@ struct LoginController {
             session = try await sessions.start(for: nil)
         }
         var response = try views.render("portal/login", LoginPage(csrfToken: session.csrfToken, email: "", error: nil))
-        response.setCookie(cookie.setting(session))
+        response.setCookie(SessionCookie(secure: context.isSecure).setting(session))
         return response
     }
 
@@ -52,7 +51,7 @@ struct LoginController {
         }
         let session = try await sessions.rotate(context.session, to: user)
         var response = Response.redirect(to: "/")
-        response.setCookie(cookie.setting(session))
+        response.setCookie(SessionCookie(secure: context.isSecure).setting(session))
         return response
     }
 
@@ -67,7 +66,7 @@ struct LoginController {
     func signOut(_ context: EngageRequestContext) async throws -> Response {
         if let session = context.session { try await sessions.end(session) }
         var response = Response.redirect(to: "/login")
-        response.setCookie(cookie.clearing())
+        response.setCookie(SessionCookie(secure: context.isSecure).clearing())
         return response
     }
 }

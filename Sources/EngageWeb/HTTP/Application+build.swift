@@ -9,14 +9,16 @@ public func buildRouter(
     let messaging = try messaging ?? MessageServices(configuration: configuration, database: database)
     let views = try await ViewRenderer(directory: configuration.templatesDirectory)
     let router = Router(context: EngageRequestContext.self)
-    // Outermost first: the id is set before anything logs; headers also decorate error pages.
+    // Outermost first: the client is known before anything uses it; the id is set before anything
+    // logs; headers also decorate error pages.
+    router.add(middleware: ClientAddressMiddleware(
+        trustedProxies: configuration.trustedProxies, httpsByConfiguration: configuration.baseURL.scheme == "https"))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware(https: configuration.baseURL.scheme == "https"))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(views: views))
     let sessions = SessionService(database: database)
-    let cookie = SessionCookie(secure: configuration.baseURL.scheme == "https")
-    router.add(middleware: SessionMiddleware(sessions: sessions, cookie: cookie))
+    router.add(middleware: SessionMiddleware(sessions: sessions))
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
     router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
@@ -34,7 +36,7 @@ public func buildRouter(
     let admin = router.group().add(middleware: RequireSignInMiddleware()).add(middleware: RequireRoleMiddleware(allowed: [.admin]))
 
     HealthController(database: database).register(on: router)
-    LoginController(views: views, signIn: signIn, sessions: sessions, cookie: cookie).register(on: router)
+    LoginController(views: views, signIn: signIn, sessions: sessions).register(on: router)
     DashboardController(views: views).register(on: portal)
     AccountController(views: views, signIn: signIn).register(on: portal)
     UsersController(views: views, users: users).register(on: admin)

@@ -15,8 +15,12 @@ public struct EngageRequestContext: RequestContext {
     public var session: PortalSession?
     /// The parsed body of a portal form post, read once by the CSRF check.
     public var form: FormData?
-    /// The client's IP address as the connection shows it ("unknown" when it has none).
-    public let clientAddress: String
+    /// The client's IP address: the connection's peer, or what a trusted proxy says it forwarded
+    /// for (`ClientAddressMiddleware`); "unknown" when there is none.
+    public internal(set) var clientAddress: String
+    /// True when the client reached the portal over HTTPS (the configured address is https, or a
+    /// trusted proxy says so): cookies are Secure and `__Host-`, HSTS is sent.
+    public internal(set) var isSecure = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -23,11 +23,14 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == .info)
         #expect(configuration.databasePoolSize == 8)
         #expect(configuration.database.unixSocket == "/tmp/x.sock")
+        #expect(configuration.trustedProxies.isEmpty)
+        #expect(try load(["ENGAGE_TRUSTED_PROXIES": "10.0.0.0/8, ::1"]).trustedProxies.map(\.description) == ["10.0.0.0/8", "::1/128"])
     }
 
     @Test("each bad value names its variable", arguments: [
         (["ENGAGE_DATABASE_URL": ""], "ENGAGE_DATABASE_URL: is not set"),
         (["ENGAGE_DATABASE_URL": "postgres://x@y/z"], "ENGAGE_DATABASE_URL: must start with mariadb://"),
+        (["ENGAGE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local, 10.0.0.0/33"], "ENGAGE_TRUSTED_PROXIES: not CIDR blocks or addresses: proxy.local, 10.0.0.0/33"),
         (["ENGAGE_HTTP_PORT": "eighty"], "ENGAGE_HTTP_PORT: must be a whole number from 1 to 65535, got 'eighty'"),
         (["ENGAGE_HTTP_PORT": "70000"], "ENGAGE_HTTP_PORT: must be a whole number from 1 to 65535, got '70000'"),
         (["ENGAGE_BASE_URL": "ftp://files"], "ENGAGE_BASE_URL: must be an http(s) URL"),

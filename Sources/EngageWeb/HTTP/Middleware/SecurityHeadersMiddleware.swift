@@ -5,9 +5,6 @@ import Hummingbird
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
-    /// Adds HSTS when the portal is served over HTTPS.
-    let https: Bool
-
     /// No page of the product needs a device or a powerful feature.
     private static let permissionsPolicy =
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
@@ -36,7 +33,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } else {
             response.headers[.referrerPolicy] = "same-origin"
         }
-        if https {
+        if context.isSecure {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
         return response

@@ -6,10 +6,9 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
     let sessions: SessionService
-    let cookie: SessionCookie
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.isOutsidePortal, let cookie = request.cookies[self.cookie.name]?.value, !cookie.isEmpty else {
+        guard !request.isOutsidePortal, let cookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value, !cookie.isEmpty else {
             return try await next(request, context)
         }
         var context = context
