@@ -31,7 +31,7 @@ fi
 
 user_password=$(random_secret 24)
 echo "DELETE FROM engage_bench_http.users WHERE email = 'bench@example.com'" | bash .ci/lib/mariadb.sh sql "$db"
-$engage create-user --email bench@example.com --name Bench --role staff --password "$user_password" >/dev/null
+printf '%s\n' "$user_password" | $engage create-user --email bench@example.com --name Bench --role staff --password-stdin >/dev/null
 
 $engage serve --no-migrate >"$DATA/bench-server.log" 2>&1 &
 server=$!

@@ -13,7 +13,7 @@ user_password=$(random_secret 24)
 export ENGAGE_DATABASE_URL="mariadb://engage_e2e:$db_password@localhost/engage_e2e?socket=$db/mariadb.sock"
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
 .build/debug/engage migrate >/dev/null
-.build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password "$user_password" >/dev/null
+printf '%s\n' "$user_password" | .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password-stdin >/dev/null
 
 # A real SMTP server on loopback receives what the server's worker sends.
 mail_dir="$DATA/e2e-mail"

@@ -14,8 +14,8 @@ struct CreateUserCommand: AsyncParsableCommand {
     var name: String
     @Option(help: "admin, staff or viewer.")
     var role: String
-    @Option(help: "Password (at least 12 characters). Omit it to get a generated one.")
-    var password: String?
+    @Flag(help: "Read the password (at least 12 characters) from the first line of standard input, so it never shows in the process list. Without it, a strong password is generated and printed.")
+    var passwordStdin = false
     @Flag(help: "Do nothing when an active admin already exists (used by make run).")
     var ifNoAdmin = false
 
@@ -25,11 +25,12 @@ struct CreateUserCommand: AsyncParsableCommand {
         let users = UserService(database: database)
         try await Startup.reportingFailure {
             if ifNoAdmin, try await users.activeAdminExists() { return }
-            let chosenPassword = password ?? UserService.generatePassword()
+            let given = passwordStdin ? try Self.passwordFromStandardInput() : nil
+            let chosenPassword = given ?? UserService.generatePassword()
             do {
                 let user = try await users.create(email: email, name: name, role: role, password: chosenPassword)
                 print("Created \(user.role.rawValue) \(user.email).")
-                if password == nil {
+                if given == nil {
                     print("Password (shown once, change it after signing in): \(chosenPassword)")
                 }
             } catch let error as Engage.ValidationError {
@@ -40,5 +41,14 @@ struct CreateUserCommand: AsyncParsableCommand {
             }
         }
         await database.shutdown()
+    }
+
+    /// The first line of standard input, without its line end; an empty input is an error, not a generated password.
+    private static func passwordFromStandardInput() throws -> String {
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            FileHandle.standardError.write(Data("engage: --password-stdin: no password on standard input\n".utf8))
+            throw ExitCode.failure
+        }
+        return line
     }
 }

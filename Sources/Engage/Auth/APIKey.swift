@@ -10,7 +10,14 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public let createdAt: Date
     public let lastUsedAt: Date?
     public let revokedAt: Date?
+    /// When the key stops working by itself; nil for never.
+    public let expiresAt: Date?
 
     /// True until revoked.
     public var isActive: Bool { revokedAt == nil }
+
+    /// True once its expiry has passed.
+    public func isExpired(at now: Date) -> Bool {
+        expiresAt.map { $0 <= now } ?? false
+    }
 }

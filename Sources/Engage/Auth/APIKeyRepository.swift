@@ -4,13 +4,13 @@ import Foundation
 struct APIKeyRepository {
     let connection: SQLConnection
 
-    private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at"
+    private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at, expires_at"
 
-    func insert(name: String, prefix: String, hash: Data, role: User.Role, createdBy: Int64) async throws -> Int64 {
+    func insert(name: String, prefix: String, hash: Data, role: User.Role, createdBy: Int64, expiresAt: Date?) async throws -> Int64 {
         let result = try await connection.execute("""
-            INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_at)
-            VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
-            """, [name, prefix, hash, role.rawValue, createdBy])
+            INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?)
+            """, [name, prefix, hash, role.rawValue, createdBy, expiresAt])
         return Int64(result.lastInsertID)
     }
 
@@ -40,6 +40,7 @@ struct APIKeyRepository {
         APIKey(
             id: try row.decode("id"), name: try row.decode("name"), prefix: try row.decode("prefix"),
             role: try User.Role(rawValue: row.decode("role")) ?? .viewer, createdAt: try row.decode("created_at"),
-            lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))
+            lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"),
+            expiresAt: try row.decode("expires_at"))
     }
 }

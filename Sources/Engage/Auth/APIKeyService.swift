@@ -14,8 +14,9 @@ public struct APIKeyService: Sendable {
         self.now = now
     }
 
-    /// Creates a key; the returned secret is the only time it exists in clear.
-    public func create(name: String, role: String, by creator: User) async throws -> (secret: String, key: APIKey) {
+    /// Creates a key, optionally expiring after `expiresInDays` (1 to 3650; empty for never); the
+    /// returned secret is the only time it exists in clear.
+    public func create(name: String, role: String, expiresInDays: String = "", by creator: User) async throws -> (secret: String, key: APIKey) {
         let name = name.trimmingCharacters(in: .whitespaces)
         var problems: [ValidationError.FieldError] = []
         if name.isEmpty {
@@ -27,13 +28,22 @@ public struct APIKeyService: Sendable {
         if parsedRole == nil {
             problems.append(.init(field: "role", code: .invalidValue, message: "Role must be admin, staff or viewer."))
         }
+        var expiresAt: Date?
+        let days = expiresInDays.trimmingCharacters(in: .whitespaces)
+        if !days.isEmpty {
+            if let count = Int(days), (1...3650).contains(count) {
+                expiresAt = now().addingTimeInterval(Double(count) * 86_400)
+            } else {
+                problems.append(.init(field: "expires_in_days", code: .outOfRange, message: "Expiry must be a number of days from 1 to 3650, or empty for never."))
+            }
+        }
         guard problems.isEmpty, let parsedRole else { throw ValidationError(fields: problems) }
 
         let (secret, hash) = SecretToken.generate(prefix: "ek_")
         let key = try await database.statements { tx in
             let keys = tx.apiKeys
             let id = try await keys.insert(
-                name: name, prefix: String(secret.prefix(11)), hash: hash, role: parsedRole, createdBy: creator.id)
+                name: name, prefix: String(secret.prefix(11)), hash: hash, role: parsedRole, createdBy: creator.id, expiresAt: expiresAt)
             return try await keys.find(id: id)
         }
         guard let key else { throw APIKeyNotFound() }
@@ -54,12 +64,14 @@ public struct APIKeyService: Sendable {
         }
     }
 
-    /// The active key with this secret; notes its use.
+    /// The active, unexpired key with this secret; notes its use. A key keeps working when the admin
+    /// who made it is deactivated: keys are the organisation's integrations, listed and revoked by
+    /// any admin, not their maker's personal credentials.
     public func authenticate(_ secret: String) async throws -> APIKey {
         let now = now()
         return try await database.statements { tx in
             let keys = tx.apiKeys
-            guard let key = try await keys.find(hash: SecretToken.hash(secret)), key.isActive else {
+            guard let key = try await keys.find(hash: SecretToken.hash(secret)), key.isActive, !key.isExpired(at: now) else {
                 throw AuthenticationError.invalidCredentials
             }
             if key.lastUsedAt.map({ now.timeIntervalSince($0) > Self.usageResolution }) ?? true {

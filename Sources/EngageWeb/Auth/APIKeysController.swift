@@ -14,7 +14,10 @@ struct APIKeysController {
         let role: String
         let created: String
         let lastUsed: String
+        let expires: String
+        /// Neither revoked nor expired.
         let isActive: Bool
+        let isExpired: Bool
     }
 
     struct APIKeysPage: PageContext {
@@ -26,6 +29,7 @@ struct APIKeysController {
         let notice: String?
         let errors: [String: String]
         let name: String
+        let expiresInDays: String
         let roleOptions: [SelectOption]
     }
 
@@ -36,12 +40,14 @@ struct APIKeysController {
         admin.post("/api-keys") { _, context in
             let form = context.form ?? FormData(urlEncoded: "")
             do {
-                let created = try await apiKeys.create(name: form["name"], role: form["role"], by: try context.requireUser())
+                let created = try await apiKeys.create(
+                    name: form["name"], role: form["role"], expiresInDays: form["expires_in_days"], by: try context.requireUser())
                 // Rendered, not redirected: the key is shown once and never stored in clear.
                 return try await page(context, newKey: created.secret)
             } catch let error as ValidationError {
                 return try await page(
-                    context, errors: error.messagesByField, name: form["name"], role: form["role"], status: .unprocessableContent)
+                    context, errors: error.messagesByField, name: form["name"], role: form["role"],
+                    expiresInDays: form["expires_in_days"], status: .unprocessableContent)
             }
         }
         admin.post("/api-keys/:id/revoke") { _, context in
@@ -52,18 +58,20 @@ struct APIKeysController {
 
     private func page(
         _ context: EngageRequestContext, newKey: String? = nil, notice: String? = nil, errors: [String: String] = [:],
-        name: String = "", role: String = "staff", status: HTTPResponse.Status = .ok
+        name: String = "", role: String = "staff", expiresInDays: String = "", status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        let now = Date()
         let rows = try await apiKeys.list().map { key in
             Row(
                 id: key.id, name: key.name, prefix: key.prefix, role: key.role.rawValue,
                 created: PortalTime(key.createdAt).text, lastUsed: key.lastUsedAt.map { PortalTime($0).text } ?? "never",
-                isActive: key.isActive)
+                expires: key.expiresAt.map { PortalTime($0).text } ?? "no expiry",
+                isActive: key.isActive && !key.isExpired(at: now), isExpired: key.isActive && key.isExpired(at: now))
         }
         return try views.render("portal/api-keys/index", APIKeysPage(
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
             newKey: newKey, notice: notice,
-            errors: errors, name: name,
+            errors: errors, name: name, expiresInDays: expiresInDays,
             roleOptions: SelectOption.all(User.Role.self, selected: role)),
             status: status)
     }

@@ -90,4 +90,49 @@ struct APIKeysTests {
             #expect(html.contains("Role must be admin, staff or viewer."))
         }
     }
+
+    @Test("a key may expire: it works until then and is refused after, and the list says so; a bad expiry is a field error")
+    func expiry() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
+            let admin = try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password)
+            let clock = ManualClock()
+            let keys = APIKeyService(database: database, now: { clock.now })
+            let created = try await keys.create(name: "Nightly export", role: "viewer", expiresInDays: "1", by: admin)
+            #expect(abs((created.key.expiresAt ?? .distantPast).timeIntervalSince(clock.now.addingTimeInterval(86_400))) < 0.001)
+            #expect(try await keys.authenticate(created.secret).id == created.key.id)
+            clock.advance(86_401)
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await keys.authenticate(created.secret) }
+            for bad in ["0", "3651", "soon"] {
+                let refused = await #expect(throws: ValidationError.self) {
+                    try await keys.create(name: "Bad", role: "viewer", expiresInDays: bad, by: admin)
+                }
+                #expect(refused?.fields.map(\.field) == ["expires_in_days"])
+            }
+        }
+        try await withApp { client, _ in
+            var admin = try await Browser.signedIn(client, email: "admin@example.com", password: Self.password)
+            _ = try await admin.get(client, "/api-keys")
+            let response = try await admin.post(client, "/api-keys", ["name": "Short-lived", "role": "viewer", "expires_in_days": "30"])
+            #expect(response.status == .ok)
+            let html = String(buffer: response.body)
+            #expect(html.contains("<th>Expires</th>"))
+            #expect(!html.contains("no expiry"), "the new key shows its expiry")
+        }
+    }
+
+    @Test("a key keeps working when the admin who made it is deactivated (documented decision): keys belong to the organisation")
+    func creatorDeactivated() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
+            let first = try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password)
+            let leaving = try await users.create(email: "leaving@example.com", name: "Leaving", role: "admin", password: Self.password)
+            let keys = APIKeyService(database: database)
+            let created = try await keys.create(name: "CRM sync", role: "staff", by: leaving)
+            try await users.setActive(false, for: leaving.id, by: first)
+            #expect(try await keys.authenticate(created.secret).id == created.key.id)
+        }
+    }
 }
