@@ -23,20 +23,6 @@ public enum SecretToken {
     }
 }
 
-extension Sequence<UInt8> {
-    /// Lower-case hex digits, two per byte (digests, ids); `String(format:)` per byte was a visible cost.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(underestimatedCount * 2)
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-}
-
 extension Data {
     /// Base64url without padding (RFC 4648 §5), safe in URLs, headers and cookies.
     func base64URLEncoded() -> String {

@@ -4,8 +4,8 @@ import Foundation
 public struct PortalSession: Sendable, Equatable {
     /// The cookie value that identifies it (never stored: the database keeps its hash).
     public let cookieValue: String
-    /// The signed-in user; nil for the pre-session of the sign-in page.
-    public let user: User?
+    /// The signed-in user.
+    public let user: User
     /// The token every form of this session must carry.
     public let csrfToken: String
 }
@@ -33,19 +33,16 @@ public struct SessionService: Sendable {
         self.now = now
     }
 
-    /// Starts a session for `user`, or an anonymous pre-session when nil.
-    public func start(for user: User?) async throws -> PortalSession {
+    /// Starts a session for `user`. (The sign-in page keeps no session: see `LoginFormToken`.)
+    public func start(for user: User) async throws -> PortalSession {
         let (cookieValue, idHash) = SecretToken.generate(prefix: "")
         let csrfToken = SecretToken.generate(prefix: "").token
         let now = now()
-        // A pre-session only carries the sign-in form, so it lives no longer than one idle period;
-        // that lets the clean-up below rely on the indexed expiry alone.
-        let lifetime = user == nil ? idleTimeout : absoluteTimeout
         try await database.statements { tx in
             let sessions = tx.sessions
             try await sessions.deleteExpired(now: now)
             try await sessions.insert(
-                idHash: idHash, userID: user?.id, csrfToken: csrfToken, now: now, expiresAt: now.addingTimeInterval(lifetime))
+                idHash: idHash, userID: user.id, csrfToken: csrfToken, now: now, expiresAt: now.addingTimeInterval(absoluteTimeout))
         }
         return PortalSession(cookieValue: cookieValue, user: user, csrfToken: csrfToken)
     }
@@ -61,13 +58,10 @@ public struct SessionService: Sendable {
                 try await sessions.delete(idHash: idHash)
                 return nil
             }
-            var user: User?
-            if let userID = record.userID {
-                user = try await tx.users.find(id: userID)
-                guard user?.isActive == true else {
-                    try await sessions.delete(idHash: idHash)
-                    return nil
-                }
+            // Rows without a user are sign-in pre-sessions of earlier versions: no longer honoured.
+            guard let userID = record.userID, let user = try await tx.users.find(id: userID), user.isActive else {
+                try await sessions.delete(idHash: idHash)
+                return nil
             }
             if now.timeIntervalSince(record.lastSeenAt) > Self.touchInterval {
                 try await sessions.touch(idHash: idHash, now: now)

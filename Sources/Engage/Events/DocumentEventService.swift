@@ -99,19 +99,3 @@ public struct DocumentEventService: Sendable {
         return document
     }
 }
-
-extension Data {
-    /// Bytes from lower- or upper-case hex digits; nil for anything else.
-    init?(hex: String) {
-        guard hex.count.isMultiple(of: 2) else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
-    }
-}

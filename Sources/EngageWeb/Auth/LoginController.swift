@@ -6,6 +6,7 @@ struct LoginController {
     let views: ViewRenderer
     let signIn: SignInService
     let sessions: SessionService
+    let loginForm: LoginFormToken
 
     struct LoginPage: PageContext {
         let title = "Sign in"
@@ -20,18 +21,10 @@ struct LoginController {
         router.post("/logout") { _, context in try await signOut(context) }
     }
 
-    /// The form; a visitor without a session gets a pre-session that carries the form's CSRF token.
+    /// The form, with a fresh nonce cookie and its token: nothing is written to the database.
     func show(_ context: EngageRequestContext) async throws -> Response {
         if context.user != nil { return .redirect(to: "/") }
-        let session: PortalSession
-        if let existing = context.session {
-            session = existing
-        } else {
-            session = try await sessions.start(for: nil)
-        }
-        var response = try views.render("portal/login", LoginPage(csrfToken: session.csrfToken, email: "", error: nil))
-        response.setCookie(SessionCookie(secure: context.isSecure).setting(session))
-        return response
+        return try form(context, email: "", error: nil, status: .ok)
     }
 
     func signIn(_ context: EngageRequestContext) async throws -> Response {
@@ -58,9 +51,18 @@ struct LoginController {
     private func showAgain(
         _ context: EngageRequestContext, _ form: FormData, error: String, status: HTTPResponse.Status
     ) throws -> Response {
-        try views.render(
-            "portal/login", LoginPage(csrfToken: context.session?.csrfToken ?? "", email: form["email"], error: error),
-            status: status)
+        try self.form(context, email: form["email"], error: error, status: status)
+    }
+
+    /// The sign-in form; without a session, a new nonce cookie and its token come with it.
+    private func form(_ context: EngageRequestContext, email: String, error: String?, status: HTTPResponse.Status) throws -> Response {
+        if let session = context.session {
+            return try views.render("portal/login", LoginPage(csrfToken: session.csrfToken, email: email, error: error), status: status)
+        }
+        let issued = loginForm.issue()
+        var response = try views.render("portal/login", LoginPage(csrfToken: issued.csrfToken, email: email, error: error), status: status)
+        response.setCookie(SessionCookie(secure: context.isSecure).setting(value: issued.cookieValue))
+        return response
     }
 
     func signOut(_ context: EngageRequestContext) async throws -> Response {

@@ -20,7 +20,9 @@ public func buildRouter(
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
-    router.add(middleware: CSRFMiddleware(allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536))
+    let loginForm = LoginFormToken(secret: try configuration.requiredJWTSecret())
+    router.add(middleware: CSRFMiddleware(
+        allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536, loginForm: loginForm))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
         (MediaType(from: "text/css")!, [.maxAge(3600)]),
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),
@@ -36,7 +38,7 @@ public func buildRouter(
     let admin = router.group().add(middleware: RequireSignInMiddleware()).add(middleware: RequireRoleMiddleware(allowed: [.admin]))
 
     HealthController(database: database).register(on: router)
-    LoginController(views: views, signIn: signIn, sessions: sessions).register(on: router)
+    LoginController(views: views, signIn: signIn, sessions: sessions, loginForm: loginForm).register(on: router)
     DashboardController(views: views).register(on: portal)
     AccountController(views: views, signIn: signIn).register(on: portal)
     UsersController(views: views, users: users).register(on: admin)

@@ -55,7 +55,8 @@ extension FormData {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if pair.count == 2, pair[0].lowercased() == "boundary" {
                 let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return value.isEmpty ? nil : value
+                // RFC 2046: 1 to 70 characters.
+                return (1...70).contains(value.count) ? value : nil
             }
         }
         return nil

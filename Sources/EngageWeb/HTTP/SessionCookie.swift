@@ -12,7 +12,12 @@ struct SessionCookie: Sendable {
     var name: String { secure ? "__Host-" + Self.name : Self.name }
 
     func setting(_ session: PortalSession) -> Cookie {
-        Cookie(name: name, value: session.cookieValue, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        setting(value: session.cookieValue)
+    }
+
+    /// The cookie holding `value` (a session id, or the sign-in form's nonce).
+    func setting(value: String) -> Cookie {
+        Cookie(name: name, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     func clearing() -> Cookie {

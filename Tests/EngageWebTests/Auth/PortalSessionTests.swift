@@ -85,6 +85,67 @@ struct PortalSessionTests {
         }
     }
 
+    @Test("the sign-in page writes nothing to the database; a post needs the form's own cookie and an unexpired token")
+    func statelessSignInForm() async throws {
+        try await withApp { client, database in
+            for _ in 0..<5 {
+                #expect(try await client.execute(uri: "/login", method: .get).status == .ok)
+            }
+            let rows = try await database.pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM sessions") }
+            #expect(try rows?.decode("n", as: Int.self) == 0, "a visitor's page view writes no session")
+
+            var first = Browser()
+            try await openLogin(client, &first)
+            var second = Browser()
+            try await openLogin(client, &second)
+            let credentials = ["email": "ana@example.com", "password": Self.password]
+            let swapped = try await client.execute(
+                uri: "/login", method: .post, headers: first.headers,
+                body: Browser.form(credentials.merging(["csrf_token": second.csrfToken ?? ""]) { $1 }))
+            #expect(swapped.status == .forbidden, "a token is bound to its own cookie")
+            let stale = LoginFormToken(secret: EngageConfiguration.testJWTSecret).issue(now: Date().addingTimeInterval(-31 * 60))
+            let expired = try await client.execute(
+                uri: "/login", method: .post, headers: Browser(cookie: stale.cookieValue).headers,
+                body: Browser.form(credentials.merging(["csrf_token": stale.csrfToken]) { $1 }))
+            #expect(expired.status == .forbidden, "a form older than 30 minutes is refused")
+            let noCookie = try await client.execute(
+                uri: "/login", method: .post, headers: Browser().headers,
+                body: Browser.form(credentials.merging(["csrf_token": first.csrfToken ?? ""]) { $1 }))
+            #expect(noCookie.status == .forbidden)
+            let signedIn = try await client.execute(
+                uri: "/login", method: .post, headers: first.headers,
+                body: Browser.form(credentials.merging(["csrf_token": first.csrfToken ?? ""]) { $1 }))
+            #expect(signedIn.status == .seeOther)
+        }
+    }
+
+    @Test("an anonymous post is refused before its body is read; multipart only reaches the PDF upload, from a signed-in writer")
+    func bodiesNotReadForNobody() async throws {
+        try await withApp { client, _ in
+            // A body past the form limit would be a 413 if it were read; refused first, it is a 403.
+            let big = ByteBuffer(repeating: UInt8(ascii: "a"), count: 12 * 1024 * 1024)
+            let boundary: HTTPFields = [.contentType: "multipart/form-data; boundary=x"]
+            for (uri, headers) in [("/login", boundary), ("/documents", Browser().headers), ("/documents/1/pdf", boundary)] {
+                let response = try await client.execute(uri: uri, method: .post, headers: headers, body: big)
+                #expect(response.status == .forbidden, "\(uri)")
+            }
+            var browser = Browser()
+            try await openLogin(client, &browser)
+            let signIn = try await client.execute(
+                uri: "/login", method: .post, headers: browser.headers.merging([.contentType: "multipart/form-data; boundary=x"]),
+                body: ByteBuffer(string: "--x\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\(browser.csrfToken ?? "")\r\n--x--\r\n"))
+            #expect(signIn.status == .forbidden, "the sign-in form is never multipart")
+            var staff = try await Browser.signedIn(client, email: "ana@example.com", password: Self.password)
+            _ = try await staff.get(client, "/")
+            let longBoundary = String(repeating: "b", count: 71)
+            let odd = try await client.execute(
+                uri: "/documents/1/pdf", method: .post,
+                headers: staff.headers.merging([.contentType: "multipart/form-data; boundary=\(longBoundary)"]),
+                body: ByteBuffer(string: "--\(longBoundary)--\r\n"))
+            #expect(odd.status == .forbidden, "a boundary over 70 characters (RFC 2046) is refused")
+        }
+    }
+
     @Test("a wrong password re-shows the form with an error and the email kept, status 401")
     func wrongPassword() async throws {
         try await withApp { client, _ in
@@ -190,7 +251,7 @@ struct SessionTimeoutTests {
 
             let idle = try await sessions.start(for: user)
             clock.advance(29 * 60)
-            #expect(try await sessions.find(cookieValue: idle.cookieValue)?.user?.id == user.id)
+            #expect(try await sessions.find(cookieValue: idle.cookieValue)?.user.id == user.id)
             clock.advance(31 * 60)
             #expect(try await sessions.find(cookieValue: idle.cookieValue) == nil)
 
@@ -204,14 +265,17 @@ struct SessionTimeoutTests {
         }
     }
 
-    @Test("abandoned sign-in pre-sessions are deleted once their 30 minutes are over")
-    func preSessionCleanup() async throws {
+    @Test("sessions end at their absolute expiry and are cleaned up as new ones start")
+    func expiredCleanup() async throws {
         try await TestDatabase.withMigratedPool { pool in
+            let database = Database(pool: pool)
+            let user = try await UserService(database: database, hasher: PasswordHasher(cost: 4))
+                .create(email: "c@example.com", name: "C", role: "viewer", password: "long enough password")
             let clock = ManualClock()
-            let sessions = SessionService(database: Database(pool: pool), now: { clock.now })
-            for _ in 0..<3 { _ = try await sessions.start(for: nil) }
-            clock.advance(31 * 60)
-            _ = try await sessions.start(for: nil)
+            let sessions = SessionService(database: database, now: { clock.now })
+            for _ in 0..<3 { _ = try await sessions.start(for: user) }
+            clock.advance(12 * 3600 + 1)
+            _ = try await sessions.start(for: user)
             let rows = try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM sessions") }
             #expect(try rows?.decode("n", as: Int.self) == 1)
         }

@@ -78,3 +78,12 @@ struct Browser {
         return ByteBuffer(string: body.sorted().joined(separator: "&"))
     }
 }
+
+extension HTTPFields {
+    /// These fields with `other`'s set over them.
+    func merging(_ other: HTTPFields) -> HTTPFields {
+        var merged = self
+        for field in other { merged[field.name] = field.value }
+        return merged
+    }
+}

@@ -6,8 +6,10 @@ import Hummingbird
 /// Refuses portal form posts that do not come from one of our own pages.
 ///
 /// A state-changing request outside `/api/` must carry the session's token in its `csrf_token`
-/// field, and must not be marked cross-site by `Sec-Fetch-Site` or by an `Origin` other than ours.
-/// The parsed form is kept in the context so handlers do not read the body twice.
+/// field (the sign-in form: a `LoginFormToken` matching its cookie), and must not be marked
+/// cross-site by `Sec-Fetch-Site` or by an `Origin` other than ours. Everything that can be
+/// refused without the body is refused before it is read. The parsed form is kept in the context
+/// so handlers do not read the body twice.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
@@ -15,6 +17,8 @@ struct CSRFMiddleware: RouterMiddleware {
     let allowedOrigin: String
     /// The largest multipart body (file uploads) read; other forms keep the context's smaller limit.
     let maximumUploadBytes: Int
+    /// Checks the sign-in form's token.
+    let loginForm: LoginFormToken
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
@@ -25,22 +29,43 @@ struct CSRFMiddleware: RouterMiddleware {
         // CSRF token proves; and its pages send no referrer, so browsers post them with `Origin: null`.
         if request.uri.path.hasPrefix("/p/") { return try await next(request, context) }
         if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
+        // Without a session (or, to sign in, the form's cookie) no token can match: the body is not read.
+        let signingIn = context.session == nil && request.uri.path == "/login"
+        let loginCookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value
+        guard context.session != nil || (signingIn && loginCookie?.hasPrefix(LoginFormToken.cookiePrefix) == true) else {
+            throw Self.rejected
+        }
 
         var request = request
         let form: FormData
-        if let boundary = FormData.multipartBoundary(request.headers[.contentType]) {
+        let contentType = request.headers[.contentType]
+        if contentType?.lowercased().hasPrefix("multipart/") == true {
+            // Only a signed-in writer uploading a PDF may send a large multipart body.
+            guard Self.isUpload(request.uri.path), context.session?.user.role.canWrite == true,
+                  let boundary = FormData.multipartBoundary(contentType)
+            else { throw Self.rejected }
             let body = try await request.collectBody(upTo: maximumUploadBytes)
             form = try FormData(multipart: Data(buffer: body), boundary: boundary)
         } else {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             form = FormData(urlEncoded: String(buffer: body))
         }
-        guard let expected = context.session?.csrfToken, Self.equalInConstantTime(form["csrf_token"], expected) else {
-            throw Self.rejected
+        if signingIn {
+            guard loginForm.isValid(csrfToken: form["csrf_token"], cookieValue: loginCookie) else { throw Self.rejected }
+        } else {
+            guard let expected = context.session?.csrfToken, Self.equalInConstantTime(form["csrf_token"], expected) else {
+                throw Self.rejected
+            }
         }
         var context = context
         context.form = form
         return try await next(request, context)
+    }
+
+    /// The one route that takes a file.
+    private static func isUpload(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return parts.count == 3 && parts[0] == "documents" && Int64(parts[1]) != nil && parts[2] == "pdf"
     }
 
     static let rejected = APIError(

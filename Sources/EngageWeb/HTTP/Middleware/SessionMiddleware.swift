@@ -8,7 +8,10 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.isOutsidePortal, let cookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value, !cookie.isEmpty else {
+        // The sign-in form's nonce (`pre_…`) is no session: nothing to look up.
+        guard !request.isOutsidePortal, let cookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value, !cookie.isEmpty,
+              !cookie.hasPrefix(LoginFormToken.cookiePrefix)
+        else {
             return try await next(request, context)
         }
         var context = context
