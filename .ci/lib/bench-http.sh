@@ -13,7 +13,7 @@ password=$(password_in "$db")
 bash .ci/lib/mariadb.sh provision "$db" engage_bench "$password" engage_bench_http
 
 export ENGAGE_DATABASE_URL="mariadb://engage_bench:$password@localhost/engage_bench_http?socket=$db/mariadb.sock"
-export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
+export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
 export ENGAGE_API_RATE_LIMIT=1000000 ENGAGE_DATABASE_POOL_SIZE=16
 swift build -c release --product engage
 engage=.build/release/engage

@@ -30,6 +30,7 @@ fail() { echo "$*" >&2; exit 1; }
 
 password=$(password_in "$db")
 export ENGAGE_DATABASE_URL="mariadb://engage_bench_mail:$password@localhost/engage_bench_mail?socket=$db/mariadb.sock"
+export ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 queue_emails() {
   echo "DROP DATABASE IF EXISTS engage_bench_mail" | bash .ci/lib/mariadb.sh sql "$db"
   bash .ci/lib/mariadb.sh provision "$db" engage_bench_mail "$password" engage_bench_mail

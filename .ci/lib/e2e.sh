@@ -11,7 +11,7 @@ bash .ci/lib/mariadb.sh provision "$db" engage_e2e "$db_password" engage_e2e
 user_password=$(random_secret 24)
 
 export ENGAGE_DATABASE_URL="mariadb://engage_e2e:$db_password@localhost/engage_e2e?socket=$db/mariadb.sock"
-export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
+export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
 .build/debug/engage migrate >/dev/null
 printf '%s\n' "$user_password" | .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password-stdin >/dev/null
 

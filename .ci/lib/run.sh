@@ -15,6 +15,11 @@ if [ -z "${ENGAGE_JWT_SECRET:-}" ] && ! grep -qs '^ *\(export \)\?ENGAGE_JWT_SEC
   ENGAGE_JWT_SECRET=$(secret_in "$DATA/jwt-secret" 48)
   export ENGAGE_JWT_SECRET
 fi
+if [ -z "${ENGAGE_SECRET_KEY:-}" ] && ! grep -qs '^ *\(export \)\?ENGAGE_SECRET_KEY=' .env; then
+  [ -s "$DATA/secret-key" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$DATA/secret-key")
+  ENGAGE_SECRET_KEY=$(cat "$DATA/secret-key")
+  export ENGAGE_SECRET_KEY
+fi
 
 swift build --product engage
 .build/debug/engage migrate

@@ -5,6 +5,8 @@ import MariaDB
 extension EngageConfiguration {
     /// The JWT secret of test applications.
     public static let testJWTSecret = "test-secret-0123456789abcdef0123456789abcdef"
+    /// The outbox's sealing key of test applications (32 bytes).
+    public static let testSecretKey = Data(repeating: 7, count: 32)
 
     /// The application's configuration for tests: the checkout's templates and files, the given database.
     public static func forTesting(database: MariaDBConfiguration) throws -> EngageConfiguration {
@@ -13,6 +15,7 @@ extension EngageConfiguration {
                 "ENGAGE_DATABASE_URL": "mariadb://placeholder@localhost/",
                 "ENGAGE_ROOT": Checkout.root.path,
                 "ENGAGE_JWT_SECRET": testJWTSecret,
+                "ENGAGE_SECRET_KEY": testSecretKey.base64EncodedString(),
             ],
             dotEnvPath: nil)
         configuration.database = database

@@ -26,6 +26,8 @@ public struct EngageConfiguration: Sendable {
     public var apiRateLimit: Int
     /// The HS256 key of API access tokens (`ENGAGE_JWT_SECRET`, at least 32 characters); `serve` needs it.
     public var jwtSecret: String?
+    /// The 32-byte key that seals link secrets in the outbox (`ENGAGE_SECRET_KEY`, base64).
+    public var secretKey: Data?
 
     /// Where uploaded files (document PDFs) are kept (`ENGAGE_STORAGE_DIR`, default `.data/storage` under the root).
     public var storageDirectory: String
@@ -71,6 +73,13 @@ public struct EngageConfiguration: Sendable {
     }
 
     /// The JWT secret, or the error that stops `serve` when it is missing.
+    public func requiredSecretKey() throws(ConfigurationError) -> Data {
+        guard let secretKey else {
+            throw ConfigurationError(variable: "ENGAGE_SECRET_KEY", problem: "is not set (32 random bytes in base64; make run generates one)")
+        }
+        return secretKey
+    }
+
     public func requiredJWTSecret() throws(ConfigurationError) -> String {
         guard let jwtSecret else {
             throw ConfigurationError(
@@ -103,6 +112,12 @@ public struct EngageConfiguration: Sendable {
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
         apiRateLimit = try reader.integer("ENGAGE_API_RATE_LIMIT", default: 600, in: 1...1_000_000)
         jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
+        secretKey = try reader.optional("ENGAGE_SECRET_KEY").map { text throws(ConfigurationError) in
+            guard let key = Data(base64Encoded: text), key.count == 32 else {
+                throw ConfigurationError(variable: "ENGAGE_SECRET_KEY", problem: "must be 32 bytes in base64 (head -c 32 /dev/urandom | base64)")
+            }
+            return key
+        }
         storageDirectory = reader.optional("ENGAGE_STORAGE_DIR") ?? rootDirectory + "/.data/storage"
         pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
         companyName = reader.optional("ENGAGE_COMPANY_NAME") ?? "Oui Engage"

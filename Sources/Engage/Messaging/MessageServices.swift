@@ -8,16 +8,19 @@ public struct MessageServices: Sendable {
     public let outbox: OutboxService
     public let reminders: ReminderService
     public let links: PublicLinks
+    /// Seals link secrets in the outbox (`ENGAGE_SECRET_KEY`).
+    public let seal: LinkSecretSeal
 
     /// Loads the templates (a missing one stops start-up) and builds the services on `database`.
     public init(configuration: EngageConfiguration, database: Database) throws {
         links = PublicLinks(base: configuration.baseURL.absoluteString)
+        seal = LinkSecretSeal(key: try configuration.requiredSecretKey())
         let renderer = try MessageRenderer(templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName)
         templates = try MessageTemplateService(database: database, templatesDirectory: configuration.templatesDirectory, renderer: renderer)
         sender = SendService(
             database: database, templates: templates, links: links, senderName: configuration.companyName,
-            messageIDDomain: configuration.baseURL.host ?? "localhost")
-        outbox = OutboxService(database: database)
+            messageIDDomain: configuration.baseURL.host ?? "localhost", seal: seal)
+        outbox = OutboxService(database: database, seal: seal)
         reminders = ReminderService(database: database, sender: sender, settings: configuration.reminders)
     }
 
@@ -25,6 +28,6 @@ public struct MessageServices: Sendable {
     public func worker(configuration: EngageConfiguration, database: Database, logger: Logger) -> OutboxWorker {
         OutboxWorker(
             database: database, transports: configuration.messageTransports(logger: logger), settings: configuration.outbox,
-            reminders: reminders, logger: logger)
+            seal: seal, reminders: reminders, logger: logger)
     }
 }

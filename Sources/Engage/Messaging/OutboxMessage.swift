@@ -50,7 +50,31 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let createdBy: Int64?
     public let createdAt: Date
     public let sentAt: Date?
+    /// The link's secret while the message waits, sealed (see `LinkSecretSeal`); never shown.
+    let sealedLinkSecret: Data?
+
+    /// True when the bodies hold a link whose secret the worker must put back.
+    var carriesLink: Bool {
+        textBody.contains(LinkSecretSeal.placeholder) || htmlBody?.contains(LinkSecretSeal.placeholder) == true
+    }
+
+    /// The message as it goes out: the link's secret, opened with `seal`, in its place.
+    func revealingLink(with seal: LinkSecretSeal) throws -> OutboxMessage {
+        guard carriesLink else { return self }
+        guard let sealedLinkSecret else { throw LinkSecretMissing() }
+        let secret = try seal.open(sealedLinkSecret)
+        let reveal = { (text: String) in text.replacingOccurrences(of: LinkSecretSeal.placeholder, with: secret) }
+        return OutboxMessage(
+            id: id, documentID: documentID, linkID: linkID, channel: channel, purpose: purpose, language: language,
+            messageID: messageID, trackingID: trackingID, recipient: recipient, recipientName: recipientName, cc: cc,
+            subject: subject, textBody: reveal(textBody), htmlBody: htmlBody.map(reveal), status: status, attempts: attempts,
+            nextAttemptAt: nextAttemptAt, lockedBy: lockedBy, lastError: lastError, providerID: providerID,
+            createdBy: createdBy, createdAt: createdAt, sentAt: sentAt, sealedLinkSecret: nil)
+    }
 }
+
+/// A message holds a link whose sealed secret is gone.
+struct LinkSecretMissing: Error {}
 
 extension OutboxMessage: JSONWritable {
     public func writeJSON(_ w: inout JSONWriter) {

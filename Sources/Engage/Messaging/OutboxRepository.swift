@@ -8,7 +8,7 @@ struct OutboxRepository {
     private static let columns = """
         id, document_id, access_token_id, channel, purpose, language, message_id, tracking_id, recipient, recipient_name,
         cc, subject, text_body, html_body, status, attempts, next_attempt_at, locked_by, last_error, provider_id,
-        created_by, created_at, sent_at
+        created_by, created_at, sent_at, link_secret
         """
 
     /// A message to queue.
@@ -25,6 +25,8 @@ struct OutboxRepository {
         var cc: [String]
         var rendered: RenderedMessage
         var createdBy: Int64?
+        /// The link's secret, sealed; the bodies hold `LinkSecretSeal.placeholder` in its place.
+        var sealedLinkSecret: Data?
     }
 
     /// Queues `message` for delivery now and, for an email, its pixel; returns the new row's id.
@@ -32,12 +34,14 @@ struct OutboxRepository {
         let cc = message.cc.isEmpty ? nil : try SQLJSON.encode(message.cc.map(JSONValue.string))
         let result = try await connection.execute("""
             INSERT INTO outbox_messages (document_id, access_token_id, channel, purpose, language, message_id, tracking_id,
-                recipient, recipient_name, cc, subject, text_body, html_body, next_attempt_at, created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                recipient, recipient_name, cc, subject, text_body, html_body, next_attempt_at, created_by, created_at, updated_at,
+                link_secret)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 message.documentID, message.linkID, message.channel.rawValue, message.purpose.rawValue,
                 message.language.rawValue, message.messageID, message.trackingID, message.recipient, message.recipientName, cc,
                 message.rendered.subject, message.rendered.text, message.rendered.html, time, message.createdBy, time, time,
+                message.sealedLinkSecret,
             ] as [any SQLBindable])
         let id = Int64(result.lastInsertID)
         if let trackingID = message.trackingID, let documentID = message.documentID {
@@ -82,7 +86,7 @@ struct OutboxRepository {
         return try await Int(connection.execute(
             """
             UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL,
-                locked_until = NULL, updated_at = ? WHERE id IN (\(Self.placeholders(ids.count))) AND locked_by = ? AND status = 'sending'
+                locked_until = NULL, link_secret = NULL, updated_at = ? WHERE id IN (\(Self.placeholders(ids.count))) AND locked_by = ? AND status = 'sending'
             """, values).affectedRows)
     }
 
@@ -99,17 +103,24 @@ struct OutboxRepository {
     @discardableResult
     func markFinal(id: Int64, owner: String, status: OutboxStatus, error: String, at time: Date = Date()) async throws -> Bool {
         try await connection.execute("""
-            UPDATE outbox_messages SET status = ?, last_error = ?, locked_by = NULL, locked_until = NULL, updated_at = ?
+            UPDATE outbox_messages SET status = ?, last_error = ?, locked_by = NULL, locked_until = NULL, link_secret = NULL,
+                updated_at = ?
             WHERE id = ? AND locked_by = ? AND status = 'sending'
             """, [status.rawValue, String(error.prefix(1000)), time, id, owner] as [any SQLBindable]).affectedRows == 1
     }
 
-    /// Queues a failed or dead message again, due now, with a fresh count of attempts.
-    func requeue(id: Int64, at time: Date = Date()) async throws -> Bool {
-        try await connection.execute("""
-            UPDATE outbox_messages SET status = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ?
-            WHERE id = ? AND status IN ('failed', 'dead')
-            """, [time, time, id] as [any SQLBindable]).affectedRows == 1
+    /// Queues a failed or dead message again, due now, with a fresh count of attempts and, when its
+    /// secret was dropped, a new link's.
+    func requeue(id: Int64, newLink: (id: Int64, sealedSecret: Data)?, at time: Date = Date()) async throws -> Bool {
+        var sql = "UPDATE outbox_messages SET status = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ?"
+        var binds: [any SQLBindable] = [time, time]
+        if let newLink {
+            sql += ", access_token_id = ?, link_secret = ?"
+            binds += [newLink.id, newLink.sealedSecret] as [any SQLBindable]
+            try await connection.execute(
+                "UPDATE tracking_pixels SET access_token_id = ? WHERE outbox_message_id = ?", [newLink.id, id])
+        }
+        return try await connection.execute(sql + " WHERE id = ? AND status IN ('failed', 'dead')", binds + [id]).affectedRows == 1
     }
 
     func find(id: Int64) async throws -> OutboxMessage? {
@@ -173,6 +184,7 @@ struct OutboxRepository {
             status: OutboxStatus(rawValue: try row.decode("status")) ?? .queued, attempts: try row.decode("attempts"),
             nextAttemptAt: try row.decode("next_attempt_at"), lockedBy: try row.decode("locked_by"),
             lastError: try row.decode("last_error"), providerID: try row.decode("provider_id"),
-            createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"), sentAt: try row.decode("sent_at"))
+            createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"), sentAt: try row.decode("sent_at"),
+            sealedLinkSecret: try row.decode("link_secret"))
     }
 }

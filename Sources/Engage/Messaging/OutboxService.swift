@@ -28,9 +28,12 @@ public struct OutboxQuery: Sendable {
 /// What staff see of the outbox, and the retry of a message that was not delivered.
 public struct OutboxService: Sendable {
     private let database: Database
+    /// Seals the new link of a retried message.
+    private let seal: LinkSecretSeal
 
-    public init(database: Database) {
+    public init(database: Database, seal: LinkSecretSeal) {
         self.database = database
+        self.seal = seal
     }
 
     /// A page of messages, newest first.
@@ -55,9 +58,11 @@ public struct OutboxService: Sendable {
     }
 
     /// Queues a failed or dead message again with fresh attempts; any other status is left as it is.
+    /// Its link's secret was dropped when it failed, so a message with a link gets a new one with
+    /// the same options.
     public func retry(id: Int64, by actor: Actor) async throws -> OutboxMessage {
         try actor.requireWrite()
-        return try await database.read { tx in
+        return try await database.write { tx in
             let outbox = tx.outbox
             guard let message = try await outbox.find(id: id) else { throw RecordNotFound("Outbox message", id: id) }
             guard message.status.isRetryable else {
@@ -65,8 +70,28 @@ public struct OutboxService: Sendable {
                     field: "status", code: .invalidValue,
                     message: "Only failed or dead messages can be retried; this one is \(message.status.rawValue).")])
             }
-            _ = try await outbox.requeue(id: id)
+            var newLink: (id: Int64, sealedSecret: Data)?
+            if message.carriesLink, message.sealedLinkSecret == nil {
+                newLink = try await replacementLink(for: message, by: actor, in: tx)
+            }
+            _ = try await outbox.requeue(id: id, newLink: newLink)
             return try await outbox.find(id: id) ?? message
         }
+    }
+
+    /// A new link like the message's old one, inside the caller's unit of work, its secret sealed.
+    private func replacementLink(for message: OutboxMessage, by actor: Actor, in tx: Transaction) async throws -> (id: Int64, sealedSecret: Data) {
+        guard let documentID = message.documentID, let linkID = message.linkID,
+              let locked = try await tx.documents.lockLive(id: documentID),
+              let old = try await tx.links.find(id: linkID, documentID: documentID)
+        else {
+            throw ValidationError(fields: [.init(
+                field: "status", code: .invalidValue, message: "This message's document or link is gone: send the document again.")])
+        }
+        var changes = DocumentChanges(locked)
+        let created = try await RecipientLinkService.insert(
+            RecipientLinkService.options(copying: old), into: &changes, by: actor, from: ClientInfo(ipAddress: nil, userAgent: nil), in: tx)
+        try await changes.write(in: tx)
+        return (created.link.id, try seal.seal(created.secret))
     }
 }

@@ -45,6 +45,8 @@ public final class OutboxWorker: Sendable {
     private let database: Database
     private let transports: [MessageChannel: any MessageTransport]
     private let settings: OutboxSettings
+    /// Opens the sealed link secrets of the messages it sends.
+    private let seal: LinkSecretSeal
     private let reminders: ReminderService?
     private let logger: Logger
     /// Names this worker in `locked_by`.
@@ -55,9 +57,10 @@ public final class OutboxWorker: Sendable {
 
     public init(
         database: Database, transports: [MessageChannel: any MessageTransport], settings: OutboxSettings,
-        reminders: ReminderService? = nil, logger: Logger
+        seal: LinkSecretSeal, reminders: ReminderService? = nil, logger: Logger
     ) {
         self.database = database
+        self.seal = seal
         self.transports = transports
         self.settings = settings
         self.reminders = reminders
@@ -167,7 +170,10 @@ public final class OutboxWorker: Sendable {
         }
         guard let session else { return .permanentFailure("no \(message.channel.rawValue) transport is configured") }
         guard threadsActive else { return .temporaryFailure("the worker is shutting down") }
-        return session.deliver(message)
+        guard let outgoing = try? message.revealingLink(with: seal) else {
+            return .permanentFailure("the link's sealed secret cannot be opened (was ENGAGE_SECRET_KEY changed?)")
+        }
+        return session.deliver(outgoing)
     }
 
     /// Marks a group of deliveries sent. Like every outcome, it is written again (by the unit of

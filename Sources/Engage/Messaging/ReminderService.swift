@@ -54,11 +54,7 @@ public struct ReminderService: Sendable {
             let token = try await last.linkID.asyncMap {
                 try await tx.links.find(id: $0, documentID: reminder.documentID)
             } ?? nil
-            let link = token.map { token in
-                RecipientLinkService.LinkOptions(
-                    actions: token.allowedActions, expiresAt: token.expiresAt, maxUses: token.maxUses, recipientEmail: token.recipientEmail,
-                    prefill: token.prefillData, networks: token.restrictedIPs.compactMap(IPNetwork.init))
-            }
+            let link = token.map(RecipientLinkService.options(copying:))
             let outcome = try await sender.queue(
                 .init(
                     channel: last.channel, recipient: last.recipient, recipientName: last.recipientName, subject: nil, message: nil,

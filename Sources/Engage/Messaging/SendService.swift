@@ -10,9 +10,15 @@ public struct SendService: Sendable {
     private let senderName: String
     /// The right-hand side of every `Message-ID` (the portal's host).
     private let messageIDDomain: String
+    /// Seals a new link's secret until the worker delivers the message.
+    private let seal: LinkSecretSeal
 
-    public init(database: Database, templates: MessageTemplateService, links: PublicLinks, senderName: String, messageIDDomain: String) {
+    public init(
+        database: Database, templates: MessageTemplateService, links: PublicLinks, senderName: String, messageIDDomain: String,
+        seal: LinkSecretSeal
+    ) {
         self.database = database
+        self.seal = seal
         self.templates = templates
         self.links = links
         self.senderName = senderName
@@ -133,8 +139,10 @@ public struct SendService: Sendable {
         let trackingID = SecretToken.randomHexID()
         let template = try await templates.template(
             .init(channel: request.channel, purpose: request.purpose, language: request.language), in: tx)
+        // The stored message holds a placeholder where the secret goes; the secret is kept sealed beside it.
         let values = MessageValues.of(
-            document, recipientName: request.recipientName, link: link.map { links.tracked(trackingID, secret: $0.secret) } ?? "",
+            document, recipientName: request.recipientName,
+            link: link.map { _ in links.tracked(trackingID, secret: LinkSecretSeal.placeholder) } ?? "",
             senderName: senderName, message: request.message, language: request.language)
         let rendered = templates.renderer.render(
             template, values, pixelURL: request.channel == .email ? links.pixel(trackingID) : nil).withSubject(request.subject, values: values)
@@ -142,7 +150,7 @@ public struct SendService: Sendable {
             documentID: documentID, linkID: link?.link.id, channel: request.channel, purpose: request.purpose,
             language: request.language, messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: trackingID,
             recipient: request.recipient, recipientName: request.recipientName ?? document.recipientName, cc: request.cc,
-            rendered: rendered, createdBy: actor.userID))
+            rendered: rendered, createdBy: actor.userID, sealedLinkSecret: try link.map { try seal.seal($0.secret) }))
         if let reminders = request.reminders { try await tx.documents.setReminders(id: documentID, enabled: reminders) }
         // Refused for a document set aside: the whole send rolls back, its link included.
         try changes.apply(

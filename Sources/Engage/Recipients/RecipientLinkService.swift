@@ -32,6 +32,13 @@ public struct RecipientLinkService: Sendable {
         var networks: [IPNetwork]
     }
 
+    /// The options of an existing link, for a new link that replaces it (a reminder, a retried message).
+    static func options(copying link: RecipientLink) -> LinkOptions {
+        LinkOptions(
+            actions: link.allowedActions, expiresAt: link.expiresAt, maxUses: link.maxUses, recipientEmail: link.recipientEmail,
+            prefill: link.prefillData, networks: link.restrictedIPs.compactMap(IPNetwork.init))
+    }
+
     /// The end of a link made now that lives `days` days.
     static func expiry(inDays days: Int) -> Date {
         Date().addingTimeInterval(Double(days) * 86_400)

@@ -28,7 +28,7 @@ struct MessagingTests {
             return OutboxWorker(
                 database: database, transports: [.email: transport],
                 settings: OutboxSettings(maxAttempts: maxAttempts, retryBase: retryBase, lease: .seconds(60), batchSize: batchSize, connections: 2),
-                logger: Logger(label: "test.worker"))
+                seal: messaging.seal, logger: Logger(label: "test.worker"))
         }
 
         func messages() async throws -> [OutboxMessage] {
@@ -228,6 +228,49 @@ struct MessagingTests {
             #expect(dead.status == .dead)
             #expect(dead.attempts == 2)
             #expect(try await f.events(.emailFailed).map { $0.details?["status"] } == [.string("dead"), .string("failed")])
+        }
+    }
+
+    @Test("no outbox row holds a usable link secret: queued, it is sealed beside a placeholder; sent or failed, it is gone; a retry brings a new working link")
+    func linkSecretsAtRest() async throws {
+        try await Self.run(rejecting: ["gone@example.com"]) { f in
+            func stored() async throws -> [(body: String, sealed: Data?)] {
+                try await f.database.pool.withConnection {
+                    try await $0.query("SELECT CONCAT(text_body, IFNULL(html_body, '')) AS body, link_secret FROM outbox_messages ORDER BY id")
+                }.map { (try $0.decode("body"), try $0.decode("link_secret")) }
+            }
+            let sent = try await f.send("{}")
+            let secret = try #require(sent.link?.secret)
+            let queued = try #require(try await stored().first)
+            #expect(!queued.body.contains(secret) && queued.body.contains("zzENGAGELINKSECRETzz"))
+            let sealed = try #require(queued.sealed)
+            #expect(sealed.range(of: Data(secret.utf8)) == nil, "sealed, not stored in clear")
+
+            #expect(try await f.worker().deliverBatch() == 1)
+            let mail = try #require(try await f.sink.waitForMessages(1).first)
+            let tracking = try #require(sent.message.trackingID)
+            #expect(mail.text.contains("/r/\(tracking)/\(secret)"), "the delivery carries the real link")
+            let delivered = try #require(try await stored().first)
+            #expect(delivered.sealed == nil && !delivered.body.contains(secret))
+
+            let bounced = try await f.send(#"{"recipient_email": "gone@example.com"}"#)
+            try await f.worker().deliverBatch()
+            let failed = try #require(try await stored().last)
+            let bouncedSecret = try #require(bounced.link?.secret)
+            #expect(failed.sealed == nil && !failed.body.contains(bouncedSecret))
+
+            try await f.sql("UPDATE outbox_messages SET recipient = 'jeanne@example.com' WHERE id = ?", [bounced.message.id])
+            let retried = try await f.messaging.outbox.retry(id: bounced.message.id, by: f.actor)
+            #expect(retried.linkID != bounced.message.linkID, "a new link replaces the one whose secret was dropped")
+            #expect(try await stored().last?.sealed != nil)
+            try await f.worker().deliverBatch()
+            let resent = try #require(try await f.sink.waitForMessages(2).last)
+            let prefix = "/r/\(try #require(bounced.message.trackingID))/"
+            let start = try #require(resent.text.range(of: prefix))
+            let newSecret = String(resent.text[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            #expect(newSecret.count == 43)
+            let visit = try await RecipientService(database: f.database).view(newSecret, from: ClientInfo(ipAddress: "192.0.2.1", userAgent: "test"))
+            #expect(visit.link.id == retried.linkID)
         }
     }
 

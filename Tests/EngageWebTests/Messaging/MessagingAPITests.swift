@@ -238,7 +238,8 @@ struct MessagingAPITests {
                     url: URL(string: "http://127.0.0.1:\(port)")!, account: "AC123", token: "secret-token", from: "+33700000000"))
                 let worker = OutboxWorker(
                     database: api.database, transports: [.sms: transport],
-                    settings: OutboxSettings(maxAttempts: 3, retryBase: .seconds(60), connections: 1), logger: Logger(label: "test.sms"))
+                    settings: OutboxSettings(maxAttempts: 3, retryBase: .seconds(60), connections: 1),
+                    seal: LinkSecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.sms"))
                 #expect(try await worker.deliverBatch() == 3)
 
                 let requests = await received.all

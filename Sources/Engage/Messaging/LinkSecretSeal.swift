@@ -1,0 +1,31 @@
+import Crypto
+import Foundation
+
+/// Keeps a message's link secret out of the outbox in clear: the stored bodies hold `placeholder`
+/// where the secret goes, and the secret itself is sealed (AES-256-GCM, `ENGAGE_SECRET_KEY`) until
+/// the worker puts it back at delivery; once a message is sent, failed or dead it is dropped.
+public struct LinkSecretSeal: Sendable {
+    /// What stored bodies hold in the secret's place: letters only, so Markdown and URLs keep it whole.
+    static let placeholder = "zzENGAGELINKSECRETzz"
+
+    private let key: SymmetricKey
+
+    /// A seal with a 256-bit key.
+    public init(key: Data) {
+        precondition(key.count == 32, "ENGAGE_SECRET_KEY is checked to be 32 bytes when read")
+        self.key = SymmetricKey(data: key)
+    }
+
+    /// `secret`, encrypted and authenticated (nonce, ciphertext and tag together).
+    func seal(_ secret: String) throws -> Data {
+        guard let combined = try AES.GCM.seal(Data(secret.utf8), using: key).combined else {
+            preconditionFailure("a 12-byte nonce always has a combined form")
+        }
+        return combined
+    }
+
+    /// The secret `seal` sealed; throws when it was sealed with another key or altered.
+    func open(_ sealed: Data) throws -> String {
+        String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key), as: UTF8.self)
+    }
+}
