@@ -38,6 +38,12 @@ public struct EngageConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`ENGAGE_TRUSTED_PROXIES`: CIDR blocks or addresses, comma-separated; none by default).
     public var trustedProxies: [IPNetwork]
+    /// An email open or a tracked click counts once per message and client address in this many
+    /// seconds (`ENGAGE_TRACKING_WINDOW_SECONDS`, default 3600; 0 counts every hit).
+    public var trackingWindow: Int
+    /// Requests one client address may make to the recipients' routes (`/p/`, `/t/`, `/r/`) per
+    /// minute (`ENGAGE_PUBLIC_RATE_LIMIT`, default 300; 0 for no limit).
+    public var publicRateLimit: Int
 
     /// The SMTP server (`ENGAGE_SMTP_URL`, `smtp://host:587` or `smtps://host:465`, with
     /// `ENGAGE_SMTP_USERNAME`, `ENGAGE_SMTP_PASSWORD`, `ENGAGE_SMTP_STARTTLS` and `ENGAGE_SMTP_TIMEOUT`);
@@ -122,6 +128,8 @@ public struct EngageConfiguration: Sendable {
         pdfMaximumBytes = try reader.integer("ENGAGE_PDF_MAX_BYTES", default: 10 * 1024 * 1024, in: 1024...200 * 1024 * 1024)
         companyName = reader.optional("ENGAGE_COMPANY_NAME") ?? "Oui Engage"
         trustedProxies = try reader.networks("ENGAGE_TRUSTED_PROXIES")
+        trackingWindow = try reader.integer("ENGAGE_TRACKING_WINDOW_SECONDS", default: 3600, in: 0...86_400 * 30)
+        publicRateLimit = try reader.integer("ENGAGE_PUBLIC_RATE_LIMIT", default: 300, in: 0...10_000_000)
         let host = baseURL.host ?? "localhost"
         mailFrom = reader.optional("ENGAGE_MAIL_FROM") ?? "no-reply@\(host)"
         guard EmailAddress.isValid(mailFrom) else {

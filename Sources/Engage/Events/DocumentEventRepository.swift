@@ -75,10 +75,11 @@ struct DocumentEventRepository {
         ).map(Self.event)
     }
 
-    /// Every event of a document in chain order, with the fields exactly as they were hashed.
-    func chain(documentID: Int64) async throws -> [(event: DocumentEvent, fields: EventChain.Fields)] {
+    /// Up to `limit` events of a document in chain order after the event `after`, with the fields
+    /// exactly as they were hashed.
+    func chain(documentID: Int64, after: Int64, limit: Int) async throws -> [(event: DocumentEvent, fields: EventChain.Fields)] {
         try await connection.query(
-            "SELECT \(Self.columns) FROM document_events WHERE document_id = ? ORDER BY id", [documentID]
+            "SELECT \(Self.columns) FROM document_events WHERE document_id = ? AND id > ? ORDER BY id LIMIT ?", [documentID, after, limit]
         ).map { row in
             let fields = EventChain.Fields(
                 documentID: try row.decode("document_id"), eventType: try row.decode("event_type"),

@@ -27,10 +27,17 @@ public struct EventQuery: Sendable {
     }
 }
 
-/// A document's whole event chain and whether it still verifies.
+/// Whether a document's whole event chain still verifies, and one page of its events, oldest first.
 public struct AuditTrail: Sendable {
     public let document: Document
+    /// The page's events.
     public let events: [DocumentEvent]
+    public let page: PageRequest
+    /// Events in the whole chain.
+    public let total: Int
+
+    /// The page's events as a page of the whole chain.
+    public var eventsPage: Page<DocumentEvent> { Page(items: events, request: page, total: total) }
     /// True when every link recomputes from its row and the last one is the document's recorded head.
     public let verified: Bool
     /// The first event whose link does not recompute, when one does not.
@@ -71,25 +78,39 @@ public struct DocumentEventService: Sendable {
         }
     }
 
-    /// Every event of a live document, oldest first, with the chain recomputed.
-    public func auditTrail(documentID: Int64) async throws -> AuditTrail {
-        try await database.write { tx in
+    /// The chain of a live document recomputed whole, and one page of its events, oldest first.
+    /// The chain is read in batches, in one snapshot, so a long one never sits in memory at once.
+    public func auditTrail(documentID: Int64, page: PageRequest = PageRequest(perPage: PageRequest.maximumSize)) async throws -> AuditTrail {
+        try await database.read(consistent: true) { tx in
             let document = try await Self.requireLive(documentID, in: tx)
             let events = tx.events
-            let chain = try await events.chain(documentID: documentID)
-            let head = try await events.chainHead(documentID: documentID)
             var previous: Data?
             var broken: Int64?
-            for (event, fields) in chain {
-                let link = EventChain.link(after: previous, fields)
-                if broken == nil, link.hexString != event.chainHash { broken = event.id }
-                // Verification continues from the stored hash, so one changed row is named alone.
-                previous = Data(hex: event.chainHash) ?? link
+            var shown: [DocumentEvent] = []
+            var count = 0
+            var after: Int64 = 0
+            while true {
+                let batch = try await events.chain(documentID: documentID, after: after, limit: Self.chainBatch)
+                guard let last = batch.last else { break }
+                for (event, fields) in batch {
+                    let link = EventChain.link(after: previous, fields)
+                    if broken == nil, link.hexString != event.chainHash { broken = event.id }
+                    // Verification continues from the stored hash, so one changed row is named alone.
+                    previous = Data(hex: event.chainHash) ?? link
+                    if count >= page.offset, shown.count < page.perPage { shown.append(event) }
+                    count += 1
+                }
+                after = last.event.id
             }
+            let head = try await events.chainHead(documentID: documentID)
             let verified = broken == nil && previous == head
-            return AuditTrail(document: document, events: chain.map(\.event), verified: verified, firstBrokenEventID: broken)
+            return AuditTrail(
+                document: document, events: shown, page: page, total: count, verified: verified, firstBrokenEventID: broken)
         }
     }
+
+    /// Events read per query while the chain is verified.
+    private static let chainBatch = 1_000
 
     @discardableResult
     private static func requireLive(_ id: Int64, in tx: Transaction) async throws -> Document {

@@ -105,6 +105,20 @@ struct RecipientLinkRepository {
             "UPDATE access_tokens SET use_count = use_count + ?, last_used_at = UTC_TIMESTAMP(6) WHERE id = ?", [count, id])
     }
 
+    /// Notes a hit of a pixel or tracked link from `address` in the window starting at `windowStart`;
+    /// false when one was noted already (the event is not recorded again).
+    func firstHit(pixelID: String, kind: String, address: String, windowStart: Int64) async throws -> Bool {
+        try await connection.execute(
+            "INSERT IGNORE INTO tracking_hits (pixel_id, kind, address, window_start) VALUES (?, ?, ?, ?)",
+            [pixelID, kind, String(address.prefix(45)), windowStart] as [any SQLBindable]
+        ).affectedRows == 1
+    }
+
+    /// Forgets hits of windows before `windowStart`.
+    func forgetHits(before windowStart: Int64) async throws {
+        try await connection.execute("DELETE FROM tracking_hits WHERE window_start < ?", [windowStart])
+    }
+
     /// The document, link and message a tracking pixel belongs to.
     func pixel(id: String) async throws -> (documentID: Int64, linkID: Int64?, messageID: Int64?)? {
         guard let row = try await connection.queryFirst(

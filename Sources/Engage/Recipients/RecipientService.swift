@@ -47,11 +47,15 @@ public struct RecipientVisit: Sendable {
 public struct RecipientService: Sendable {
     private let database: Database
     private let recorder: EventRecorder
+    /// An email open or a click is recorded once per message and client address in a window this
+    /// long (seconds); 0 records every hit.
+    private let trackingWindow: Int
 
     /// `confirmations` queues the signer's confirmation email with the signature; none without it (tests of links alone).
-    public init(database: Database, confirmations: SendService? = nil) {
+    public init(database: Database, confirmations: SendService? = nil, trackingWindow: Int = 3600) {
         self.database = database
         self.recorder = EventRecorder(database: database, confirmations: confirmations)
+        self.trackingWindow = trackingWindow
     }
 
     static let signFields: Set<String> = ["full_name", "consent", "signature_image"]
@@ -153,6 +157,7 @@ public struct RecipientService: Sendable {
         guard id.count == 32, id.allSatisfy(\.isHexDigit),
               let pixel = try await database.read({ try await $0.links.pixel(id: id) })
         else { return false }
+        if trackingWindow > 0, try await !firstHit(id, change, from: client) { return true }
         let details = pixel.messageID.map { ["outbox_message_id": JSONValue.number(Decimal($0))] }
         do {
             _ = try await recorder.record(.init(
@@ -160,6 +165,20 @@ public struct RecipientService: Sendable {
             return true
         } catch is RecipientError {
             return false  // the document was deleted
+        }
+    }
+
+    /// True when this message's open (or click) from this address is the first of its window;
+    /// now and then, windows long past are forgotten.
+    private func firstHit(_ pixelID: String, _ change: DocumentLifecycle.Change, from client: ClientInfo) async throws -> Bool {
+        let window = Int64(Date().timeIntervalSince1970) / Int64(trackingWindow)
+        let kind = change == .emailOpened ? "open" : "click"
+        return try await database.statements { tx in
+            guard try await tx.links.firstHit(pixelID: pixelID, kind: kind, address: client.ipAddress ?? "", windowStart: window) else {
+                return false
+            }
+            if Int.random(in: 0..<100) == 0 { try await tx.links.forgetHits(before: window - 1) }
+            return true
         }
     }
 

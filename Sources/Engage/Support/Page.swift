@@ -30,6 +30,16 @@ public struct PageRequest: Sendable, Equatable {
         self.init(page: number("page", default: 1, range: 1...1_000_000), perPage: number("per_page", default: Self.defaultSize, range: 1...Self.maximumSize))
     }
 
+    /// Reads `page` and `per_page` alone; every bad value (or any other parameter) is reported.
+    public init(parameters: [String: String]) throws {
+        var problems: [ValidationError.FieldError] = []
+        self.init(query: parameters, reader: &problems)
+        for name in parameters.keys.sorted() where name != "page" && name != "per_page" {
+            problems.append(.init(field: name, code: .unknownField, message: "\(name) is not a parameter of this list."))
+        }
+        if !problems.isEmpty { throw ValidationError(fields: problems) }
+    }
+
     /// Rows to skip.
     var offset: Int { (page - 1) * perPage }
 }

@@ -18,6 +18,7 @@ struct AuditTrailController {
         let events: [TrailRow]
         let hasEvents: Bool
         let generatedAt: String
+        let pager: Pager
     }
 
     /// One event with everything kept about it.
@@ -31,8 +32,9 @@ struct AuditTrailController {
     }
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
-        portal.get("/documents/:id/audit-trail") { _, context in
-            let trail = try await events.auditTrail(documentID: try context.id())
+        portal.get("/documents/:id/audit-trail") { request, context in
+            let page = try PageRequest(parameters: request.queryDictionary)
+            let trail = try await events.auditTrail(documentID: try context.id(), page: page)
             return try views.render("portal/documents/audit-trail", TrailPage(
                 title: "Audit trail of \(trail.document.documentNumber)", chrome: PortalChrome(context: context, section: "documents"),
                 id: trail.document.id, number: trail.document.documentNumber, verified: trail.verified,
@@ -42,7 +44,10 @@ struct AuditTrailController {
                         id: event.id, row: DocumentShowPage.row(event), userAgent: event.userAgent ?? "",
                         details: Self.evidence(event), hash: event.chainHash, isBroken: event.id == trail.firstBrokenEventID)
                 },
-                hasEvents: !trail.events.isEmpty, generatedAt: ISOTimestamp.string(Date())))
+                hasEvents: !trail.events.isEmpty, generatedAt: ISOTimestamp.string(Date()),
+                pager: Pager(
+                    trail.eventsPage, path: "/documents/\(trail.document.id)/audit-trail",
+                    parameters: trail.page.perPage == PageRequest.maximumSize ? [] : [("per_page", String(trail.page.perPage))])))
         }
     }
 

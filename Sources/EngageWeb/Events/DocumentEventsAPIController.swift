@@ -18,13 +18,15 @@ struct DocumentEventsAPIController {
                 parameters: query.parameters
             ).response()
         }
-        group.get("audit-trail") { _, context in
-            try APIResponse.success(AuditTrailPayload(trail: try await events.auditTrail(documentID: try context.id())))
+        group.get("audit-trail") { request, context in
+            let page = try PageRequest(parameters: request.queryDictionary)
+            return try APIResponse.success(AuditTrailPayload(trail: try await events.auditTrail(documentID: try context.id(), page: page)))
         }
     }
 }
 
-/// The audit trail as JSON: the document's identity, the verdict and every event oldest first.
+/// The audit trail as JSON: the document's identity, the verdict over the whole chain, and one page
+/// of its events oldest first (`page`, `per_page`, `total_events`).
 struct AuditTrailPayload: JSONWritable {
     let trail: AuditTrail
 
@@ -34,6 +36,9 @@ struct AuditTrailPayload: JSONWritable {
         w.key("document_number"); w.value(trail.document.documentNumber)
         w.key("verified"); w.value(trail.verified)
         w.key("first_broken_event_id"); w.value(trail.firstBrokenEventID)
+        w.key("page"); w.value(trail.page.page)
+        w.key("per_page"); w.value(trail.page.perPage)
+        w.key("total_events"); w.value(trail.total)
         w.key("events")
         w.beginArray()
         for event in trail.events { event.writeJSON(&w) }

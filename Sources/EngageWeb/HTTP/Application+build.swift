@@ -17,6 +17,7 @@ public func buildRouter(
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(views: views))
+    if configuration.publicRateLimit > 0 { router.add(middleware: PublicRateLimitMiddleware(limit: configuration.publicRateLimit)) }
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
@@ -57,7 +58,9 @@ public func buildRouter(
     RecipientLinksAPIController(linkService: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
     RecipientController(
-        views: views, recipients: RecipientService(database: database, confirmations: messaging.sender), pdfs: documents.pdfs, sender: configuration.companyName
+        views: views,
+        recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),
+        pdfs: documents.pdfs, sender: configuration.companyName
     ).register(on: router)
     MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)
     MessageTemplatesAPIController(templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName).register(on: api)

@@ -278,6 +278,22 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("an email open counts once per address in its window; another address counts; a zero window counts every hit")
+    func openCountedOnce() async throws {
+        try await Self.run { f in
+            _ = try await f.link()
+            let pixel = try #require(try await f.tokens.list(documentID: f.documentID).first?.pixelID)
+            let home = ClientInfo(ipAddress: "198.51.100.9", userAgent: "Mail")
+            for _ in 0..<3 { #expect(try await f.recipients.recordOpen(pixelID: pixel, from: home)) }
+            _ = try await f.recipients.recordOpen(pixelID: pixel, from: f.office)
+            let opens = { try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "email_opened"])).total }
+            #expect(try await opens() == 2)
+            let everyHit = RecipientService(database: f.database, trackingWindow: 0)
+            for _ in 0..<3 { _ = try await everyHit.recordOpen(pixelID: pixel, from: home) }
+            #expect(try await opens() == 5)
+        }
+    }
+
     @Test("the audit trail verifies, and fails once any stored event is changed or the newest removed")
     func auditTrail() async throws {
         try await Self.run { f in

@@ -146,6 +146,25 @@ struct HTTPSkeletonTests {
         #expect(routes.contains { $0.contains("route=/p/*/*/*") })
     }
 
+    @Test("the recipients' routes are limited per address and minute (429 with Retry-After); the portal and the API are not")
+    func publicRateLimit() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            var configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            configuration.publicRateLimit = 5
+            let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
+            try await Application(router: router).test(.router) { client in
+                for path in ["/t/00000000000000000000000000000000.gif", "/p/unknown", "/r/0/x", "/t/1.gif", "/p/x/pdf"] {
+                    #expect(try await client.execute(uri: path, method: .get).status != .tooManyRequests, "\(path)")
+                }
+                let limited = try await client.execute(uri: "/t/00000000000000000000000000000000.gif", method: .get)
+                #expect(limited.status == .tooManyRequests)
+                #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+                #expect(try await client.execute(uri: "/login", method: .get).status == .ok)
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            }
+        }
+    }
+
     @Test("an unknown API route is a 404 RESOURCE_NOT_FOUND envelope, whatever the method", arguments: [
         HTTPRequest.Method.get, .post, .put, .delete,
     ])

@@ -201,6 +201,12 @@ struct RecipientAPITests {
             let intact = try await api.call(.get, "\(path)/\(other)/audit-trail")
             #expect(intact.data["verified"] as? Bool == true)
             #expect((intact.data["events"] as? [[String: Any]])?.count == 2)
+            // A page of the trail, oldest first; the verdict is still the whole chain's.
+            let second = try await api.call(.get, "\(path)/\(id)/audit-trail?page=2&per_page=2")
+            #expect(second.data["total_events"] as? Int == 5 && second.data["page"] as? Int == 2 && second.data["per_page"] as? Int == 2)
+            #expect((second.data["events"] as? [[String: Any]])?.map { $0["event_type"] as? String } == ["page_viewed", "page_viewed"])
+            #expect(second.data["verified"] as? Bool == false)
+            #expect(try await api.call(.get, "\(path)/\(id)/audit-trail?per_page=500&colour=red").errorFields == ["per_page", "colour"])
         }
     }
 
