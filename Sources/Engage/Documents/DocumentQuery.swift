@@ -32,6 +32,8 @@ public struct DocumentQuery: Sendable, Equatable {
     public var sort: Sort = .createdAt
     public var order: Order = .desc
     public var page = PageRequest()
+    /// Goes on after the row a previous page ended with, instead of counting rows to `page`.
+    public var cursor: DocumentCursor?
     /// Lists soft-deleted documents instead of live ones (the admin's "Deleted" view).
     public var deleted = false
 
@@ -41,8 +43,11 @@ public struct DocumentQuery: Sendable, Equatable {
     /// The query parameter names, in the order the spec lists them.
     public static let parameterNames = [
         "page", "per_page", "status", "document_type", "external_source", "contact_id", "organization_id",
-        "date_from", "date_to", "viewed", "search", "sort", "order",
+        "date_from", "date_to", "viewed", "search", "sort", "order", "cursor",
     ]
+
+    /// Rows a page number may skip at most; deeper, a list is followed with `cursor`.
+    public static let maximumOffset = 10_000
 
     /// Reads the spec's query parameters; every bad value is reported at once. Empty values mean "no filter".
     public init(parameters: [String: String]) throws {
@@ -68,7 +73,27 @@ public struct DocumentQuery: Sendable, Equatable {
         }
         sort = reader.choice("sort", Sort.self) ?? .createdAt
         order = reader.choice("order", Order.self) ?? .desc
+        if let text = reader.value("cursor") {
+            if let cursor = DocumentCursor(encoded: text), cursor.sort == sort, cursor.order == order {
+                self.cursor = cursor
+            } else {
+                reader.report("cursor", .invalidValue, "cursor must be one that links.next gave for the same sort and order.")
+            }
+        } else if page.offset >= Self.maximumOffset {
+            reader.report(
+                "page", .outOfRange,
+                "Pages beyond the first \(Self.maximumOffset) rows are not served by number: follow links.next, whose cursor goes on from the last row.")
+        }
         try reader.finish()
+    }
+
+    /// Where the list goes on after `page`: a cursor when the request used one or the next page would
+    /// be past `maximumOffset`; nil when `page` was the last (or a page number will do).
+    public func nextCursor(after page: Page<Document>) -> DocumentCursor? {
+        guard page.items.count == page.request.perPage, let last = page.items.last,
+              cursor != nil || page.request.offset + page.request.perPage >= Self.maximumOffset
+        else { return nil }
+        return DocumentCursor(after: last, sort: sort, order: order)
     }
 
     /// The query as parameters again (defaults left out), for links to other pages and sorts.

@@ -213,6 +213,7 @@ struct DocumentRepository {
     /// anyway, so the total comes with the page from one pass (`COUNT(*) OVER ()`) rather than a
     /// second query repeating the work.
     func page(_ query: DocumentQuery) async throws -> (items: [Document], total: Int) {
+        if let cursor = query.cursor { return try await page(query, after: cursor) }
         let filter = Self.filter(query)
         // Sort column and direction come from enums; id breaks ties so pages never overlap.
         let direction = query.order == .asc ? "ASC" : "DESC"
@@ -241,6 +242,36 @@ struct DocumentRepository {
             return (items, try first.decode("matching"))
         }
         return (items, try await count(query))
+    }
+
+    /// The page after `cursor`: the rows past the cursor's in the list's order, read from the index
+    /// with no `OFFSET`, and how many match in all.
+    private func page(_ query: DocumentQuery, after cursor: DocumentCursor) async throws -> (items: [Document], total: Int) {
+        let filter = Self.filter(query)
+        let column = query.sort.rawValue
+        let ascending = query.order == .asc
+        let (after, direction) = ascending ? (">", "ASC") : ("<", "DESC")
+        // NULLs sort first ascending and last descending, as MariaDB orders them.
+        let keyset: String
+        var binds: [any SQLBindable]
+        switch (cursor.value, ascending) {
+        case (let value?, true):
+            keyset = "(\(column) > ? OR (\(column) = ? AND id > ?))"
+            binds = [value, value, cursor.id]
+        case (let value?, false):
+            keyset = "(\(column) < ? OR (\(column) = ? AND id < ?) OR \(column) IS NULL)"
+            binds = [value, value, cursor.id]
+        case (nil, true):
+            keyset = "((\(column) IS NULL AND id > ?) OR \(column) IS NOT NULL)"
+            binds = [cursor.id]
+        case (nil, false):
+            keyset = "(\(column) IS NULL AND id \(after) ?)"
+            binds = [cursor.id]
+        }
+        let rows = try await connection.query(
+            "SELECT \(Self.columns) FROM documents \(filter.sql) AND \(keyset) ORDER BY \(column) \(direction), id \(direction) LIMIT ?",
+            filter.binds + binds + [query.page.perPage])
+        return (try rows.map(Self.document), try await count(query))
     }
 
     /// Up to `limit` documents matching `query`'s filters with an id above `after`, in id order (exports).

@@ -14,7 +14,15 @@ struct DocumentsAPIController {
         let group = api.group("document-engagements")
         group.get { request, _ in
             let query = try DocumentQuery(parameters: request.queryDictionary)
-            return try APIList(try await documents.list(query), url: collectionURL, parameters: query.parameters).response()
+            let page = try await documents.list(query)
+            var list = APIList(page, url: collectionURL, parameters: query.parameters)
+            let next = query.nextCursor(after: page)
+            if next != nil || query.cursor != nil {
+                list.links.goOn(
+                    with: next?.encoded, path: collectionURL, parameters: query.parameters, perPage: query.page.perPage,
+                    reachedByCursor: query.cursor != nil)
+            }
+            return try list.response()
         }
         group.post { request, context in
             let document = try await documents.create(try await request.decodeInput(context: context), by: try context.actor())

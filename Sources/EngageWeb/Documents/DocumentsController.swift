@@ -109,7 +109,7 @@ struct DocumentsController {
         portal.get("/documents/:id/pdf") { _, context in
             let document = try await documents.find(id: try context.id())
             guard let pdf = document.pdf else { throw RecordNotFound("PDF of document", id: document.id) }
-            return try Response.pdf(pdf, from: documents.pdfs)
+            return try await Response.pdf(pdf, from: documents.pdfs, context: context)
         }
         admin.post("/documents/:id/restore") { _, context in
             let document = try await documents.restore(id: try context.id(), by: try context.actor())

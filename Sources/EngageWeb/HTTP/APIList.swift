@@ -6,7 +6,7 @@ import Hummingbird
 /// The list envelope: `data`, `meta` and `links`, with the same links in an RFC 8288 `Link` header.
 struct APIList<Item: JSONWritable & Sendable> {
     let page: Page<Item>
-    let links: PageLinks
+    var links: PageLinks
 
     /// The envelope of `page`; links repeat `parameters` (the request's filters) with another page number.
     init(_ page: Page<Item>, url: String, parameters: [(String, String)]) {

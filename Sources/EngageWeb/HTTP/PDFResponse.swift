@@ -3,9 +3,12 @@ import Foundation
 import Hummingbird
 
 extension Response {
-    /// A stored PDF, never cached by shared caches; `inline` opens it in the browser, else it downloads.
-    static func pdf(_ pdf: Document.StoredPDF, from store: PDFStore, inline: Bool = false) throws -> Response {
-        let data = try Data(contentsOf: URL(fileURLWithPath: store.path(of: pdf)))
+    /// A stored PDF, streamed from disk in chunks (never read whole into memory) and never cached;
+    /// `inline` opens it in the browser, else it downloads.
+    static func pdf(
+        _ pdf: Document.StoredPDF, from store: PDFStore, inline: Bool = false, context: EngageRequestContext
+    ) async throws -> Response {
+        let body = try await FileIO().loadFile(path: store.path(of: pdf), context: context)
         return Response(
             status: .ok,
             headers: [
@@ -13,6 +16,6 @@ extension Response {
                 .contentDisposition: "\(inline ? "inline" : "attachment"); filename=\"\(pdf.filename)\"",
                 .cacheControl: "private, no-store",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: body)
     }
 }

@@ -23,9 +23,9 @@ enum QueryString {
 /// The first, previous, next and last pages of a list, as URLs that keep the list's other parameters.
 struct PageLinks: Sendable {
     let first: String
-    let prev: String?
-    let next: String?
-    let last: String
+    private(set) var prev: String?
+    private(set) var next: String?
+    private(set) var last: String?
 
     init<Item>(_ page: Page<Item>, path: String, parameters: [(String, String)]) {
         let request = page.request
@@ -39,6 +39,17 @@ struct PageLinks: Sendable {
         prev = request.page > 1 ? link(min(request.page - 1, lastPage)) : nil
         next = request.page < page.totalPages ? link(request.page + 1) : nil
         last = link(lastPage)
+    }
+
+    /// Follows the list with `cursor` instead of page numbers: `next` carries it (none at the end),
+    /// and `last` (a number past the depth numbers reach) is left out; so is `prev` on a page
+    /// reached by cursor, which has no number.
+    mutating func goOn(with cursor: String?, path: String, parameters: [(String, String)], perPage: Int, reachedByCursor: Bool) {
+        next = cursor.map {
+            QueryString.url(path, parameters.filter { !["page", "per_page", "cursor"].contains($0.0) } + [("cursor", $0), ("per_page", String(perPage))])
+        }
+        last = nil
+        if reachedByCursor { prev = nil }
     }
 
     /// The RFC 8288 relation names with their URLs, in order.

@@ -24,7 +24,7 @@ struct RecipientController {
             let language = RecipientLanguage.of(request)
             do {
                 let visit = try await recipients.download(context.parameters.get("token") ?? "", from: request.client(context))
-                if let pdf = visit.document.pdf { return try Response.pdf(pdf, from: pdfs, inline: true) }
+                if let pdf = visit.document.pdf { return try await Response.pdf(pdf, from: pdfs, inline: true, context: context) }
                 return Response.redirect(to: visit.document.pdfURL ?? "/", type: .found)
             } catch {
                 return try failure(error, request, language)

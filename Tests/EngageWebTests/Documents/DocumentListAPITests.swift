@@ -196,4 +196,35 @@ struct DocumentListAPITests {
             #expect(bad.errorFields == ["document_type", "date_to"])
         }
     }
+
+    @Test("past 10,000 rows a page number is a 400 that points to the cursor; links.next carries a keyset cursor that walks on to the end, NULLs included, in every sort")
+    func deepPagesByCursor() async throws {
+        try await APIHarness.run { api in
+            try await DemoDataService(database: api.database).load(organizations: 0, contacts: 0, documents: 10_120) { _ in }
+            try await api.sql("UPDATE documents SET due_date = NULL WHERE id % 7 = 0")
+            try await api.sql("UPDATE documents SET total_amount = NULL WHERE id % 5 = 0")
+            let deep = try await api.call(.get, "\(path)?per_page=100&page=101")
+            #expect(deep.status == .badRequest)
+            #expect(deep.errorFields == ["page"])
+            #expect(deep.errorMessage?.contains("links.next") == true)
+
+            for (sort, order) in [("created_at", "desc"), ("due_date", "asc"), ("due_date", "desc"), ("total_amount", "asc"), ("status", "desc")] {
+                let expected: [Int64] = try await api.database.pool.withConnection {
+                    try await $0.query("SELECT id FROM documents WHERE deleted_at IS NULL ORDER BY \(sort) \(order), id \(order) LIMIT 1000 OFFSET 9900")
+                }.map { try $0.decode("id") }
+                var page = try await api.call(.get, "\(path)?per_page=100&page=100&sort=\(sort)&order=\(order)")
+                var seen = page.items.compactMap { ($0["id"] as? Int).map(Int64.init) }
+                #expect(page.links["last"] is NSNull)
+                while let next = page.links["next"] as? String {
+                    #expect(next.contains("cursor="), "\(sort) \(order)")
+                    page = try await api.call(.get, String(next.dropFirst("http://127.0.0.1:8080".count)))
+                    #expect(page.status == .ok && page.meta["total"] == 10_120)
+                    seen += page.items.compactMap { ($0["id"] as? Int).map(Int64.init) }
+                }
+                #expect(seen == expected, "\(sort) \(order): every row after page 100 once, in order")
+            }
+            let forged = try await api.call(.get, "\(path)?cursor=bm9wZQ&sort=status")
+            #expect(forged.errorFields == ["cursor"])
+        }
+    }
 }
