@@ -33,7 +33,7 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         _ = inet_ntop(family, &storage, &text, socklen_t(text.count))
-        return String(cString: text) + "/\(prefixLength)"
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/\(prefixLength)"
     }
 
     /// The 4 or 16 bytes of an address; IPv4-mapped IPv6 (`::ffff:1.2.3.4`) gives the IPv4 bytes.

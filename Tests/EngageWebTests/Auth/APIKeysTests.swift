@@ -91,12 +91,18 @@ struct APIKeysTests {
         }
     }
 
-    @Test("a key may expire: it works until then and is refused after, and the list says so; a bad expiry is a field error")
-    func expiry() async throws {
+    /// A fresh database with an admin, for tests of the key service itself.
+    private func withAdmin(_ body: (Database, UserService, User) async throws -> Void) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
-            let admin = try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password)
+            try await body(database, users, try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password))
+        }
+    }
+
+    @Test("a key may expire: it works until then and is refused after, and the list says so; a bad expiry is a field error")
+    func expiry() async throws {
+        try await withAdmin { database, _, admin in
             let clock = ManualClock()
             let keys = APIKeyService(database: database, now: { clock.now })
             let created = try await keys.create(name: "Nightly export", role: "viewer", expiresInDays: "1", by: admin)
@@ -124,10 +130,7 @@ struct APIKeysTests {
 
     @Test("a key keeps working when the admin who made it is deactivated (documented decision): keys belong to the organisation")
     func creatorDeactivated() async throws {
-        try await TestDatabase.withMigratedPool { pool in
-            let database = Database(pool: pool)
-            let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
-            let first = try await users.create(email: "admin@example.com", name: "Admin", role: "admin", password: Self.password)
+        try await withAdmin { database, users, first in
             let leaving = try await users.create(email: "leaving@example.com", name: "Leaving", role: "admin", password: Self.password)
             let keys = APIKeyService(database: database)
             let created = try await keys.create(name: "CRM sync", role: "staff", by: leaving)
