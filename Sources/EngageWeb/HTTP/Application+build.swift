@@ -16,7 +16,8 @@ public func buildRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(views: views))
+    let routeMethods = RouteMethods()
+    router.add(middleware: ErrorMiddleware(views: views, routes: routeMethods))
     if configuration.publicRateLimit > 0 { router.add(middleware: PublicRateLimitMiddleware(limit: configuration.publicRateLimit)) }
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
@@ -77,6 +78,7 @@ public func buildRouter(
         .register(on: portal)
     CRMController(views: views, resource: .organizations(organizations)).register(on: portal)
     CRMController(views: views, resource: .contacts(contacts, organizations: organizations)).register(on: portal)
+    routeMethods.load(router)
     return router
 }
 

@@ -165,6 +165,27 @@ struct HTTPSkeletonTests {
         }
     }
 
+    @Test("a known path with a method it does not answer is 405 METHOD_NOT_ALLOWED with Allow; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        try await withClient { client in
+            for method in [HTTPRequest.Method.delete, .put, .patch, HTTPRequest.Method("TRACE")!] {
+                try await client.execute(uri: "/api/v1/auth/me", method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method)")
+                    #expect(response.headers[.allow] == "GET")
+                    let error = try Self.errorBody(response)
+                    #expect(error["code"] as? String == "METHOD_NOT_ALLOWED")
+                }
+            }
+            try await client.execute(uri: "/api/v1/document-engagements/7/restore", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/api/v1/openapi.json", method: .post) { #expect($0.headers[.allow] == "GET") }
+            try await client.execute(uri: "/api/v1/no-such-thing", method: .delete) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
     @Test("an unknown API route is a 404 RESOURCE_NOT_FOUND envelope, whatever the method", arguments: [
         HTTPRequest.Method.get, .post, .put, .delete,
     ])

@@ -6,12 +6,23 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
     let views: ViewRenderer
+    /// Tells a path that exists with other methods (405) from one that does not (404).
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = APIError.from(error) ?? .internalError(requestID: context.requestID)
+            var apiError = APIError.from(error) ?? .internalError(requestID: context.requestID)
+            if apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
+                let allowed = routes.allowed(for: request.uri.path)
+                if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
+                    apiError = APIError(
+                        .methodNotAllowed, code: "METHOD_NOT_ALLOWED",
+                        message: "This resource answers \(allowed.joined(separator: ", ")), not \(request.method.rawValue).")
+                    apiError.headers[.allow] = allowed.joined(separator: ", ")
+                }
+            }
             if apiError.status == .internalServerError {
                 context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             }
