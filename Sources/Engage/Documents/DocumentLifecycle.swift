@@ -34,6 +34,15 @@ public enum DocumentLifecycle {
         case messageFailed(MessageChannel)
         case linkCreated
         case linkRevoked
+
+        /// True for what a recipient does through their link, which may count as one of its uses
+        /// (the decision says whether it does); opens and clicks never do.
+        public var mayUseLink: Bool {
+            switch self {
+            case .recipient, .paymentClicked: true
+            default: false
+            }
+        }
     }
 
     /// Work queued in the same unit of work as the change.

@@ -80,7 +80,7 @@ actor EventRecorder {
             if let locked = try await tx.documents.lockLive(id: id) { changes[id] = DocumentChanges(locked) }
         }
         var usage: [Int64: RecipientLinkRepository.Usage] = [:]
-        for id in Set(batch.filter(\.isRecipientAction).compactMap(\.linkID)).sorted() {
+        for id in Set(batch.filter(\.change.mayUseLink).compactMap(\.linkID)).sorted() {
             usage[id] = try await tx.links.lockUsage(id: id)
         }
 
@@ -123,15 +123,5 @@ actor EventRecorder {
             }
         }
         return outcomes
-    }
-}
-
-extension EventRecorder.Recording {
-    /// True for what a recipient does through their link (counted against its uses), not a tracked open or click.
-    var isRecipientAction: Bool {
-        switch change {
-        case .recipient, .paymentClicked: true
-        default: false
-        }
     }
 }

@@ -44,7 +44,7 @@ struct LoginController {
         }
         let session = try await sessions.rotate(context.session, to: user)
         var response = Response.redirect(to: "/")
-        response.setCookie(SessionCookie(secure: context.isSecure).setting(session))
+        response.setCookie(context.sessionCookie.setting(session))
         return response
     }
 
@@ -61,14 +61,14 @@ struct LoginController {
         }
         let issued = loginForm.issue()
         var response = try views.render("portal/login", LoginPage(csrfToken: issued.csrfToken, email: email, error: error), status: status)
-        response.setCookie(SessionCookie(secure: context.isSecure).setting(value: issued.cookieValue))
+        response.setCookie(context.sessionCookie.setting(value: issued.cookieValue))
         return response
     }
 
     func signOut(_ context: EngageRequestContext) async throws -> Response {
         if let session = context.session { try await sessions.end(session) }
         var response = Response.redirect(to: "/login")
-        response.setCookie(SessionCookie(secure: context.isSecure).clearing())
+        response.setCookie(context.sessionCookie.clearing())
         return response
     }
 }

@@ -22,6 +22,9 @@ public struct EngageRequestContext: RequestContext {
     /// trusted proxy says so): cookies are Secure and `__Host-`, HSTS is sent.
     public internal(set) var isSecure = false
 
+    /// The session cookie as this request's scheme wants it.
+    var sessionCookie: SessionCookie { SessionCookie(secure: isSecure) }
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""

@@ -157,6 +157,16 @@ struct DocumentLifecycleTests {
         #expect(opened.event == .emailOpened && !opened.usesLink && opened.stamps.isEmpty)
     }
 
+    @Test("only a change that may use the link ever does, whatever the status (the recorder locks links by it)")
+    func linkUseDeclared() {
+        let changes = Self.recipientColumns.map(DocumentLifecycle.Change.recipient) + Self.otherColumns + DocumentStatus.allCases.map { .edit(status: $0) }
+        for status in DocumentStatus.allCases {
+            for change in changes where (try? DocumentLifecycle.decide(change, for: .sample(status: status)))?.usesLink == true {
+                #expect(change.mayUseLink, "\(change) on \(status)")
+            }
+        }
+    }
+
     @Test("a download needs a PDF, a payment a payment link; a registration happens once")
     func onlyOnce() throws {
         #expect(throws: RecipientError.noPaymentLink) { try DocumentLifecycle.decide(.paymentClicked, for: .sample(status: .sent, payable: false)) }

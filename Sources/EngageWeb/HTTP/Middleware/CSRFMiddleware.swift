@@ -31,7 +31,7 @@ struct CSRFMiddleware: RouterMiddleware {
         if let origin = request.headers[.origin], origin != allowedOrigin { throw Self.rejected }
         // Without a session (or, to sign in, the form's cookie) no token can match: the body is not read.
         let signingIn = context.session == nil && request.uri.path == "/login"
-        let loginCookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value
+        let loginCookie = request.cookies[context.sessionCookie.name]?.value
         guard context.session != nil || (signingIn && loginCookie?.hasPrefix(LoginFormToken.cookiePrefix) == true) else {
             throw Self.rejected
         }

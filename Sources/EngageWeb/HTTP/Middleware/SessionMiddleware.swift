@@ -9,7 +9,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The sign-in form's nonce (`pre_…`) is no session: nothing to look up.
-        guard !request.isOutsidePortal, let cookie = request.cookies[SessionCookie(secure: context.isSecure).name]?.value, !cookie.isEmpty,
+        guard !request.isOutsidePortal, let cookie = request.cookies[context.sessionCookie.name]?.value, !cookie.isEmpty,
               !cookie.hasPrefix(LoginFormToken.cookiePrefix)
         else {
             return try await next(request, context)
