@@ -65,6 +65,8 @@ struct PortalLinksTests {
             let trail = String(buffer: try await staff.get(api.client, "/documents/\(id)/audit-trail").body)
             #expect(trail.contains("Verified:"))
             #expect(trail.contains("consent_sha256"))
+            #expect(trail.contains("<time datetime=\""), "each event's time as the portal writes times")
+            #expect(!trail.contains("\"iso\""), "not the time's fields dumped as text")
             try await api.sql("UPDATE document_events SET user_agent = 'forged' WHERE event_type = 'page_viewed'")
             let broken = String(buffer: try await staff.get(api.client, "/documents/\(id)/audit-trail").body)
             #expect(broken.contains("Not verified:"))
