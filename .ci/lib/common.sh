@@ -24,3 +24,22 @@ secret_in() {
 password_in() {
   secret_in "$1/app.password" 32
 }
+
+# A fresh database NAME on the private server in DB_DIR, with a user of its own; prints its URL (socket).
+fresh_database() {
+  local db=$1 name=$2 password
+  echo "DROP DATABASE IF EXISTS $name" | bash .ci/lib/mariadb.sh sql "$db"
+  password=$(random_secret 32)
+  bash .ci/lib/mariadb.sh provision "$db" "$name" "$password" "$name"
+  echo "mariadb://$name:$password@localhost/$name?socket=$db/mariadb.sock"
+}
+
+# Waits until something listens on 127.0.0.1:PORT (10 s at most).
+wait_for_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}

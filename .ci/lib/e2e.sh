@@ -5,12 +5,10 @@ source "$(dirname "$0")/common.sh"
 
 db=${1:?DB_DIR missing}
 port=${ENGAGE_E2E_PORT:-8091}
-echo "DROP DATABASE IF EXISTS engage_e2e" | bash .ci/lib/mariadb.sh sql "$db"
-db_password=$(random_secret 32)
-bash .ci/lib/mariadb.sh provision "$db" engage_e2e "$db_password" engage_e2e
+ENGAGE_DATABASE_URL=$(fresh_database "$db" engage_e2e)
 user_password=$(random_secret 24)
 
-export ENGAGE_DATABASE_URL="mariadb://engage_e2e:$db_password@localhost/engage_e2e?socket=$db/mariadb.sock"
+export ENGAGE_DATABASE_URL
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
 .build/debug/engage migrate >/dev/null
 printf '%s\n' "$user_password" | .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password-stdin >/dev/null
@@ -26,17 +24,12 @@ export ENGAGE_SMTP_URL="smtp://127.0.0.1:$(cat "$mail_dir/port")" ENGAGE_COMPANY
 .build/debug/engage serve --no-migrate >"$DATA/e2e-server.log" 2>&1 &
 server=$!
 trap 'kill $server $sink 2>/dev/null; wait $server $sink 2>/dev/null' EXIT
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+wait_for_port "$port"
 
 # The outbox fault tests run their own workers on a database of their own.
-echo "DROP DATABASE IF EXISTS engage_faults" | bash .ci/lib/mariadb.sh sql "$db"
-faults_password=$(random_secret 32)
-bash .ci/lib/mariadb.sh provision "$db" engage_faults "$faults_password" engage_faults
+faults_url=$(fresh_database "$db" engage_faults)
 
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL=e2e@example.com E2E_PASSWORD="$user_password" E2E_SCREENSHOTS="$DATA/e2e"
 export E2E_MAIL_DIR="$mail_dir" E2E_DB_DIR="$db" E2E_ENGAGE="$PWD/.build/debug/engage"
-export E2E_FAULTS_DATABASE_URL="mariadb://engage_faults:$faults_password@localhost/engage_faults?socket=$db/mariadb.sock"
+export E2E_FAULTS_DATABASE_URL="$faults_url"
 python3 -m unittest discover -s Tests/e2e -p "${E2E_PATTERN:-test_*.py}" -v

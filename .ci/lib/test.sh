@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: a fresh private MariaDB of its own, every test, then the server stopped again.
 source "$(dirname "$0")/common.sh"
-bash .ci/lib/deps.sh chromium chromium-driver python3 python3-aiosmtpd
+bash .ci/lib/deps.sh chromium chromium-driver python3 python3-aiosmtpd python3-venv
 
 db="$DATA/test-mariadb"
 started=false
@@ -23,5 +23,6 @@ export ENGAGE_TEST_DATABASE_TCP_URL="mariadb://engage_test:$password@127.0.0.1:$
 swift build --build-tests
 status=0
 bash .ci/lib/e2e.sh "$db" || status=$?
+bash .ci/lib/fuzz.sh "$db" || status=$?
 swift test --skip-build || status=$?
 exit $status

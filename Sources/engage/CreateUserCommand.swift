@@ -34,10 +34,7 @@ struct CreateUserCommand: AsyncParsableCommand {
                     print("Password (shown once, change it after signing in): \(chosenPassword)")
                 }
             } catch let error as Engage.ValidationError {
-                for field in error.fields {
-                    FileHandle.standardError.write(Data("engage: \(field.field): \(field.message)\n".utf8))
-                }
-                throw ExitCode.failure
+                throw Startup.report(error)
             }
         }
         await database.shutdown()
@@ -46,7 +43,7 @@ struct CreateUserCommand: AsyncParsableCommand {
     /// The first line of standard input, without its line end; an empty input is an error, not a generated password.
     private static func passwordFromStandardInput() throws -> String {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            FileHandle.standardError.write(Data("engage: --password-stdin: no password on standard input\n".utf8))
+            Startup.fail("--password-stdin: no password on standard input")
             throw ExitCode.failure
         }
         return line

@@ -43,7 +43,13 @@ enum Startup {
         }
     }
 
-    private static func fail(_ message: String) {
+    /// Prints each field problem on its own line; the command then exits with failure.
+    static func report(_ error: Engage.ValidationError) -> ExitCode {
+        for field in error.fields { fail("\(field.field): \(field.message)") }
+        return ExitCode.failure
+    }
+
+    static func fail(_ message: String) {
         FileHandle.standardError.write(Data("engage: \(message)\n".utf8))
     }
 }

@@ -24,6 +24,11 @@ struct UserRepository {
         try await connection.queryFirst("SELECT \(Self.columns) FROM users WHERE id = ?", [id]).map(Self.user)
     }
 
+    /// The user with this email (any case).
+    func find(email: String) async throws -> User? {
+        try await connection.queryFirst("SELECT \(Self.columns) FROM users WHERE email = ?", [email]).map(Self.user)
+    }
+
     /// The user with this email (any case) and its password hash.
     func findWithPasswordHash(email: String) async throws -> (user: User, passwordHash: String)? {
         guard let row = try await connection.queryFirst(

@@ -56,6 +56,12 @@ public struct UserService: Sendable {
         return found.user
     }
 
+    /// The active account with this email, or nil.
+    public func activeUser(email: String) async throws -> User? {
+        let user = try await database.read { try await $0.users.find(email: email.trimmingCharacters(in: .whitespaces)) }
+        return user?.isActive == true ? user : nil
+    }
+
     /// Every staff account, by name.
     public func list() async throws -> [User] {
         try await database.read { try await $0.users.all() }

@@ -76,10 +76,12 @@ public struct SendService: Sendable {
         try reader.finish()
         var shared = input.values
         shared["document_ids"] = nil
+        // Choices that are wrong for every document are one 400, not a failure per document.
+        _ = try read(Input(shared, isForm: input.isForm), allowed: Self.fields, for: nil)
         var results: [(Int64, Result<Outcome, any Error>)] = []
         for id in ids {
             do {
-                results.append((id, .success(try await send(documentID: id, Input(shared), by: actor, from: client))))
+                results.append((id, .success(try await send(documentID: id, Input(shared, isForm: input.isForm), by: actor, from: client))))
             } catch let error as ValidationError {
                 results.append((id, .failure(error)))
             } catch let error as RecordNotFound {
@@ -181,8 +183,9 @@ public struct SendService: Sendable {
             documentID: documentID, by: .system, from: nil, in: tx)
     }
 
-    /// Reads and checks a send request, filling what it leaves out from the document.
-    private func read(_ input: Input, allowed: Set<String>, for document: Document) throws -> Request {
+    /// Reads and checks a send request, filling what it leaves out from the document; without one
+    /// (a bulk send's shared choices), only what does not depend on the document is checked.
+    private func read(_ input: Input, allowed: Set<String>, for document: Document?) throws -> Request {
         var reader = InputReader(input, allowed: allowed)
         let channel = reader.choice("channel", label: "Channel", as: MessageChannel.self).value ?? .email
         let email = reader.email("recipient_email", label: "Recipient email")
@@ -191,18 +194,21 @@ public struct SendService: Sendable {
         let subject = reader.text("subject", label: "Subject", max: 200)
         let message = reader.text("message", label: "Message", max: channel == .email ? 5_000 : 1_000)
         let purpose = reader.choice("template", label: "Template", as: MessagePurpose.self).value
-            ?? .notification(for: document.documentType)
+            ?? .notification(for: document?.documentType ?? .custom)
         let language = reader.choice("language", label: "Language", as: Language.self).value ?? .en
         let cc = reader.strings("cc", label: "Cc", maxCount: Self.maximumCC).value ?? []
         let generateToken = reader.contains("generate_token") ? reader.flag("generate_token", label: "Generate a link") : true
         let reminders = reader.contains("reminders") ? reader.flag("reminders", label: "Reminders") : nil
         var problems = reader.allProblems
+        if let number = phone.value, !Self.isE164(number) {
+            problems.append(.init(field: "recipient_phone", code: .invalidFormat, message: "Recipient phone must be in E.164 form, such as +33612345678."))
+        }
 
         let recipient: String
         switch channel {
         case .email:
-            recipient = email.value ?? document.recipientEmail ?? ""
-            if recipient.isEmpty, !problems.contains(where: { $0.field == "recipient_email" }) {
+            recipient = email.value ?? document?.recipientEmail ?? ""
+            if recipient.isEmpty, document != nil, !problems.contains(where: { $0.field == "recipient_email" }) {
                 problems.append(.init(field: "recipient_email", code: .required, message: "Recipient email is required: the document has none."))
             }
             let invalid = cc.filter { !EmailAddress.isValid($0) }
@@ -213,13 +219,14 @@ public struct SendService: Sendable {
             recipient = phone.value ?? ""
             if recipient.isEmpty {
                 problems.append(.init(field: "recipient_phone", code: .required, message: "Recipient phone is required for an SMS."))
-            } else if !Self.isE164(recipient) {
-                problems.append(.init(field: "recipient_phone", code: .invalidFormat, message: "Recipient phone must be in E.164 form, such as +33612345678."))
             }
             if !cc.isEmpty { problems.append(.init(field: "cc", code: .invalidValue, message: "Cc is for emails only.")) }
         }
 
         var link: RecipientLinkService.LinkOptions?
+        if !generateToken, input.values["token_options"].map({ $0 != .null }) == true {
+            problems.append(.init(field: "token_options", code: .invalidValue, message: "Token options apply only when generate_token is true."))
+        }
         if generateToken {
             var linkInput: [String: JSONValue] = [:]
             switch input.values["token_options"] {
@@ -229,12 +236,12 @@ public struct SendService: Sendable {
                 problems.append(.init(field: "token_options", code: .invalidFormat, message: "Token options must be an object, not \(other.typeName)."))
             }
             if linkInput["allowed_actions"] == nil {
-                linkInput["allowed_actions"] = .array(RecipientLinkService.defaultSendActions(for: document.documentType).map { .string($0.rawValue) })
+                linkInput["allowed_actions"] = .array(RecipientLinkService.defaultSendActions(for: document?.documentType ?? .custom).map { .string($0.rawValue) })
             }
             if linkInput["recipient_email"] == nil, channel == .email, EmailAddress.isValid(recipient) {
                 linkInput["recipient_email"] = .string(recipient)
             }
-            link = RecipientLinkService.options(Input(linkInput), prefix: "token_options.", problems: &problems)
+            link = RecipientLinkService.options(Input(linkInput, isForm: input.isForm), prefix: "token_options.", problems: &problems)
         }
         if !problems.isEmpty { throw ValidationError(fields: problems) }
         return Request(
@@ -242,7 +249,7 @@ public struct SendService: Sendable {
             message: message.value, purpose: purpose, language: language, cc: cc, link: link, reminders: reminders)
     }
 
-    /// The listed ids, each once: a JSON array of numbers (or of digits in text).
+    /// The listed ids, each once: a JSON array of numbers (or, from a form, of digits in text).
     private static func documentIDs(_ input: Input, _ reader: inout InputReader) -> [Int64] {
         guard case .array(let items)? = input.values["document_ids"], !items.isEmpty else {
             reader.report("document_ids", .required, "List the ids of the documents to send (1 to \(maximumBulk)).")
@@ -250,8 +257,8 @@ public struct SendService: Sendable {
         }
         let ids: [Int64] = items.compactMap { item in
             switch item {
-            case .number(let number): Int64(exactly: NSDecimalNumber(decimal: number).doubleValue)
-            case .string(let text): Int64(text)
+            case .number(let number): InputReader.wholeNumber(number)
+            case .string(let text) where input.isForm: Int64(text)
             default: nil
             }
         }.filter { $0 > 0 }

@@ -75,8 +75,10 @@ public struct RecipientService: Sendable {
     }
 
     /// Accepts the document.
-    public func accept(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await act(secret, .accept, from: client)
+    public func accept(_ secret: String, _ input: Input = Input([:]), from client: ClientInfo) async throws -> RecipientVisit {
+        // Accepting takes no fields: anything sent is a mistake to report, not to ignore.
+        try InputReader(input, allowed: []).finish()
+        return try await act(secret, .accept, from: client)
     }
 
     /// Signs with a typed full name and explicit consent, keeping the evidence in the event: the

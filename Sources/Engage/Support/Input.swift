@@ -7,14 +7,19 @@ public struct Input: Sendable, Equatable {
     /// The raw values by field name.
     public var values: [String: JSONValue]
 
-    /// Input from a decoded JSON object.
-    public init(_ values: [String: JSONValue]) {
+    /// Whether the values came from a form, where every value is text (a ticked box says "on").
+    public let isForm: Bool
+
+    /// Input from a decoded JSON object (or, with `isForm`, values a form's fields were made into).
+    public init(_ values: [String: JSONValue], isForm: Bool = false) {
         self.values = values
+        self.isForm = isForm
     }
 
     /// Input from form fields: an empty field is `null` (a form cannot tell "absent" from "cleared").
     public init(form fields: [String: String]) {
         values = fields.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? .null : .string($0) }
+        isForm = true
     }
 }
 

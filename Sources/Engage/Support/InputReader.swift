@@ -42,9 +42,11 @@ struct InputReader {
                 if required { report(field, .required, "\(label) is required.") }
                 return required ? .absent : .null
             }
-            if text.count < min {
+            // Code points, as MariaDB's column lengths and JSON Schema count them (not grapheme clusters).
+            let length = text.unicodeScalars.count
+            if length < min {
                 report(field, .tooShort, "\(label) must be at least \(min) characters.")
-            } else if text.count > max {
+            } else if length > max {
                 report(field, .tooLong, "\(label) must be at most \(max) characters.")
             }
             return .value(text)
@@ -74,20 +76,16 @@ struct InputReader {
         return text
     }
 
-    /// An absolute http or https URL.
+    /// An absolute http or https address (`WebAddress`).
     mutating func url(_ field: String, label: String) -> Provided<String> {
         let text = text(field, label: label, max: 2048)
-        if case .value(let address) = text {
-            let parsed = URL(string: address)
-            let scheme = parsed?.scheme?.lowercased()
-            if !(scheme == "http" || scheme == "https") || parsed?.host?.isEmpty != false {
-                report(field, .invalidFormat, "\(label) must be an http:// or https:// address.")
-            }
+        if case .value(let address) = text, !WebAddress.isValid(address) {
+            report(field, .invalidFormat, "\(label) must be an http:// or https:// address (other characters than ASCII percent-encoded).")
         }
         return text
     }
 
-    /// A positive integer id (a JSON number or digits in text).
+    /// A positive integer id (a JSON number, or digits in a form).
     mutating func id(_ field: String, label: String) -> Provided<Int64> {
         switch raw(field, required: false, label: label) {
         case .absent: return .absent
@@ -95,7 +93,7 @@ struct InputReader {
         case .value(let value):
             let parsed: Int64? = switch value {
             case .number(let number): Self.wholeNumber(number)
-            case .string(let text): Int64(text.trimmingCharacters(in: .whitespaces))
+            case .string(let text) where input.isForm: Int64(text.trimmingCharacters(in: .whitespaces))
             default: nil
             }
             guard let parsed, parsed > 0 else {
@@ -150,7 +148,7 @@ struct InputReader {
         case .null: return .null
         case .value(.object(let object)):
             return checkedSize(object, field: field, label: label)
-        case .value(.string(let text)):
+        case .value(.string(let text)) where input.isForm:
             guard let data = text.data(using: .utf8),
                   case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data)
             else {
@@ -163,7 +161,7 @@ struct InputReader {
         }
     }
 
-    /// A whole number in `range` (a JSON number or digits in text).
+    /// A whole number in `range` (a JSON number, or digits in a form).
     mutating func integer(_ field: String, label: String, in range: ClosedRange<Int>) -> Provided<Int> {
         switch raw(field, required: false, label: label) {
         case .absent: return .absent
@@ -171,7 +169,7 @@ struct InputReader {
         case .value(let value):
             let parsed: Int64? = switch value {
             case .number(let number): Self.wholeNumber(number)
-            case .string(let text): Int64(text.trimmingCharacters(in: .whitespaces))
+            case .string(let text) where input.isForm: Int64(text.trimmingCharacters(in: .whitespaces))
             default: nil
             }
             guard let parsed, let number = Int(exactly: parsed), range.contains(number) else {
@@ -194,7 +192,7 @@ struct InputReader {
                 texts.append(text.trimmingCharacters(in: .whitespaces))
             }
             return checkedCount(texts, field: field, label: label, maxCount: maxCount)
-        case .value(.string(let text)):
+        case .value(.string(let text)) where input.isForm:
             let texts = text.split(whereSeparator: { $0 == "," || $0.isNewline })
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return checkedCount(texts, field: field, label: label, maxCount: maxCount)
@@ -203,25 +201,30 @@ struct InputReader {
         }
     }
 
-    /// A yes/no answer: JSON `true`/`false`, or a form's checkbox (`on`, `true`, `1`, `yes`).
+    /// A yes/no answer: JSON `true`/`false` (nothing else), or a form's text; absent is no.
     mutating func flag(_ field: String, label: String) -> Bool {
+        let answer: Bool?
         switch raw(field, required: false, label: label) {
-        case .absent, .null: return false
-        case .value(.bool(let flag)): return flag
-        case .value(.string(let text)): return ["on", "true", "1", "yes"].contains(text.lowercased())
-        case .value(let value):
-            let _: Provided<Bool> = wrongType(field, label: label, expected: "true or false", got: value)
-            return false
+        case .absent: answer = false
+        case .value(.bool(let flag)): answer = flag
+        // A form has only text: "on" from a ticked box, "true"/"false" from hidden fields; an emptied field is off.
+        case .value(.string(let text)) where input.isForm: answer = Self.formFlags[text.lowercased()]
+        case .null where input.isForm: answer = false
+        case .null, .value: answer = nil
         }
+        if answer == nil { report(field, .invalidFormat, "\(label) must be true or false.") }
+        return answer ?? false
     }
+
+    private static let formFlags = ["on": true, "true": true, "1": true, "yes": true, "off": false, "false": false, "0": false, "no": false]
 
     /// Whether `field` was given at all.
     func contains(_ field: String) -> Bool {
         input.values[field] != nil
     }
 
-    /// The number as an Int64 when it has no fraction.
-    private static func wholeNumber(_ number: Decimal) -> Int64? {
+    /// The number as an Int64 when it is whole and fits (1048577.0 is 1048577, as JSON Schema has it).
+    static func wholeNumber(_ number: Decimal) -> Int64? {
         let whole = NSDecimalNumber(decimal: number).int64Value
         return Decimal(whole) == number ? whole : nil
     }

@@ -17,6 +17,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
             self = .bool(value)
         } else if let value = try? container.decode(Decimal.self) {
             self = .number(value)
+        } else if let value = try? container.decode(Double.self) {
+            // A number Decimal cannot hold: closer to 0 than 1e-128 is kept as 0; beyond 1e165 it cannot be kept.
+            guard abs(value) < 1 else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Numbers must lie between -1e125 and 1e125.")
+            }
+            self = .number(0)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {

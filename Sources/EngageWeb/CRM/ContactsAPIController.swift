@@ -21,7 +21,7 @@ struct ContactsAPIController {
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("contacts")
         group.get { request, _ in
-            let listing = try ListParameters(request.queryDictionary, filters: ["organization_id"])
+            let listing = try ListParameters(request.apiQuery(), filters: ["organization_id"])
             let page = try await contacts.list(search: listing.search, organizationID: listing.ids["organization_id"], page: listing.page)
             return try APIList(page, url: collectionURL, parameters: listing.parameters).response()
         }

@@ -22,7 +22,7 @@ struct OrganizationsAPIController {
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("organizations")
         group.get { request, _ in
-            let listing = try ListParameters(request.queryDictionary, filters: [])
+            let listing = try ListParameters(request.apiQuery(), filters: [])
             let page = try await organizations.list(search: listing.search, page: listing.page)
             return try APIList(page, url: collectionURL, parameters: listing.parameters).response()
         }

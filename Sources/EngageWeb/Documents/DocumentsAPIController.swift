@@ -13,7 +13,7 @@ struct DocumentsAPIController {
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("document-engagements")
         group.get { request, _ in
-            let query = try DocumentQuery(parameters: request.queryDictionary)
+            let query = try DocumentQuery(parameters: request.apiQuery())
             let page = try await documents.list(query)
             var list = APIList(page, url: collectionURL, parameters: query.parameters)
             let next = query.nextCursor(after: page)
@@ -31,7 +31,7 @@ struct DocumentsAPIController {
             return response
         }
         group.get("stats") { request, _ in
-            try APIResponse.success(try await documents.stats(parameters: request.queryDictionary))
+            try APIResponse.success(try await documents.stats(parameters: request.apiQuery()))
         }
         group.get(":id") { _, context in
             try APIResponse.success(try await events.details(documentID: try context.id()))

@@ -12,14 +12,14 @@ struct DocumentEventsAPIController {
         let group = api.group("document-engagements/:id")
         group.get("events") { request, context in
             let id = try context.id()
-            let query = try EventQuery(parameters: request.queryDictionary)
+            let query = try EventQuery(parameters: request.apiQuery())
             return try APIList(
                 try await events.list(documentID: id, query), url: "\(apiURL)/document-engagements/\(id)/events",
                 parameters: query.parameters
             ).response()
         }
         group.get("audit-trail") { request, context in
-            let page = try PageRequest(parameters: request.queryDictionary)
+            let page = try PageRequest(parameters: request.apiQuery())
             return try APIResponse.success(AuditTrailPayload(trail: try await events.auditTrail(documentID: try context.id(), page: page)))
         }
     }

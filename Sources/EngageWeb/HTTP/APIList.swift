@@ -56,6 +56,23 @@ extension Request {
         return parameters
     }
 
+    /// The query parameters of an API call. Unlike a portal form, an integrator means every
+    /// parameter it sends: an empty or repeated one is a 400 rather than "no filter" or the first value.
+    func apiQuery() throws -> [String: String] {
+        var parameters: [String: String] = [:]
+        var problems: [ValidationError.FieldError] = []
+        for (name, value) in uri.queryParameters {
+            let name = String(name)
+            if parameters.updateValue(String(value), forKey: name) != nil {
+                problems.append(.init(field: name, code: .invalidValue, message: "\(name) is given more than once."))
+            } else if value.isEmpty {
+                problems.append(.init(field: name, code: .invalidValue, message: "\(name) is empty; leave it out for no filter."))
+            }
+        }
+        if !problems.isEmpty { throw ValidationError(fields: problems) }
+        return parameters
+    }
+
     /// The JSON object of a create or update body.
     func decodeInput(context: EngageRequestContext) async throws -> Input {
         Input(try await decodeJSON(as: [String: JSONValue].self, context: context))

@@ -63,6 +63,9 @@ extension Request {
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError.invalidJSON("The value of '\(field)' has the wrong JSON type.")
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.invalidJSON("The value of '\(field)' cannot be kept: \(context.debugDescription)")
         } catch DecodingError.keyNotFound(let key, _) {
             throw APIError.invalidJSON("The field '\(key.stringValue)' is missing.")
         } catch {

@@ -24,7 +24,8 @@ public func buildRouter(
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
     let loginForm = LoginFormToken(secret: try configuration.requiredJWTSecret())
     router.add(middleware: CSRFMiddleware(
-        allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536, loginForm: loginForm))
+        allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536, loginForm: loginForm,
+        routes: routeMethods))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
         (MediaType(from: "text/css")!, [.maxAge(3600)]),
         (MediaType(from: "image/svg+xml")!, [.maxAge(86400)]),

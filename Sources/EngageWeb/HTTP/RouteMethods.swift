@@ -17,15 +17,19 @@ final class RouteMethods: Sendable {
         }
     }
 
-    /// The methods some route with `path`'s shape answers; empty when no route has it.
+    /// The methods the routes with `path`'s shape answer; empty when no route has it. As in the
+    /// router, a literal segment wins over a parameter: `/documents/stats` is not `/documents/{id}`.
     func allowed(for path: String) -> [String] {
         let parts = Self.segments(path)
-        return patterns.withLock { stored in
+        let matching = patterns.withLock { stored in
             stored.filter { pattern in
                 pattern.segments.count == parts.count
                     && zip(pattern.segments, parts).allSatisfy { expected, given in expected.hasPrefix("{") || expected == given }
-            }.flatMap(\.methods)
+            }
         }
+        let literal = { (segments: [Substring]) in segments.map { $0.hasPrefix("{") ? 0 : 1 } }
+        guard let best = matching.map({ literal($0.segments) }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
+        return matching.filter { literal($0.segments) == best }.flatMap(\.methods)
     }
 
     private static func segments(_ path: String) -> [Substring] {

@@ -26,7 +26,7 @@ struct MessagingAPIController {
                 documentID: try context.id(), try await request.decodeInput(context: context), by: try context.actor()))
         }
         api.get("outbox") { request, context in
-            let query = try OutboxQuery(parameters: request.queryDictionary)
+            let query = try OutboxQuery(parameters: request.apiQuery())
             return try APIList(try await outbox.list(query), url: "\(apiURL)/outbox", parameters: query.parameters).response()
         }
         api.get("outbox/:id") { _, context in

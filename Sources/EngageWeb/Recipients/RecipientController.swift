@@ -40,8 +40,8 @@ struct RecipientController {
             }
         }
         router.post("/p/:token/accept") { request, context in
-            try await answer(request, context) { secret, client, _ in
-                (try await recipients.accept(secret, from: client), \.accepted)
+            try await answer(request, context) { secret, client, input in
+                (try await recipients.accept(secret, input.values, from: client), \.accepted)
             }
         }
         router.post("/p/:token/sign") { request, context in
@@ -71,7 +71,7 @@ struct RecipientController {
             let tracking = context.parameters.get("tracking") ?? ""
             let secret = context.parameters.get("token") ?? ""
             // Only a token's own characters go into the redirect, so it can only ever lead to a recipient page.
-            guard !secret.isEmpty, secret.utf8.allSatisfy({ $0.isBase64URL }) else { throw APIError.notFound() }
+            guard (1...64).contains(secret.utf8.count), secret.utf8.allSatisfy({ $0.isBase64URL }) else { throw APIError.notFound() }
             _ = try await recipients.recordClick(trackingID: tracking, from: request.client(context))
             return Response(status: .seeOther, headers: [.location: "/p/\(secret)", .cacheControl: "no-store"])
         }

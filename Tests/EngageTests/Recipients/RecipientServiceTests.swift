@@ -238,7 +238,7 @@ struct RecipientServiceTests {
             let secret = try await f.link(#"{"allowed_actions": ["view", "sign"]}"#)
             let image = "data:image/png;base64,iVBORw0KGgo="
             _ = try await f.recipients.sign(
-                secret, Input(["full_name": .string("Ann Lee"), "consent": .string("on"), "signature_image": .string(image)]),
+                secret, Input(["full_name": .string("Ann Lee"), "consent": .bool(true), "signature_image": .string(image)]),
                 consentText: "ok", from: f.office)
             let signed = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "signed"]))
             let digest = SHA256.hash(data: Data(image.utf8)).map { String(format: "%02x", $0) }.joined()

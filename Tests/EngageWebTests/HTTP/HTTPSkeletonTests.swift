@@ -165,7 +165,7 @@ struct HTTPSkeletonTests {
         }
     }
 
-    @Test("a known path with a method it does not answer is 405 METHOD_NOT_ALLOWED with Allow; an unknown path stays 404")
+    @Test("a known path with a method it does not answer is 405 METHOD_NOT_ALLOWED with Allow, public routes included; an unknown path stays 404")
     func methodNotAllowed() async throws {
         try await withClient { client in
             for method in [HTTPRequest.Method.delete, .put, .patch, HTTPRequest.Method("TRACE")!] {
@@ -181,6 +181,18 @@ struct HTTPSkeletonTests {
                 #expect(response.headers[.allow] == "POST")
             }
             try await client.execute(uri: "/api/v1/openapi.json", method: .post) { #expect($0.headers[.allow] == "GET") }
+            // A literal segment is its own route, not an id: PUT on /stats was a 404 from the {id} route.
+            try await client.execute(uri: "/api/v1/document-engagements/stats", method: .put) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            // Outside the API too, before the CSRF check could refuse a method that changes nothing (was 403).
+            for uri in ["/t/0123456789abcdef.gif", "/r/1/secret"] {
+                try await client.execute(uri: uri, method: HTTPRequest.Method("TRACE")!) { response in
+                    #expect(response.status == .methodNotAllowed, "\(uri)")
+                    #expect(response.headers[.allow] == "GET")
+                }
+            }
             try await client.execute(uri: "/api/v1/no-such-thing", method: .delete) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }

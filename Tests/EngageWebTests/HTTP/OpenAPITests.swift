@@ -51,6 +51,21 @@ struct OpenAPITests {
         }
     }
 
+    @Test("every http(s) address in the document is checked by the server's own rule, WebAddress.pattern")
+    func addressPattern() throws {
+        let text = try String(contentsOfFile: Checkout.path("Public/openapi.json"), encoding: .utf8)
+        let patterns = text.components(separatedBy: "\"pattern\": ").dropFirst().compactMap { rest -> String? in
+            guard let line = rest.split(separator: "\n").first,
+                  let value = try? JSONSerialization.jsonObject(with: Data(line.dropLast(line.hasSuffix(",") ? 1 : 0).utf8), options: .fragmentsAllowed) as? String
+            else { return nil }
+            return value.contains("[Hh][Tt][Tt][Pp]") ? value : nil
+        }
+        #expect(patterns.count >= 10)
+        for pattern in patterns {
+            #expect(pattern == WebAddress.pattern || pattern == #"^\s*$|"# + WebAddress.pattern, "\(pattern)")
+        }
+    }
+
     private static func document() throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Checkout.path("Public/openapi.json")))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -77,6 +77,10 @@ struct MessagingAPITests {
             let off = try await api.call(.put, "\(path)/\(id)/reminders", json: #"{"enabled": false}"#)
             #expect(off.data["reminders_enabled"] as? Bool == false)
             #expect(try await api.call(.put, "\(path)/\(id)/reminders", json: "{}").errorFields == ["enabled"])
+            // JSON says true or false; null, text and objects were read as "off" before.
+            for wrong in ["null", #""AAA""#, #""true""#, "{}", "1"] {
+                #expect(try await api.call(.put, "\(path)/\(id)/reminders", json: #"{"enabled": \#(wrong)}"#).errorFields == ["enabled"], "\(wrong)")
+            }
             let shown = try await api.call(.get, "\(path)/\(id)")
             #expect((shown.data["messages"] as? [[String: Any]])?.count == 2)
         }

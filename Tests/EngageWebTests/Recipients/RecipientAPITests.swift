@@ -41,6 +41,7 @@ struct RecipientAPITests {
             #expect(try await api.call(.delete, "\(path)/\(id)/tokens/999").status == .notFound)
             let other = try await api.createDocument(#"{"document_type": "custom", "title": "Other one"}"#)
             #expect(try await api.call(.delete, "\(path)/\(other)/tokens/\(tokenID)").status == .notFound, "a link belongs to its document")
+            #expect(try await api.call(.get, "\(path)/999999/tokens").status == .notFound, "no links listed for a document that does not exist")
             let refused = try await api.visit(.get, "/p/\(secret)", headers: Self.json)
             #expect(refused.status == .unauthorized)
             #expect(refused.errorCode == "TOKEN_INVALID")

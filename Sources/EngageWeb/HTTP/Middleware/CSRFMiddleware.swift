@@ -19,9 +19,13 @@ struct CSRFMiddleware: RouterMiddleware {
     let maximumUploadBytes: Int
     /// Checks the sign-in form's token.
     let loginForm: LoginFormToken
+    /// A method no route answers changes nothing: the router's 404 or 405 says so better than a 403.
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
+        guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/"),
+              routes.allowed(for: request.uri.path).contains(request.method.rawValue)
+        else {
             return try await next(request, context)
         }
         if let site = request.headers[.secFetchSite], !["same-origin", "none"].contains(site) { throw Self.rejected }
