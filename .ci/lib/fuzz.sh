@@ -48,7 +48,7 @@ document=$(api document-engagements '{"document_type": "pennylane_quote", "title
 link=$(api "document-engagements/$document/tokens" '{"allowed_actions": ["view", "download", "accept", "sign", "register", "decline"],
   "expires_in_days": null}' token)
 config="$DATA/fuzz-schemathesis.toml"
-printf '[parameters]\n"path.token" = "%s"\n' "$link" >"$config"
+printf '[cache]\ndirectory = "%s"\n\n[parameters]\n"path.token" = "%s"\n' "$DATA/fuzz-cache" "$link" >"$config"
 
 report="$DATA/fuzz-report"
 rm -rf "$report"
