@@ -178,12 +178,12 @@ public struct DocumentService: Sendable {
     }
 
     /// Stores an uploaded PDF (checked by content and size) and attaches it to a live document.
-    public func attachPDF(id: Int64, data: Data, filename: String, by actor: Actor) async throws -> Document {
+    public func attachPDF(id: Int64, file: ReceivedFile?, by actor: Actor) async throws -> Document {
         try actor.requireWrite()
         _ = try await find(id: id)
-        let problems = pdfs.check(data, field: "pdf")
-        guard problems.isEmpty else { throw ValidationError(fields: problems) }
-        let stored = try pdfs.save(data, filename: filename)
+        let problems = pdfs.check(file, field: "pdf")
+        guard problems.isEmpty, let file else { throw ValidationError(fields: problems) }
+        let stored = try pdfs.save(file)
         return try await database.statements { tx in
             let documents = tx.documents
             try await documents.attach(pdf: stored, to: id)

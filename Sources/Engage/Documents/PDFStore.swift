@@ -12,32 +12,38 @@ public struct PDFStore: Sendable {
         self.maximumBytes = maximumBytes
     }
 
-    /// Checks that `data` is a PDF of an acceptable size; the problems are reported on `field`.
-    func check(_ data: Data, field: String) -> [ValidationError.FieldError] {
-        if data.isEmpty {
+    /// Where uploads wait while they arrive, beside the stored files (so storing one is a rename).
+    public var incomingDirectory: String {
+        URL(fileURLWithPath: directory).appendingPathComponent("incoming").path
+    }
+
+    /// Checks that `file` is a PDF of an acceptable size; the problems are reported on `field`.
+    func check(_ file: ReceivedFile?, field: String) -> [ValidationError.FieldError] {
+        guard let file, file.size > 0 else {
             return [.init(field: field, code: .required, message: "Choose a PDF file to upload.")]
         }
-        if data.count > maximumBytes {
+        if file.size > maximumBytes {
             return [.init(field: field, code: .tooLong, message: "The PDF must be at most \(maximumBytes / 1_048_576) MB.")]
         }
         // Judged by content, not by name or declared type: a PDF starts with %PDF- and ends with %%EOF.
-        let tail = data.suffix(1024)
-        guard data.starts(with: Data("%PDF-".utf8)), tail.range(of: Data("%%EOF".utf8)) != nil else {
+        guard file.head.starts(with: Data("%PDF-".utf8)), file.tail.range(of: Data("%%EOF".utf8)) != nil else {
             return [.init(field: field, code: .invalidFormat, message: "The file is not a PDF.")]
         }
         return []
     }
 
-    /// Writes `data` (atomically) and describes the stored file.
-    func save(_ data: Data, filename: String) throws -> Document.StoredPDF {
-        let digest = SHA256.hash(data: data).hexString
-        let relative = "pdf/\(digest.prefix(2))/\(digest).pdf"
+    /// Moves `file` to its place, named by its digest (a file already there is kept), and describes it.
+    func save(_ file: ReceivedFile) throws -> Document.StoredPDF {
+        let relative = "pdf/\(file.sha256.prefix(2))/\(file.sha256).pdf"
         let url = URL(fileURLWithPath: directory).appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            try data.write(to: url, options: .atomic)
+        if FileManager.default.fileExists(atPath: url.path) {
+            file.discard()
+        } else {
+            // rename(2) within one file system: the stored file appears whole or not at all.
+            try FileManager.default.moveItem(atPath: file.path, toPath: url.path)
         }
-        return Document.StoredPDF(path: relative, filename: Self.safeName(filename), size: data.count, sha256: digest)
+        return Document.StoredPDF(path: relative, filename: Self.safeName(file.filename), size: file.size, sha256: file.sha256)
     }
 
     /// The absolute path of a stored file.

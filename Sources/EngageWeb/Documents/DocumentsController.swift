@@ -96,10 +96,8 @@ struct DocumentsController {
         }
         portal.post("/documents/:id/pdf") { _, context in
             let id = try context.id()
-            let file = context.form?.files["pdf"]
             do {
-                _ = try await documents.attachPDF(
-                    id: id, data: file?.data ?? Data(), filename: file?.filename ?? "", by: try context.actor())
+                _ = try await documents.attachPDF(id: id, file: context.form?.files["pdf"], by: try context.actor())
                 return Response.redirect(to: "/documents/\(id)?done=uploaded", type: .normal)
             } catch let error as ValidationError {
                 return try await show(try await documents.find(id: id), context, notice: nil,

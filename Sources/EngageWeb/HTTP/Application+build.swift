@@ -21,10 +21,12 @@ public func buildRouter(
     if configuration.publicRateLimit > 0 { router.add(middleware: PublicRateLimitMiddleware(limit: configuration.publicRateLimit)) }
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
-    // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
     let loginForm = LoginFormToken(secret: try configuration.requiredJWTSecret())
+    let pdfs = PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes)
+    // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
     router.add(middleware: CSRFMiddleware(
-        allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536, loginForm: loginForm,
+        allowedOrigin: configuration.origin, maximumUploadBytes: configuration.pdfMaximumBytes + 65_536,
+        uploadDirectory: pdfs.incomingDirectory, loginForm: loginForm,
         routes: routeMethods))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, cacheControl: .init([
         (MediaType(from: "text/css")!, [.maxAge(3600)]),
@@ -49,8 +51,7 @@ public func buildRouter(
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
     try OpenAPIController(publicDirectory: configuration.publicDirectory).register(on: router)
     let apiURL = configuration.baseURL.absoluteString + "/api/v1"
-    let documents = DocumentService(
-        database: database, pdfs: PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes))
+    let documents = DocumentService(database: database, pdfs: pdfs)
     let contacts = ContactService(database: database)
     let organizations = OrganizationService(database: database)
     let events = DocumentEventService(database: database)

@@ -104,15 +104,76 @@ struct PortalPDFTests {
             // Without the form's CSRF token the upload is refused.
             staff.csrfToken = "forged"
             #expect(try await staff.upload(api.client, "/documents/\(id)/pdf", field: "pdf", filename: "x.pdf", data: Self.pdf).status == .forbidden)
+
+            // Stored, refused or forged: no upload stays behind in the incoming folder.
+            let incoming = PDFStore(directory: api.configuration.storageDirectory, maximumBytes: 1).incomingDirectory
+            #expect(try FileManager.default.contentsOfDirectory(atPath: incoming) == [])
         }
     }
 
     @Test("a PDF over the size limit is refused")
     func tooLarge() throws {
         let store = PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1024)
-        let big = Data("%PDF-1.4\n".utf8) + Data(repeating: 0x20, count: 2000) + Data("%%EOF".utf8)
+        let big = try Self.received(Data("%PDF-1.4\n".utf8) + Data(repeating: 0x20, count: 2000) + Data("%%EOF".utf8))
+        let small = try Self.received(Self.pdf)
         #expect(store.check(big, field: "pdf").first?.code == .tooLong)
-        #expect(store.check(PortalPDFTests.pdf, field: "pdf").isEmpty)
+        #expect(store.check(small, field: "pdf").isEmpty)
+        #expect(store.check(nil, field: "pdf").first?.code == .required)
+        big.discard()
+        small.discard()
+    }
+
+    @Test("a multipart body is read as it arrives, cut anywhere: fields kept, the file written to disk whole")
+    func streamedMultipart() async throws {
+        let directory = NSTemporaryDirectory() + "engage-upload-\(UUID().uuidString)"
+        let content = Self.pdf + Data((0..<3000).map { UInt8($0 % 251) })
+        let body = Self.multipart(boundary: "b0und", fields: ["csrf_token": "t0k"], file: content)
+        // Every chunk size from one byte up: each cuts the delimiter somewhere.
+        for size in [1, 2, 3, 7, 64, 1000, body.count] {
+            let chunks = stride(from: 0, to: body.count, by: size).map { ByteBuffer(bytes: body[$0..<min($0 + size, body.count)]) }
+            let form = try await FormData.multipart(
+                AsyncThrowingStream { continuation in chunks.forEach { continuation.yield($0) }; continuation.finish() },
+                boundary: "b0und", maximumBytes: 1 << 20, directory: directory)
+            #expect(form["csrf_token"] == "t0k", "chunks of \(size)")
+            let file = try #require(form.files["pdf"])
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == content, "chunks of \(size)")
+            #expect(file.size == content.count)
+            #expect(file.sha256 == SHA256Hex.of(content))
+            #expect(file.filename == "q.pdf")
+            form.discardFiles()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
+    }
+
+    @Test("a cut-off or oversized multipart body is a 400 or a 413, and leaves no file behind")
+    func brokenMultipart() async throws {
+        let directory = NSTemporaryDirectory() + "engage-upload-\(UUID().uuidString)"
+        let body = Self.multipart(boundary: "b0und", fields: [:], file: Data(repeating: 0x41, count: 5000))
+        for (bytes, limit, status) in [(body.dropLast(20), 1 << 20, HTTPResponse.Status.badRequest), (body[...], 4000, .contentTooLarge)] {
+            await #expect {
+                _ = try await FormData.multipart(
+                    AsyncThrowingStream { continuation in continuation.yield(ByteBuffer(bytes: bytes)); continuation.finish() },
+                    boundary: "b0und", maximumBytes: limit, directory: directory)
+            } throws: { ($0 as? HTTPError)?.status == status }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
+    }
+
+    private static func received(_ data: Data) throws -> ReceivedFile {
+        let receiver = try FileReceiver(directory: NSTemporaryDirectory() + "engage-upload-\(UUID().uuidString)")
+        try receiver.write(data)
+        return try receiver.finish(filename: "x.pdf")
+    }
+
+    private static func multipart(boundary: String, fields: [String: String], file: Data) -> Data {
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"q.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return body
     }
 }
 

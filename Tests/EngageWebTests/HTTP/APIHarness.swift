@@ -17,6 +17,7 @@ struct APIHarness {
     /// `ek_` keys acting as admin, staff and viewer.
     let keys: [User.Role: String]
     let admin: User
+    let configuration: EngageConfiguration
 
     /// Runs `test` against a new application with an admin, a staff member and their keys.
     static func run(_ test: @Sendable (APIHarness) async throws -> Void) async throws {
@@ -34,7 +35,7 @@ struct APIHarness {
             let router = try await buildRouter(configuration: configuration, database: database)
             let frozenKeys = keys
             try await Application(router: router).test(.router) { client in
-                try await test(APIHarness(client: client, database: database, keys: frozenKeys, admin: admin))
+                try await test(APIHarness(client: client, database: database, keys: frozenKeys, admin: admin, configuration: configuration))
             }
         }
     }

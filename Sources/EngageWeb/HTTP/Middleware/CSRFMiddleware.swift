@@ -17,6 +17,8 @@ struct CSRFMiddleware: RouterMiddleware {
     let allowedOrigin: String
     /// The largest multipart body (file uploads) read; other forms keep the context's smaller limit.
     let maximumUploadBytes: Int
+    /// Where uploaded files are written as they arrive.
+    let uploadDirectory: String
     /// Checks the sign-in form's token.
     let loginForm: LoginFormToken
     /// A method no route answers changes nothing: the router's 404 or 405 says so better than a 403.
@@ -48,12 +50,14 @@ struct CSRFMiddleware: RouterMiddleware {
             guard Self.isUpload(request.uri.path), context.session?.user.role.canWrite == true,
                   let boundary = FormData.multipartBoundary(contentType)
             else { throw Self.rejected }
-            let body = try await request.collectBody(upTo: maximumUploadBytes)
-            form = try FormData(multipart: Data(buffer: body), boundary: boundary)
+            form = try await FormData.multipart(
+                request.body, boundary: boundary, maximumBytes: maximumUploadBytes, directory: uploadDirectory)
         } else {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             form = FormData(urlEncoded: String(buffer: body))
         }
+        // An upload the handler did not store is deleted once it is done, refused or failed.
+        defer { form.discardFiles() }
         if signingIn {
             guard loginForm.isValid(csrfToken: form["csrf_token"], cookieValue: loginCookie) else { throw Self.rejected }
         } else {
