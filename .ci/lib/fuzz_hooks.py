@@ -22,6 +22,8 @@ RULES = {
     ("POST /api/v1/document-engagements/{id}/send", "recipient_email", "VALIDATION_REQUIRED_FIELD"): "the document may already have a recipient (stored record)",
     (ANY, "recipient_phone", "VALIDATION_REQUIRED_FIELD"): "a phone number is required for SMS (channel)",
     (ANY, "token_options", "VALIDATION_INVALID_VALUE"): "link options apply only when generate_token is true (two fields)",
+    ("POST /api/v1/webhooks", "url", "VALIDATION_INVALID_VALUE"): "a webhook's host must resolve, and only to public addresses (DNS)",
+    ("PUT /api/v1/webhooks/{id}", "url", "VALIDATION_INVALID_VALUE"): "a webhook's host must resolve, and only to public addresses (DNS)",
     (ANY, "cc", "VALIDATION_INVALID_VALUE"): "copies are for email only (channel)",
     (ANY, "message", "VALIDATION_TOO_LONG"): "an SMS message is shorter than an email's (channel)",
     (ANY, "subject", "VALIDATION_REQUIRED_FIELD"): "an email template needs a subject, an SMS has none (path)",

@@ -28,7 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var services: [any Service] = [app]
         if !skipWorker {
-            services.append(OutboxWorkerService(worker: messaging.worker(configuration: configuration, database: database, logger: logger)))
+            let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
+            let webhooks = WebhookWorker(database: database, settings: configuration.webhooks, seal: messaging.seal, logger: logger)
+            services += [WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run)]
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

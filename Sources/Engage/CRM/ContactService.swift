@@ -47,7 +47,9 @@ public struct ContactService: Sendable {
         return try await database.write { tx in
             let (values, organizationID) = try await Self.read(input, over: nil, in: tx)
             let id = try await tx.contacts.insert(values: values, extra: [organizationID], createdBy: actor.userID)
-            return try await Self.existing(id, tx.contacts)
+            let created = try await Self.existing(id, tx.contacts)
+            try await tx.announce(.contactCreated, created)
+            return created
         }
     }
 
@@ -58,15 +60,19 @@ public struct ContactService: Sendable {
             let current = try await Self.existing(id, tx.contacts)
             let (values, organizationID) = try await Self.read(input, over: current, in: tx)
             try await tx.contacts.update(id: id, values: values, extra: [organizationID])
-            return try await Self.existing(id, tx.contacts)
+            let updated = try await Self.existing(id, tx.contacts)
+            try await tx.announce(.contactUpdated, updated)
+            return updated
         }
     }
 
     /// Deletes a contact; their documents stay, without the link.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        guard try await database.write({ try await $0.contacts.delete(id: id) }) else {
-            throw RecordNotFound("Contact", id: id)
+        try await database.write { tx in
+            let gone = try await Self.existing(id, tx.contacts)
+            guard try await tx.contacts.delete(id: id) else { throw RecordNotFound("Contact", id: id) }
+            try await tx.announce(.contactDeleted, gone)
         }
     }
 

@@ -48,7 +48,9 @@ public struct OrganizationService: Sendable {
         let values = try Self.read(input, over: [:])
         return try await database.write { tx in
             let id = try await tx.organizations.insert(values: values, extra: [], createdBy: actor.userID)
-            return try await Self.existing(id, tx.organizations)
+            let created = try await Self.existing(id, tx.organizations)
+            try await tx.announce(.organizationCreated, created)
+            return created
         }
     }
 
@@ -59,15 +61,19 @@ public struct OrganizationService: Sendable {
             let current = try await Self.existing(id, tx.organizations)
             let values = try Self.read(input, over: current.fields)
             try await tx.organizations.update(id: id, values: values, extra: [])
-            return try await Self.existing(id, tx.organizations)
+            let updated = try await Self.existing(id, tx.organizations)
+            try await tx.announce(.organizationUpdated, updated)
+            return updated
         }
     }
 
     /// Deletes a company; its contacts and documents stay, without it.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        guard try await database.write({ try await $0.organizations.delete(id: id) }) else {
-            throw RecordNotFound("Organization", id: id)
+        try await database.write { tx in
+            let gone = try await Self.existing(id, tx.organizations)
+            guard try await tx.organizations.delete(id: id) else { throw RecordNotFound("Organization", id: id) }
+            try await tx.announce(.organizationDeleted, gone)
         }
     }
 

@@ -60,6 +60,8 @@ public struct EngageConfiguration: Sendable {
     public var outbox: OutboxSettings
     /// Reminder timing (`ENGAGE_REMINDER_DAYS_BEFORE_DUE`, `ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY`).
     public var reminders: ReminderSettings
+    /// Webhook delivery (`ENGAGE_WEBHOOK_ALLOW_PRIVATE`, `ENGAGE_WEBHOOK_TIMEOUT_SECONDS`, `ENGAGE_WEBHOOK_CONNECTIONS`).
+    public var webhooks: WebhookSettings
 
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
@@ -144,6 +146,10 @@ public struct EngageConfiguration: Sendable {
             lease: .seconds(try reader.integer("ENGAGE_OUTBOX_LEASE_SECONDS", default: 300, in: 10...86_400)),
             batchSize: try reader.integer("ENGAGE_OUTBOX_BATCH", default: 100, in: 1...1_000),
             connections: try reader.integer("ENGAGE_OUTBOX_CONNECTIONS", default: 4, in: 1...32))
+        webhooks = WebhookSettings(
+            allowPrivate: try reader.integer("ENGAGE_WEBHOOK_ALLOW_PRIVATE", default: 0, in: 0...1) == 1,
+            timeout: .seconds(try reader.integer("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", default: 5, in: 1...60)),
+            connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64))
         reminders = ReminderSettings(
             daysBeforeDue: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_DUE", default: 3, in: 0...60),
             daysBeforeExpiry: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY", default: 2, in: 0...60))

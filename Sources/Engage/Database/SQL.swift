@@ -59,6 +59,14 @@ struct SQLRow: Sendable {
     }
 }
 
+/// Lists bound into `IN (…)`.
+enum SQLList {
+    /// `?, ?, ?` for `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
 /// JSON columns: values encoded with sorted keys, so that equal documents compare equal in SQL.
 enum SQLJSON {
     /// `value` as a JSON document to bind.

@@ -22,4 +22,5 @@ struct Transaction: Sendable {
     var rateCounters: RateCounterRepository { .init(connection: connection) }
     var signInFailures: SignInFailureRepository { .init(connection: connection) }
     var demo: DemoDataRepository { .init(connection: connection) }
+    var webhooks: WebhookRepository { .init(connection: connection) }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// The changes a unit of work makes to one document it locked: each decided by
 /// `DocumentLifecycle` against the document as the earlier ones left it, then written together
-/// (the events appended to the chain, status, stamps, counters and chain end in one statement).
+/// (the events appended to the chain, status, stamps, counters and chain end in one statement),
+/// with the webhooks they announce.
 struct DocumentChanges {
     /// The document as the changes so far leave it.
     private(set) var document: Document
@@ -56,6 +57,7 @@ struct DocumentChanges {
         let appended = try await tx.events.append(events, to: document.id, after: chainHead, at: update.time)
         update.chainHead = appended.head
         try await tx.documents.record(update, on: document.id)
+        try await tx.announce(events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }, document, at: update.time)
         return appended.events
     }
 }

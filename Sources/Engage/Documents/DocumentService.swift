@@ -103,6 +103,7 @@ public struct DocumentService: Sendable {
                     message: "A live document already has this external_source and external_id.")])
             }
             guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            try await tx.announce(.documentCreated, document)
             return document
         }
     }
@@ -145,6 +146,7 @@ public struct DocumentService: Sendable {
                 try await tx.documents.indexWords(of: id...id)
             }
             guard let updated = try await tx.documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+            try await tx.announce(.documentUpdated, updated)
             return updated
         }
     }
@@ -152,16 +154,18 @@ public struct DocumentService: Sendable {
     /// Soft-deletes a live document; an admin can restore it.
     public func delete(id: Int64, by actor: Actor) async throws {
         try actor.requireWrite()
-        let deleted = try await database.statements {
-            try await $0.documents.softDelete(id: id, by: actor.userID)
+        try await database.write { tx in
+            guard try await tx.documents.softDelete(id: id, by: actor.userID), let deleted = try await tx.documents.find(id: id) else {
+                throw RecordNotFound("Document", id: id)
+            }
+            try await tx.announce(.documentDeleted, deleted)
         }
-        if !deleted { throw RecordNotFound("Document", id: id) }
     }
 
     /// Brings back a deleted document (admins only), unless a live one took its external reference meanwhile.
     public func restore(id: Int64, by actor: Actor) async throws -> Document {
         try actor.requireAdmin()
-        return try await database.statements { tx in
+        return try await database.write { tx in
             let documents = tx.documents
             switch try await documents.restore(id: id) {
             case nil:
@@ -172,6 +176,7 @@ public struct DocumentService: Sendable {
                 throw RecordNotFound("Deleted document", id: id)
             case true?:
                 guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+                try await tx.announce(.documentRestored, document)
                 return document
             }
         }

@@ -17,6 +17,8 @@ final class CurlHandle {
         /// The last SMTP or HTTP status code (0 when the server never answered).
         let responseCode: Int
         let body: Data
+        /// The HTTP response's header lines, as received (empty unless asked for).
+        let headers: String
 
         var succeeded: Bool { code == CURLE_OK }
     }
@@ -49,18 +51,36 @@ final class CurlHandle {
     }
 
     /// Runs one transfer; `upload` is sent as the request body (an SMTP message), `recipients`
-    /// become the SMTP envelope.
-    func perform(upload: Data? = nil, recipients: [String] = []) -> Result {
+    /// become the SMTP envelope; `headers` are HTTP request headers, and with `keepHeaders` the
+    /// response's header lines come back too (the body up to `bodyLimit` bytes); `resolve` pins
+    /// host names to addresses (`host:port:address`).
+    func perform(
+        upload: Data? = nil, recipients: [String] = [], headers: [String] = [], keepHeaders: Bool = false, bodyLimit: Int = .max,
+        resolve: [String] = []
+    ) -> Result {
         var list: UnsafeMutablePointer<curl_slist>?
         for recipient in recipients { list = curl_slist_append(list, recipient) }
         defer { curl_slist_free_all(list) }
         if !recipients.isEmpty { curl_setopt_pointer(handle, CURLOPT_MAIL_RCPT, list) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in headers { headerList = curl_slist_append(headerList, header) }
+        defer { curl_slist_free_all(headerList) }
+        curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        // host:port:address entries: connect to the address already checked, whatever DNS says now.
+        var resolveList: UnsafeMutablePointer<curl_slist>?
+        for entry in resolve { resolveList = curl_slist_append(resolveList, entry) }
+        defer { curl_slist_free_all(resolveList) }
+        if resolveList != nil { curl_setopt_pointer(handle, CURLOPT_RESOLVE, resolveList) }
 
-        let transfer = Transfer(upload: upload ?? Data())
+        let transfer = Transfer(upload: upload ?? Data(), bodyLimit: bodyLimit)
         let context = Unmanaged.passRetained(transfer)
         defer { context.release() }
         curl_setopt_write_function(handle, Self.write)
         curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        if keepHeaders {
+            curl_setopt_header_function(handle, Self.header)
+            curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        }
         if upload != nil {
             set(CURLOPT_UPLOAD, 1)
             curl_setopt_read_function(handle, Self.read)
@@ -71,7 +91,8 @@ final class CurlHandle {
         var response = 0
         curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        return Result(code: code, message: detail, responseCode: response, body: transfer.received)
+        return Result(code: code, message: detail, responseCode: response, body: transfer.received,
+                      headers: String(decoding: transfer.headers, as: UTF8.self))
     }
 
     /// The bytes going out and coming back during one transfer.
@@ -79,8 +100,14 @@ final class CurlHandle {
         let upload: Data
         var offset = 0
         var received = Data()
+        var headers = Data()
+        /// Bytes of the response body kept; the rest is read and dropped (a receiver's answer is shown as an excerpt).
+        let bodyLimit: Int
 
-        init(upload: Data) { self.upload = upload }
+        init(upload: Data, bodyLimit: Int) {
+            self.upload = upload
+            self.bodyLimit = bodyLimit
+        }
     }
 
     private static let read: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
@@ -95,10 +122,22 @@ final class CurlHandle {
         return length
     }
 
+    private static let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        // A line starting a new response (after a 100 Continue) replaces what came before.
+        if size * count >= 5, memcmp(buffer, "HTTP/", 5) == 0 { transfer.headers.removeAll() }
+        if transfer.headers.count < 16_384 {
+            transfer.headers.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: size * count)
+        }
+        return size * count
+    }
+
     private static let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
         guard let buffer, let context else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-        transfer.received.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: size * count)
+        let kept = min(size * count, max(0, transfer.bodyLimit - transfer.received.count))
+        transfer.received.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: kept)
         return size * count
     }
 }

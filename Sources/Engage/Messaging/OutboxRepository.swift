@@ -56,21 +56,9 @@ struct OutboxRepository {
     /// lease) to `owner` until `leaseEnd`, counting an attempt for each. Rows other workers hold
     /// are skipped, not waited for. Must run inside a transaction.
     func claim(limit: Int, owner: String, leaseEnd: Date, now: Date) async throws -> [OutboxMessage] {
-        // One status per query, so that each reads its index in order and locks only the rows it returns
-        // (an IN over two statuses sorted the whole range and locked every row it read).
-        var ids: [Int64] = []
-        for status in [OutboxStatus.queued, .sending] where ids.count < limit {
-            ids += try await connection.query("""
-                SELECT id FROM outbox_messages WHERE status = ? AND next_attempt_at <= ?
-                ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
-                """, [status.rawValue, now, limit - ids.count] as [any SQLBindable]).map { try $0.decode("id") }
-        }
+        let ids = try await LeaseQueue(connection: connection, table: "outbox_messages").claim(limit: limit, owner: owner, leaseEnd: leaseEnd, now: now)
         guard !ids.isEmpty else { return [] }
-        let list = Self.placeholders(ids.count)
-        try await connection.execute("""
-            UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1, locked_by = ?, locked_until = ?,
-                next_attempt_at = ?, updated_at = ? WHERE id IN (\(list))
-            """, [owner, leaseEnd, leaseEnd, now] + ids)
+        let list = SQLList.placeholders(ids.count)
         return try await connection.query(
             "SELECT \(Self.columns) FROM outbox_messages WHERE id IN (\(list)) ORDER BY next_attempt_at, id", ids
         ).map(Self.message)
@@ -86,7 +74,7 @@ struct OutboxRepository {
         return try await Int(connection.execute(
             """
             UPDATE outbox_messages SET status = 'sent', sent_at = ?, provider_id = ?, last_error = NULL,
-                locked_until = NULL, link_secret = NULL, updated_at = ? WHERE id IN (\(Self.placeholders(ids.count))) AND locked_by = ? AND status = 'sending'
+                locked_until = NULL, link_secret = NULL, updated_at = ? WHERE id IN (\(SQLList.placeholders(ids.count))) AND locked_by = ? AND status = 'sending'
             """, values).affectedRows)
     }
 
@@ -164,10 +152,6 @@ struct OutboxRepository {
             SELECT \(Self.columns) FROM outbox_messages WHERE document_id = ? AND purpose <> 'reminder' AND purpose <> 'signed_confirmation'
             ORDER BY id DESC LIMIT 1
             """, [documentID]).map(Self.message)
-    }
-
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     private static func message(_ row: SQLRow) throws -> OutboxMessage {

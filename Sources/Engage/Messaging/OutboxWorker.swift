@@ -180,9 +180,14 @@ public final class OutboxWorker: Sendable {
     /// work) when a claim elsewhere made it a deadlock victim: a row left `sending` would be sent twice once its lease ends.
     private func recordSent(_ messages: [SentMessage]) async {
         do {
-            try await database.statements { tx in
+            try await database.write { tx in
                 for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
                     try await tx.outbox.markSent(ids: group.map(\.id), owner: name, providerID: providerID)
+                }
+                if try await tx.announces(.messageDelivered) {
+                    for sent in messages {
+                        if let message = try await tx.outbox.find(id: sent.id) { try await tx.announce(.messageDelivered, message) }
+                    }
                 }
             }
         } catch {
@@ -211,15 +216,17 @@ public final class OutboxWorker: Sendable {
         }
     }
 
-    /// Ends a message that will not be delivered, with an event on its document in the same transaction.
+    /// Ends a message that will not be delivered, with an event on its document and its webhook in the same transaction.
     private func finish(_ message: OutboxMessage, as status: OutboxStatus, reason: String) async throws {
         logger.warning("message not delivered", metadata: [
             "outbox_message_id": "\(message.id)", "status": "\(status.rawValue)", "error": "\(reason)",
         ])
         try await database.write { tx in
-            guard try await tx.outbox.markFinal(id: message.id, owner: name, status: status, error: reason),
-                  let documentID = message.documentID
-            else { return }
+            guard try await tx.outbox.markFinal(id: message.id, owner: name, status: status, error: reason) else { return }
+            if try await tx.announces(.messageFailed), let ended = try await tx.outbox.find(id: message.id) {
+                try await tx.announce(.messageFailed, ended)
+            }
+            guard let documentID = message.documentID else { return }
             _ = try await tx.change(
                 documentID: documentID, .messageFailed(message.channel), linkID: message.linkID,
                 details: [

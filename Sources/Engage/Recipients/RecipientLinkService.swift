@@ -96,6 +96,7 @@ public struct RecipientLinkService: Sendable {
             .linkCreated, linkID: id, userID: actor.userID, client: client,
             details: ["allowed_actions": .array(options.actions.map { .string($0.rawValue) })])
         guard let link = try await tx.links.find(id: id, documentID: documentID) else { throw RecordNotFound("Link", id: id) }
+        try await tx.announce(.linkCreated, link)
         return (secret, link)
     }
 
@@ -121,6 +122,7 @@ public struct RecipientLinkService: Sendable {
                 var changes = DocumentChanges(locked)
                 try changes.apply(.linkRevoked, linkID: linkID, userID: actor.userID, client: client)
                 try await changes.write(in: tx)
+                if let revoked = try await tx.links.find(id: linkID, documentID: documentID) { try await tx.announce(.linkRevoked, revoked) }
             }
         }
     }

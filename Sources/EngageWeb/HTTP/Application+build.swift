@@ -69,6 +69,8 @@ public func buildRouter(
     MessageTemplatesAPIController(templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName).register(on: api)
     ContactsAPIController(contacts: contacts, collectionURL: apiURL + "/contacts").register(on: api)
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
+    let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
+    WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
     DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)

@@ -20,7 +20,9 @@ struct APIHarness {
     let configuration: EngageConfiguration
 
     /// Runs `test` against a new application with an admin, a staff member and their keys.
-    static func run(_ test: @Sendable (APIHarness) async throws -> Void) async throws {
+    static func run(
+        configure: @Sendable (inout EngageConfiguration) -> Void = { _ in }, _ test: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         try await TestDatabase.withMigratedPool { pool in
             let database = Database(pool: pool)
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
@@ -31,7 +33,9 @@ struct APIHarness {
             for role in User.Role.allCases {
                 keys[role] = try await apiKeys.create(name: "\(role) key", role: role.rawValue, by: admin).secret
             }
-            let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
+            var configured = try EngageConfiguration.forTesting(database: pool.configuration)
+            configure(&configured)
+            let configuration = configured
             let router = try await buildRouter(configuration: configuration, database: database)
             let frozenKeys = keys
             try await Application(router: router).test(.router) { client in

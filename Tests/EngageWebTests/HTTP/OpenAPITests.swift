@@ -58,7 +58,8 @@ struct OpenAPITests {
             guard let line = rest.split(separator: "\n").first,
                   let value = try? JSONSerialization.jsonObject(with: Data(line.dropLast(line.hasSuffix(",") ? 1 : 0).utf8), options: .fragmentsAllowed) as? String
             else { return nil }
-            return value.contains("[Hh][Tt][Tt][Pp]") ? value : nil
+            // Stored addresses are anchored whole; a webhook URL (checked by resolving it) only by its start.
+            return value.contains("[Hh][Tt][Tt][Pp]") && value.hasSuffix("$") ? value : nil
         }
         #expect(patterns.count >= 10)
         for pattern in patterns {

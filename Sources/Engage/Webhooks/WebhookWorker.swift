@@ -1,0 +1,271 @@
+import CCurl
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+
+/// Delivers webhooks. Like the outbox worker it claims due deliveries under a lease with
+/// `FOR UPDATE SKIP LOCKED`, so any number may run; it sends each endpoint's share in the order
+/// the events happened, several endpoints at once, and a slow or failing endpoint holds up only
+/// its own share: after its first failure the rest of that share goes back to wait behind it.
+public final class WebhookWorker: Sendable {
+    private let database: Database
+    private let settings: WebhookSettings
+    private let seal: LinkSecretSeal
+    private let addresses: AddressGuard
+    private let logger: Logger
+    /// Names this worker in `locked_by`.
+    public let name: String
+    /// Threads for libcurl's blocking transfers, one per endpoint delivered to at once.
+    private let threads: NIOThreadPool
+    /// Open handles (and their kept-alive connections) waiting for the next endpoint.
+    private let idle = Mutex<[SendableCurl]>([])
+
+    public init(database: Database, settings: WebhookSettings, seal: LinkSecretSeal, logger: Logger) {
+        self.database = database
+        self.settings = settings
+        self.seal = seal
+        self.logger = logger
+        addresses = AddressGuard(allowPrivate: settings.allowPrivate)
+        name = "\(ProcessInfo.processInfo.hostName.prefix(40)):\(getpid()):\(SecretToken.randomHexID().prefix(6))"
+        threads = NIOThreadPool(numberOfThreads: settings.connections)
+        threads.start()
+    }
+
+    deinit {
+        threads.shutdownGracefully { _ in }
+    }
+
+    /// Delivers until the task is cancelled; a batch under way is finished first.
+    public func run() async {
+        logger.info("webhook worker started", metadata: ["worker": "\(name)"])
+        while !Task.isCancelled {
+            let delivered = await Task { await self.deliverBatchLogged() }.value
+            if delivered == 0 { try? await Task.sleep(for: settings.pollInterval) }
+        }
+        logger.info("webhook worker stopped", metadata: ["worker": "\(name)"])
+    }
+
+    private func deliverBatchLogged() async -> Int {
+        do {
+            return try await deliverBatch()
+        } catch {
+            logger.error("webhook batch failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// Claims one batch of due deliveries and sends it; returns how many were claimed.
+    @discardableResult
+    public func deliverBatch() async throws -> Int {
+        let now = Date()
+        let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
+        let claimed = try await database.write { tx in
+            try await tx.webhooks.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
+        }
+        guard !claimed.isEmpty else { return 0 }
+        var shares: [Int64: [WebhookRepository.Claimed]] = [:]
+        var order: [Int64] = []
+        for delivery in claimed {
+            if shares[delivery.endpointID] == nil { order.append(delivery.endpointID) }
+            shares[delivery.endpointID, default: []].append(delivery)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var pending = order.makeIterator()
+            for _ in 0..<settings.connections {
+                guard let endpoint = pending.next(), let share = shares[endpoint] else { break }
+                group.addTask { await self.deliver(share, leaseEnd: leaseEnd) }
+            }
+            while await group.next() != nil {
+                guard let endpoint = pending.next(), let share = shares[endpoint] else { continue }
+                group.addTask { await self.deliver(share, leaseEnd: leaseEnd) }
+            }
+        }
+        return claimed.count
+    }
+
+    /// What one attempt came to.
+    private struct Outcome {
+        let delivery: WebhookRepository.Claimed
+        let attempt: WebhookAttempt
+        let succeeded: Bool
+        let retryAfter: Duration?
+    }
+
+    /// Sends one endpoint's share in order, stopping at its first failure.
+    private func deliver(_ share: [WebhookRepository.Claimed], leaseEnd: Date) async {
+        guard let first = share.first else { return }
+        do {
+            let secrets = try await database.read { try await $0.webhooks.sealedSecrets(id: first.endpointID, at: Date()) }
+                .map { try seal.open($0) }
+            let target = try await Target(url: first.url, guard: addresses)
+            var delivered: [Outcome] = []
+            for (index, delivery) in share.enumerated() {
+                // A delivery sent after its lease ended might be sent by another worker too.
+                guard Date().addingTimeInterval(settings.timeout.seconds + 5) < leaseEnd else {
+                    try await record(delivered, failure: nil, putBack: Array(share[index...]))
+                    return
+                }
+                let outcome = await send(delivery, to: target, secrets: secrets)
+                if outcome.succeeded {
+                    delivered.append(outcome)
+                } else {
+                    try await record(delivered, failure: outcome, putBack: Array(share[(index + 1)...]))
+                    return
+                }
+            }
+            try await record(delivered, failure: nil, putBack: [])
+        } catch let refusal as AddressGuard.Refusal {
+            await refuse(share, reason: refusal.description)
+        } catch {
+            logger.error("cannot deliver webhooks", metadata: ["endpoint_id": "\(first.endpointID)", "error": "\(error)"])
+        }
+    }
+
+    /// Where an endpoint's requests go: its URL and the checked address its host is pinned to.
+    private struct Target: Sendable {
+        let url: String
+        let resolve: String
+
+        init(url: String, guard addresses: AddressGuard) async throws {
+            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+                throw AddressGuard.Refusal(description: "\(url) is not a URL with a host.")
+            }
+            let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+            let address = try await addresses.check(host: host)[0]
+            self.url = url
+            let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            resolve = "\(bare):\(port):\(address.contains(":") ? "[\(address)]" : address)"
+        }
+    }
+
+    /// POSTs one delivery on a pool thread and reads what came back.
+    private func send(_ delivery: WebhookRepository.Claimed, to target: Target, secrets: [String]) async -> Outcome {
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        let body = Data(delivery.body.utf8)
+        let signature = WebhookSignature.header(id: delivery.messageID, timestamp: timestamp, body: body, secrets: secrets)
+        let headers = [
+            "Content-Type: application/json", "User-Agent: OuiEngage-Webhooks/1", "webhook-id: \(delivery.messageID)",
+            "webhook-timestamp: \(timestamp)", "webhook-signature: \(signature)", "Expect:",
+        ]
+        let sentAt = Date()
+        let started = ContinuousClock.now
+        let curl = idle.withLock { $0.popLast() } ?? SendableCurl(timeout: settings.timeout)
+        let result = try? await threads.runIfActive {
+            curl.handle.set(CURLOPT_URL, target.url)
+            curl.handle.set(CURLOPT_COPYPOSTFIELDS, delivery.body)
+            return curl.handle.perform(headers: headers, keepHeaders: true, bodyLimit: 2000, resolve: [target.resolve])
+        }
+        let elapsed = ContinuousClock.now - started
+        if let result, result.succeeded { idle.withLock { $0.append(curl) } }
+        let status = result.map { $0.responseCode > 0 ? $0.responseCode : nil } ?? nil
+        let succeeded = result?.succeeded == true && (200..<300).contains(status ?? 0)
+        let error: String? = switch (result, status) {
+        case (nil, _): "The worker is shutting down."
+        case (let result?, _) where !result.succeeded: result.message
+        case (_, let code?) where !(200..<300).contains(code): "The receiver answered \(code)."
+        default: nil
+        }
+        let attempt = WebhookAttempt(
+            attempt: delivery.attempt, sentAt: sentAt,
+            durationMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            signedTimestamp: timestamp, signature: signature, statusCode: status,
+            responseHeaders: result.map { $0.headers }, responseBody: result.map { String(decoding: $0.body, as: UTF8.self) }, error: error)
+        return Outcome(delivery: delivery, attempt: attempt, succeeded: succeeded, retryAfter: result.flatMap { Self.retryAfter(in: $0.headers) })
+    }
+
+    /// Writes what a share came to in one transaction: the deliveries that succeeded, the one that
+    /// failed (queued again, failed for good, or its endpoint disabled), and those put back untried.
+    private func record(_ delivered: [Outcome], failure: Outcome?, putBack: [WebhookRepository.Claimed]) async throws {
+        let now = Date()
+        try await database.write { tx in
+            let webhooks = tx.webhooks
+            for outcome in delivered {
+                try await webhooks.recordAttempt(deliveryID: outcome.delivery.id, outcome.attempt)
+                try await webhooks.finish(
+                    id: outcome.delivery.id, owner: name, status: .delivered, statusCode: outcome.attempt.statusCode, error: nil,
+                    retryAt: nil, at: now)
+            }
+            if let endpointID = (delivered.first ?? failure)?.delivery.endpointID, !delivered.isEmpty {
+                try await webhooks.noteSuccess(endpointID: endpointID, at: now)
+            }
+            var retryAt = now
+            if let failure {
+                retryAt = try await self.recordFailure(failure, in: webhooks, at: now)
+            }
+            // Untried ones wait behind the failure, their claimed attempt given back.
+            try await webhooks.release(ids: putBack.map(\.id), owner: name, dueAt: retryAt, at: now)
+        }
+    }
+
+    /// Records a failed attempt; returns when the endpoint's next delivery is due.
+    private func recordFailure(_ failure: Outcome, in webhooks: WebhookRepository, at now: Date) async throws -> Date {
+        let delivery = failure.delivery
+        try await webhooks.recordAttempt(deliveryID: delivery.id, failure.attempt)
+        let error = failure.attempt.error ?? "Failed."
+        if failure.attempt.statusCode == 410 {
+            try await webhooks.finish(id: delivery.id, owner: name, status: .failed, statusCode: 410, error: error, retryAt: nil, at: now)
+            try await disable(delivery.endpointID, reason: "The receiver answered 410 Gone.", in: webhooks, at: now)
+            return now
+        }
+        let failingSince = try await webhooks.noteFailure(endpointID: delivery.endpointID, at: now)
+        guard let wait = settings.retryDelay(afterAttempt: delivery.attempt, retryAfter: failure.retryAfter) else {
+            try await webhooks.finish(
+                id: delivery.id, owner: name, status: .failed, statusCode: failure.attempt.statusCode, error: error, retryAt: nil, at: now)
+            return now
+        }
+        let retryAt = now.addingTimeInterval(wait.seconds)
+        try await webhooks.finish(
+            id: delivery.id, owner: name, status: .queued, statusCode: failure.attempt.statusCode, error: error, retryAt: retryAt, at: now)
+        if now.timeIntervalSince(failingSince) >= settings.disableAfter.seconds {
+            try await disable(delivery.endpointID, reason: "Every delivery failed for \(Int(settings.disableAfter.seconds / 3600)) hours.", in: webhooks, at: now)
+        }
+        return retryAt
+    }
+
+    private func disable(_ endpointID: Int64, reason: String, in webhooks: WebhookRepository, at now: Date) async throws {
+        if try await webhooks.disable(endpointID: endpointID, reason: reason, at: now) {
+            logger.warning("webhook endpoint disabled", metadata: ["endpoint_id": "\(endpointID)", "reason": "\(reason)"])
+        }
+    }
+
+    /// A share whose endpoint may not be called: the first delivery fails its attempt with the reason.
+    private func refuse(_ share: [WebhookRepository.Claimed], reason: String) async {
+        guard let first = share.first else { return }
+        let attempt = WebhookAttempt(
+            attempt: first.attempt, sentAt: Date(), durationMilliseconds: 0, signedTimestamp: Int64(Date().timeIntervalSince1970),
+            signature: "", statusCode: nil, responseHeaders: nil, responseBody: nil, error: reason)
+        do {
+            try await record([], failure: Outcome(delivery: first, attempt: attempt, succeeded: false, retryAfter: nil), putBack: Array(share.dropFirst()))
+        } catch {
+            logger.error("cannot record webhook refusal", metadata: ["endpoint_id": "\(first.endpointID)", "error": "\(error)"])
+        }
+    }
+
+    /// `Retry-After` in seconds or as an HTTP date, from a response's header lines.
+    static func retryAfter(in headers: String) -> Duration? {
+        for line in headers.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" else { continue }
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "GMT")
+            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            if let date = format.date(from: value) { return .seconds(max(0, date.timeIntervalSinceNow)) }
+        }
+        return nil
+    }
+}
+
+/// A libcurl handle that moves between pool threads, used by one transfer at a time.
+private final class SendableCurl: @unchecked Sendable {
+    let handle: CurlHandle
+
+    init(timeout: Duration) {
+        handle = CurlHandle(url: "http://localhost/", timeout: timeout)
+        handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        handle.set(CURLOPT_FOLLOWLOCATION, 0)
+    }
+}
