@@ -43,3 +43,16 @@ wait_for_port() {
   echo "nothing listens on port $1" >&2
   return 1
 }
+
+# The Python tools the tests use (schemathesis, standardwebhooks), pinned, in a virtual environment
+# of their own under .data/venv, made again when the pins change; prints its python.
+test_python() {
+  local venv="$DATA/venv" requirements=.ci/lib/python-requirements.txt
+  if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
+    cp "$requirements" "$venv/requirements.txt"
+  fi
+  echo "$venv/bin/python"
+}

@@ -10,6 +10,8 @@ user_password=$(random_secret 24)
 
 export ENGAGE_DATABASE_URL
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
+# The webhook test's receiver listens on loopback.
+export ENGAGE_WEBHOOK_ALLOW_PRIVATE=1
 .build/debug/engage migrate >/dev/null
 printf '%s\n' "$user_password" | .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password-stdin >/dev/null
 
@@ -32,4 +34,4 @@ faults_url=$(fresh_database "$db" engage_faults)
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL=e2e@example.com E2E_PASSWORD="$user_password" E2E_SCREENSHOTS="$DATA/e2e"
 export E2E_MAIL_DIR="$mail_dir" E2E_DB_DIR="$db" E2E_ENGAGE="$PWD/.build/debug/engage"
 export E2E_FAULTS_DATABASE_URL="$faults_url"
-python3 -m unittest discover -s Tests/e2e -p "${E2E_PATTERN:-test_*.py}" -v
+"$(test_python)" -m unittest discover -s Tests/e2e -p "${E2E_PATTERN:-test_*.py}" -v

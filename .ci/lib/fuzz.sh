@@ -9,15 +9,7 @@ source "$(dirname "$0")/common.sh"
 db=${1:?DB_DIR missing}
 port=${ENGAGE_FUZZ_PORT:-8092}
 
-# schemathesis from PyPI, pinned, in a virtual environment of its own.
-venv="$DATA/fuzz-venv"
-requirements=.ci/lib/fuzz-requirements.txt
-if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
-  cp "$requirements" "$venv/requirements.txt"
-fi
+python=$(test_python)
 
 export ENGAGE_DATABASE_URL=$(fresh_database "$db" engage_fuzz)
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port
@@ -52,7 +44,7 @@ printf '[cache]\ndirectory = "%s"\n\n[parameters]\n"path.token" = "%s"\n' "$DATA
 
 report="$DATA/fuzz-report"
 rm -rf "$report"
-SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=.ci/lib "$venv/bin/schemathesis" --config-file "$config" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=.ci/lib "$(dirname "$python")/schemathesis" --config-file "$config" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --header "Authorization: Bearer $key" \
   --header "Accept: application/json" \
   --checks all \
