@@ -3,18 +3,18 @@ signatures verify with the standardwebhooks package from PyPI: an implementation
 specification that is not ours."""
 
 import http.server
-import json
+import os
 import threading
 import time
 import unittest
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from webdriver import EMAIL, PASSWORD, api
+from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
 
 
 class Receiver(http.server.ThreadingHTTPServer):
-    """Keeps every POST (headers and body) and answers 200."""
+    """Keeps every POST (path, headers and body) and answers 200."""
 
     def __init__(self):
         self.received = []
@@ -23,7 +23,7 @@ class Receiver(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.received.append((dict(self.headers), body))
+                outer.received.append((self.path, dict(self.headers), body))
                 self.send_response(200)
                 self.end_headers()
 
@@ -51,7 +51,7 @@ class WebhookTest(unittest.TestCase):
         while not self.receiver.received and time.time() < deadline:
             time.sleep(0.1)
         self.assertTrue(self.receiver.received, "the worker delivered the event")
-        headers, body = self.receiver.received[0]
+        _, headers, body = self.receiver.received[0]
         lowered = {name.lower(): value for name, value in headers.items()}
         payload = Webhook(endpoint["secret"]).verify(body, lowered)
         self.assertEqual(payload["type"], "document.created")
@@ -67,6 +67,49 @@ class WebhookTest(unittest.TestCase):
         deliveries = api("GET", f"/api/v1/webhooks/{endpoint['id']}/deliveries", token=self.token)
         self.assertEqual([d["status"] for d in deliveries], ["delivered"])
         self.assertEqual(deliveries[0]["message_id"], lowered["webhook-id"])
+
+    def test_portal_pages(self):
+        """An admin adds an endpoint from the portal (a refused address first), copies the secret,
+        sends a test and reads the delivery as it was sent and answered."""
+        port = self.receiver.server_address[1]
+        b = Browser(size=(1300, 1000))
+        try:
+            sign_in(b)
+            b.open(f"{BASE}/webhooks")
+            # (This server may reach loopback for the receiver, so the refusal shown is a host that does not resolve.)
+            b.type("#url", "https://crm.example.invalid/hooks")
+            b.submit("form[action='/webhooks'] button[type=submit]")
+            self.assertIn("does not resolve", b.text(".field-error"))
+            self.assertEqual(b.value("#url"), "https://crm.example.invalid/hooks", "the typed URL is kept")
+            b.screenshot(os.path.join(SHOTS, "webhooks-refused.png"))
+
+            b.type("#url", f"http://127.0.0.1:{port}/portal")
+            b.type("#description", "CRM sync")
+            b.submit("form[action='/webhooks'] button[type=submit]")
+            secret = b.text("code.new-key")
+            self.assertTrue(secret.startswith("whsec_"))
+            b.submit("form[action$='/test'] button")
+            self.assertIn("test event is queued", b.text(".alert"))
+            deadline = time.time() + 15
+            while not any(path == "/portal" for path, _, _ in self.receiver.received) and time.time() < deadline:
+                time.sleep(0.1)
+            b.open(b.url)
+            deadline = time.time() + 5
+            while "delivered" not in b.text("table") and time.time() < deadline:
+                time.sleep(0.2)
+                b.open(b.url)
+            self.assertIn("webhook.test", b.text("table"))
+            self.assertIn("delivered", b.text("table"))
+            b.screenshot(os.path.join(SHOTS, "webhook-show.png"))
+            b.click("table a")
+            self.assertIn("webhook-signature: v1,", b.text("main"))
+            self.assertIn('"webhook.test"', b.text("pre"))
+            b.screenshot(os.path.join(SHOTS, "webhook-delivery.png"))
+            b.open(f"{BASE}/webhooks")
+            self.assertIn(f"http://127.0.0.1:{port}/portal", b.text("table"))
+            b.screenshot(os.path.join(SHOTS, "webhooks.png"))
+        finally:
+            b.close()
 
 
 if __name__ == "__main__":

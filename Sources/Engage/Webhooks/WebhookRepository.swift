@@ -227,6 +227,16 @@ struct WebhookRepository {
         }
     }
 
+    /// Queues again, due now, every delivery that failed since the endpoint last answered (all of
+    /// them when it never did): what a disabled endpoint missed. Returns how many.
+    func replayMissed(endpointID: Int64, at time: Date) async throws -> Int {
+        Int(try await connection.execute("""
+            UPDATE webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+            SET d.status = 'queued', d.attempts = 0, d.next_attempt_at = ?, d.last_error = NULL, d.updated_at = ?
+            WHERE d.endpoint_id = ? AND d.status = 'failed' AND (w.last_success_at IS NULL OR d.created_at >= w.last_success_at)
+            """, [time, time, endpointID] as [any SQLBindable]).affectedRows)
+    }
+
     /// Queues a finished delivery again, due now, with a fresh count of attempts.
     func replay(id: Int64, at time: Date) async throws -> Bool {
         try await connection.execute("""

@@ -8,7 +8,7 @@ public struct WebhookService: Sendable {
     private let addresses: AddressGuard
     private let settings: WebhookSettings
 
-    static let fields: Set<String> = ["url", "description", "events", "enabled"]
+    static let fields: Set<String> = ["url", "description", "events", "enabled", "replay_missed"]
 
     public init(database: Database, seal: LinkSecretSeal, settings: WebhookSettings) {
         self.database = database
@@ -50,14 +50,17 @@ public struct WebhookService: Sendable {
         return (endpoint, secret)
     }
 
-    /// Changes what `input` mentions; enabling a disabled endpoint starts it afresh.
+    /// Changes what `input` mentions. Enabling a disabled endpoint starts it afresh and, with
+    /// `replay_missed`, queues again what failed since it last answered.
     public func update(id: Int64, _ input: Input, by actor: Actor) async throws -> WebhookEndpoint {
         try actor.requireAdmin()
         let current = try await find(id: id, by: actor)
         let read = try await self.read(input, over: current)
         return try await database.write { tx in
+            let now = Date()
             try await tx.webhooks.updateEndpoint(
-                id: id, url: read.url, description: read.description, events: read.events, enabled: read.enabled, at: Date())
+                id: id, url: read.url, description: read.description, events: read.events, enabled: read.enabled, at: now)
+            if read.replayMissed, read.enabled, !current.enabled { _ = try await tx.webhooks.replayMissed(endpointID: id, at: now) }
             return try await Self.existing(id, tx)
         }
     }
@@ -140,6 +143,7 @@ public struct WebhookService: Sendable {
         var description: String?
         var events: [String]
         var enabled: Bool
+        var replayMissed: Bool
     }
 
     private func read(_ input: Input, over current: WebhookEndpoint?) async throws -> Fields {
@@ -162,12 +166,14 @@ public struct WebhookService: Sendable {
             events = names.contains("*") ? ["*"] : names.filter { seen.insert($0).inserted }
         }
         let enabled = reader.contains("enabled") ? reader.flag("enabled", label: "Enabled") : current?.enabled ?? true
+        let replayMissed = reader.flag("replay_missed", label: "Replay missed")
         let address = url.value ?? current?.url ?? ""
         if let given = url.value {
             if let problem = await problem(with: given) { reader.report("url", .invalidValue, problem) }
         }
         try reader.finish()
-        return Fields(url: address, description: description.merged(over: current?.description), events: events, enabled: enabled)
+        return Fields(
+            url: address, description: description.merged(over: current?.description), events: events, enabled: enabled, replayMissed: replayMissed)
     }
 
     /// Why `url` cannot receive webhooks, or nil: http(s) with a host, no credentials, and only public addresses.

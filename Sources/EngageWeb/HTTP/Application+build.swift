@@ -71,6 +71,7 @@ public func buildRouter(
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
+    WebhooksController(views: views, webhooks: webhooks).register(on: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
     DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)

@@ -100,6 +100,7 @@ struct PortalChrome: Sendable {
     let onDashboard: Bool
     let onUsers: Bool
     let onAPIKeys: Bool
+    let onWebhooks: Bool
     let onDocuments: Bool
     let onOrganizations: Bool
     let onContacts: Bool
@@ -115,6 +116,7 @@ struct PortalChrome: Sendable {
         onDashboard = section == "dashboard"
         onUsers = section == "users"
         onAPIKeys = section == "api-keys"
+        onWebhooks = section == "webhooks"
         onDocuments = section == "documents"
         onOrganizations = section == "organizations"
         onContacts = section == "contacts"
