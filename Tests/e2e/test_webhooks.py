@@ -2,11 +2,15 @@
 signatures verify with the standardwebhooks package from PyPI: an implementation of the
 specification that is not ours."""
 
+import email
+import glob
 import http.server
 import os
 import threading
 import time
 import unittest
+
+from email import policy
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -14,7 +18,7 @@ from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
 
 
 class Receiver(http.server.ThreadingHTTPServer):
-    """Keeps every POST (path, headers and body) and answers 200."""
+    """Keeps every POST (path, headers and body) and answers 200, or 410 Gone at /gone."""
 
     def __init__(self):
         self.received = []
@@ -24,7 +28,7 @@ class Receiver(http.server.ThreadingHTTPServer):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 outer.received.append((self.path, dict(self.headers), body))
-                self.send_response(200)
+                self.send_response(410 if self.path == "/gone" else 200)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -67,6 +71,27 @@ class WebhookTest(unittest.TestCase):
         deliveries = api("GET", f"/api/v1/webhooks/{endpoint['id']}/deliveries", token=self.token)
         self.assertEqual([d["status"] for d in deliveries], ["delivered"])
         self.assertEqual(deliveries[0]["message_id"], lowered["webhook-id"])
+
+    def test_gone_disables_and_admins_are_emailed(self):
+        """A receiver answering 410 Gone disables its endpoint at once; the admin's notice arrives at the SMTP server."""
+        port = self.receiver.server_address[1]
+        endpoint = api("POST", "/api/v1/webhooks", {"url": f"http://127.0.0.1:{port}/gone", "events": ["contact.created"]}, self.token)
+        api("POST", "/api/v1/contacts", {"fullname": "Gone Test", "email": "gone@example.com"}, self.token)
+        subject = f"Webhook endpoint disabled: http://127.0.0.1:{port}/gone"
+        deadline = time.time() + 20
+        notice = None
+        while notice is None and time.time() < deadline:
+            for path in glob.glob(os.path.join(os.environ["E2E_MAIL_DIR"], "*.eml")):
+                with open(path, "rb") as file:
+                    message = email.message_from_binary_file(file, policy=policy.default)
+                if message["Subject"] == subject:
+                    notice = message
+            time.sleep(0.2)
+        self.assertIsNotNone(notice, "the notice reached the SMTP sink")
+        self.assertIn(EMAIL, notice["To"])
+        self.assertIn("410 Gone", notice.get_content())
+        self.assertIn(f"/webhooks/{endpoint['id']}", notice.get_content())
+        self.assertFalse(api("GET", f"/api/v1/webhooks/{endpoint['id']}", token=self.token)["enabled"])
 
     def test_portal_pages(self):
         """An admin adds an endpoint from the portal (a refused address first), copies the secret,

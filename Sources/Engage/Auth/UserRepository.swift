@@ -42,6 +42,13 @@ struct UserRepository {
         try await connection.queryFirst("SELECT id FROM users WHERE email = ? FOR UPDATE", [email])?.decode("id")
     }
 
+    /// The active admins' addresses and names, for notices to staff.
+    func activeAdmins() async throws -> [(email: String, name: String)] {
+        try await connection.query("SELECT email, name FROM users WHERE role = 'admin' AND active = 1 ORDER BY id").map {
+            (try $0.decode("email"), try $0.decode("name"))
+        }
+    }
+
     /// Every user, by name.
     func all() async throws -> [User] {
         try await connection.query("SELECT \(Self.columns) FROM users ORDER BY name, id").map(Self.user)

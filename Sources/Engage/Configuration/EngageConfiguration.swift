@@ -149,7 +149,7 @@ public struct EngageConfiguration: Sendable {
         webhooks = WebhookSettings(
             allowPrivate: try reader.integer("ENGAGE_WEBHOOK_ALLOW_PRIVATE", default: 0, in: 0...1) == 1,
             timeout: .seconds(try reader.integer("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", default: 5, in: 1...60)),
-            connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64))
+            connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64), portalURL: baseURL)
         reminders = ReminderSettings(
             daysBeforeDue: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_DUE", default: 3, in: 0...60),
             daysBeforeExpiry: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY", default: 2, in: 0...60))

@@ -5,6 +5,11 @@ public enum MessagePurpose: String, Sendable, CaseIterable, Codable {
     case approvalRequest = "approval_request"
     case reminder
     case signedConfirmation = "signed_confirmation"
+    /// A notice to staff written by the product itself (a webhook endpoint disabled), never a template.
+    case staffNotice = "staff_notice"
+
+    /// The purposes that have templates staff can edit and send documents with.
+    public static let templated = allCases.filter { $0 != .staffNotice }
 
     /// The template a document is sent with when the request names none.
     public static func notification(for type: DocumentType) -> MessagePurpose {

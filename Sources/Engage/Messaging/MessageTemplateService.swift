@@ -30,7 +30,7 @@ public struct MessageTemplateService: Sendable {
         self.renderer = renderer
         var defaults: [Key: MessageTemplate] = [:]
         for channel in MessageChannel.allCases {
-            for purpose in MessagePurpose.allCases {
+            for purpose in MessagePurpose.templated {
                 for language in Language.allCases {
                     let path = "\(templatesDirectory)/\(Self.defaultPath(channel, purpose, language))"
                     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -52,7 +52,7 @@ public struct MessageTemplateService: Sendable {
         let edited = try await database.read { try await $0.templates.all() }
         let byKey = Dictionary(edited.map { (Key(channel: $0.channel, purpose: $0.purpose, language: $0.language), $0) }) { first, _ in first }
         return MessageChannel.allCases.flatMap { channel in
-            MessagePurpose.allCases.flatMap { purpose in
+            MessagePurpose.templated.flatMap { purpose in
                 Language.allCases.map { language in
                     let key = Key(channel: channel, purpose: purpose, language: language)
                     return byKey[key] ?? defaults[key]!

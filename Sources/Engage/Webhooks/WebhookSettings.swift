@@ -20,6 +20,8 @@ public struct WebhookSettings: Sendable {
     public var secretOverlap: Duration
     /// The pause when nothing is due.
     public var pollInterval: Duration
+    /// The portal's address, for the link in the notice sent to admins when an endpoint is disabled.
+    public var portalURL: URL
 
     /// About 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 14 h and 20 h: 10 attempts over about three days.
     public static let standardSchedule: [Duration] = [
@@ -30,7 +32,8 @@ public struct WebhookSettings: Sendable {
     public init(
         allowPrivate: Bool = false, timeout: Duration = .seconds(5), connections: Int = 8, batchSize: Int = 200,
         lease: Duration = .seconds(300), retrySchedule: [Duration] = Self.standardSchedule, disableAfter: Duration = .seconds(86_400),
-        secretOverlap: Duration = .seconds(86_400), pollInterval: Duration = .milliseconds(500)
+        secretOverlap: Duration = .seconds(86_400), pollInterval: Duration = .milliseconds(500),
+        portalURL: URL = URL(string: "http://localhost:8080")!
     ) {
         self.allowPrivate = allowPrivate
         self.timeout = timeout
@@ -41,6 +44,7 @@ public struct WebhookSettings: Sendable {
         self.disableAfter = disableAfter
         self.secretOverlap = secretOverlap
         self.pollInterval = pollInterval
+        self.portalURL = portalURL
     }
 
     /// Attempts before a delivery fails for good.

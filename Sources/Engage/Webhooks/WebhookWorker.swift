@@ -191,7 +191,7 @@ public final class WebhookWorker: Sendable {
             }
             var retryAt = now
             if let failure {
-                retryAt = try await self.recordFailure(failure, in: webhooks, at: now)
+                retryAt = try await self.recordFailure(failure, in: tx, at: now)
             }
             // Untried ones wait behind the failure, their claimed attempt given back.
             try await webhooks.release(ids: putBack.map(\.id), owner: name, dueAt: retryAt, at: now)
@@ -199,13 +199,14 @@ public final class WebhookWorker: Sendable {
     }
 
     /// Records a failed attempt; returns when the endpoint's next delivery is due.
-    private func recordFailure(_ failure: Outcome, in webhooks: WebhookRepository, at now: Date) async throws -> Date {
+    private func recordFailure(_ failure: Outcome, in tx: Transaction, at now: Date) async throws -> Date {
+        let webhooks = tx.webhooks
         let delivery = failure.delivery
         try await webhooks.recordAttempt(deliveryID: delivery.id, failure.attempt)
         let error = failure.attempt.error ?? "Failed."
         if failure.attempt.statusCode == 410 {
             try await webhooks.finish(id: delivery.id, owner: name, status: .failed, statusCode: 410, error: error, retryAt: nil, at: now)
-            try await disable(delivery.endpointID, reason: "The receiver answered 410 Gone.", in: webhooks, at: now)
+            try await disable(delivery, reason: "The receiver answered 410 Gone.", in: tx, at: now)
             return now
         }
         let failingSince = try await webhooks.noteFailure(endpointID: delivery.endpointID, at: now)
@@ -218,15 +219,17 @@ public final class WebhookWorker: Sendable {
         try await webhooks.finish(
             id: delivery.id, owner: name, status: .queued, statusCode: failure.attempt.statusCode, error: error, retryAt: retryAt, at: now)
         if now.timeIntervalSince(failingSince) >= settings.disableAfter.seconds {
-            try await disable(delivery.endpointID, reason: "Every delivery failed for \(Int(settings.disableAfter.seconds / 3600)) hours.", in: webhooks, at: now)
+            try await disable(delivery, reason: "Every delivery failed for \(Int(settings.disableAfter.seconds / 3600)) hours.", in: tx, at: now)
         }
         return retryAt
     }
 
-    private func disable(_ endpointID: Int64, reason: String, in webhooks: WebhookRepository, at now: Date) async throws {
-        if try await webhooks.disable(endpointID: endpointID, reason: reason, at: now) {
-            logger.warning("webhook endpoint disabled", metadata: ["endpoint_id": "\(endpointID)", "reason": "\(reason)"])
-        }
+    /// Disables an endpoint and, the first time, tells every admin by email in the same transaction.
+    private func disable(_ delivery: WebhookRepository.Claimed, reason: String, in tx: Transaction, at now: Date) async throws {
+        guard try await tx.webhooks.disable(endpointID: delivery.endpointID, reason: reason, at: now) else { return }
+        logger.warning("webhook endpoint disabled", metadata: ["endpoint_id": "\(delivery.endpointID)", "reason": "\(reason)"])
+        try await EndpointDisabledNotice(endpointID: delivery.endpointID, url: delivery.url, reason: reason, portalURL: settings.portalURL)
+            .queue(in: tx, at: now)
     }
 
     /// A share whose endpoint may not be called: the first delivery fails its attempt with the reason.

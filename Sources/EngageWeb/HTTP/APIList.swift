@@ -90,7 +90,7 @@ extension EngageRequestContext {
     /// The `:channel/:purpose/:language` of a message template's path; anything unknown is a 404.
     func templateKey() throws -> MessageTemplateService.Key {
         guard let channel = parameters.get("channel").flatMap(MessageChannel.init(rawValue:)),
-              let purpose = parameters.get("purpose").flatMap(MessagePurpose.init(rawValue:)),
+              let purpose = parameters.get("purpose").flatMap(MessagePurpose.init(rawValue:)), MessagePurpose.templated.contains(purpose),
               let language = parameters.get("language").flatMap(Language.init(rawValue:))
         else { throw APIError.notFound() }
         return .init(channel: channel, purpose: purpose, language: language)

@@ -66,6 +66,11 @@ struct SelectOption: Sendable {
 
     /// An option per value of `choices` (labelled by its raw value), with `selected` chosen.
     static func all<T: RawRepresentable & CaseIterable>(_: T.Type, selected: String?) -> [SelectOption] where T.RawValue == String {
-        T.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: $0.rawValue == selected) }
+        all(Array(T.allCases), selected: selected)
+    }
+
+    /// An option per value of `choices`, in order.
+    static func all<T: RawRepresentable>(_ choices: [T], selected: String?) -> [SelectOption] where T.RawValue == String {
+        choices.map { SelectOption(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: $0.rawValue == selected) }
     }
 }

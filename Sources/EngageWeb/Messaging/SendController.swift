@@ -54,7 +54,7 @@ struct SendController {
             errors: Dictionary((errors?.messagesByField ?? [:]).map { ($0.key.replacingOccurrences(of: "token_options.", with: ""), $0.value) }) { first, _ in first },
             errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
             channelOptions: SelectOption.all(MessageChannel.self, selected: values["channel"]),
-            templateOptions: SelectOption.all(MessagePurpose.self, selected: values["template"]),
+            templateOptions: SelectOption.all(MessagePurpose.templated, selected: values["template"]),
             languageOptions: SelectOption.all(Language.self, selected: values["language"]),
             linkChoices: RecipientAction.allCases.map { DocumentShowPage.ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) },
             withLink: values["link"] != "none",

@@ -119,6 +119,10 @@ struct WebhooksAPITests {
                 let gone = try await api.call(.get, "\(Self.path)/\(ids["gone"]!)", as: .admin).data
                 #expect(gone["enabled"] as? Bool == false)
                 #expect((gone["disabled_reason"] as? String)?.contains("410") == true)
+                // Every active admin is told by email, in the transaction that disabled the endpoint.
+                let notices = try await api.call(.get, "/api/v1/outbox?per_page=100").items.filter { $0["template"] as? String == "staff_notice" }
+                #expect(notices.map { $0["recipient"] as? String } == ["admin@example.com"])
+                #expect((notices.first?["subject"] as? String)?.contains("/gone") == true)
                 let busy = try await api.call(.get, "\(Self.path)/\(ids["busy"]!)/deliveries", as: .admin).items.first
                 let due = try #require((busy?["next_attempt_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
                 #expect(due.timeIntervalSinceNow > 100, "Retry-After: 120 was honoured")
