@@ -84,7 +84,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB", "TestSupport"]),
-        .testTarget(name: "EngageTests", dependencies: ["Engage", "TestSupport"]),
+        .testTarget(name: "EngageTests", dependencies: ["Engage", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "EngageWebTests",
             dependencies: [

@@ -10,8 +10,8 @@ user_password=$(random_secret 24)
 
 export ENGAGE_DATABASE_URL
 export ENGAGE_JWT_SECRET=$(random_secret 48) ENGAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) ENGAGE_HTTP_PORT=$port ENGAGE_LOG_LEVEL=warning
-# The webhook test's receiver listens on loopback.
-export ENGAGE_WEBHOOK_ALLOW_PRIVATE=1
+# The webhook test's receiver listens on loopback; its Pennylane callbacks are signed with this secret.
+export ENGAGE_WEBHOOK_ALLOW_PRIVATE=1 ENGAGE_PENNYLANE_WEBHOOK_SECRET=$(random_secret 32)
 .build/debug/engage migrate >/dev/null
 printf '%s\n' "$user_password" | .build/debug/engage create-user --email e2e@example.com --name "E2E Tester" --role admin --password-stdin >/dev/null
 

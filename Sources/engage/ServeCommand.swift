@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [app]
         if !skipWorker {
             let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
-            let webhooks = WebhookWorker(database: database, settings: configuration.webhooks, seal: messaging.seal, logger: logger)
+            let webhooks = WebhookWorker(
+                database: database, settings: configuration.webhooks, seal: messaging.seal,
+                callbacks: IncomingWebhookService(database: database, secrets: configuration.callbackSecrets), logger: logger)
             services += [WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run)]
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])

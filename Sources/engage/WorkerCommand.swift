@@ -13,7 +13,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let database = Database(configuration: configuration, logger: logger)
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
         let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
-        let webhooks = WebhookWorker(database: database, settings: configuration.webhooks, seal: messaging.seal, logger: logger)
+        let webhooks = WebhookWorker(
+                database: database, settings: configuration.webhooks, seal: messaging.seal,
+                callbacks: IncomingWebhookService(database: database, secrets: configuration.callbackSecrets), logger: logger)
         try await ServiceGroup(
             services: [WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run)], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger

@@ -4,11 +4,16 @@ specification that is not ours."""
 
 import email
 import glob
+import hashlib
+import hmac
 import http.server
+import json
 import os
 import threading
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 from email import policy
 
@@ -92,6 +97,48 @@ class WebhookTest(unittest.TestCase):
         self.assertIn("410 Gone", notice.get_content())
         self.assertIn(f"/webhooks/{endpoint['id']}", notice.get_content())
         self.assertFalse(api("GET", f"/api/v1/webhooks/{endpoint['id']}", token=self.token)["enabled"])
+
+    def test_pennylane_callback_marks_the_invoice_paid(self):
+        """A callback signed here (Python's hmac, not the server's code) is accepted once and marks
+        its invoice paid; a wrong signature is refused; the portal lists both."""
+        document = api("POST", "/api/v1/document-engagements", {
+            "document_type": "pennylane_invoice", "title": "Invoice PL-77", "external_source": "pennylane", "external_id": "pl-77"}, self.token)
+        api("PUT", f"/api/v1/document-engagements/{document['id']}", {"status": "sent"}, self.token)
+        body = json.dumps({"id": 77001, "event": "customer_invoice.paid", "created": int(time.time()),
+                           "data": {"object": {"id": "pl-77", "paid": True}}}).encode()
+        secret = os.environ["ENGAGE_PENNYLANE_WEBHOOK_SECRET"].encode()
+
+        def post(signature):
+            request = urllib.request.Request(f"{BASE}/webhooks/pennylane", data=body, method="POST",
+                                             headers={"Content-Type": "application/json", "X-Pennylane-Signature": signature})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, json.load(response)
+            except urllib.error.HTTPError as error:
+                return error.code, json.load(error)
+
+        stamp = str(int(time.time()))
+        signature = hmac.new(secret, stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        self.assertEqual(post(f"t={stamp},v1={signature}")[0], 200)
+        self.assertTrue(post(f"t={stamp},v1={signature}")[1]["data"]["duplicate"])
+        status, refused = post(f"t={stamp},v1={'0' * 64}")
+        self.assertEqual((status, refused["error"]["code"]), (401, "AUTH_INVALID_SIGNATURE"))
+
+        deadline = time.time() + 15
+        while api("GET", f"/api/v1/document-engagements/{document['id']}", token=self.token)["status"] != "paid" and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(api("GET", f"/api/v1/document-engagements/{document['id']}", token=self.token)["status"], "paid")
+        b = Browser(size=(1300, 900))
+        try:
+            sign_in(b)
+            b.open(f"{BASE}/webhooks/incoming")
+            table = b.text("table")
+            self.assertIn("customer_invoice.paid", table)
+            self.assertIn(f"Document {document['id']} is paid.", table)
+            self.assertIn("invalid signature", table)
+            b.screenshot(os.path.join(SHOTS, "webhooks-incoming.png"))
+        finally:
+            b.close()
 
     def test_portal_pages(self):
         """An admin adds an endpoint from the portal (a refused address first), copies the secret,

@@ -62,6 +62,9 @@ public struct EngageConfiguration: Sendable {
     public var reminders: ReminderSettings
     /// Webhook delivery (`ENGAGE_WEBHOOK_ALLOW_PRIVATE`, `ENGAGE_WEBHOOK_TIMEOUT_SECONDS`, `ENGAGE_WEBHOOK_CONNECTIONS`).
     public var webhooks: WebhookSettings
+    /// The secrets partners sign their callbacks with (`ENGAGE_PENNYLANE_WEBHOOK_SECRET`,
+    /// `ENGAGE_PROJECTFLOW_WEBHOOK_SECRET`); without one, that partner's callbacks are refused.
+    public var callbackSecrets: [CallbackSource: String]
 
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
@@ -150,6 +153,9 @@ public struct EngageConfiguration: Sendable {
             allowPrivate: try reader.integer("ENGAGE_WEBHOOK_ALLOW_PRIVATE", default: 0, in: 0...1) == 1,
             timeout: .seconds(try reader.integer("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", default: 5, in: 1...60)),
             connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64), portalURL: baseURL)
+        callbackSecrets = [
+            .pennylane: reader.optional("ENGAGE_PENNYLANE_WEBHOOK_SECRET"), .projectflow: reader.optional("ENGAGE_PROJECTFLOW_WEBHOOK_SECRET"),
+        ].compactMapValues { $0 }
         reminders = ReminderSettings(
             daysBeforeDue: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_DUE", default: 3, in: 0...60),
             daysBeforeExpiry: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY", default: 2, in: 0...60))

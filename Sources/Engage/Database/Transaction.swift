@@ -23,4 +23,5 @@ struct Transaction: Sendable {
     var signInFailures: SignInFailureRepository { .init(connection: connection) }
     var demo: DemoDataRepository { .init(connection: connection) }
     var webhooks: WebhookRepository { .init(connection: connection) }
+    var callbacks: IncomingWebhookRepository { .init(connection: connection) }
 }

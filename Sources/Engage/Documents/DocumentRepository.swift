@@ -96,6 +96,13 @@ struct DocumentRepository {
         let chainHead: Data?
     }
 
+    /// The live document a partner knows by this external reference.
+    func liveID(externalSource: ExternalSource, externalID: String) async throws -> Int64? {
+        try await connection.queryFirst(
+            "SELECT id FROM documents WHERE external_source = ? AND external_id = ? AND deleted_at IS NULL",
+            [externalSource.rawValue, externalID])?.decode("id")
+    }
+
     /// Locks a live document's row until the transaction ends (every writer locks documents
     /// before links, so that concurrent changes queue instead of deadlocking); nil when there is none.
     func lockLive(id: Int64) async throws -> Locked? {

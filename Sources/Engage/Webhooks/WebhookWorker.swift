@@ -20,9 +20,14 @@ public final class WebhookWorker: Sendable {
     private let threads: NIOThreadPool
     /// Open handles (and their kept-alive connections) waiting for the next endpoint.
     private let idle = Mutex<[SendableCurl]>([])
+    /// Partners' callbacks, processed between batches.
+    private let callbacks: IncomingWebhookService?
 
-    public init(database: Database, settings: WebhookSettings, seal: LinkSecretSeal, logger: Logger) {
+    public init(
+        database: Database, settings: WebhookSettings, seal: LinkSecretSeal, callbacks: IncomingWebhookService? = nil, logger: Logger
+    ) {
         self.database = database
+        self.callbacks = callbacks
         self.settings = settings
         self.seal = seal
         self.logger = logger
@@ -41,9 +46,19 @@ public final class WebhookWorker: Sendable {
         logger.info("webhook worker started", metadata: ["worker": "\(name)"])
         while !Task.isCancelled {
             let delivered = await Task { await self.deliverBatchLogged() }.value
-            if delivered == 0 { try? await Task.sleep(for: settings.pollInterval) }
+            let processed = await Task { await self.processCallbacksLogged() }.value
+            if delivered == 0, processed == 0 { try? await Task.sleep(for: settings.pollInterval) }
         }
         logger.info("webhook worker stopped", metadata: ["worker": "\(name)"])
+    }
+
+    private func processCallbacksLogged() async -> Int {
+        do {
+            return try await callbacks?.processReceived() ?? 0
+        } catch {
+            logger.error("callback processing failed", metadata: ["error": "\(error)"])
+            return 0
+        }
     }
 
     private func deliverBatchLogged() async -> Int {

@@ -72,6 +72,8 @@ public func buildRouter(
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)
+    CallbacksController(views: views, callbacks: IncomingWebhookService(database: database, secrets: configuration.callbackSecrets))
+        .register(on: router, admin: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
     DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)

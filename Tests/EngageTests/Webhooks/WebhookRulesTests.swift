@@ -1,4 +1,5 @@
 @testable import Engage
+import Crypto
 import Foundation
 import Testing
 
@@ -56,5 +57,31 @@ struct WebhookRulesTests {
         #expect(WebhookEventType.announcing(.emailOpened, status: .viewed) == nil)
         #expect(WebhookEventType.documentSigned.isWanted(by: ["*"]))
         #expect(!WebhookEventType.documentSigned.isWanted(by: ["document.viewed"]))
+    }
+}
+
+@Suite("Callback signatures")
+struct CallbackSignatureTests {
+    static let secret = "pl-secret"
+    static let body = Data(#"{"id": 1, "event": "quote.accepted"}"#.utf8)
+
+    static func hex(_ text: Data) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: text, using: SymmetricKey(data: Data(secret.utf8)))).hexString
+    }
+
+    @Test("t=…,v1=… over \"t.body\" within five minutes, or a bare hex HMAC of the body; anything else is refused")
+    func verdicts() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let signed = Self.hex(Data("1800000000.".utf8) + Self.body)
+        #expect(CallbackSignature.verify(header: "t=1800000000,v1=\(signed)", body: Self.body, secret: Self.secret, now: now) == .verified)
+        #expect(CallbackSignature.verify(header: "t=1800000000,v1=00,v1=\(signed)", body: Self.body, secret: Self.secret, now: now) == .verified)
+        #expect(CallbackSignature.verify(header: Self.hex(Self.body), body: Self.body, secret: Self.secret, now: now) == .verified)
+        #expect(CallbackSignature.verify(header: Self.hex(Self.body).uppercased(), body: Self.body, secret: Self.secret, now: now) == .verified)
+        #expect(CallbackSignature.verify(
+            header: "t=1800000000,v1=\(signed)", body: Self.body, secret: Self.secret, now: now.addingTimeInterval(301)) == .staleTimestamp)
+        #expect(CallbackSignature.verify(header: "t=1800000000,v1=\(signed)", body: Data("{}".utf8), secret: Self.secret, now: now) == .invalidSignature)
+        #expect(CallbackSignature.verify(header: "t=1800000000,v1=\(signed)", body: Self.body, secret: "other", now: now) == .invalidSignature)
+        #expect(CallbackSignature.verify(header: nil, body: Self.body, secret: Self.secret, now: now) == .missingSignature)
+        #expect(CallbackSignature.verify(header: Self.hex(Self.body), body: Self.body, secret: nil, now: now) == .notConfigured)
     }
 }

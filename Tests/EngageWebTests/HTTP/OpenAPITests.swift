@@ -8,13 +8,16 @@ import Testing
 
 @Suite("OpenAPI document")
 struct OpenAPITests {
-    @Test("every API and recipient route of the router is in openapi.json, and every operation there is a route")
+    @Test("every API, recipient and callback route of the router is in openapi.json, and every operation there is a route")
     func coverage() async throws {
         try await TestDatabase.withMigratedPool { pool in
             let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
             let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
             let described = ["/api/", "/p/", "/t/", "/r/"]
-            let routed = Set(router.routes.filter { route in described.contains { route.path.description.hasPrefix($0) } }
+            let callbacks = CallbackSource.allCases.map { "/webhooks/\($0.rawValue)" }
+            let routed = Set(router.routes.filter { route in
+                described.contains { route.path.description.hasPrefix($0) } || callbacks.contains(route.path.description)
+            }
                 .map { "\($0.method.rawValue) \($0.path)" })
 
             let document = try Self.document()

@@ -1,5 +1,6 @@
 @testable import Engage
 @testable import EngageWeb
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -195,6 +196,62 @@ actor Receiver {
         }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
             try await body(try #require(client.port))
+        }
+    }
+}
+
+/// Partners' callbacks over HTTP, then processed into their document.
+@Suite("Incoming webhooks")
+struct CallbacksTests {
+    static let secret = "pl-test-secret"
+
+    static func signature(_ body: String, at time: Int64 = Int64(Date().timeIntervalSince1970)) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(time).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(time),v1=" + Data(mac).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func post(_ api: APIHarness, _ body: String, signature: String?) async throws -> (HTTPResponse.Status, [String: Any]) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let signature { headers[HTTPField.Name("X-Pennylane-Signature")!] = signature }
+        let response = try await api.client.execute(uri: "/webhooks/pennylane", method: .post, headers: headers, body: ByteBuffer(string: body))
+        return (response.status, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
+    }
+
+    @Test("a signed callback is kept once per event id and marks its invoice paid once; bad, stale, missing signatures are 401; bad JSON 400")
+    func pennylane() async throws {
+        try await APIHarness.run(configure: { $0.callbackSecrets = [.pennylane: Self.secret] }) { api in
+            let id = try await api.createDocument(#"{"document_type": "pennylane_invoice", "title": "Invoice 42", "external_source": "pennylane", "external_id": "inv-42"}"#)
+            _ = try await api.call(.put, "/api/v1/document-engagements/\(id)", json: #"{"status": "sent"}"#)
+            let body = #"{"id": 9001, "event": "customer_invoice.paid", "created": 1800000000, "data": {"object": {"id": "inv-42", "paid": true}}}"#
+
+            let (status, json) = try await Self.post(api, body, signature: Self.signature(body))
+            #expect(status == .ok)
+            #expect((json["data"] as? [String: Any])?["duplicate"] as? Bool == false)
+            let (again, repeated) = try await Self.post(api, body, signature: Self.signature(body))
+            #expect(again == .ok)
+            #expect((repeated["data"] as? [String: Any])?["duplicate"] as? Bool == true)
+
+            for (signature, verdict) in [(Self.signature(body, at: 1_000), "stale"), ("t=1,v1=00", "invalid"), (nil as String?, "missing")] {
+                let (refused, error) = try await Self.post(api, body, signature: signature)
+                #expect(refused == .unauthorized, "\(verdict)")
+                #expect((error["error"] as? [String: Any])?["code"] as? String == "AUTH_INVALID_SIGNATURE")
+            }
+            let broken = "{not json"
+            #expect(try await Self.post(api, broken, signature: Self.signature(broken)).0 == .badRequest)
+
+            let callbacks = IncomingWebhookService(database: api.database, secrets: [.pennylane: Self.secret])
+            #expect(try await callbacks.processReceived() == 1)
+            #expect(try await callbacks.processReceived() == 0, "processed once")
+            let document = try await api.call(.get, "/api/v1/document-engagements/\(id)").data
+            #expect(document["status"] as? String == "paid")
+            let recent = try await callbacks.recent(by: Actor(user: api.admin))
+            #expect(recent.map(\.status) == [.refused, .refused, .refused, .processed])
+            #expect(recent.last?.outcome == "Document \(id) is paid.")
+
+            // Another partner without a secret configured: refused, whatever the signature.
+            let response = try await api.client.execute(
+                uri: "/webhooks/projectflow", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+            #expect(response.status == .unauthorized)
         }
     }
 }

@@ -2,8 +2,8 @@ import Engage
 import Foundation
 import Hummingbird
 
-/// Limits how often one client address may use the recipients' routes (`/p/`, `/t/`, `/r/`), which
-/// need no account and write an event per request. Counted per process and per calendar minute:
+/// Limits how often one client address may use the routes that need no account and write per
+/// request: the recipients' (`/p/`, `/t/`, `/r/`) and partners' callbacks. Counted per process and per calendar minute:
 /// with N instances an address gets N times the limit, which still bounds what it can write.
 struct PublicRateLimitMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
@@ -15,7 +15,7 @@ struct PublicRateLimitMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.isRecipientPath, let wait = await counter.refusal(for: context.clientAddress) else {
+        guard request.isRecipientPath || request.isCallbackPath, let wait = await counter.refusal(for: context.clientAddress) else {
             return try await next(request, context)
         }
         var limited = APIError(

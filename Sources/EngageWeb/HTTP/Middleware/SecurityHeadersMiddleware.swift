@@ -1,3 +1,4 @@
+import Engage
 import HTTPTypes
 import Hummingbird
 
@@ -52,6 +53,11 @@ extension Request {
     /// Recipients' link pages, tracking pixels and tracked links.
     var isRecipientPath: Bool {
         uri.path.hasPrefix("/p/") || uri.path.hasPrefix("/t/") || uri.path.hasPrefix("/r/")
+    }
+
+    /// A partner's signed callback (`/webhooks/pennylane`, `/webhooks/projectflow`).
+    var isCallbackPath: Bool {
+        CallbackSource.allCases.contains { uri.path == "/webhooks/\($0.rawValue)" }
     }
 
     /// The files `Public/` serves as they are (styles, scripts, images).
