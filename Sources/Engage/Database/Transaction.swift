@@ -24,4 +24,5 @@ struct Transaction: Sendable {
     var demo: DemoDataRepository { .init(connection: connection) }
     var webhooks: WebhookRepository { .init(connection: connection) }
     var callbacks: IncomingWebhookRepository { .init(connection: connection) }
+    var idempotency: IdempotencyRepository { .init(connection: connection) }
 }

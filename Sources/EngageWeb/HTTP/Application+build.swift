@@ -39,6 +39,7 @@ public func buildRouter(
     let limiter = APIRateLimiter(database: database, limit: configuration.apiRateLimit)
     let apiKeys = APIKeyService(database: database)
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, apiKeys: apiKeys, limiter: limiter))
+        .add(middleware: IdempotencyMiddleware(store: IdempotencyStore(database: database)))
     let portal = router.group().add(middleware: RequireSignInMiddleware())
     let admin = router.group().add(middleware: RequireSignInMiddleware()).add(middleware: RequireRoleMiddleware(allowed: [.admin]))
 

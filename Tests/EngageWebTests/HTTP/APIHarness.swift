@@ -45,8 +45,11 @@ struct APIHarness {
     }
 
     /// Calls the API as `role` with an optional JSON body.
-    func call(_ method: HTTPRequest.Method, _ uri: String, as role: User.Role = .staff, json: String? = nil) async throws -> APIReply {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, as role: User.Role = .staff, json: String? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> APIReply {
         var headers: HTTPFields = [.authorization: "Bearer \(keys[role]!)"]
+        headers.append(contentsOf: extra)
         if json != nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(
             uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
