@@ -16,6 +16,8 @@ struct CreateAPIKeyCommand: AsyncParsableCommand {
     var creator: String
     @Option(help: "Days until the key expires (1 to 3650); never when omitted.")
     var expiresInDays = ""
+    @Flag(help: "Every request with the key must be signed (X-Engage-Time, X-Engage-Signature); the signing secret is printed on a second line.")
+    var requireSignature = false
 
     func run() async throws {
         let (configuration, logger) = try Startup.load()
@@ -26,9 +28,11 @@ struct CreateAPIKeyCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             do {
-                let created = try await APIKeyService(database: database)
-                    .create(name: name, role: role, expiresInDays: expiresInDays, by: user)
+                let seal = SecretSeal(key: try configuration.requiredSecretKey())
+                let created = try await APIKeyService(database: database, seal: seal)
+                    .create(name: name, role: role, expiresInDays: expiresInDays, requireSignature: requireSignature, by: user)
                 print(created.secret)
+                if let signing = created.signingSecret { print(signing) }
             } catch let error as Engage.ValidationError {
                 throw Startup.report(error)
             }

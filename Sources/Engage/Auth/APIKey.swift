@@ -12,6 +12,8 @@ public struct APIKey: Sendable, Equatable, Identifiable {
     public let revokedAt: Date?
     /// When the key stops working by itself; nil for never.
     public let expiresAt: Date?
+    /// Every request made with the key must carry `X-Engage-Time` and `X-Engage-Signature`.
+    public var requiresSignature = false
 
     /// True until revoked.
     public var isActive: Bool { revokedAt == nil }

@@ -4,13 +4,15 @@ import Foundation
 struct APIKeyRepository {
     let connection: SQLConnection
 
-    private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at, expires_at"
+    private static let columns = "id, name, prefix, role, created_at, last_used_at, revoked_at, expires_at, signing_secret IS NOT NULL AS signed"
 
-    func insert(name: String, prefix: String, hash: Data, role: User.Role, createdBy: Int64, expiresAt: Date?) async throws -> Int64 {
+    func insert(
+        name: String, prefix: String, hash: Data, role: User.Role, createdBy: Int64, expiresAt: Date?, sealedSigningSecret: Data?
+    ) async throws -> Int64 {
         let result = try await connection.execute("""
-            INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?)
-            """, [name, prefix, hash, role.rawValue, createdBy, expiresAt])
+            INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_at, expires_at, signing_secret)
+            VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)
+            """, [name, prefix, hash, role.rawValue, createdBy, expiresAt, sealedSigningSecret] as [any SQLBindable])
         return Int64(result.lastInsertID)
     }
 
@@ -27,6 +29,11 @@ struct APIKeyRepository {
         try await connection.query("SELECT \(Self.columns) FROM api_keys ORDER BY created_at DESC, id DESC").map(Self.key)
     }
 
+    /// The sealed signing secret of a key that requires signed requests.
+    func sealedSigningSecret(id: Int64) async throws -> Data? {
+        try await connection.queryFirst("SELECT signing_secret FROM api_keys WHERE id = ?", [id])?.decode("signing_secret")
+    }
+
     func revoke(id: Int64) async throws {
         try await connection.execute(
             "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND revoked_at IS NULL", [id])
@@ -41,6 +48,6 @@ struct APIKeyRepository {
             id: try row.decode("id"), name: try row.decode("name"), prefix: try row.decode("prefix"),
             role: try User.Role(rawValue: row.decode("role")) ?? .viewer, createdAt: try row.decode("created_at"),
             lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"),
-            expiresAt: try row.decode("expires_at"))
+            expiresAt: try row.decode("expires_at"), requiresSignature: try row.decode("signed", as: Int64.self) == 1)
     }
 }

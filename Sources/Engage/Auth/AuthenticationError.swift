@@ -6,4 +6,6 @@ public enum AuthenticationError: Error, Sendable, Equatable {
     case tokenExpired
     /// Identified, but the role does not allow the action (AUTH_INSUFFICIENT_PERMISSIONS).
     case insufficientPermissions
+    /// A key that requires signed requests, with a missing, wrong or stale signature (AUTH_INVALID_SIGNATURE).
+    case invalidSignature
 }

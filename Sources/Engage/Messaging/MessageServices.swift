@@ -9,12 +9,12 @@ public struct MessageServices: Sendable {
     public let reminders: ReminderService
     public let links: PublicLinks
     /// Seals link secrets in the outbox (`ENGAGE_SECRET_KEY`).
-    public let seal: LinkSecretSeal
+    public let seal: SecretSeal
 
     /// Loads the templates (a missing one stops start-up) and builds the services on `database`.
     public init(configuration: EngageConfiguration, database: Database) throws {
         links = PublicLinks(base: configuration.baseURL.absoluteString)
-        seal = LinkSecretSeal(key: try configuration.requiredSecretKey())
+        seal = SecretSeal(key: try configuration.requiredSecretKey())
         let renderer = try MessageRenderer(templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName)
         templates = try MessageTemplateService(database: database, templatesDirectory: configuration.templatesDirectory, renderer: renderer)
         sender = SendService(

@@ -50,20 +50,20 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let createdBy: Int64?
     public let createdAt: Date
     public let sentAt: Date?
-    /// The link's secret while the message waits, sealed (see `LinkSecretSeal`); never shown.
+    /// The link's secret while the message waits, sealed (see `SecretSeal`); never shown.
     let sealedLinkSecret: Data?
 
     /// True when the bodies hold a link whose secret the worker must put back.
     var carriesLink: Bool {
-        textBody.contains(LinkSecretSeal.placeholder) || htmlBody?.contains(LinkSecretSeal.placeholder) == true
+        textBody.contains(SecretSeal.placeholder) || htmlBody?.contains(SecretSeal.placeholder) == true
     }
 
     /// The message as it goes out: the link's secret, opened with `seal`, in its place.
-    func revealingLink(with seal: LinkSecretSeal) throws -> OutboxMessage {
+    func revealingLink(with seal: SecretSeal) throws -> OutboxMessage {
         guard carriesLink else { return self }
         guard let sealedLinkSecret else { throw LinkSecretMissing() }
         let secret = try seal.open(sealedLinkSecret)
-        let reveal = { (text: String) in text.replacingOccurrences(of: LinkSecretSeal.placeholder, with: secret) }
+        let reveal = { (text: String) in text.replacingOccurrences(of: SecretSeal.placeholder, with: secret) }
         return OutboxMessage(
             id: id, documentID: documentID, linkID: linkID, channel: channel, purpose: purpose, language: language,
             messageID: messageID, trackingID: trackingID, recipient: recipient, recipientName: recipientName, cc: cc,

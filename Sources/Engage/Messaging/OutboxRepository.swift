@@ -25,7 +25,7 @@ struct OutboxRepository {
         var cc: [String]
         var rendered: RenderedMessage
         var createdBy: Int64?
-        /// The link's secret, sealed; the bodies hold `LinkSecretSeal.placeholder` in its place.
+        /// The link's secret, sealed; the bodies hold `SecretSeal.placeholder` in its place.
         var sealedLinkSecret: Data?
     }
 

@@ -29,9 +29,9 @@ public struct OutboxQuery: Sendable {
 public struct OutboxService: Sendable {
     private let database: Database
     /// Seals the new link of a retried message.
-    private let seal: LinkSecretSeal
+    private let seal: SecretSeal
 
-    public init(database: Database, seal: LinkSecretSeal) {
+    public init(database: Database, seal: SecretSeal) {
         self.database = database
         self.seal = seal
     }

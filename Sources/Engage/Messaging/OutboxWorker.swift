@@ -46,7 +46,7 @@ public final class OutboxWorker: Sendable {
     private let transports: [MessageChannel: any MessageTransport]
     private let settings: OutboxSettings
     /// Opens the sealed link secrets of the messages it sends.
-    private let seal: LinkSecretSeal
+    private let seal: SecretSeal
     private let reminders: ReminderService?
     private let logger: Logger
     /// Names this worker in `locked_by`.
@@ -57,7 +57,7 @@ public final class OutboxWorker: Sendable {
 
     public init(
         database: Database, transports: [MessageChannel: any MessageTransport], settings: OutboxSettings,
-        seal: LinkSecretSeal, reminders: ReminderService? = nil, logger: Logger
+        seal: SecretSeal, reminders: ReminderService? = nil, logger: Logger
     ) {
         self.database = database
         self.seal = seal

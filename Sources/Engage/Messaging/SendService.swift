@@ -11,11 +11,11 @@ public struct SendService: Sendable {
     /// The right-hand side of every `Message-ID` (the portal's host).
     private let messageIDDomain: String
     /// Seals a new link's secret until the worker delivers the message.
-    private let seal: LinkSecretSeal
+    private let seal: SecretSeal
 
     public init(
         database: Database, templates: MessageTemplateService, links: PublicLinks, senderName: String, messageIDDomain: String,
-        seal: LinkSecretSeal
+        seal: SecretSeal
     ) {
         self.database = database
         self.seal = seal
@@ -144,7 +144,7 @@ public struct SendService: Sendable {
         // The stored message holds a placeholder where the secret goes; the secret is kept sealed beside it.
         let values = MessageValues.of(
             document, recipientName: request.recipientName,
-            link: link.map { _ in links.tracked(trackingID, secret: LinkSecretSeal.placeholder) } ?? "",
+            link: link.map { _ in links.tracked(trackingID, secret: SecretSeal.placeholder) } ?? "",
             senderName: senderName, message: request.message, language: request.language)
         let rendered = templates.renderer.render(
             template, values, pixelURL: request.channel == .email ? links.pixel(trackingID) : nil).withSubject(request.subject, values: values)

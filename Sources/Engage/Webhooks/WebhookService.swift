@@ -4,13 +4,13 @@ import Foundation
 /// follow each delivery with its attempts.
 public struct WebhookService: Sendable {
     private let database: Database
-    private let seal: LinkSecretSeal
+    private let seal: SecretSeal
     private let addresses: AddressGuard
     private let settings: WebhookSettings
 
     static let fields: Set<String> = ["url", "description", "events", "enabled", "replay_missed"]
 
-    public init(database: Database, seal: LinkSecretSeal, settings: WebhookSettings) {
+    public init(database: Database, seal: SecretSeal, settings: WebhookSettings) {
         self.database = database
         self.seal = seal
         self.settings = settings

@@ -11,7 +11,7 @@ import Synchronization
 public final class WebhookWorker: Sendable {
     private let database: Database
     private let settings: WebhookSettings
-    private let seal: LinkSecretSeal
+    private let seal: SecretSeal
     private let addresses: AddressGuard
     private let logger: Logger
     /// Names this worker in `locked_by`.
@@ -24,7 +24,7 @@ public final class WebhookWorker: Sendable {
     private let callbacks: IncomingWebhookService?
 
     public init(
-        database: Database, settings: WebhookSettings, seal: LinkSecretSeal, callbacks: IncomingWebhookService? = nil, logger: Logger
+        database: Database, settings: WebhookSettings, seal: SecretSeal, callbacks: IncomingWebhookService? = nil, logger: Logger
     ) {
         self.database = database
         self.callbacks = callbacks

@@ -15,6 +15,7 @@ struct APIKeysController {
         let created: String
         let lastUsed: String
         let expires: String
+        let signed: Bool
         /// Neither revoked nor expired.
         let isActive: Bool
         let isExpired: Bool
@@ -26,6 +27,7 @@ struct APIKeysController {
         let rows: [Row]
         let hasRows: Bool
         let newKey: String?
+        let newSigningSecret: String?
         let notice: String?
         let errors: [String: String]
         let name: String
@@ -41,9 +43,10 @@ struct APIKeysController {
             let form = context.form ?? FormData(urlEncoded: "")
             do {
                 let created = try await apiKeys.create(
-                    name: form["name"], role: form["role"], expiresInDays: form["expires_in_days"], by: try context.requireUser())
+                    name: form["name"], role: form["role"], expiresInDays: form["expires_in_days"],
+                    requireSignature: !form["require_signature"].isEmpty, by: try context.requireUser())
                 // Rendered, not redirected: the key is shown once and never stored in clear.
-                return try await page(context, newKey: created.secret)
+                return try await page(context, newKey: created.secret, newSigningSecret: created.signingSecret)
             } catch let error as ValidationError {
                 return try await page(
                     context, errors: error.messagesByField, name: form["name"], role: form["role"],
@@ -57,7 +60,8 @@ struct APIKeysController {
     }
 
     private func page(
-        _ context: EngageRequestContext, newKey: String? = nil, notice: String? = nil, errors: [String: String] = [:],
+        _ context: EngageRequestContext, newKey: String? = nil, newSigningSecret: String? = nil, notice: String? = nil,
+        errors: [String: String] = [:],
         name: String = "", role: String = "staff", expiresInDays: String = "", status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let now = Date()
@@ -65,12 +69,12 @@ struct APIKeysController {
             Row(
                 id: key.id, name: key.name, prefix: key.prefix, role: key.role.rawValue,
                 created: PortalTime(key.createdAt).text, lastUsed: key.lastUsedAt.map { PortalTime($0).text } ?? "never",
-                expires: key.expiresAt.map { PortalTime($0).text } ?? "no expiry",
+                expires: key.expiresAt.map { PortalTime($0).text } ?? "no expiry", signed: key.requiresSignature,
                 isActive: key.isActive && !key.isExpired(at: now), isExpired: key.isActive && key.isExpired(at: now))
         }
         return try views.render("portal/api-keys/index", APIKeysPage(
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
-            newKey: newKey, notice: notice,
+            newKey: newKey, newSigningSecret: newSigningSecret, notice: notice,
             errors: errors, name: name, expiresInDays: expiresInDays,
             roleOptions: SelectOption.all(User.Role.self, selected: role)),
             status: status)

@@ -96,6 +96,10 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(.unauthorized, code: "AUTH_TOKEN_EXPIRED", message: "The access token has expired; get a new one with the refresh token.")
         case .insufficientPermissions:
             self.init(.forbidden, code: "AUTH_INSUFFICIENT_PERMISSIONS", message: "Your role does not allow this action.")
+        case .invalidSignature:
+            self.init(
+                .unauthorized, code: "AUTH_INVALID_SIGNATURE",
+                message: "This key requires signed requests: X-Engage-Time within five minutes and X-Engage-Signature over the request.")
         }
     }
 

@@ -37,7 +37,7 @@ public func buildRouter(
     let signIn = SignInService(database: database, users: users)
     let tokens = await APITokenService(database: database, signIn: signIn, secret: try configuration.requiredJWTSecret())
     let limiter = APIRateLimiter(database: database, limit: configuration.apiRateLimit)
-    let apiKeys = APIKeyService(database: database)
+    let apiKeys = APIKeyService(database: database, seal: messaging.seal)
     let api = router.group("/api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, apiKeys: apiKeys, limiter: limiter))
         .add(middleware: IdempotencyMiddleware(store: IdempotencyStore(database: database)))
     let portal = router.group().add(middleware: RequireSignInMiddleware())

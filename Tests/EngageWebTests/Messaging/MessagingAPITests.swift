@@ -243,7 +243,7 @@ struct MessagingAPITests {
                 let worker = OutboxWorker(
                     database: api.database, transports: [.sms: transport],
                     settings: OutboxSettings(maxAttempts: 3, retryBase: .seconds(60), connections: 1),
-                    seal: LinkSecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.sms"))
+                    seal: SecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.sms"))
                 #expect(try await worker.deliverBatch() == 3)
 
                 let requests = await received.all

@@ -151,7 +151,7 @@ struct WebhooksAPITests {
         WebhookWorker(
             database: api.database,
             settings: WebhookSettings(allowPrivate: true, timeout: .seconds(5), connections: 4, retrySchedule: Array(repeating: .zero, count: 9), disableAfter: disableAfter),
-            seal: LinkSecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.webhooks"))
+            seal: SecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.webhooks"))
     }
 }
 

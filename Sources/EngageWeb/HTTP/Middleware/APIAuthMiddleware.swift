@@ -1,9 +1,11 @@
 import Engage
+import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// Identifies the caller of a protected API route from `Authorization: Bearer <access token>` or
-/// `Bearer ek_<API key>`, then counts the request against the caller's rate limit.
+/// `Bearer ek_<API key>` (checking the request's signature when the key requires one), then counts
+/// the request against the caller's rate limit.
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
@@ -11,15 +13,26 @@ struct APIAuthMiddleware: RouterMiddleware {
     let apiKeys: APIKeyService
     let limiter: APIRateLimiter
 
+    static let time = HTTPField.Name("X-Engage-Time")!
+    static let signature = HTTPField.Name("X-Engage-Signature")!
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw AuthenticationError.invalidCredentials
         }
         let credential = String(header.dropFirst("Bearer ".count))
         var context = context
+        var request = request
         let principal: String
         if credential.hasPrefix("ek_") {
             let key = try await apiKeys.authenticate(credential)
+            if key.requiresSignature {
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let query = request.uri.query.map { "?" + $0 } ?? ""
+                try await apiKeys.verifySignature(
+                    of: key, method: request.method.rawValue, target: request.uri.path + query,
+                    time: request.headers[Self.time], signature: request.headers[Self.signature], body: Data(buffer: body))
+            }
             context.apiKey = key
             principal = "key:\(key.id)"
         } else {

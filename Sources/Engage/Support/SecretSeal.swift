@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 
-/// Keeps a message's link secret out of the outbox in clear: the stored bodies hold `placeholder`
-/// where the secret goes, and the secret itself is sealed (AES-256-GCM, `ENGAGE_SECRET_KEY`) until
-/// the worker puts it back at delivery; once a message is sent, failed or dead it is dropped.
-public struct LinkSecretSeal: Sendable {
+/// Seals secrets the server must read back (AES-256-GCM, `ENGAGE_SECRET_KEY`): a queued message's
+/// link secret (the stored bodies hold `placeholder` in its place until the worker puts it back at
+/// delivery, and it is dropped once the message is sent, failed or dead), webhook signing secrets
+/// and API keys' request-signing secrets.
+public struct SecretSeal: Sendable {
     /// What stored bodies hold in the secret's place: letters only, so Markdown and URLs keep it whole.
     static let placeholder = "zzENGAGELINKSECRETzz"
 
