@@ -119,11 +119,7 @@ extension APIKeyService {
         let secret = try seal.open(sealed)
         let canonical = "\(method)\n\(target)\n\(time)\n\(SHA256.hash(data: body).hexString)"
         let expected = HMAC<SHA256>.authenticationCode(for: Data(canonical.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        let given = Array(signature.lowercased().utf8)
-        let wanted = Array(Data(expected).hexString.utf8)
-        guard given.count == wanted.count, zip(given, wanted).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw AuthenticationError.invalidSignature
-        }
+        guard ConstantTime.equal(signature.lowercased(), Data(expected).hexString) else { throw AuthenticationError.invalidSignature }
     }
 }
 

@@ -52,12 +52,8 @@ public enum CallbackSignature {
         return abs(now.timeIntervalSince1970 - timestamp) <= tolerance ? .verified : .staleTimestamp
     }
 
-    /// `hex` against the code, in constant time for codes of the right length.
+    /// `hex` against the code, in constant time.
     private static func matches(_ hex: String, _ code: HMAC<SHA256>.MAC) -> Bool {
-        let expected = Data(code).hexString
-        let given = Array(hex.lowercased().utf8)
-        let wanted = Array(expected.utf8)
-        guard given.count == wanted.count else { return false }
-        return zip(given, wanted).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        ConstantTime.equal(hex.lowercased(), Data(code).hexString)
     }
 }

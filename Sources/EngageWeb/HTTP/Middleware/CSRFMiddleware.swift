@@ -1,4 +1,4 @@
-import Crypto
+import Engage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -63,7 +63,7 @@ struct CSRFMiddleware: RouterMiddleware {
         if signingIn {
             guard loginForm.isValid(csrfToken: form["csrf_token"], cookieValue: loginCookie) else { throw Self.rejected }
         } else {
-            guard let expected = context.session?.csrfToken, Self.equalInConstantTime(form["csrf_token"], expected) else {
+            guard let expected = context.session?.csrfToken, ConstantTime.equal(form["csrf_token"], expected) else {
                 throw Self.rejected
             }
         }
@@ -81,13 +81,6 @@ struct CSRFMiddleware: RouterMiddleware {
     static let rejected = APIError(
         .forbidden, code: "CSRF_TOKEN_INVALID",
         message: "This form has expired or was sent from another site. Reload the page and try again.")
-
-    private static func equalInConstantTime(_ given: String, _ expected: String) -> Bool {
-        // Comparing digests of equal length takes the same time wherever the strings differ.
-        let a = SHA256.hash(data: Data(given.utf8))
-        let b = SHA256.hash(data: Data(expected.utf8))
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
 
 extension HTTPField.Name {
