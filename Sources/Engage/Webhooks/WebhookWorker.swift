@@ -6,8 +6,9 @@ import Synchronization
 
 /// Delivers webhooks. Like the outbox worker it claims due deliveries under a lease with
 /// `FOR UPDATE SKIP LOCKED`, so any number may run; it sends each endpoint's share in the order
-/// the events happened, several endpoints at once, and a slow or failing endpoint holds up only
-/// its own share: after its first failure the rest of that share goes back to wait behind it.
+/// the events happened, several endpoints at once. A delivery the receiver refuses is retried
+/// later while the share goes on; a receiver that cannot be reached (or answers 410) holds up
+/// only its own share, whose rest goes back to wait behind the failure.
 public final class WebhookWorker: Sendable {
     private let database: Database
     private let settings: WebhookSettings
@@ -114,22 +115,22 @@ public final class WebhookWorker: Sendable {
             let secrets = try await database.read { try await $0.webhooks.sealedSecrets(id: first.endpointID, at: Date()) }
                 .map { try seal.open($0) }
             let target = try await Target(url: first.url, guard: addresses)
-            var delivered: [Outcome] = []
+            var outcomes: [Outcome] = []
             for (index, delivery) in share.enumerated() {
                 // A delivery sent after its lease ended might be sent by another worker too.
                 guard Date().addingTimeInterval(settings.timeout.seconds + 5) < leaseEnd else {
-                    try await record(delivered, failure: nil, putBack: Array(share[index...]))
+                    try await record(outcomes, putBack: Array(share[index...]))
                     return
                 }
                 let outcome = await send(delivery, to: target, secrets: secrets)
-                if outcome.succeeded {
-                    delivered.append(outcome)
-                } else {
-                    try await record(delivered, failure: outcome, putBack: Array(share[(index + 1)...]))
+                outcomes.append(outcome)
+                // No answer (or 410): the rest would fare no better now.
+                if !outcome.succeeded, outcome.attempt.statusCode == nil || outcome.attempt.statusCode == 410 {
+                    try await record(outcomes, putBack: Array(share[(index + 1)...]))
                     return
                 }
             }
-            try await record(delivered, failure: nil, putBack: [])
+            try await record(outcomes, putBack: [])
         } catch let refusal as AddressGuard.Refusal {
             await refuse(share, reason: refusal.description)
         } catch {
@@ -189,42 +190,46 @@ public final class WebhookWorker: Sendable {
         return Outcome(delivery: delivery, attempt: attempt, succeeded: succeeded, retryAfter: result.flatMap { Self.retryAfter(in: $0.headers) })
     }
 
-    /// Writes what a share came to in one transaction: the deliveries that succeeded, the one that
+    /// Writes what a share came to in one transaction: each delivery that succeeded, each that
     /// failed (queued again, failed for good, or its endpoint disabled), and those put back untried.
-    private func record(_ delivered: [Outcome], failure: Outcome?, putBack: [WebhookRepository.Claimed]) async throws {
+    private func record(_ outcomes: [Outcome], putBack: [WebhookRepository.Claimed]) async throws {
         let now = Date()
         try await database.write { tx in
             let webhooks = tx.webhooks
-            for outcome in delivered {
-                try await webhooks.recordAttempt(deliveryID: outcome.delivery.id, outcome.attempt)
-                try await webhooks.finish(
-                    id: outcome.delivery.id, owner: name, status: .delivered, statusCode: outcome.attempt.statusCode, error: nil,
-                    retryAt: nil, at: now)
-            }
-            if let endpointID = (delivered.first ?? failure)?.delivery.endpointID, !delivered.isEmpty {
-                try await webhooks.noteSuccess(endpointID: endpointID, at: now)
-            }
+            let answered = outcomes.contains(where: \.succeeded)
             var retryAt = now
-            if let failure {
-                retryAt = try await self.recordFailure(failure, in: tx, at: now)
+            for outcome in outcomes {
+                try await webhooks.recordAttempt(deliveryID: outcome.delivery.id, outcome.attempt)
+                if outcome.succeeded {
+                    try await webhooks.finish(
+                        id: outcome.delivery.id, owner: name, status: .delivered, statusCode: outcome.attempt.statusCode, error: nil,
+                        retryAt: nil, at: now)
+                } else {
+                    retryAt = try await self.recordFailure(outcome, endpointAnswered: answered, in: tx, at: now)
+                }
+            }
+            // An endpoint that took anything in this share is not failing.
+            if answered, let endpointID = outcomes.first?.delivery.endpointID {
+                try await webhooks.noteSuccess(endpointID: endpointID, at: now)
             }
             // Untried ones wait behind the failure, their claimed attempt given back.
             try await webhooks.release(ids: putBack.map(\.id), owner: name, dueAt: retryAt, at: now)
         }
     }
 
-    /// Records a failed attempt; returns when the endpoint's next delivery is due.
-    private func recordFailure(_ failure: Outcome, in tx: Transaction, at now: Date) async throws -> Date {
+    /// Ends or reschedules a failed delivery (its attempt already recorded); returns when it is
+    /// due again. `endpointAnswered`: the endpoint took another delivery of the same share, so it
+    /// is not counted as failing.
+    private func recordFailure(_ failure: Outcome, endpointAnswered: Bool, in tx: Transaction, at now: Date) async throws -> Date {
         let webhooks = tx.webhooks
         let delivery = failure.delivery
-        try await webhooks.recordAttempt(deliveryID: delivery.id, failure.attempt)
         let error = failure.attempt.error ?? "Failed."
         if failure.attempt.statusCode == 410 {
             try await webhooks.finish(id: delivery.id, owner: name, status: .failed, statusCode: 410, error: error, retryAt: nil, at: now)
             try await disable(delivery, reason: "The receiver answered 410 Gone.", in: tx, at: now)
             return now
         }
-        let failingSince = try await webhooks.noteFailure(endpointID: delivery.endpointID, at: now)
+        let failingSince = endpointAnswered ? now : try await webhooks.noteFailure(endpointID: delivery.endpointID, at: now)
         guard let wait = settings.retryDelay(afterAttempt: delivery.attempt, retryAfter: failure.retryAfter) else {
             try await webhooks.finish(
                 id: delivery.id, owner: name, status: .failed, statusCode: failure.attempt.statusCode, error: error, retryAt: nil, at: now)
@@ -254,7 +259,7 @@ public final class WebhookWorker: Sendable {
             attempt: first.attempt, sentAt: Date(), durationMilliseconds: 0, signedTimestamp: Int64(Date().timeIntervalSince1970),
             signature: "", statusCode: nil, responseHeaders: nil, responseBody: nil, error: reason)
         do {
-            try await record([], failure: Outcome(delivery: first, attempt: attempt, succeeded: false, retryAfter: nil), putBack: Array(share.dropFirst()))
+            try await record([Outcome(delivery: first, attempt: attempt, succeeded: false, retryAfter: nil)], putBack: Array(share.dropFirst()))
         } catch {
             logger.error("cannot record webhook refusal", metadata: ["endpoint_id": "\(first.endpointID)", "error": "\(error)"])
         }

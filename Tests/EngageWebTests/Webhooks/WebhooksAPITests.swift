@@ -103,7 +103,7 @@ struct WebhooksAPITests {
         }
     }
 
-    @Test("410 Gone disables an endpoint at once; Retry-After sets the next try; ten failures end a delivery; a day of failures disables")
+    @Test("410 Gone disables an endpoint at once; Retry-After sets the next try; a refusal does not hold up the others; ten failures end a delivery; a day of failures disables")
     func failures() async throws {
         let receiver = Receiver()
         try await receiver.serve { port in
@@ -114,8 +114,12 @@ struct WebhooksAPITests {
                     ids[name] = created.data["id"] as? Int
                 }
                 _ = try await api.call(.post, "/api/v1/contacts", json: #"{"fullname": "Ann Lee", "email": "ann@example.com"}"#)
+                _ = try await api.call(.post, "/api/v1/contacts", json: #"{"fullname": "Bo Li", "email": "bo@example.com"}"#)
                 let worker = Self.worker(api, disableAfter: .seconds(3600))
-                #expect(try await worker.deliverBatch() == 3)
+                #expect(try await worker.deliverBatch() == 6)
+                // A refusal does not hold up the rest of the share; 410 (the endpoint is gone) does.
+                #expect(await receiver.requests(at: "/busy").count == 2)
+                #expect(await receiver.requests(at: "/gone").count == 1)
 
                 let gone = try await api.call(.get, "\(Self.path)/\(ids["gone"]!)", as: .admin).data
                 #expect(gone["enabled"] as? Bool == false)
@@ -130,10 +134,10 @@ struct WebhooksAPITests {
 
                 // /down keeps failing: every retry is due at once here, and the tenth attempt ends the delivery.
                 for _ in 0..<9 { try await worker.deliverBatch() }
-                let down = try await api.call(.get, "\(Self.path)/\(ids["down"]!)/deliveries", as: .admin).items.first
-                #expect(down?["status"] as? String == "failed")
-                #expect(down?["attempts"] as? Int == 10)
-                #expect(await receiver.requests(at: "/down").count == 10)
+                let down = try await api.call(.get, "\(Self.path)/\(ids["down"]!)/deliveries", as: .admin).items
+                #expect(down.map { $0["status"] as? String } == ["failed", "failed"])
+                #expect(down.map { $0["attempts"] as? Int } == [10, 10])
+                #expect(await receiver.requests(at: "/down").count == 20)
 
                 // Failing for longer than disableAfter disables the endpoint.
                 try await api.sql("UPDATE webhook_endpoints SET failing_since = UTC_TIMESTAMP(6) - INTERVAL 2 HOUR WHERE id = ?", [Int64(ids["down"]!)])
