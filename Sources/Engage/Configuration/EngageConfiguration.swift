@@ -149,10 +149,14 @@ public struct EngageConfiguration: Sendable {
             lease: .seconds(try reader.integer("ENGAGE_OUTBOX_LEASE_SECONDS", default: 300, in: 10...86_400)),
             batchSize: try reader.integer("ENGAGE_OUTBOX_BATCH", default: 100, in: 1...1_000),
             connections: try reader.integer("ENGAGE_OUTBOX_CONNECTIONS", default: 4, in: 1...32))
+        // Benchmarks shrink the three-day retry schedule to seconds; production keeps 1.
+        let retryDivisor = try reader.integer("ENGAGE_WEBHOOK_RETRY_DIVISOR", default: 1, in: 1...1_000_000)
         webhooks = WebhookSettings(
             allowPrivate: try reader.integer("ENGAGE_WEBHOOK_ALLOW_PRIVATE", default: 0, in: 0...1) == 1,
             timeout: .seconds(try reader.integer("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", default: 5, in: 1...60)),
-            connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64), portalURL: baseURL)
+            connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64),
+            retrySchedule: WebhookSettings.standardSchedule.map { $0 / retryDivisor },
+            portalURL: baseURL)
         callbackSecrets = [
             .pennylane: reader.optional("ENGAGE_PENNYLANE_WEBHOOK_SECRET"), .projectflow: reader.optional("ENGAGE_PROJECTFLOW_WEBHOOK_SECRET"),
         ].compactMapValues { $0 }

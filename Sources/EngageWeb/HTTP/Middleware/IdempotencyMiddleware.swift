@@ -91,7 +91,7 @@ private struct BodyCollector: ResponseBodyWriter {
 
     mutating func write(_ chunk: ByteBuffer) async throws {
         var chunk = chunk
-        buffer.bytes.withLock { $0.writeBuffer(&chunk) }
+        _ = buffer.bytes.withLock { $0.writeBuffer(&chunk) }
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
