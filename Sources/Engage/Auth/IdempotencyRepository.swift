@@ -48,6 +48,12 @@ struct IdempotencyRepository {
             """, [answer.status, answer.location, answer.body, caller, key] as [any SQLBindable])
     }
 
+    /// Removes up to `limit` keys older than `cutoff`; returns how many.
+    @discardableResult
+    func purge(before cutoff: Date, limit: Int) async throws -> Int {
+        Int(try await connection.execute("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT ?", [cutoff, limit] as [any SQLBindable]).affectedRows)
+    }
+
     func delete(caller: String, key: String) async throws {
         try await connection.execute("DELETE FROM idempotency_keys WHERE caller = ? AND idempotency_key = ?", [caller, key])
     }

@@ -59,9 +59,14 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Keeps the answer of the request that claimed `key`.
+    /// Keeps the answer of the request that claimed `key`; now and then, forgets expired keys too.
     public func finish(caller: String, key: String, answer: Answer) async throws {
-        try await database.statements { try await $0.idempotency.complete(caller: caller, key: key, answer: answer) }
+        let cutoff = Date().addingTimeInterval(-lifetime)
+        try await database.statements { tx in
+            try await tx.idempotency.complete(caller: caller, key: key, answer: answer)
+            // About one answer in a hundred also clears a batch of expired keys, so the table stays a day deep.
+            if Int.random(in: 0..<100) == 0 { try await tx.idempotency.purge(before: cutoff, limit: 1_000) }
+        }
     }
 
     /// Forgets a claim whose request ended without an answer worth keeping (a server error).
