@@ -156,7 +156,8 @@ public struct EngageConfiguration: Sendable {
             timeout: .seconds(try reader.integer("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", default: 5, in: 1...60)),
             connections: try reader.integer("ENGAGE_WEBHOOK_CONNECTIONS", default: 8, in: 1...64),
             retrySchedule: WebhookSettings.standardSchedule.map { $0 / retryDivisor },
-            portalURL: baseURL)
+            portalURL: baseURL,
+            retention: .seconds(86_400 * (try reader.integer("ENGAGE_WEBHOOK_RETENTION_DAYS", default: 30, in: 1...3650))))
         callbackSecrets = [
             .pennylane: reader.optional("ENGAGE_PENNYLANE_WEBHOOK_SECRET"), .projectflow: reader.optional("ENGAGE_PROJECTFLOW_WEBHOOK_SECRET"),
         ].compactMapValues { $0 }

@@ -193,12 +193,8 @@ public struct SendService: Sendable {
         let phone = reader.text("recipient_phone", label: "Recipient phone", max: 16)
         let subject = reader.text("subject", label: "Subject", max: 200)
         let message = reader.text("message", label: "Message", max: channel == .email ? 5_000 : 1_000)
-        var purpose = reader.choice("template", label: "Template", as: MessagePurpose.self).value
+        let purpose = reader.choice("template", label: "Template", among: MessagePurpose.templated).value
             ?? .notification(for: document?.documentType ?? .custom)
-        if purpose == .staffNotice {
-            reader.report("template", .invalidValue, "Template must be one of: \(MessagePurpose.templated.map(\.rawValue).joined(separator: ", ")).")
-            purpose = .notification(for: document?.documentType ?? .custom)
-        }
         let language = reader.choice("language", label: "Language", as: Language.self).value ?? .en
         let cc = reader.strings("cc", label: "Cc", maxCount: Self.maximumCC).value ?? []
         let generateToken = reader.contains("generate_token") ? reader.flag("generate_token", label: "Generate a link") : true

@@ -57,10 +57,17 @@ struct InputReader {
     mutating func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
         _ field: String, label: String, as type: Choice.Type, required: Bool = false
     ) -> Provided<Choice> where Choice.RawValue == String {
-        let names = Choice.allCases.map(\.rawValue)
+        choice(field, label: label, among: Array(Choice.allCases), required: required)
+    }
+
+    /// One of `choices` (a subset of a type's values, such as the templates a document may be sent with).
+    mutating func choice<Choice: RawRepresentable & Sendable>(
+        _ field: String, label: String, among choices: [Choice], required: Bool = false
+    ) -> Provided<Choice> where Choice.RawValue == String {
+        let names = choices.map(\.rawValue)
         let text = text(field, label: label, required: required, max: 64)
         guard case .value(let name) = text else { return text.withoutValue() }
-        guard let parsed = Choice(rawValue: name) else {
+        guard names.contains(name), let parsed = Choice(rawValue: name) else {
             report(field, .invalidValue, "\(label) must be one of: \(names.joined(separator: ", ")).")
             return .absent
         }

@@ -32,6 +32,13 @@ struct IncomingWebhookRepository {
         }
     }
 
+    /// Deletes up to `limit` callbacks older than `cutoff` that are done with; returns how many.
+    func purge(before cutoff: Date, limit: Int) async throws -> Int {
+        Int(try await connection.execute(
+            "DELETE FROM incoming_webhooks WHERE received_at < ? AND status <> 'received' LIMIT ?", [cutoff, limit] as [any SQLBindable]
+        ).affectedRows)
+    }
+
     func finish(id: Int64, status: IncomingWebhook.Status, outcome: String, at time: Date) async throws {
         try await connection.execute(
             "UPDATE incoming_webhooks SET status = ?, outcome = ?, processed_at = ? WHERE id = ?",

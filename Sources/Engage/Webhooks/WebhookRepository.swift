@@ -237,6 +237,16 @@ struct WebhookRepository {
             """, [time, time, endpointID] as [any SQLBindable]).affectedRows)
     }
 
+    /// Deletes up to `limit` events older than `cutoff` whose deliveries have all ended, with those
+    /// deliveries and their attempts; returns how many events.
+    func purge(before cutoff: Date, limit: Int) async throws -> Int {
+        Int(try await connection.execute("""
+            DELETE FROM webhook_events WHERE created_at < ? AND NOT EXISTS (
+                SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status IN ('queued', 'sending'))
+            LIMIT ?
+            """, [cutoff, limit] as [any SQLBindable]).affectedRows)
+    }
+
     /// Queues a finished delivery again, due now, with a fresh count of attempts.
     func replay(id: Int64, at time: Date) async throws -> Bool {
         try await connection.execute("""

@@ -22,6 +22,9 @@ public struct WebhookSettings: Sendable {
     public var pollInterval: Duration
     /// The portal's address, for the link in the notice sent to admins when an endpoint is disabled.
     public var portalURL: URL
+    /// How long finished deliveries (with their attempts) and processed callbacks are kept
+    /// (`ENGAGE_WEBHOOK_RETENTION_DAYS`, default 30).
+    public var retention: Duration
 
     /// About 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 14 h and 20 h: 10 attempts over about three days.
     public static let standardSchedule: [Duration] = [
@@ -33,7 +36,7 @@ public struct WebhookSettings: Sendable {
         allowPrivate: Bool = false, timeout: Duration = .seconds(5), connections: Int = 8, batchSize: Int = 200,
         lease: Duration = .seconds(300), retrySchedule: [Duration] = Self.standardSchedule, disableAfter: Duration = .seconds(86_400),
         secretOverlap: Duration = .seconds(86_400), pollInterval: Duration = .milliseconds(500),
-        portalURL: URL = URL(string: "http://localhost:8080")!
+        portalURL: URL = URL(string: "http://localhost:8080")!, retention: Duration = .seconds(30 * 86_400)
     ) {
         self.allowPrivate = allowPrivate
         self.timeout = timeout
@@ -45,6 +48,7 @@ public struct WebhookSettings: Sendable {
         self.secretOverlap = secretOverlap
         self.pollInterval = pollInterval
         self.portalURL = portalURL
+        self.retention = retention
     }
 
     /// Attempts before a delivery fails for good.

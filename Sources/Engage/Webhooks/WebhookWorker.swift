@@ -45,12 +45,37 @@ public final class WebhookWorker: Sendable {
     /// Delivers until the task is cancelled; a batch under way is finished first.
     public func run() async {
         logger.info("webhook worker started", metadata: ["worker": "\(name)"])
+        var nextPurge = ContinuousClock.now
         while !Task.isCancelled {
             let delivered = await Task { await self.deliverBatchLogged() }.value
             let processed = await Task { await self.processCallbacksLogged() }.value
+            if ContinuousClock.now >= nextPurge {
+                nextPurge = ContinuousClock.now + .seconds(600)
+                do {
+                    try await purgeExpired()
+                } catch {
+                    logger.error("webhook history purge failed", metadata: ["error": "\(error)"])
+                }
+            }
             if delivered == 0, processed == 0 { try? await Task.sleep(for: settings.pollInterval) }
         }
         logger.info("webhook worker stopped", metadata: ["worker": "\(name)"])
+    }
+
+    /// Deletes the history past `settings.retention`: ended deliveries with their events and
+    /// attempts, and processed callbacks; in batches, so no statement holds many locks.
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        let cutoff = Date().addingTimeInterval(-settings.retention.seconds)
+        var removed = 0
+        for _ in 0..<20 {
+            let batch = try await database.statements { tx in
+                try await tx.webhooks.purge(before: cutoff, limit: 1_000) + tx.callbacks.purge(before: cutoff, limit: 1_000)
+            }
+            removed += batch
+            if batch == 0 { break }
+        }
+        return removed
     }
 
     private func processCallbacksLogged() async -> Int {

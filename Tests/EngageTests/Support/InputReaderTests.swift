@@ -47,4 +47,12 @@ struct InputReaderTests {
     func emailAddresses(address: String, valid: Bool) {
         #expect(EmailAddress.isValid(address) == valid)
     }
+
+    @Test("a choice among some of a type's values refuses the others and names only those it takes")
+    func choiceAmong() {
+        var reader = InputReader(Input(["template": .string("staff_notice")]), allowed: ["template"])
+        #expect(reader.choice("template", label: "Template", among: MessagePurpose.templated).value == nil)
+        let message = reader.problems.first?.message ?? ""
+        #expect(message.contains("quote_notification") && !message.contains("staff_notice"), "\(message)")
+    }
 }

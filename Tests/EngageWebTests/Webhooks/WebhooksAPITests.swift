@@ -99,6 +99,12 @@ struct WebhooksAPITests {
                 let listed = try await api.call(.get, Self.path, as: .admin).items
                 let stats = listed.first { $0["id"] as? Int == flakyID }?["statistics"] as? [String: Any]
                 #expect(stats?["delivered"] as? Int == 1)
+
+                // Past the retention, ended deliveries go with their events and attempts; a waiting one stays.
+                _ = try await api.call(.post, "\(Self.path)/\(okID)/test", as: .admin)
+                try await api.sql("UPDATE webhook_events SET created_at = created_at - INTERVAL 31 DAY")
+                #expect(try await worker.purgeExpired() == 2, "document.created and the first test")
+                #expect(try await api.call(.get, "\(Self.path)/\(okID)/deliveries", as: .admin).items.map { $0["status"] as? String } == ["queued"])
             }
         }
     }
