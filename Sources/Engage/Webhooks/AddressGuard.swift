@@ -25,9 +25,20 @@ public struct AddressGuard: Sendable {
         "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
     ].compactMap(IPNetwork.init)
 
-    /// Whether `address` lies in a range a webhook may not reach.
+    /// Whether `address` lies in a range a webhook may not reach, directly or through the IPv4
+    /// address a NAT64 or 6to4 one carries.
     static func isForbidden(_ address: String) -> Bool {
-        forbidden.contains { $0.contains(address) }
+        forbidden.contains { $0.contains(address) } || embeddedIPv4(address).map(isForbidden) == true
+    }
+
+    /// The IPv4 address inside a NAT64 (`64:ff9b::/96`) or 6to4 (`2002::/16`) address, which a
+    /// gateway would turn into a connection to it.
+    static func embeddedIPv4(_ address: String) -> String? {
+        guard let bytes = IPNetwork.addressBytes(address), bytes.count == 16 else { return nil }
+        let nat64: [UInt8] = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
+        if Array(bytes[0..<12]) == nat64 { return bytes[12..<16].map(String.init).joined(separator: ".") }
+        if bytes[0] == 0x20, bytes[1] == 0x02 { return bytes[2..<6].map(String.init).joined(separator: ".") }
+        return nil
     }
 
     /// The addresses `host` resolves to, every one of them allowed; throws the refusal otherwise.

@@ -23,6 +23,7 @@ struct WebhookRulesTests {
         ("127.0.0.1", true), ("10.0.0.1", true), ("::1", true), ("169.254.169.254", true), ("::ffff:127.0.0.1", true),
         ("172.16.5.4", true), ("192.168.1.1", true), ("100.64.0.1", true), ("224.0.0.1", true), ("fd00::1", true), ("fe80::1", true),
         ("0.0.0.0", true), ("93.184.216.34", false), ("2606:2800:220:1:248:1893:25c8:1946", false), ("8.8.8.8", false),
+        ("64:ff9b::7f00:1", true), ("64:ff9b::a9fe:a9fe", true), ("2002:a00:1::1", true), ("64:ff9b::808:808", false), ("2002:808:808::1", false),
     ])
     func forbiddenAddresses(address: String, forbidden: Bool) {
         #expect(AddressGuard.isForbidden(address) == forbidden)
