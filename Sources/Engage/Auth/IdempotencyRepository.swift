@@ -18,8 +18,6 @@ struct IdempotencyRepository {
 
     /// Inserts the claim, or reads the key's first use; an expired one is replaced.
     func claim(caller: String, key: String, fingerprint: Data, at time: Date, expiredBefore cutoff: Date) async throws -> Claim {
-        try await connection.execute(
-            "DELETE FROM idempotency_keys WHERE caller = ? AND idempotency_key = ? AND created_at < ?", [caller, key, cutoff] as [any SQLBindable])
         do {
             try await connection.execute("""
                 INSERT INTO idempotency_keys (caller, idempotency_key, fingerprint, state, created_at) VALUES (?, ?, ?, 'in_progress', ?)
@@ -27,10 +25,15 @@ struct IdempotencyRepository {
             return .claimed
         } catch let error where SQLFailure.isDuplicateKey(error) {
             guard let row = try await connection.queryFirst("""
-                SELECT fingerprint, state, response_status, response_location, response_body FROM idempotency_keys
+                SELECT fingerprint, state, response_status, response_location, response_body, created_at FROM idempotency_keys
                 WHERE caller = ? AND idempotency_key = ?
                 """, [caller, key])
             else { return try await claim(caller: caller, key: key, fingerprint: fingerprint, at: time, expiredBefore: cutoff) }
+            // Past its day the key is free again: the old row goes only when a request reuses it.
+            if try row.decode("created_at", as: Date.self) < cutoff {
+                try await delete(caller: caller, key: key)
+                return try await claim(caller: caller, key: key, fingerprint: fingerprint, at: time, expiredBefore: cutoff)
+            }
             let done: String = try row.decode("state")
             let answer: IdempotencyStore.Answer? = done == "done"
                 ? IdempotencyStore.Answer(

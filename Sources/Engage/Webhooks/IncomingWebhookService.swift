@@ -31,11 +31,7 @@ public struct IncomingWebhookService: Sendable {
         guard case .object(let envelope)? = try? JSONDecoder().decode(JSONValue.self, from: body) else {
             throw MalformedCallback(reason: "The body is not a JSON object.")
         }
-        let eventID: String? = switch envelope["id"] {
-        case .string(let text)?: text
-        case .number(let number)?: "\(number)"
-        default: nil
-        }
+        let eventID = Self.identifier(envelope["id"])
         guard let eventID, !eventID.isEmpty, eventID.count <= 100 else { throw MalformedCallback(reason: "The event has no id.") }
         guard case .string(let event)? = envelope["event"], !event.isEmpty, event.count <= 100 else {
             throw MalformedCallback(reason: "The event has no event name.")
@@ -67,6 +63,15 @@ public struct IncomingWebhookService: Sendable {
         return try await database.read { try await $0.callbacks.recent(limit: limit) }
     }
 
+    /// An id as partners write it: text, or a number read as its digits.
+    private static func identifier(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)?: text
+        case .number(let number)?: "\(number)"
+        default: nil
+        }
+    }
+
     /// What one callback does to its document, and how that is told.
     private static func apply(_ source: CallbackSource, body: String, in tx: Transaction) async throws -> (IncomingWebhook.Status, String) {
         guard case .object(let envelope)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
@@ -78,12 +83,7 @@ public struct IncomingWebhookService: Sendable {
         guard let status = source.status(for: event, object: object) else {
             return (.ignored, "\(event) changes nothing here.")
         }
-        let externalID: String? = switch object["id"] {
-        case .string(let text)?: text
-        case .number(let number)?: "\(number)"
-        default: nil
-        }
-        guard let externalID else { return (.ignored, "The object has no id.") }
+        guard let externalID = Self.identifier(object["id"]) else { return (.ignored, "The object has no id.") }
         guard let documentID = try await tx.documents.liveID(externalSource: source.externalSource, externalID: externalID) else {
             return (.ignored, "No live document with \(source.rawValue) id \(externalID); the sync will bring it in when it exists.")
         }

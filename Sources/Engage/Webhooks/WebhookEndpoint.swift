@@ -29,10 +29,6 @@ public struct WebhookEndpoint: Sendable, Equatable, Identifiable {
         public var failed = 0
     }
 
-    /// Whether an event of `type` goes to this endpoint.
-    func wants(_ type: WebhookEventType) -> Bool {
-        type == .test || type.isWanted(by: events)
-    }
 }
 
 extension WebhookEndpoint: JSONWritable {

@@ -96,9 +96,9 @@ extension EngageRequestContext {
         return .init(channel: channel, purpose: purpose, language: language)
     }
 
-    /// The `:id` path parameter; a non-numeric id is a 404 like a missing record.
-    func id() throws -> Int64 {
-        guard let id = parameters.get("id", as: Int64.self) else { throw APIError.notFound() }
+    /// A numeric path parameter (`:id` unless named); a non-numeric one is a 404 like a missing record.
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let id = parameters.get(name, as: Int64.self) else { throw APIError.notFound() }
         return id
     }
 }

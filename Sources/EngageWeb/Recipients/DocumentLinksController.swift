@@ -30,7 +30,7 @@ struct DocumentLinksController {
         }
         portal.post("/documents/:id/links/:token_id/revoke") { request, context in
             let id = try context.id()
-            guard let tokenID = context.parameters.get("token_id", as: Int64.self) else { throw APIError.notFound() }
+            let tokenID = try context.id("token_id")
             try await linkService.revoke(documentID: id, linkID: tokenID, by: try context.actor(), from: request.client(context))
             return Response.redirect(to: "/documents/\(id)?done=link-revoked", type: .normal)
         }

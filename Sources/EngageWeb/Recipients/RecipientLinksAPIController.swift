@@ -18,7 +18,7 @@ struct RecipientLinksAPIController {
             try APIResponse.success(try await linkService.list(documentID: try context.id()))
         }
         group.delete(":token_id") { request, context in
-            guard let tokenID = context.parameters.get("token_id", as: Int64.self) else { throw APIError.notFound() }
+            let tokenID = try context.id("token_id")
             try await linkService.revoke(documentID: try context.id(), linkID: tokenID, by: try context.actor(), from: request.client(context))
             return Response(status: .noContent)
         }

@@ -94,20 +94,12 @@ struct WebhooksAPIController {
             return try APIList(page, url: "\(collectionURL)/\(id)/deliveries", parameters: []).response()
         }
         group.get(":id/deliveries/:delivery_id") { _, context in
-            let found = try await webhooks.delivery(id: try context.id(), deliveryID: try context.deliveryID(), by: try context.actor())
+            let found = try await webhooks.delivery(id: try context.id(), deliveryID: try context.id("delivery_id"), by: try context.actor())
             return try APIResponse.success(DeliveryDetails(delivery: found.delivery, body: found.body, attempts: found.attempts))
         }
         group.post(":id/deliveries/:delivery_id/replay") { _, context in
             try APIResponse.success(
-                try await webhooks.replay(id: try context.id(), deliveryID: try context.deliveryID(), by: try context.actor()), status: .accepted)
+                try await webhooks.replay(id: try context.id(), deliveryID: try context.id("delivery_id"), by: try context.actor()), status: .accepted)
         }
-    }
-}
-
-extension EngageRequestContext {
-    /// The `:delivery_id` path parameter; a non-numeric one is a 404.
-    fileprivate func deliveryID() throws -> Int64 {
-        guard let id = parameters.get("delivery_id", as: Int64.self) else { throw APIError.notFound() }
-        return id
     }
 }

@@ -155,7 +155,7 @@ struct WebhooksController {
         }
         admin.get("/webhooks/:id/deliveries/:delivery_id") { _, context in
             let id = try context.id()
-            guard let deliveryID = context.parameters.get("delivery_id", as: Int64.self) else { throw APIError.notFound() }
+            let deliveryID = try context.id("delivery_id")
             let endpoint = try await webhooks.find(id: id, by: try context.actor())
             let found = try await webhooks.delivery(id: id, deliveryID: deliveryID, by: try context.actor())
             return try views.render("portal/webhooks/delivery", DeliveryPage(
@@ -166,7 +166,7 @@ struct WebhooksController {
         }
         admin.post("/webhooks/:id/deliveries/:delivery_id/replay") { _, context in
             let id = try context.id()
-            guard let deliveryID = context.parameters.get("delivery_id", as: Int64.self) else { throw APIError.notFound() }
+            let deliveryID = try context.id("delivery_id")
             _ = try await webhooks.replay(id: id, deliveryID: deliveryID, by: try context.actor())
             return Response.redirect(to: "/webhooks/\(id)?done=replayed")
         }
