@@ -180,8 +180,20 @@ class WebhookTest(unittest.TestCase):
             b.open(f"{BASE}/webhooks")
             self.assertIn(f"http://127.0.0.1:{port}/portal", b.text("table"))
             b.screenshot(os.path.join(SHOTS, "webhooks.png"))
+            endpoint_page = b.attribute("table a", "href")
         finally:
             b.close()
+        # The same pages on a phone: the endpoint's page and its form still read without zooming out.
+        phone = Browser(size=(390, 844))
+        try:
+            sign_in(phone)
+            phone.open(f"{BASE}/webhooks")
+            phone.screenshot(os.path.join(SHOTS, "webhooks-phone.png"))
+            phone.open(endpoint_page if endpoint_page.startswith("http") else BASE + endpoint_page)
+            self.assertIn("Send a test", phone.text("main"))
+            phone.screenshot(os.path.join(SHOTS, "webhook-show-phone.png"))
+        finally:
+            phone.close()
 
 
 if __name__ == "__main__":
