@@ -3,7 +3,7 @@ import Engage
 import EngageWeb
 import ServiceLifecycle
 
-/// `engage serve`: migrate, then serve HTTP (and deliver the outbox) until SIGINT/SIGTERM.
+/// `engage serve`: migrate, then serve HTTP (and run the workers) until SIGINT/SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Apply pending migrations, then serve the portal and the API and deliver the outbox.")
@@ -23,16 +23,20 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
+        let integrations = IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
         let app = try await Startup.reportingFailure {
-            try await buildApplication(configuration: configuration, database: database, messaging: messaging, logger: logger)
+            try await buildApplication(
+                configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger)
         }
         var services: [any Service] = [app]
         if !skipWorker {
             let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
             let webhooks = WebhookWorker(
                 database: database, settings: configuration.webhooks, seal: messaging.seal,
-                callbacks: IncomingWebhookService(database: database, secrets: configuration.callbackSecrets), logger: logger)
-            services += [WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run)]
+                callbacks: integrations.callbacks, logger: logger)
+            services += [
+                WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
+            ]
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

@@ -64,7 +64,12 @@ public struct EngageConfiguration: Sendable {
     public var webhooks: WebhookSettings
     /// The secrets partners sign their callbacks with (`ENGAGE_PENNYLANE_WEBHOOK_SECRET`,
     /// `ENGAGE_PROJECTFLOW_WEBHOOK_SECRET`); without one, that partner's callbacks are refused.
-    public var callbackSecrets: [CallbackSource: String]
+    public var callbackSecrets: [Partner: String]
+    /// Sync jobs (`ENGAGE_SYNC_LEASE_SECONDS`).
+    public var sync: SyncSettings
+    /// Requests per 5 seconds each partner token may make (`ENGAGE_PENNYLANE_RATE_LIMIT`, default
+    /// 25 as Pennylane allows; `ENGAGE_PROJECTFLOW_RATE_LIMIT`, default 0: none).
+    public var partnerRateLimits: [Partner: PartnerRateLimit]
 
     /// Characters a JWT secret needs at the least (256 bits of base64 or hex).
     public static let minimumJWTSecretLength = 32
@@ -161,6 +166,11 @@ public struct EngageConfiguration: Sendable {
         callbackSecrets = [
             .pennylane: reader.optional("ENGAGE_PENNYLANE_WEBHOOK_SECRET"), .projectflow: reader.optional("ENGAGE_PROJECTFLOW_WEBHOOK_SECRET"),
         ].compactMapValues { $0 }
+        sync = SyncSettings(lease: .seconds(try reader.integer("ENGAGE_SYNC_LEASE_SECONDS", default: 120, in: 1...3600)))
+        partnerRateLimits = [
+            .pennylane: PartnerRateLimit(limit: try reader.integer("ENGAGE_PENNYLANE_RATE_LIMIT", default: 25, in: 0...10_000)),
+            .projectflow: PartnerRateLimit(limit: try reader.integer("ENGAGE_PROJECTFLOW_RATE_LIMIT", default: 0, in: 0...10_000)),
+        ]
         reminders = ReminderSettings(
             daysBeforeDue: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_DUE", default: 3, in: 0...60),
             daysBeforeExpiry: try reader.integer("ENGAGE_REMINDER_DAYS_BEFORE_EXPIRY", default: 2, in: 0...60))

@@ -25,4 +25,9 @@ struct Transaction: Sendable {
     var webhooks: WebhookRepository { .init(connection: connection) }
     var callbacks: IncomingWebhookRepository { .init(connection: connection) }
     var idempotency: IdempotencyRepository { .init(connection: connection) }
+    var integrations: IntegrationSettingsRepository { .init(connection: connection) }
+    var syncJobs: SyncJobRepository { .init(connection: connection) }
+    var rateLimits: PartnerRateLimitRepository { .init(connection: connection) }
+    var pushes: PartnerPushRepository { .init(connection: connection) }
+    var customers: CustomerRepository { .init(connection: connection) }
 }

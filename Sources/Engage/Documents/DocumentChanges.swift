@@ -10,6 +10,8 @@ struct DocumentChanges {
     private let chainHead: Data?
     private var events: [DocumentEventRepository.NewEvent] = []
     private var update: DocumentRepository.LifecycleUpdate
+    /// A kept decision asked for the status to be written back to the partner.
+    private var pushesStatus = false
 
     init(_ locked: DocumentRepository.Locked, at time: Date = Date()) {
         self.document = locked.document
@@ -46,18 +48,27 @@ struct DocumentChanges {
         if let status = decision.status, status != document.status { update.status = status }
         update.stamps.formUnion(decision.stamps.filter { document[keyPath: $0.field] == nil })
         update.views += decision.views
+        if decision.effects.contains(.pushStatus) { pushesStatus = true }
         document = document.applying(decision, at: update.time)
     }
 
+    /// True when something was kept that `write` will store.
+    var hasChanges: Bool { !events.isEmpty }
+
     /// Writes what was kept; returns the events as stored.
+    /// `audience`: the webhook subscribers, when the caller read them once for many documents.
     @discardableResult
-    func write(in tx: Transaction) async throws -> [DocumentEvent] {
+    func write(in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
         guard !events.isEmpty else { return [] }
         var update = update
         let appended = try await tx.events.append(events, to: document.id, after: chainHead, at: update.time)
         update.chainHead = appended.head
         try await tx.documents.record(update, on: document.id)
-        try await tx.announce(events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }, document, at: update.time)
+        if pushesStatus, let externalID = document.externalID, let source = document.externalSource {
+            try await tx.pushes.queue(documentID: document.id, source: source, externalID: externalID, status: .accepted, at: update.time)
+        }
+        let types = events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }
+        try await tx.announce(types, document, at: update.time, to: audience)
         return appended.events
     }
 }

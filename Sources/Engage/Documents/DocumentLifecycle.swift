@@ -20,6 +20,9 @@ public enum DocumentLifecycle {
     public enum Change: Sendable, Hashable {
         /// Staff edited the document, asking for `status` (nil: the fields only).
         case edit(status: DocumentStatus?)
+        /// The partner the document comes from reports `status` (a sync or a callback): applied
+        /// only where staff could make the same move, and never back to draft.
+        case synced(status: DocumentStatus)
         /// A recipient did something through their link.
         case recipient(RecipientAction)
         /// A recipient's email client loaded the tracking pixel.
@@ -34,6 +37,8 @@ public enum DocumentLifecycle {
         case messageFailed(MessageChannel)
         case linkCreated
         case linkRevoked
+        /// The push-back of the document's status to its partner ended (`delivered` or failed for good).
+        case partnerUpdated(delivered: Bool)
 
         /// True for what a recipient does through their link, which may count as one of its uses
         /// (the decision says whether it does); opens and clicks never do.
@@ -49,6 +54,9 @@ public enum DocumentLifecycle {
     public enum SideEffect: Sendable, Hashable {
         /// The signer's confirmation email, with a link to keep a copy.
         case signedConfirmation
+        /// The new status is written back to the partner the document comes from (a Pennylane
+        /// quote accepted or signed here).
+        case pushStatus
     }
 
     /// What a change does.
@@ -74,9 +82,14 @@ public enum DocumentLifecycle {
     public static func decide(_ change: Change, for document: Document) throws -> Decision {
         switch change {
         case .edit(let next):
-            return try edit(document.status, to: next)
+            return pushingBack(try edit(document.status, to: next), of: document)
+        case .synced(let next):
+            // What the partner issued is at least pending there: it may be declined or expire straight from a draft here.
+            let judged = document.status == .draft ? DocumentStatus.pending : document.status
+            guard next != .draft, next != document.status, staffCanMove(from: judged, to: next) else { return Decision(event: nil) }
+            return statusChange(from: document.status, to: next)
         case .recipient(let action):
-            return try recipient(action, on: document)
+            return pushingBack(try recipient(action, on: document), of: document)
         case .emailOpened:
             return Decision(event: .emailOpened)
         case .linkClicked:
@@ -102,6 +115,8 @@ public enum DocumentLifecycle {
             return Decision(event: .tokenCreated)
         case .linkRevoked:
             return Decision(event: .tokenRevoked)
+        case .partnerUpdated(let delivered):
+            return Decision(event: delivered ? .partnerUpdated : .partnerUpdateFailed)
         }
     }
 
@@ -146,7 +161,11 @@ public enum DocumentLifecycle {
             throw ValidationError(fields: [.init(
                 field: "status", code: .invalidValue, message: "The status cannot change from \(current.rawValue) to \(next.rawValue).")])
         }
-        return Decision(
+        return statusChange(from: current, to: next)
+    }
+
+    private static func statusChange(from current: DocumentStatus, to next: DocumentStatus) -> Decision {
+        Decision(
             event: .statusChanged, details: ["from": .string(current.rawValue), "to": .string(next.rawValue)],
             status: next, stamps: DocumentStamp(entering: next).map { [$0] } ?? [])
     }
@@ -181,6 +200,17 @@ public enum DocumentLifecycle {
             if document.registeredAt != nil { throw RecipientError.alreadyDone(.register) }
             return Decision(event: .registered, stamps: [.registered], usesLink: true)
         }
+    }
+
+    /// `decision` with the push-back of its status when it accepts or signs a Pennylane quote
+    /// (which Pennylane knows only as accepted). Changes the partner reported are not pushed back.
+    private static func pushingBack(_ decision: Decision, of document: Document) -> Decision {
+        guard let status = decision.status, status == .accepted || status == .signed, document.documentType == .pennylaneQuote,
+              document.externalSource == .pennylane, document.externalID != nil
+        else { return decision }
+        var pushing = decision
+        pushing.effects.append(.pushStatus)
+        return pushing
     }
 
     /// Signing and declining need a document not yet declined, signed or paid.

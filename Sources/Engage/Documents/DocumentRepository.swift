@@ -35,24 +35,32 @@ struct DocumentRepository {
         var metadata: [String: JSONValue]?
         var prefillData: [String: JSONValue]?
         var createdBy: Int64?
+        /// The fields as last imported from a partner (sync only).
+        var externalSnapshot: [String: JSONValue]? = nil
+    }
+
+    private static let insertColumns = """
+        document_type, external_id, external_source, external_url, title, description, custom_message, status,
+        recipient_email, recipient_name, recipient_company, contact_id, organization_id, total_amount, currency, due_date,
+        pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, created_at, updated_at
+        """
+    private static let insertRow = "(?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+
+    private static func binds(_ new: NewDocument) throws -> [any SQLBindable] {
+        [
+            new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
+            new.description, new.customMessage, new.recipientEmail, new.recipientName, new.recipientCompany,
+            new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
+            new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
+            try new.prefillData.map { try SQLJSON.encode($0) }, try new.externalSnapshot.map { try SQLJSON.encode($0) }, new.createdBy,
+        ]
     }
 
     /// Inserts a draft and gives it its number; nil when a live document has the same external reference.
     func insert(_ new: NewDocument) async throws -> Int64? {
         do {
-            let result = try await connection.execute("""
-                INSERT INTO documents (document_type, external_id, external_source, external_url, title, description,
-                    custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
-                    total_amount, currency, due_date, pdf_url, payment_url, metadata, prefill_data, created_by,
-                    created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
-                """, [
-                    new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
-                    new.description, new.customMessage, new.recipientEmail, new.recipientName, new.recipientCompany,
-                    new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
-                    new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
-                    try new.prefillData.map { try SQLJSON.encode($0) }, new.createdBy,
-                ])
+            let result = try await connection.execute(
+                "INSERT INTO documents (\(Self.insertColumns)) VALUES \(Self.insertRow)", try Self.binds(new))
             let id = Int64(result.lastInsertID)
             try await connection.execute("UPDATE documents SET document_number = ? WHERE id = ?", [DocumentNumber.format(id), id])
             try await indexWords(of: id...id)
@@ -60,6 +68,90 @@ struct DocumentRepository {
         } catch let error where SQLFailure.isDuplicateKey(error) {
             return nil
         }
+    }
+
+    /// Inserts drafts a partner sent, all of `source` and none already live, in one statement, and
+    /// numbers and indexes them; returns their ids by external id (found again by it, not
+    /// assumed consecutive).
+    func insertImported(_ news: [NewDocument], source: ExternalSource) async throws -> [String: Int64] {
+        guard !news.isEmpty else { return [:] }
+        let rows = Array(repeating: Self.insertRow, count: news.count).joined(separator: ", ")
+        try await connection.execute("INSERT INTO documents (\(Self.insertColumns)) VALUES \(rows)", try news.flatMap(Self.binds))
+        let externalIDs = news.compactMap(\.externalID)
+        let list = SQLList.placeholders(externalIDs.count)
+        var ids: [String: Int64] = [:]
+        for row in try await connection.query("""
+            SELECT id, external_id FROM documents WHERE external_source = ? AND external_id IN (\(list)) AND deleted_at IS NULL
+            """, [source.rawValue] + externalIDs) {
+            ids[try row.decode("external_id")] = try row.decode("id")
+        }
+        guard let first = ids.values.min(), let last = ids.values.max() else { return ids }
+        // DocumentNumber.format in SQL: DOC- and the id on at least six digits.
+        try await connection.execute("""
+            UPDATE documents SET document_number = CONCAT('DOC-', LPAD(id, GREATEST(6, LENGTH(id)), '0'))
+            WHERE id IN (\(SQLList.placeholders(ids.count)))
+            """, Array(ids.values))
+        try await indexWords(of: first...last)
+        return ids
+    }
+
+    /// What a partner's ids match here: the live document, or a deleted one (staff deleted it:
+    /// a sync does not bring it back).
+    func imported(source: ExternalSource, externalIDs: [String]) async throws -> [String: (id: Int64, live: Bool)] {
+        guard !externalIDs.isEmpty else { return [:] }
+        var found: [String: (id: Int64, live: Bool)] = [:]
+        for row in try await connection.query("""
+            SELECT id, external_id, deleted_at IS NULL AS live FROM documents
+            WHERE external_source = ? AND external_id IN (\(SQLList.placeholders(externalIDs.count)))
+            """, [source.rawValue] + externalIDs) {
+            let externalID: String = try row.decode("external_id")
+            let live = try row.decode("live", as: Int64.self) == 1
+            if found[externalID]?.live != true { found[externalID] = (try row.decode("id"), live) }
+        }
+        return found
+    }
+
+    /// Locks the live documents with these ids (in id order), each with its chain end and the
+    /// fields as last imported.
+    func lockImported(ids: [Int64]) async throws -> [Int64: (locked: Locked, snapshot: [String: JSONValue]?)] {
+        guard !ids.isEmpty else { return [:] }
+        var locked: [Int64: (locked: Locked, snapshot: [String: JSONValue]?)] = [:]
+        for row in try await connection.query("""
+            SELECT \(Self.columns), event_chain_head, external_snapshot FROM documents
+            WHERE id IN (\(SQLList.placeholders(ids.count))) AND deleted_at IS NULL ORDER BY id FOR UPDATE
+            """, ids) {
+            let document = try Self.document(row)
+            locked[document.id] = (Locked(document: document, chainHead: try row.decode("event_chain_head")), try row.decodeJSON("external_snapshot"))
+        }
+        return locked
+    }
+
+    /// The fields a sync writes on a document it imported before.
+    struct ImportedChanges {
+        var title: String
+        var totalAmount: Decimal?
+        var currency: String
+        var dueDate: CalendarDate?
+        var externalURL: String?
+        var pdfURL: String?
+        var metadata: [String: JSONValue]?
+        var party: CustomerRepository.Party
+        var snapshot: [String: JSONValue]
+    }
+
+    /// Writes a sync's changes; the customer fills only what is still empty.
+    func updateImported(id: Int64, _ changes: ImportedChanges) async throws {
+        try await connection.execute("""
+            UPDATE documents SET title = ?, total_amount = ?, currency = ?, due_date = ?, external_url = ?, pdf_url = ?, metadata = ?,
+                organization_id = COALESCE(organization_id, ?), contact_id = COALESCE(contact_id, ?),
+                recipient_email = COALESCE(recipient_email, ?), recipient_name = COALESCE(recipient_name, ?),
+                recipient_company = COALESCE(recipient_company, ?), external_snapshot = ?, updated_at = UTC_TIMESTAMP(6)
+            WHERE id = ?
+            """, [
+                changes.title, changes.totalAmount, changes.currency, changes.dueDate?.description, changes.externalURL, changes.pdfURL,
+                try changes.metadata.map { try SQLJSON.encode($0) }, changes.party.organizationID, changes.party.contactID,
+                changes.party.email, changes.party.name, changes.party.company, try SQLJSON.encode(changes.snapshot), id,
+            ])
     }
 
     /// The document with this id, live or deleted.

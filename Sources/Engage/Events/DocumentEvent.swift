@@ -17,6 +17,10 @@ public enum EventType: String, Sendable, CaseIterable {
     /// A message was refused for good or ran out of attempts (details say which).
     case emailFailed = "email_failed"
     case smsFailed = "sms_failed"
+    /// The document's new status was written back to the partner it comes from (details: `source`, `status`).
+    case partnerUpdated = "partner_updated"
+    /// Writing the status back failed for good (details: `source`, `status`, `error`).
+    case partnerUpdateFailed = "partner_update_failed"
 }
 
 /// The kind of device a request came from, guessed from its User-Agent.

@@ -141,3 +141,15 @@ final class CurlHandle {
         return size * count
     }
 }
+
+/// A libcurl handle for HTTP(S) only, without redirects, that moves between pool threads and is
+/// used by one transfer at a time.
+final class SendableCurl: @unchecked Sendable {
+    let handle: CurlHandle
+
+    init(timeout: Duration) {
+        handle = CurlHandle(url: "http://localhost/", timeout: timeout)
+        handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        handle.set(CURLOPT_FOLLOWLOCATION, 0)
+    }
+}

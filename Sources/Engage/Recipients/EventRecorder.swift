@@ -120,6 +120,8 @@ actor EventRecorder {
                 try await confirmations?.queueSignedConfirmation(
                     documentID: document.id, signerName: signer,
                     email: recording.recipientEmail ?? document.recipientEmail, in: tx)
+            case .pushStatus:
+                break  // queued by DocumentChanges.write
             }
         }
         return outcomes

@@ -1,9 +1,6 @@
 import Foundation
 
-/// Who sends callbacks, and what their events mean for a document they know by its external id.
-public enum CallbackSource: String, Sendable, CaseIterable {
-    case pennylane, projectflow
-
+extension Partner {
     /// The document status an event sets, or nil for an event that changes nothing here.
     /// Pennylane: `customer_invoice.paid` (or an update with `paid: true`), `quote.accepted`,
     /// `quote.refused`/`quote.denied`; ProjectFlow: `approval.approved`, `approval.rejected`.
@@ -18,13 +15,6 @@ public enum CallbackSource: String, Sendable, CaseIterable {
         default: nil
         }
     }
-
-    var externalSource: ExternalSource {
-        switch self {
-        case .pennylane: .pennylane
-        case .projectflow: .projectflow
-        }
-    }
 }
 
 /// A callback as it arrived and what became of it.
@@ -34,7 +24,7 @@ public struct IncomingWebhook: Sendable, Equatable, Identifiable {
     }
 
     public let id: Int64
-    public let source: CallbackSource
+    public let source: Partner
     public let verification: CallbackSignature.Verdict
     public let eventID: String?
     public let eventType: String?

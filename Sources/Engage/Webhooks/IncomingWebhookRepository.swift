@@ -7,7 +7,7 @@ struct IncomingWebhookRepository {
     private static let columns = "id, source, verification, event_id, event_type, status, outcome, received_at, processed_at"
 
     /// Keeps a verified callback; nil when one with the same event id was kept before.
-    func insertVerified(source: CallbackSource, eventID: String, eventType: String, body: String, at time: Date) async throws -> Int64? {
+    func insertVerified(source: Partner, eventID: String, eventType: String, body: String, at time: Date) async throws -> Int64? {
         let result = try await connection.execute("""
             INSERT IGNORE INTO incoming_webhooks (source, verification, event_id, event_type, body, status, received_at)
             VALUES (?, 'verified', ?, ?, ?, 'received', ?)
@@ -16,7 +16,7 @@ struct IncomingWebhookRepository {
     }
 
     /// Notes a refused callback, without its body.
-    func insertRefused(source: CallbackSource, verdict: CallbackSignature.Verdict, at time: Date) async throws {
+    func insertRefused(source: Partner, verdict: CallbackSignature.Verdict, at time: Date) async throws {
         try await connection.execute("""
             INSERT INTO incoming_webhooks (source, verification, status, outcome, received_at) VALUES (?, ?, 'refused', ?, ?)
             """, [source.rawValue, verdict.rawValue, verdict.explanation, time]
@@ -24,11 +24,11 @@ struct IncomingWebhookRepository {
     }
 
     /// Up to `limit` callbacks waiting to be processed, locked; others' are skipped. In a transaction.
-    func claimReceived(limit: Int) async throws -> [(id: Int64, source: CallbackSource, body: String)] {
+    func claimReceived(limit: Int) async throws -> [(id: Int64, source: Partner, body: String)] {
         try await connection.query("""
             SELECT id, source, body FROM incoming_webhooks WHERE status = 'received' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
             """, [limit]).map {
-            (try $0.decode("id"), CallbackSource(rawValue: try $0.decode("source")) ?? .pennylane, try $0.decode("body") ?? "")
+            (try $0.decode("id"), Partner(rawValue: try $0.decode("source")) ?? .pennylane, try $0.decode("body") ?? "")
         }
     }
 
@@ -49,7 +49,7 @@ struct IncomingWebhookRepository {
     func recent(limit: Int) async throws -> [IncomingWebhook] {
         try await connection.query("SELECT \(Self.columns) FROM incoming_webhooks ORDER BY id DESC LIMIT ?", [limit]).map {
             IncomingWebhook(
-                id: try $0.decode("id"), source: CallbackSource(rawValue: try $0.decode("source")) ?? .pennylane,
+                id: try $0.decode("id"), source: Partner(rawValue: try $0.decode("source")) ?? .pennylane,
                 verification: CallbackSignature.Verdict(rawValue: try $0.decode("verification")) ?? .invalidSignature,
                 eventID: try $0.decode("event_id"), eventType: try $0.decode("event_type"),
                 status: IncomingWebhook.Status(rawValue: try $0.decode("status")) ?? .received, outcome: try $0.decode("outcome"),

@@ -4,11 +4,12 @@ import Foundation
 /// processed by a worker, once per event id, into the document they name.
 public struct IncomingWebhookService: Sendable {
     private let database: Database
-    private let secrets: [CallbackSource: String]
+    /// The secret each partner signs with (settings, else the environment).
+    private let secret: @Sendable (Partner) async throws -> String?
 
-    public init(database: Database, secrets: [CallbackSource: String]) {
+    public init(database: Database, secret: @escaping @Sendable (Partner) async throws -> String?) {
         self.database = database
-        self.secrets = secrets
+        self.secret = secret
     }
 
     /// What a kept callback came to.
@@ -21,8 +22,8 @@ public struct IncomingWebhookService: Sendable {
     /// Verifies `body` against `signature` and keeps it for processing. A refusal is noted (without
     /// the body) and thrown as `CallbackRefused`; a verified body that is not the expected JSON
     /// envelope (`id`, `event`) throws `MalformedCallback`.
-    public func receive(from source: CallbackSource, signature: String?, body: Data) async throws -> Receipt {
-        let verdict = CallbackSignature.verify(header: signature, body: body, secret: secrets[source])
+    public func receive(from source: Partner, signature: String?, body: Data) async throws -> Receipt {
+        let verdict = CallbackSignature.verify(header: signature, body: body, secret: try await secret(source))
         let now = Date()
         guard verdict == .verified else {
             try await database.statements { try await $0.callbacks.insertRefused(source: source, verdict: verdict, at: now) }
@@ -73,7 +74,7 @@ public struct IncomingWebhookService: Sendable {
     }
 
     /// What one callback does to its document, and how that is told.
-    private static func apply(_ source: CallbackSource, body: String, in tx: Transaction) async throws -> (IncomingWebhook.Status, String) {
+    private static func apply(_ source: Partner, body: String, in tx: Transaction) async throws -> (IncomingWebhook.Status, String) {
         guard case .object(let envelope)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
               case .string(let event)? = envelope["event"]
         else { return (.failed, "The stored body is not a JSON object.") }
@@ -89,7 +90,7 @@ public struct IncomingWebhookService: Sendable {
         }
         do {
             guard let document = try await tx.change(
-                documentID: documentID, .edit(status: status),
+                documentID: documentID, .synced(status: status),
                 details: ["source": .string(source.rawValue), "event": .string(event)])
             else { return (.ignored, "Document \(documentID) is no longer live.") }
             return (.processed, "Document \(documentID) is \(document.status.rawValue).")

@@ -13,10 +13,12 @@ extension Transaction {
         try await webhooks.subscribers().contains { type.isWanted(by: $0.events) }
     }
 
-    /// Queues several events about one record (a batch of a document's changes), in order.
-    func announce(_ types: [WebhookEventType], _ data: some JSONWritable, at time: Date = Date()) async throws {
+    /// Queues several events about one record (a batch of a document's changes), in order;
+    /// `audience` saves reading the subscribers when the caller already did.
+    func announce(_ types: [WebhookEventType], _ data: some JSONWritable, at time: Date = Date(), to audience: WebhookAudience? = nil) async throws {
         guard !types.isEmpty else { return }
-        let subscribers = try await webhooks.subscribers()
+        var subscribers = audience?.subscribers ?? []
+        if audience == nil { subscribers = try await webhooks.subscribers() }
         for type in types {
             let endpoints = subscribers.filter { type.isWanted(by: $0.events) }.map(\.id)
             guard !endpoints.isEmpty else { continue }
@@ -24,6 +26,16 @@ extension Transaction {
                 messageID: WebhookMessage.newID(), type: type.rawValue, body: WebhookMessage.body(type, data, at: time),
                 endpointIDs: endpoints, at: time)
         }
+    }
+}
+
+/// The enabled endpoints and their subscriptions, read once for a unit of work that announces
+/// events about many records (a sync's page).
+struct WebhookAudience: Sendable {
+    let subscribers: [(id: Int64, events: [String])]
+
+    static func read(in tx: Transaction) async throws -> WebhookAudience {
+        WebhookAudience(subscribers: try await tx.webhooks.subscribers())
     }
 }
 

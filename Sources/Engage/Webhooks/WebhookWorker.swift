@@ -212,7 +212,7 @@ public final class WebhookWorker: Sendable {
             durationMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             signedTimestamp: timestamp, signature: signature, statusCode: status,
             responseHeaders: result.map { $0.headers }, responseBody: result.map { String(decoding: $0.body, as: UTF8.self) }, error: error)
-        return Outcome(delivery: delivery, attempt: attempt, succeeded: succeeded, retryAfter: result.flatMap { Self.retryAfter(in: $0.headers) })
+        return Outcome(delivery: delivery, attempt: attempt, succeeded: succeeded, retryAfter: result.flatMap { RetryAfter.parse(headers: $0.headers) })
     }
 
     /// Writes what a share came to in one transaction: each delivery that succeeded, each that
@@ -288,32 +288,5 @@ public final class WebhookWorker: Sendable {
         } catch {
             logger.error("cannot record webhook refusal", metadata: ["endpoint_id": "\(first.endpointID)", "error": "\(error)"])
         }
-    }
-
-    /// `Retry-After` in seconds or as an HTTP date, from a response's header lines.
-    static func retryAfter(in headers: String) -> Duration? {
-        for line in headers.split(whereSeparator: \.isNewline) {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" else { continue }
-            let value = parts[1].trimmingCharacters(in: .whitespaces)
-            if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
-            let format = DateFormatter()
-            format.locale = Locale(identifier: "en_US_POSIX")
-            format.timeZone = TimeZone(identifier: "GMT")
-            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            if let date = format.date(from: value) { return .seconds(max(0, date.timeIntervalSinceNow)) }
-        }
-        return nil
-    }
-}
-
-/// A libcurl handle that moves between pool threads, used by one transfer at a time.
-private final class SendableCurl: @unchecked Sendable {
-    let handle: CurlHandle
-
-    init(timeout: Duration) {
-        handle = CurlHandle(url: "http://localhost/", timeout: timeout)
-        handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        handle.set(CURLOPT_FOLLOWLOCATION, 0)
     }
 }

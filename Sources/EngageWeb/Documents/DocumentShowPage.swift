@@ -136,7 +136,12 @@ struct DocumentShowPage: PageContext {
         case .signed: event.details?["signer_name"].flatMap(\.text).map { "by \($0)" } ?? ""
         case .declined: event.details?["reason"].flatMap(\.text) ?? ""
         case .registered: [event.details?["name"], event.details?["email"]].compactMap { $0.flatMap(\.text) }.joined(separator: " · ")
-        case .statusChanged: [event.details?["from"], event.details?["to"]].compactMap { $0.flatMap(\.text) }.joined(separator: " → ")
+        case .statusChanged:
+            [event.details?["from"], event.details?["to"]].compactMap { $0.flatMap(\.text) }.joined(separator: " → ")
+                + (event.details?["source"]?.text.map { " · from \($0)" } ?? "")
+        case .partnerUpdated, .partnerUpdateFailed:
+            [event.details?["source"]?.text.map { "\($0): " + (event.details?["status"]?.text ?? "") }, event.details?["error"]?.text]
+                .compactMap { $0 }.joined(separator: " · ")
         case .emailQueued, .smsQueued: ["to " + (event.details?["recipient"]?.text ?? ""), event.details?["template"]?.text]
             .compactMap { $0 }.joined(separator: " · ")
         case .emailFailed, .smsFailed: [event.details?["status"]?.text, event.details?["error"]?.text].compactMap { $0 }.joined(separator: ": ")

@@ -64,6 +64,19 @@ public struct APIError: Error, Sendable, Equatable {
             limited.headers[.retryAfter] = String(error.retryAfter)
             if let status = error.status { limited.headers.append(contentsOf: status.headerFields) }
             return limited
+        case let error as SyncAlreadyRunning:
+            var conflict = APIError(
+                .conflict, code: "SYNC_ALREADY_RUNNING",
+                message: "A \(error.source.displayName) sync is already queued or running: job \(error.jobID).",
+                details: [Detail(field: "job_id", code: "running", message: String(error.jobID))])
+            conflict.headers[.contentLocation] = "/api/v1/sync/jobs/\(error.jobID)"
+            return conflict
+        case let error as PartnerUnavailable:
+            var unavailable = APIError(
+                .serviceUnavailable, code: "EXTERNAL_SERVICE_UNAVAILABLE",
+                message: "\(error.partner.displayName) cannot be used now: \(error.reason)")
+            unavailable.headers[.retryAfter] = "30"
+            return unavailable
         case let error as HTTPError:
             return APIError(http: error)
         case is DecodingError:

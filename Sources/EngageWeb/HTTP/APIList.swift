@@ -74,8 +74,9 @@ extension Request {
     }
 
     /// The JSON object of a create or update body.
-    func decodeInput(context: EngageRequestContext) async throws -> Input {
-        Input(try await decodeJSON(as: [String: JSONValue].self, context: context))
+    /// `optional`: an empty body is an object without fields.
+    func decodeInput(context: EngageRequestContext, optional: Bool = false) async throws -> Input {
+        Input(try await decodeJSON(as: [String: JSONValue].self, context: context, emptyAs: optional ? [:] : nil))
     }
 }
 

@@ -55,9 +55,11 @@ enum APIResponse {
 
 extension Request {
     /// Decodes a JSON body, turning malformed JSON and wrong types into a 400 `VALIDATION_INVALID_JSON`.
-    func decodeJSON<T: Decodable>(as type: T.Type, context: EngageRequestContext) async throws -> T {
+    /// With `emptyAs`, an empty body stands for that value (a body that may be left out).
+    func decodeJSON<T: Decodable>(as type: T.Type, context: EngageRequestContext, emptyAs empty: T? = nil) async throws -> T {
         var request = self
         let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if let empty, body.readableBytes == 0 { return empty }
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {

@@ -4,9 +4,10 @@ import Logging
 
 /// Builds the router with every middleware and route; tests add routes to it before serving.
 public func buildRouter(
-    configuration: EngageConfiguration, database: Database, messaging: MessageServices? = nil
+    configuration: EngageConfiguration, database: Database, messaging: MessageServices? = nil, integrations: IntegrationServices? = nil
 ) async throws -> Router<EngageRequestContext> {
     let messaging = try messaging ?? MessageServices(configuration: configuration, database: database)
+    let integrations = integrations ?? IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
     let views = try await ViewRenderer(directory: configuration.templatesDirectory)
     let router = Router(context: EngageRequestContext.self)
     // Outermost first: the client is known before anything uses it; the id is set before anything
@@ -73,8 +74,9 @@ public func buildRouter(
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)
-    CallbacksController(views: views, callbacks: IncomingWebhookService(database: database, secrets: configuration.callbackSecrets))
-        .register(on: router, admin: admin)
+    CallbacksController(views: views, callbacks: integrations.callbacks).register(on: router, admin: admin)
+    SyncAPIController(sync: integrations.sync, settings: integrations.settings, apiURL: apiURL).register(on: api)
+    SyncController(views: views, sync: integrations.sync, settings: integrations.settings).register(on: portal, admin: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
     DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)
@@ -92,9 +94,9 @@ public func buildRouter(
 
 /// Builds the whole HTTP application for `configuration`.
 public func buildApplication(
-    configuration: EngageConfiguration, database: Database, messaging: MessageServices, logger: Logger
+    configuration: EngageConfiguration, database: Database, messaging: MessageServices, integrations: IntegrationServices, logger: Logger
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(configuration: configuration, database: database, messaging: messaging)
+    let router = try await buildRouter(configuration: configuration, database: database, messaging: messaging, integrations: integrations)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "OuiEngage"),

@@ -106,6 +106,7 @@ struct PortalChrome: Sendable {
     let onContacts: Bool
     let onOutbox: Bool
     let onTemplates: Bool
+    let onSync: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
@@ -122,5 +123,6 @@ struct PortalChrome: Sendable {
         onContacts = section == "contacts"
         onOutbox = section == "outbox"
         onTemplates = section == "templates"
+        onSync = section == "sync"
     }
 }

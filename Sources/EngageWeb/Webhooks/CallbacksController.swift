@@ -28,7 +28,7 @@ struct CallbacksController {
     }
 
     /// The header each partner signs with.
-    static func signatureHeader(_ source: CallbackSource) -> HTTPField.Name {
+    static func signatureHeader(_ source: Partner) -> HTTPField.Name {
         switch source {
         case .pennylane: HTTPField.Name("X-Pennylane-Signature")!
         case .projectflow: HTTPField.Name("X-ProjectFlow-Signature")!
@@ -36,7 +36,7 @@ struct CallbacksController {
     }
 
     func register(on router: Router<EngageRequestContext>, admin: RouterGroup<EngageRequestContext>) {
-        for source in CallbackSource.allCases {
+        for source in Partner.allCases {
             router.post("/webhooks/\(source.rawValue)") { request, context in
                 // Answered as JSON whatever happens: the caller is a machine.
                 do {

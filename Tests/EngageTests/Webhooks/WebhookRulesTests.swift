@@ -46,8 +46,8 @@ struct WebhookRulesTests {
         let asked = try! #require(settings.retryDelay(afterAttempt: 1, retryAfter: .seconds(120)))
         #expect(asked == .seconds(120))
         #expect(settings.retryDelay(afterAttempt: 10, retryAfter: nil) == nil)
-        #expect(WebhookWorker.retryAfter(in: "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\n\r\n") == .seconds(120))
-        #expect(WebhookWorker.retryAfter(in: "HTTP/1.1 503 x\r\nContent-Type: text/plain\r\n") == nil)
+        #expect(RetryAfter.parse(headers: "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\n\r\n") == .seconds(120))
+        #expect(RetryAfter.parse(headers: "HTTP/1.1 503 x\r\nContent-Type: text/plain\r\n") == nil)
     }
 
     @Test("recorded lifecycle events announce the document events integrators subscribe to")

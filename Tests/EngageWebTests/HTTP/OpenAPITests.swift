@@ -14,7 +14,7 @@ struct OpenAPITests {
             let configuration = try EngageConfiguration.forTesting(database: pool.configuration)
             let router = try await buildRouter(configuration: configuration, database: Database(pool: pool))
             let described = ["/api/", "/p/", "/t/", "/r/"]
-            let callbacks = CallbackSource.allCases.map { "/webhooks/\($0.rawValue)" }
+            let callbacks = Partner.allCases.map { "/webhooks/\($0.rawValue)" }
             let routed = Set(router.routes.filter { route in
                 described.contains { route.path.description.hasPrefix($0) } || callbacks.contains(route.path.description)
             }

@@ -57,7 +57,7 @@ extension Request {
 
     /// A partner's signed callback (`/webhooks/pennylane`, `/webhooks/projectflow`).
     var isCallbackPath: Bool {
-        CallbackSource.allCases.contains { uri.path == "/webhooks/\($0.rawValue)" }
+        Partner.allCases.contains { uri.path == "/webhooks/\($0.rawValue)" }
     }
 
     /// The files `Public/` serves as they are (styles, scripts, images).
