@@ -3,10 +3,10 @@
 -- apart to show; the API's base URL; and the automatic sync schedule (NULL: off).
 CREATE TABLE integration_settings (
     source ENUM('pennylane', 'projectflow') NOT NULL PRIMARY KEY,
-    api_token VARBINARY(1024) NULL,
+    api_token VARBINARY(4096) NULL,
     token_last4 VARCHAR(4) NULL,
     base_url VARCHAR(2048) NOT NULL,
-    webhook_secret VARBINARY(1024) NULL,
+    webhook_secret VARBINARY(4096) NULL,
     schedule_minutes SMALLINT UNSIGNED NULL,
     updated_by BIGINT UNSIGNED NULL,
     updated_at DATETIME(6) NOT NULL,

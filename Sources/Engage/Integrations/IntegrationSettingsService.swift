@@ -42,7 +42,7 @@ public struct IntegrationSettingsService: Sendable {
     }
 
     /// Changes what `input` mentions: a token or secret given replaces the stored one, `remove_…`
-    /// clears it, a blank one keeps it; `schedule_minutes` null (or blank in a form) turns the schedule off.
+    /// clears it, a blank one keeps it; a null `base_url` is the partner's default; `schedule_minutes` null (or blank in a form) turns the schedule off.
     public func update(_ partner: Partner, _ input: Input, by actor: Actor) async throws -> IntegrationSettings {
         try actor.requireAdmin()
         var reader = InputReader(input, allowed: Self.fields)
@@ -59,7 +59,8 @@ public struct IntegrationSettingsService: Sendable {
         return try await database.write { tx in
             let stored = try await tx.integrations.find(partner, lock: true)
             let current = stored?.settings ?? .unset(partner)
-            let address = baseURL.merged(over: current.baseURL)
+            // Cleared, it goes back to the partner's public address (ProjectFlow has none).
+            let address = if case .null = baseURL { partner.defaultBaseURL } else { baseURL.merged(over: current.baseURL) }
             if address == nil { reader.report("base_url", .required, "Base URL is required: \(partner.displayName)'s API address.") }
             try reader.finish()
             var sealedToken = removeToken ? nil : stored?.sealedToken

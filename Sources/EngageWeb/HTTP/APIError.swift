@@ -68,7 +68,7 @@ public struct APIError: Error, Sendable, Equatable {
             var conflict = APIError(
                 .conflict, code: "SYNC_ALREADY_RUNNING",
                 message: "A \(error.source.displayName) sync is already queued or running: job \(error.jobID).",
-                details: [Detail(field: "job_id", code: "running", message: String(error.jobID))])
+                details: [Detail(field: "job_id", code: ValidationError.Code.duplicate.rawValue, message: String(error.jobID))])
             conflict.headers[.contentLocation] = "/api/v1/sync/jobs/\(error.jobID)"
             return conflict
         case let error as PartnerUnavailable:

@@ -65,6 +65,11 @@ struct SyncTests {
             _ = try await api.call(.put, "/api/v1/integrations/pennylane", as: .admin, json: #"{"base_url": "http://127.0.0.1:9/v2"}"#)
             let unreachable = try await api.call(.post, "/api/v1/integrations/pennylane/test", as: .admin)
             #expect((unreachable.data["message"] as? String)?.hasPrefix("Could not reach Pennylane") == true, "\(unreachable.text)")
+            // The longest token and secret, in characters of four bytes, fit once sealed.
+            let long = try await api.call(.put, "/api/v1/integrations/pennylane", as: .admin, json: """
+                {"api_token": "\(String(repeating: "🔑", count: 1000))", "webhook_secret": "\(String(repeating: "🔑", count: 256))"}
+                """)
+            #expect(long.status == .ok, "\(long.text)")
             let removed = try await api.call(.put, "/api/v1/integrations/pennylane", as: .admin, json: #"{"remove_api_token": true}"#)
             #expect(removed.data["configured"] as? Bool == false)
         }
