@@ -2,12 +2,13 @@
 """Pennylane's and ProjectFlow's APIs as Oui Engage reads them, for browser tests, benchmarks and
 trying the Sync pages by hand (the Swift tests have their own stand-in, in Hummingbird).
 
-    partner_standin.py PORT [--invoices N] [--approvals N] [--token T] [--delay SECONDS]
+    partner_standin.py PORT [--invoices N] [--approvals N] [--token T] [--delay SECONDS] [--malformed]
 
 Pennylane lives under /pl/v2 (me, quotes, customer_invoices, customers with cursor pagination
 and the updated_at/id filters, a quote's update_status), ProjectFlow under /pf (api/v1/me,
 api/v1/approvals by page). --delay slows each list page, so a person (or a browser test) can
-watch a job's progress bar move. GET /stats tells how many requests came in per path.
+watch a job's progress bar move; --malformed spoils one invoice and one approval (APR-7: an amount
+that is not a number). GET /stats tells how many requests came in per path.
 """
 import argparse
 import json
@@ -125,8 +126,13 @@ def main():
     parser.add_argument("--approvals", type=int, default=120)
     parser.add_argument("--token", default="standin-token-0001")
     parser.add_argument("--delay", type=float, default=0)
+    parser.add_argument("--malformed", action="store_true")
     ARGS = parser.parse_args()
     DATA.update(invoices=invoices(ARGS.invoices), customers=customers(50), approvals=approvals(ARGS.approvals))
+    if ARGS.malformed:
+        for items in (DATA["invoices"], DATA["approvals"]):
+            if len(items) >= 7:
+                items[6]["amount"] = "lots"
     ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler).serve_forever()
 
 

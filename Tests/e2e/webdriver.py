@@ -40,6 +40,12 @@ class Browser:
         }}}
         self.session = self._call("POST", "/session", {"capabilities": capabilities})["sessionId"]
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.close()
+
     def close(self):
         try:
             self._call("DELETE", f"/session/{self.session}")
