@@ -45,3 +45,4 @@ awk -v p="$pool_qps" -v s="$sysbench_qps" 'BEGIN { printf "pool / sysbench: %.0f
 bash .ci/lib/bench-http.sh "$db"
 bash .ci/lib/bench-mail.sh "$db"
 bash .ci/lib/bench-webhooks.sh "$db"
+bash .ci/lib/bench-sync.sh "$db"

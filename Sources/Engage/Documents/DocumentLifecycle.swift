@@ -84,10 +84,7 @@ public enum DocumentLifecycle {
         case .edit(let next):
             return pushingBack(try edit(document.status, to: next), of: document)
         case .synced(let next):
-            // What the partner issued is at least pending there: it may be declined or expire straight from a draft here.
-            let judged = document.status == .draft ? DocumentStatus.pending : document.status
-            guard next != .draft, next != document.status, staffCanMove(from: judged, to: next) else { return Decision(event: nil) }
-            return statusChange(from: document.status, to: next)
+            return synced(from: document.status, to: next)
         case .recipient(let action):
             return pushingBack(try recipient(action, on: document), of: document)
         case .emailOpened:
@@ -118,6 +115,15 @@ public enum DocumentLifecycle {
         case .partnerUpdated(let delivered):
             return Decision(event: delivered ? .partnerUpdated : .partnerUpdateFailed)
         }
+    }
+
+    /// What the partner reporting `next` does to a document in `current`: the move where staff
+    /// could make it, nothing otherwise (never back, never to draft). What the partner issued is
+    /// at least pending there, so a draft here may be declined or expire straight away.
+    static func synced(from current: DocumentStatus, to next: DocumentStatus) -> Decision {
+        let judged = current == .draft ? DocumentStatus.pending : current
+        guard next != .draft, next != current, staffCanMove(from: judged, to: next) else { return Decision(event: nil) }
+        return statusChange(from: current, to: next)
     }
 
     /// True when staff may move a document from `current` to `next`.

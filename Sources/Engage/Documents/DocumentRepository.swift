@@ -37,23 +37,29 @@ struct DocumentRepository {
         var createdBy: Int64?
         /// The fields as last imported from a partner (sync only).
         var externalSnapshot: [String: JSONValue]? = nil
+        /// A sync writes the status `DocumentLifecycle` decided for the new document, with its stamps at `stampedAt`.
+        var status: DocumentStatus = .draft
+        var stamps: Set<DocumentStamp> = []
+        var stampedAt: Date? = nil
     }
 
     private static let insertColumns = """
         document_type, external_id, external_source, external_url, title, description, custom_message, status,
         recipient_email, recipient_name, recipient_company, contact_id, organization_id, total_amount, currency, due_date,
-        pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, created_at, updated_at
+        pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
+        created_at, updated_at
         """
-    private static let insertRow = "(?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+    private static let insertRow = "(" + Array(repeating: "?", count: 22 + DocumentStamp.allCases.count).joined(separator: ", ")
+        + ", UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
 
     private static func binds(_ new: NewDocument) throws -> [any SQLBindable] {
         [
             new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
-            new.description, new.customMessage, new.recipientEmail, new.recipientName, new.recipientCompany,
+            new.description, new.customMessage, new.status.rawValue, new.recipientEmail, new.recipientName, new.recipientCompany,
             new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
             new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
             try new.prefillData.map { try SQLJSON.encode($0) }, try new.externalSnapshot.map { try SQLJSON.encode($0) }, new.createdBy,
-        ]
+        ] + DocumentStamp.allCases.map { new.stamps.contains($0) ? new.stampedAt : nil }
     }
 
     /// Inserts a draft and gives it its number; nil when a live document has the same external reference.
@@ -70,29 +76,35 @@ struct DocumentRepository {
         }
     }
 
-    /// Inserts drafts a partner sent, all of `source` and none already live, in one statement, and
-    /// numbers and indexes them; returns their ids by external id (found again by it, not
-    /// assumed consecutive).
+    /// Inserts the documents a partner sent, all of `source` and none already live, in one
+    /// statement; returns their ids by external id (found again by it, never assumed consecutive).
+    /// `numberImported` finishes them.
     func insertImported(_ news: [NewDocument], source: ExternalSource) async throws -> [String: Int64] {
         guard !news.isEmpty else { return [:] }
         let rows = Array(repeating: Self.insertRow, count: news.count).joined(separator: ", ")
         try await connection.execute("INSERT INTO documents (\(Self.insertColumns)) VALUES \(rows)", try news.flatMap(Self.binds))
         let externalIDs = news.compactMap(\.externalID)
-        let list = SQLList.placeholders(externalIDs.count)
         var ids: [String: Int64] = [:]
         for row in try await connection.query("""
-            SELECT id, external_id FROM documents WHERE external_source = ? AND external_id IN (\(list)) AND deleted_at IS NULL
+            SELECT id, external_id FROM documents WHERE external_source = ? AND external_id IN (\(SQLList.placeholders(externalIDs.count)))
+                AND deleted_at IS NULL
             """, [source.rawValue] + externalIDs) {
             ids[try row.decode("external_id")] = try row.decode("id")
         }
-        guard let first = ids.values.min(), let last = ids.values.max() else { return ids }
+        return ids
+    }
+
+    /// Numbers documents just inserted, sets the ends of their event chains, and indexes their words.
+    func numberImported(ids: [Int64], chainHeads: [Int64: Data]) async throws {
+        guard let first = ids.min(), let last = ids.max() else { return }
+        let heads = chainHeads.sorted { $0.key < $1.key }
+        let cases = heads.isEmpty ? "event_chain_head" : "CASE id " + String(repeating: "WHEN ? THEN ? ", count: heads.count) + "END"
         // DocumentNumber.format in SQL: DOC- and the id on at least six digits.
         try await connection.execute("""
-            UPDATE documents SET document_number = CONCAT('DOC-', LPAD(id, GREATEST(6, LENGTH(id)), '0'))
+            UPDATE documents SET document_number = CONCAT('DOC-', LPAD(id, GREATEST(6, LENGTH(id)), '0')), event_chain_head = \(cases)
             WHERE id IN (\(SQLList.placeholders(ids.count)))
-            """, Array(ids.values))
+            """, heads.flatMap { [$0.key, $0.value] as [any SQLBindable] } + ids)
         try await indexWords(of: first...last)
-        return ids
     }
 
     /// What a partner's ids match here: the live document, or a deleted one (staff deleted it:
@@ -234,7 +246,7 @@ struct DocumentRepository {
         try await connection.execute("UPDATE documents SET \(assignments.joined(separator: ", ")) WHERE id = ?", binds + [id])
     }
 
-    private static func column(_ stamp: DocumentStamp) -> String {
+    static func column(_ stamp: DocumentStamp) -> String {
         switch stamp {
         case .sent: "sent_at"
         case .firstViewed: "first_viewed_at"

@@ -21,29 +21,42 @@ struct DocumentEventRepository {
     /// Appends `events` to a document's chain after `head`, the chain end its locked row holds;
     /// returns them as stored and the new end, which the caller writes back to the row.
     func append(_ events: [NewEvent], to documentID: Int64, after head: Data?, at time: Date) async throws -> (events: [DocumentEvent], head: Data?) {
-        guard !events.isEmpty else { return ([], head) }
-        var head = head
+        let appended = try await append([(documentID, head, events)], at: time)
+        return (appended.events, appended.heads[documentID] ?? head)
+    }
+
+    /// Appends to several documents' chains in one statement (a sync's page): each document's
+    /// events after its `head`; returns the events as stored and each document's new end.
+    func append(
+        _ chains: [(documentID: Int64, head: Data?, events: [NewEvent])], at time: Date
+    ) async throws -> (events: [DocumentEvent], heads: [Int64: Data]) {
         let createdAt = EventChain.timestamp(time)
         var stored: [DocumentEvent] = []
+        var heads: [Int64: Data] = [:]
         var binds: [any SQLBindable] = []
-        for event in events {
-            let details = try event.details.map { try SQLJSON.text($0) }
-            let fields = EventChain.Fields(
-                documentID: documentID, eventType: event.type.rawValue, linkID: event.linkID, userID: event.userID,
-                ipAddress: event.client?.ipAddress, userAgent: event.client?.userAgent,
-                deviceType: event.client?.deviceType.rawValue, details: details, createdAt: createdAt)
-            let link = EventChain.link(after: head, fields)
-            head = link
-            binds += [
-                documentID, fields.eventType, fields.linkID, fields.userID, fields.ipAddress, fields.userAgent,
-                fields.deviceType, details, createdAt, link,
-            ] as [any SQLBindable]
-            stored.append(DocumentEvent(
-                id: 0, documentID: documentID, eventType: event.type, linkID: event.linkID, userID: event.userID,
-                ipAddress: fields.ipAddress, userAgent: fields.userAgent, deviceType: event.client?.deviceType,
-                details: event.details, createdAt: time, chainHash: link.hexString))
+        for (documentID, start, events) in chains {
+            var head = start
+            for event in events {
+                let details = try event.details.map { try SQLJSON.text($0) }
+                let fields = EventChain.Fields(
+                    documentID: documentID, eventType: event.type.rawValue, linkID: event.linkID, userID: event.userID,
+                    ipAddress: event.client?.ipAddress, userAgent: event.client?.userAgent,
+                    deviceType: event.client?.deviceType.rawValue, details: details, createdAt: createdAt)
+                let link = EventChain.link(after: head, fields)
+                head = link
+                binds += [
+                    documentID, fields.eventType, fields.linkID, fields.userID, fields.ipAddress, fields.userAgent,
+                    fields.deviceType, details, createdAt, link,
+                ] as [any SQLBindable]
+                stored.append(DocumentEvent(
+                    id: 0, documentID: documentID, eventType: event.type, linkID: event.linkID, userID: event.userID,
+                    ipAddress: fields.ipAddress, userAgent: fields.userAgent, deviceType: event.client?.deviceType,
+                    details: event.details, createdAt: time, chainHash: link.hexString))
+            }
+            if let head, !events.isEmpty { heads[documentID] = head }
         }
-        let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: events.count).joined(separator: ", ")
+        guard !stored.isEmpty else { return ([], heads) }
+        let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: stored.count).joined(separator: ", ")
         let inserted = try await connection.execute("""
             INSERT INTO document_events (document_id, event_type, access_token_id, user_id, ip_address, user_agent,
                 device_type, details, created_at, chain_hash)
@@ -51,7 +64,7 @@ struct DocumentEventRepository {
             """, binds)
         // InnoDB gives a multi-row insert consecutive ids from the first one.
         let firstID = inserted.lastInsertID
-        return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, head)
+        return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, heads)
     }
 
     /// The events of a document matching the filters, newest first, and how many match.

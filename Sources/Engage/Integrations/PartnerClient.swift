@@ -78,6 +78,7 @@ struct PartnerClient: Sendable {
 
     /// Sleeps until the shared limit lets one more request go.
     private func waitForTurn() async throws {
+        guard limit.limit > 0 else { return }
         while let wait = try await database.write({ try await limit.take(access.rateBucket, in: $0) }) {
             try await Task.sleep(for: wait)
         }

@@ -36,39 +36,66 @@ struct SyncImporter {
 
         let parties = try await resolve(Set(documents.compactMap(\.customerID)), described: page.customers + fetched, in: tx)
         let known = try await tx.documents.imported(source: source, externalIDs: documents.map(\.externalID))
-        let new = documents.filter { known[$0.externalID] == nil }
-        let created = try await tx.documents.insertImported(new.map { draft($0, party: parties[$0.customerID ?? ""]) }, source: source)
-        var ids: [String: Int64] = created
-        for (externalID, match) in known where match.live { ids[externalID] = match.id }
-        let locked = try await tx.documents.lockImported(ids: Array(Set(ids.values)))
         let audience = try await WebhookAudience.read(in: tx)
         let details: [String: JSONValue] = ["source": .string(partner.rawValue), "sync_job_id": .number(Decimal(job.id))]
+        let new = documents.filter { known[$0.externalID] == nil }
+        try await create(new, parties: parties, details: details, audience: audience, at: now, in: tx)
+        progress.created = new.count
 
-        for document in documents {
-            progress.processed += 1
-            guard let id = ids[document.externalID], let (current, snapshot) = locked[id] else { continue }  // deleted here: left alone
+        var ids: [String: Int64] = [:]
+        for (externalID, match) in known where match.live { ids[externalID] = match.id }
+        let locked = try await tx.documents.lockImported(ids: Array(Set(ids.values)))
+        for document in documents where known[document.externalID] != nil {
+            // Deleted here: left alone.
+            guard let id = ids[document.externalID], let (current, snapshot) = locked[id] else { continue }
             var changes = DocumentChanges(current, at: now)
             try changes.apply(.synced(status: document.status), details: details)
-            if created[document.externalID] != nil {
-                progress.created += 1
-                try await changes.write(in: tx, audience: audience)
-                try await tx.announce([.documentCreated], changes.document, at: now, to: audience)
-                continue
-            }
             let fieldsChanged = try await update(current.document, snapshot: snapshot, to: document, party: parties[document.customerID ?? ""], in: tx)
-            if fieldsChanged || changes.hasChanges {
-                progress.updated += 1
-                try await changes.write(in: tx, audience: audience)
-                if fieldsChanged, let updated = try await tx.documents.find(id: id) {
-                    try await tx.announce([.documentUpdated], updated, at: now, to: audience)
-                }
+            guard fieldsChanged || changes.hasChanges else { continue }
+            progress.updated += 1
+            try await changes.write(in: tx, audience: audience)
+            if fieldsChanged, let updated = try await tx.documents.find(id: id) {
+                try await tx.announce([.documentUpdated], updated, at: now, to: audience)
             }
         }
+        progress.processed = documents.count + problems.count
         progress.errors = problems.count
-        progress.processed += problems.count
         try await tx.syncJobs.insertErrors(jobID: job.id, problems, at: now)
         try await tx.syncJobs.advance(id: job.id, to: checkpoint, by: progress, total: page.total, at: now)
         return progress
+    }
+
+    /// Writes the new documents as `DocumentLifecycle` decides them from a draft: in their status,
+    /// their events in one statement, then numbered with their chain ends (a status set at insert
+    /// spares the per-document update and its counting triggers).
+    private func create(
+        _ new: [ImportedDocument], parties: [String: CustomerRepository.Party], details: [String: JSONValue], audience: WebhookAudience,
+        at now: Date, in tx: Transaction
+    ) async throws {
+        guard !new.isEmpty else { return }
+        let decisions = new.map { DocumentLifecycle.synced(from: .draft, to: $0.status) }
+        let drafts = zip(new, decisions).map { document, decision in
+            var draft = self.draft(document, party: parties[document.customerID ?? ""])
+            draft.status = decision.status ?? .draft
+            draft.stamps = decision.stamps
+            draft.stampedAt = now
+            return draft
+        }
+        let ids = try await tx.documents.insertImported(drafts, source: partner.externalSource)
+        let chains = zip(new, decisions).compactMap { document, decision -> (documentID: Int64, head: Data?, events: [DocumentEventRepository.NewEvent])? in
+            guard let id = ids[document.externalID], let type = decision.event else { return nil }
+            return (id, nil, [.init(type: type, details: details.merging(decision.details) { _, rule in rule })])
+        }
+        let appended = try await tx.events.append(chains, at: now)
+        try await tx.documents.numberImported(ids: Array(ids.values), chainHeads: appended.heads)
+        // The documents are read back only when an endpoint wants to hear of them.
+        guard !audience.subscribers.isEmpty else { return }
+        let created = try await tx.documents.lockImported(ids: Array(ids.values))
+        for (document, decision) in zip(new, decisions) {
+            guard let id = ids[document.externalID], let row = created[id]?.locked.document else { continue }
+            let types = [.documentCreated] + [decision.event.flatMap { WebhookEventType.announcing($0, status: row.status) }].compactMap { $0 }
+            try await tx.announce(types, row, at: now, to: audience)
+        }
     }
 
     /// The customers' organizations and contacts: known ones by id, the others (described by the

@@ -134,23 +134,38 @@ public final class SyncWorker: Sendable {
             var cursor = stage == checkpoint.stage ? checkpoint.cursor : nil
             // A checkpoint at a stage with no cursor left means the stage is done.
             if stage == checkpoint.stage, checkpoint.cursor == nil { continue }
+            // The next page is fetched while this one is imported.
+            var next: Task<Data, any Error>? = nil
+            defer { next?.cancel() }
             repeat {
                 try Task.checkCancellation()
                 let body: Data
-                do {
-                    body = try await client.get(feed.pageURL(stage: stage, cursor: cursor, since: job.since))
-                } catch let failure as PartnerFailure where failure.kind == .rejected && cursor != nil {
-                    throw PartnerFailure(kind: .rejected, description: failure.description + " The saved position cannot be used; start a new sync.")
+                if let next {
+                    body = try await next.value
+                } else {
+                    body = try await fetch(stage, cursor: cursor, since: job.since, feed: feed, client: client)
                 }
                 let page = try feed.page(body, stage: stage)
+                next = page.next.map { following in
+                    Task { try await self.fetch(stage, cursor: following, since: job.since, feed: feed, client: client) }
+                }
                 let customers = try await fetchCustomers(for: page, feed: feed, client: client, partner: job.source)
-                let next = SyncJobRepository.Checkpoint(stage: stage, cursor: page.next)
+                let checkpoint = SyncJobRepository.Checkpoint(stage: stage, cursor: page.next)
                 let leaseEnd = Date().addingTimeInterval(settings.lease.seconds)
                 try await database.write { tx in
-                    try await importer.importPage(page, customers: customers, job: job, owner: name, leaseEnd: leaseEnd, next: next, in: tx)
+                    try await importer.importPage(page, customers: customers, job: job, owner: name, leaseEnd: leaseEnd, next: checkpoint, in: tx)
                 }
                 cursor = page.next
             } while cursor != nil
+        }
+    }
+
+    /// One page's body; a partner refusing a saved cursor ends the job with a reason to start anew.
+    private func fetch(_ stage: String, cursor: String?, since: Date?, feed: any PartnerFeed, client: PartnerClient) async throws -> Data {
+        do {
+            return try await client.get(feed.pageURL(stage: stage, cursor: cursor, since: since))
+        } catch let failure as PartnerFailure where failure.kind == .rejected && cursor != nil {
+            throw PartnerFailure(kind: .rejected, description: failure.description + " The saved position cannot be used; start a new sync.")
         }
     }
 

@@ -118,6 +118,10 @@ struct SyncTests {
             #expect(one["external_id"] as? String == "1002")
             #expect(one["recipient_email"] as? String == "client3@example.com")
             #expect(one["pdf_url"] as? String == "https://files.example.com/inv-2.pdf")
+            let oneID = try #require(one["id"] as? Int)
+            let trail = try await api.call(.get, "/api/v1/document-engagements/\(oneID)/audit-trail").data
+            #expect(trail["verified"] as? Bool == true, "the events written in bulk chain like any other: \(trail)")
+            #expect((trail["events"] as? [[String: Any]])?.first?["event_type"] as? String == "status_changed")
 
             // Staff retitle one invoice; Pennylane then changes it and four others.
             let edited = try #require(try await api.call(.get, "/api/v1/document-engagements?search=1003").items.first?["id"] as? Int)
