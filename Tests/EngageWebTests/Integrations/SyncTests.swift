@@ -1,5 +1,6 @@
 @testable import Engage
 @testable import EngageWeb
+import Crypto
 import Foundation
 import Logging
 import TestSupport
@@ -18,6 +19,7 @@ struct SyncTests {
             try await APIHarness.run(configure: { configuration in
                 configuration.partnerRateLimits = [.pennylane: PartnerRateLimit(limit: limit, window: .seconds(1)), .projectflow: PartnerRateLimit(limit: 0)]
                 configuration.sync = SyncSettings(lease: lease, requestRetries: [.milliseconds(10), .milliseconds(10), .milliseconds(10)])
+                configuration.callbackSecrets = [.pennylane: CallbacksTests.secret]
             }) { api in
                 for (source, path) in [("pennylane", "pl/v2"), ("projectflow", "pf")] {
                     let saved = try await api.call(.put, "/api/v1/integrations/\(source)", as: .admin, json: """
@@ -87,6 +89,9 @@ struct SyncTests {
             }
             await standIn.set(quotes: .init(quotes), invoices: .init(invoices), customers: .init(PartnerStandIn.customers(3)))
 
+            // Staff made this customer's organization before the first sync: it is adopted by its email.
+            let existing = try await api.call(.post, "/api/v1/organizations", json: #"{"name": "Client Trois", "email": "client3@example.com"}"#)
+            #expect(existing.status == .created, "\(existing.text)")
             let started = try await api.call(.post, "/api/v1/sync/pennylane", json: "{}")
             #expect(started.status == .accepted, "\(started.text)")
             let jobID = try #require(started.data["id"] as? Int)
@@ -113,10 +118,11 @@ struct SyncTests {
             let contacts = try await api.call(.get, "/api/v1/contacts?search=Jeanne")
             #expect(contacts.meta["total"] == 1, "the individual customer is a contact")
             let organizations = try await api.call(.get, "/api/v1/organizations")
-            #expect(organizations.meta["total"] == 2, "the companies are organizations")
+            #expect(organizations.meta["total"] == 2, "the companies are organizations, one adopted by its email")
             let one = try await api.call(.get, "/api/v1/document-engagements?search=1002").items.first ?? [:]
             #expect(one["external_id"] as? String == "1002")
             #expect(one["recipient_email"] as? String == "client3@example.com")
+            #expect(one["organization_id"] as? Int == existing.data["id"] as? Int, "invoice 2 is for customer 3, adopted")
             #expect(one["pdf_url"] as? String == "https://files.example.com/inv-2.pdf")
             let oneID = try #require(one["id"] as? Int)
             let trail = try await api.call(.get, "/api/v1/document-engagements/\(oneID)/audit-trail").data
@@ -244,6 +250,35 @@ struct SyncTests {
             let approved = try await api.call(.get, "/api/v1/document-engagements?document_type=project_approval&status=accepted")
             #expect(approved.meta["total"] == 12)
             #expect(try await api.call(.get, "/api/v1/organizations").meta["total"] == 2)
+        }
+    }
+
+    @Test("a schedule starts an incremental job when it is due, never beside a running one; callbacks verify with the secret in settings")
+    func scheduleAndCallbackSecret() async throws {
+        try await Self.run { api, standIn, services in
+            await standIn.set(invoices: .init(PartnerStandIn.invoices(10)), customers: .init(PartnerStandIn.customers(3)))
+            _ = try await api.call(.put, "/api/v1/integrations/pennylane", as: .admin, json: #"{"schedule_minutes": 30}"#)
+            let worker = Self.worker(services)
+            #expect(try await worker.startScheduled() == 1)
+            #expect(try await worker.startScheduled() == 0, "one job queued: none beside it")
+            #expect(try await worker.runNextJob())
+            #expect(try await worker.startScheduled(at: Date().addingTimeInterval(29 * 60)) == 0, "not due yet")
+            #expect(try await worker.startScheduled(at: Date().addingTimeInterval(31 * 60)) == 1)
+            let jobs = try await api.call(.get, "/api/v1/sync/jobs?source=pennylane").items
+            #expect(jobs.map { $0["trigger"] as? String } == ["schedule", "schedule"])
+            #expect(jobs.map { $0["full"] as? Bool } == [false, true], "the first is full, the next only what changed")
+
+            // The environment's secret (CallbacksTests.secret) verifies until settings hold one.
+            let first = #"{"id": 77, "event": "customer_invoice.paid", "data": {"object": {"id": "1004"}}}"#
+            #expect(try await CallbacksTests.post(api, first, signature: CallbacksTests.signature(first)).0 == .ok)
+            let secret = "whsec-from-settings-0123456789"
+            _ = try await api.call(.put, "/api/v1/integrations/pennylane", as: .admin, json: #"{"webhook_secret": "\#(secret)"}"#)
+            let body = #"{"id": 78, "event": "customer_invoice.paid", "data": {"object": {"id": "1008"}}}"#
+            let time = Int64(Date().timeIntervalSince1970)
+            let mac = HMAC<SHA256>.authenticationCode(for: Data("\(time).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            #expect(try await CallbacksTests.post(api, body, signature: "t=\(time),v1=" + Data(mac).map { String(format: "%02x", $0) }.joined()).0 == .ok)
+            #expect(try await CallbacksTests.post(api, body, signature: CallbacksTests.signature(body)).0 == .unauthorized,
+                    "the environment's secret is only the fallback")
         }
     }
 
