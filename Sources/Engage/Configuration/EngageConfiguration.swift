@@ -65,6 +65,8 @@ public struct EngageConfiguration: Sendable {
     /// The secrets partners sign their callbacks with (`ENGAGE_PENNYLANE_WEBHOOK_SECRET`,
     /// `ENGAGE_PROJECTFLOW_WEBHOOK_SECRET`); without one, that partner's callbacks are refused.
     public var callbackSecrets: [Partner: String]
+    /// The days analytics cut time into (`ENGAGE_TIME_ZONE`, an IANA zone, default `Europe/Paris`).
+    public var days: LocalDays
     /// Sync jobs (`ENGAGE_SYNC_LEASE_SECONDS`).
     public var sync: SyncSettings
     /// Requests per 5 seconds each partner token may make (`ENGAGE_PENNYLANE_RATE_LIMIT`, default
@@ -166,6 +168,11 @@ public struct EngageConfiguration: Sendable {
         callbackSecrets = [
             .pennylane: reader.optional("ENGAGE_PENNYLANE_WEBHOOK_SECRET"), .projectflow: reader.optional("ENGAGE_PROJECTFLOW_WEBHOOK_SECRET"),
         ].compactMapValues { $0 }
+        let zoneName = reader.optional("ENGAGE_TIME_ZONE") ?? "Europe/Paris"
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw ConfigurationError(variable: "ENGAGE_TIME_ZONE", problem: "must be an IANA time zone such as Europe/Paris, got '\(zoneName)'")
+        }
+        days = LocalDays(zone: zone)
         sync = SyncSettings(lease: .seconds(try reader.integer("ENGAGE_SYNC_LEASE_SECONDS", default: 120, in: 1...3600)))
         partnerRateLimits = [
             .pennylane: PartnerRateLimit(limit: try reader.integer("ENGAGE_PENNYLANE_RATE_LIMIT", default: 25, in: 0...10_000)),

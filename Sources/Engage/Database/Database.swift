@@ -7,6 +7,8 @@ import MariaDB
 public struct Database: Sendable {
     /// The pool every unit of work borrows a connection from (tests and the migration runner use it directly).
     public let pool: MariaDBConnectionPool
+    /// The days analytics count events in (`ENGAGE_TIME_ZONE`).
+    public let days: LocalDays
 
     /// Opens a pool for `configuration` (connections open lazily).
     public init(configuration: EngageConfiguration, logger: Logger) {
@@ -14,11 +16,13 @@ public struct Database: Sendable {
             configuration: configuration.database,
             options: .init(maxConnections: configuration.databasePoolSize),
             logger: logger)
+        days = configuration.days
     }
 
     /// Wraps an existing pool.
-    public init(pool: MariaDBConnectionPool) {
+    public init(pool: MariaDBConnectionPool, days: LocalDays = .standard) {
         self.pool = pool
+        self.days = days
     }
 
     /// Closes every connection; the database cannot be used afterwards.
@@ -42,9 +46,9 @@ public struct Database: Sendable {
     func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             if consistent {
-                return try await pool.withTransaction { try await body(Transaction(SQLConnection($0))) }
+                return try await pool.withTransaction { try await body(Transaction(SQLConnection($0), days: days)) }
             }
-            return try await pool.withConnection { try await body(Transaction(SQLConnection($0))) }
+            return try await pool.withConnection { try await body(Transaction(SQLConnection($0), days: days)) }
         }
     }
 
@@ -55,7 +59,7 @@ public struct Database: Sendable {
     func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withTransaction { try await body(Transaction(SQLConnection($0))) }
+                try await pool.withTransaction { try await body(Transaction(SQLConnection($0), days: days)) }
             }
         }
     }
@@ -66,7 +70,7 @@ public struct Database: Sendable {
     func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withConnection { try await body(Transaction(SQLConnection($0))) }
+                try await pool.withConnection { try await body(Transaction(SQLConnection($0), days: days)) }
             }
         }
     }

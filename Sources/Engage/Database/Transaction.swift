@@ -2,13 +2,17 @@
 /// view of the same connection, made on use; a `write` unit commits or rolls back as a whole.
 struct Transaction: Sendable {
     let connection: SQLConnection
+    /// The days events are counted in.
+    let days: LocalDays
 
-    init(_ connection: SQLConnection) {
+    init(_ connection: SQLConnection, days: LocalDays) {
         self.connection = connection
+        self.days = days
     }
 
     var documents: DocumentRepository { .init(connection: connection) }
-    var events: DocumentEventRepository { .init(connection: connection) }
+    var events: DocumentEventRepository { .init(connection: connection, analytics: analytics) }
+    var analytics: AnalyticsRepository { .init(connection: connection, days: days) }
     var links: RecipientLinkRepository { .init(connection: connection) }
     var outbox: OutboxRepository { .init(connection: connection) }
     var templates: MessageTemplateRepository { .init(connection: connection) }

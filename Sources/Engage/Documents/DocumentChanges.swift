@@ -61,7 +61,8 @@ struct DocumentChanges {
     func write(in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
         guard !events.isEmpty else { return [] }
         var update = update
-        let appended = try await tx.events.append(events, to: document.id, after: chainHead, at: update.time)
+        let appended = try await tx.events.append(
+            events, to: document.id, after: chainHead, dimensions: AnalyticsDimensions(document), at: update.time)
         update.chainHead = appended.head
         try await tx.documents.record(update, on: document.id)
         if pushesStatus, let externalID = document.externalID, let source = document.externalSource {

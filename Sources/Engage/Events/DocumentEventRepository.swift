@@ -3,6 +3,8 @@ import Foundation
 /// SQL for `document_events`: appending to a document's hash chain, and reading it back.
 struct DocumentEventRepository {
     let connection: SQLConnection
+    /// Where appended events are counted for analytics.
+    let analytics: AnalyticsRepository
 
     private static let columns = """
         id, document_id, event_type, access_token_id, user_id, ip_address, user_agent, device_type, details, created_at,
@@ -20,21 +22,24 @@ struct DocumentEventRepository {
 
     /// Appends `events` to a document's chain after `head`, the chain end its locked row holds;
     /// returns them as stored and the new end, which the caller writes back to the row.
-    func append(_ events: [NewEvent], to documentID: Int64, after head: Data?, at time: Date) async throws -> (events: [DocumentEvent], head: Data?) {
-        let appended = try await append([(documentID, head, events)], at: time)
+    func append(
+        _ events: [NewEvent], to documentID: Int64, after head: Data?, dimensions: AnalyticsDimensions, at time: Date
+    ) async throws -> (events: [DocumentEvent], head: Data?) {
+        let appended = try await append([(documentID, head, dimensions, events)], at: time)
         return (appended.events, appended.heads[documentID] ?? head)
     }
 
     /// Appends to several documents' chains in one statement (a sync's page): each document's
-    /// events after its `head`; returns the events as stored and each document's new end.
+    /// events after its `head`, counted for analytics under its dimensions; returns the events
+    /// as stored and each document's new end.
     func append(
-        _ chains: [(documentID: Int64, head: Data?, events: [NewEvent])], at time: Date
+        _ chains: [(documentID: Int64, head: Data?, dimensions: AnalyticsDimensions, events: [NewEvent])], at time: Date
     ) async throws -> (events: [DocumentEvent], heads: [Int64: Data]) {
         let createdAt = EventChain.timestamp(time)
         var stored: [DocumentEvent] = []
         var heads: [Int64: Data] = [:]
         var binds: [any SQLBindable] = []
-        for (documentID, start, events) in chains {
+        for (documentID, start, _, events) in chains {
             var head = start
             for event in events {
                 let details = try event.details.map { try SQLJSON.text($0) }
@@ -62,6 +67,9 @@ struct DocumentEventRepository {
                 device_type, details, created_at, chain_hash)
             VALUES \(placeholders)
             """, binds)
+        try await analytics.count(
+            chains.flatMap { chain in chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions) } },
+            at: time)
         // InnoDB gives a multi-row insert consecutive ids from the first one.
         let firstID = inserted.lastInsertID
         return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, heads)

@@ -82,9 +82,12 @@ struct SyncImporter {
             return draft
         }
         let ids = try await tx.documents.insertImported(drafts, source: partner.externalSource)
-        let chains = zip(new, decisions).compactMap { document, decision -> (documentID: Int64, head: Data?, events: [DocumentEventRepository.NewEvent])? in
-            guard let id = ids[document.externalID], let type = decision.event else { return nil }
-            return (id, nil, [.init(type: type, details: details.merging(decision.details) { _, rule in rule })])
+        let chains = zip(drafts, decisions).compactMap { draft, decision
+            -> (documentID: Int64, head: Data?, dimensions: AnalyticsDimensions, events: [DocumentEventRepository.NewEvent])? in
+            guard let externalID = draft.externalID, let id = ids[externalID], let type = decision.event else { return nil }
+            let dimensions = AnalyticsDimensions(
+                documentType: draft.documentType, externalSource: draft.externalSource, organizationID: draft.organizationID)
+            return (id, nil, dimensions, [.init(type: type, details: details.merging(decision.details) { _, rule in rule })])
         }
         let appended = try await tx.events.append(chains, at: now)
         try await tx.documents.numberImported(ids: Array(ids.values), chainHeads: appended.heads)

@@ -18,6 +18,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
+    /// A day a calendar computed (so it exists).
+    init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The UTC day of `date` (how `DATE` columns come back from the driver).
     public init(_ date: Date) {
         let parts = Calendar.utc.dateComponents([.year, .month, .day], from: date)

@@ -49,6 +49,13 @@ struct QueryReader {
         PageRequest(query: parameters, reader: &problems)
     }
 
+    /// Reports each parameter not in `allowed`.
+    mutating func refuseOthers(than allowed: Set<String>) {
+        for name in parameters.keys.sorted() where !allowed.contains(name) {
+            report(name, .unknownField, "\(name) is not a parameter here.")
+        }
+    }
+
     /// Throws every problem found.
     func finish() throws {
         if !problems.isEmpty { throw ValidationError(fields: problems) }

@@ -75,6 +75,7 @@ public func buildRouter(
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)
     CallbacksController(views: views, callbacks: integrations.callbacks).register(on: router, admin: admin)
+    AnalyticsAPIController(analytics: AnalyticsService(database: database)).register(on: api)
     SyncAPIController(sync: integrations.sync, settings: integrations.settings, apiURL: apiURL).register(on: api)
     SyncController(views: views, sync: integrations.sync, settings: integrations.settings).register(on: portal, admin: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
