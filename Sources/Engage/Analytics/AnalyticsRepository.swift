@@ -81,9 +81,42 @@ struct AnalyticsRepository {
             """, rows.flatMap { [$0.key.organization, $0.key.day, $0.key.key, $0.key.type, $0.key.source, $0.value] as [any SQLBindable] })
     }
 
-    /// Empties the counts before a recount.
+    /// Empties the event counts before a recount.
     func clear() async throws {
         try await connection.execute("DELETE FROM analytics_daily")
+    }
+
+    /// Takes up to `limit` documents out of the documents' counts (their triggers subtract them);
+    /// returns how many.
+    func uncountDocuments(limit: Int) async throws -> Int {
+        try await connection.execute(
+            "UPDATE documents SET created_day = NULL WHERE created_day IS NOT NULL LIMIT ?", [limit]).affectedRows
+    }
+
+    /// Empties the documents' counts (once no document is counted, only zero rows are left).
+    func clearDocuments() async throws {
+        for table in ["analytics_documents", "analytics_reached", "analytics_delays"] {
+            try await connection.execute("DELETE FROM \(table)")
+        }
+    }
+
+    /// Gives documents after `afterID` their local creation day, which counts them again; returns the last id done.
+    func countDocuments(after afterID: Int64, limit: Int) async throws -> Int64? {
+        let rows = try await connection.query(
+            "SELECT id, created_at FROM documents WHERE id > ? ORDER BY id LIMIT ?", [afterID, limit] as [any SQLBindable])
+        guard !rows.isEmpty else { return nil }
+        var binds: [any SQLBindable] = []
+        var ids: [any SQLBindable] = []
+        for row in rows {
+            let id: Int64 = try row.decode("id")
+            binds += [id, days.day(of: try row.decode("created_at")).description] as [any SQLBindable]
+            ids.append(id)
+        }
+        try await connection.execute("""
+            UPDATE documents SET created_day = CASE id \(String(repeating: "WHEN ? THEN ? ", count: rows.count))END
+            WHERE id IN (\(SQLList.placeholders(rows.count)))
+            """, binds + ids)
+        return ids.last as? Int64
     }
 
     /// Events after `afterID` in id order, with what they are counted by.
@@ -118,7 +151,55 @@ struct AnalyticsRepository {
         if let source = filters.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
         return try await connection.query(sql + " GROUP BY day, event_key", binds).map { row in
             let day: Date = try row.decode("day")
-            return (CalendarDate(day), try row.decode("event_key"), Int64(try row.decode("n", as: Decimal.self).description) ?? 0)
+            return (CalendarDate(day), try row.decode("event_key"), Self.whole(try row.decode("n", as: Decimal.self)))
         }
+    }
+
+    /// The conditions every analytics table is read with: an organization (0: all), the days,
+    /// and the filters.
+    private static func filter(_ first: CalendarDate, _ last: CalendarDate, _ filters: AnalyticsFilters) -> (sql: String, binds: [any SQLBindable]) {
+        var sql = "organization_id = ? AND day BETWEEN ? AND ?"
+        var binds: [any SQLBindable] = [filters.organizationID ?? 0, first.description, last.description]
+        if let type = filters.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
+        if let source = filters.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
+        return (sql, binds)
+    }
+
+    /// Live documents created in the days, with their amounts, per status, type and currency.
+    func documents(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws
+        -> [(status: String, type: String, currency: String, documents: Int64, amount: Decimal)] {
+        let (condition, binds) = Self.filter(first, last, filters)
+        return try await connection.query("""
+            SELECT status, document_type, currency, SUM(documents) AS n, SUM(amount) AS amount FROM analytics_documents
+            WHERE \(condition) GROUP BY status, document_type, currency
+            """, binds).map { row in
+            (try row.decode("status"), try row.decode("document_type"), try row.decode("currency"),
+             Self.whole(try row.decode("n", as: Decimal.self)), try row.decode("amount", as: Decimal?.self) ?? 0)
+        }
+    }
+
+    /// How many of those documents reached each step.
+    func reached(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws -> [String: Int64] {
+        let (condition, binds) = Self.filter(first, last, filters)
+        var reached: [String: Int64] = [:]
+        for row in try await connection.query("SELECT step, SUM(documents) AS n FROM analytics_reached WHERE \(condition) GROUP BY step", binds) {
+            reached[try row.decode("step")] = Self.whole(try row.decode("n", as: Decimal.self))
+        }
+        return reached
+    }
+
+    /// How their delays from sent to a step spread over the buckets, per measure.
+    func delays(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws -> [String: [Int: Int64]] {
+        let (condition, binds) = Self.filter(first, last, filters)
+        var delays: [String: [Int: Int64]] = [:]
+        for row in try await connection.query(
+            "SELECT measure, bucket, SUM(documents) AS n FROM analytics_delays WHERE \(condition) GROUP BY measure, bucket", binds) {
+            delays[try row.decode("measure"), default: [:]][Int(try row.decode("bucket", as: Int64.self))] = Self.whole(try row.decode("n", as: Decimal.self))
+        }
+        return delays
+    }
+
+    private static func whole(_ number: Decimal) -> Int64 {
+        Int64(NSDecimalNumber(decimal: number).int64Value)
     }
 }

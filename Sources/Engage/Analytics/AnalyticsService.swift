@@ -3,11 +3,14 @@ import Foundation
 /// What recipients did, counted: the timeline of chosen metrics and every event type's count,
 /// read from the daily counts kept with each event (never by scanning events).
 public struct AnalyticsService: Sendable {
-    private let database: Database
+    let database: Database
 
     public init(database: Database) {
         self.database = database
     }
+
+    /// The IANA zone days are cut in.
+    public var zone: String { database.days.zone.identifier }
 
     /// What a timeline can show, and the events each counts.
     public enum Metric: String, Sendable, CaseIterable {
@@ -62,6 +65,12 @@ public struct AnalyticsService: Sendable {
         }
 
         static let parameters: Set<String> = ["date_from", "date_to", "document_type", "external_source", "organization_id"]
+
+        init(first: CalendarDate, last: CalendarDate, filters: AnalyticsFilters) {
+            self.first = first
+            self.last = last
+            self.filters = filters
+        }
     }
 
     /// One point of a timeline: the bucket's first and last day (within the period) and each metric's count.
@@ -153,11 +162,18 @@ public struct AnalyticsService: Sendable {
         return (period, database.days.zone.identifier, counts)
     }
 
-    /// Counts every event again into the daily counts (after an upgrade that brought them, or a
-    /// change of `ENGAGE_TIME_ZONE`): empties them, then adds `batch` events at a time in id order.
-    /// Run it while nothing writes events (serve and workers stopped), or events written
-    /// meanwhile may be counted twice. Returns the events counted.
+    /// Counts every document and event again (after an upgrade that brought the counts, or a
+    /// change of `ENGAGE_TIME_ZONE`): documents get their local creation day anew, which their
+    /// triggers count; event counts are emptied, then filled `batch` events at a time in id order.
+    /// Run it while nothing writes (serve and workers stopped), or what is written meanwhile may
+    /// be counted twice. Returns the events counted.
     public func rebuild(batch: Int = 20_000, progress: (Int) -> Void = { _ in }) async throws -> Int {
+        while try await database.statements({ try await $0.analytics.uncountDocuments(limit: 2_000) }) > 0 {}
+        try await database.statements { try await $0.analytics.clearDocuments() }
+        var lastDocument: Int64 = 0
+        while let last = try await database.write({ try await $0.analytics.countDocuments(after: lastDocument, limit: 2_000) }) {
+            lastDocument = last
+        }
         try await database.statements { try await $0.analytics.clear() }
         var counted = 0
         var after: Int64 = 0

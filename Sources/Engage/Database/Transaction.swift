@@ -10,7 +10,7 @@ struct Transaction: Sendable {
         self.days = days
     }
 
-    var documents: DocumentRepository { .init(connection: connection) }
+    var documents: DocumentRepository { .init(connection: connection, days: days) }
     var events: DocumentEventRepository { .init(connection: connection, analytics: analytics) }
     var analytics: AnalyticsRepository { .init(connection: connection, days: days) }
     var links: RecipientLinkRepository { .init(connection: connection) }

@@ -3,6 +3,8 @@ import Foundation
 /// SQL for the `documents` table.
 struct DocumentRepository {
     let connection: SQLConnection
+    /// The days a document's creation is counted in (`created_day`).
+    let days: LocalDays
 
     private static let columns = """
         id, document_number, document_type, external_id, external_source, external_url, title, description,
@@ -47,12 +49,16 @@ struct DocumentRepository {
         document_type, external_id, external_source, external_url, title, description, custom_message, status,
         recipient_email, recipient_name, recipient_company, contact_id, organization_id, total_amount, currency, due_date,
         pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
-        created_at, updated_at
+        created_day, created_at, updated_at
         """
-    private static let insertRow = "(" + Array(repeating: "?", count: 22 + DocumentStamp.allCases.count).joined(separator: ", ")
-        + ", UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+    private static let insertRow = "(" + Array(repeating: "?", count: 25 + DocumentStamp.allCases.count).joined(separator: ", ") + ")"
 
-    private static func binds(_ new: NewDocument) throws -> [any SQLBindable] {
+    /// A new document's values, created at `time` (its `created_day` the local day of it).
+    private func binds(_ new: NewDocument, at time: Date) throws -> [any SQLBindable] {
+        try Self.fields(new) + [days.day(of: time).description, time, time] as [any SQLBindable]
+    }
+
+    private static func fields(_ new: NewDocument) throws -> [any SQLBindable] {
         [
             new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
             new.description, new.customMessage, new.status.rawValue, new.recipientEmail, new.recipientName, new.recipientCompany,
@@ -66,7 +72,7 @@ struct DocumentRepository {
     func insert(_ new: NewDocument) async throws -> Int64? {
         do {
             let result = try await connection.execute(
-                "INSERT INTO documents (\(Self.insertColumns)) VALUES \(Self.insertRow)", try Self.binds(new))
+                "INSERT INTO documents (\(Self.insertColumns)) VALUES \(Self.insertRow)", try binds(new, at: Date()))
             let id = Int64(result.lastInsertID)
             try await connection.execute("UPDATE documents SET document_number = ? WHERE id = ?", [DocumentNumber.format(id), id])
             try await indexWords(of: id...id)
@@ -82,7 +88,8 @@ struct DocumentRepository {
     func insertImported(_ news: [NewDocument], source: ExternalSource) async throws -> [String: Int64] {
         guard !news.isEmpty else { return [:] }
         let rows = Array(repeating: Self.insertRow, count: news.count).joined(separator: ", ")
-        try await connection.execute("INSERT INTO documents (\(Self.insertColumns)) VALUES \(rows)", try news.flatMap(Self.binds))
+        let time = Date()
+        try await connection.execute("INSERT INTO documents (\(Self.insertColumns)) VALUES \(rows)", try news.flatMap { try binds($0, at: time) })
         let externalIDs = news.compactMap(\.externalID)
         var ids: [String: Int64] = [:]
         for row in try await connection.query("""

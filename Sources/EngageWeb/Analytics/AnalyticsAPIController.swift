@@ -1,4 +1,5 @@
 import Engage
+import Foundation
 import Hummingbird
 
 /// `/api/v1/analytics/…`: the timeline of chosen metrics and every event type's count, for a
@@ -62,7 +63,94 @@ struct AnalyticsAPIController {
         }
     }
 
+    private struct OverviewBody: JSONWritable {
+        let current: AnalyticsOverview
+        let previous: AnalyticsOverview?
+        let zone: String
+
+        func writeJSON(_ w: inout JSONWriter) {
+            w.beginObject()
+            Self.write(current, into: &w)
+            if let previous {
+                w.key("compare")
+                w.beginObject()
+                w.key("change")
+                w.beginObject()
+                let pairs = [("documents", current.documents, previous.documents)]
+                    + AnalyticsOverview.steps.map { ($0, current.reached[$0] ?? 0, previous.reached[$0] ?? 0) }
+                for (name, now, before) in pairs {
+                    w.key(named: name)
+                    w.beginObject()
+                    w.key("ratio"); w.value(before == 0 ? nil : Decimal(now - before) / Decimal(before))
+                    w.key("value"); w.value(now - before)
+                    w.endObject()
+                }
+                w.endObject()
+                Self.write(previous, into: &w)
+                w.endObject()
+            }
+            w.key("time_zone"); w.value(zone)
+            w.endObject()
+        }
+
+        /// One period's members (inside an object already open).
+        static func write(_ overview: AnalyticsOverview, into w: inout JSONWriter) {
+            w.key("by_status")
+            w.beginObject()
+            for status in DocumentStatus.allCases { w.key(named: status.rawValue); w.value(overview.byStatus[status] ?? 0) }
+            w.endObject()
+            w.key("by_type")
+            w.beginObject()
+            for type in DocumentType.allCases { w.key(named: type.rawValue); w.value(overview.byType[type] ?? 0) }
+            w.endObject()
+            w.key("date_from"); w.value(overview.period.first.description)
+            w.key("date_to"); w.value(overview.period.last.description)
+            w.key("documents"); w.value(overview.documents)
+            w.key("engagement")
+            w.beginObject()
+            for (name, delay) in [("time_to_first_view", overview.firstView), ("time_to_signature", overview.signature)] {
+                w.key(named: name)
+                w.beginObject()
+                w.key("documents"); w.value(delay.documents)
+                w.key("median_seconds"); w.value(delay.median)
+                w.key("p90_seconds"); w.value(delay.p90)
+                w.endObject()
+            }
+            for step in AnalyticsOverview.steps {
+                w.key(named: step); w.value(overview.reached[step] ?? 0)
+            }
+            for (name, step) in [("view_rate", "viewed"), ("download_rate", "downloaded"), ("acceptance_rate", "accepted"),
+                                 ("signature_rate", "signed"), ("payment_rate", "paid")] {
+                w.key(named: name); w.value(overview.rate(step).map { Decimal(Int(($0 * 10_000).rounded())) / 10_000 })
+            }
+            w.endObject()
+            w.key("filters")
+            w.beginObject()
+            w.key("document_type"); w.value(overview.period.filters.documentType?.rawValue)
+            w.key("external_source"); w.value(overview.period.filters.externalSource?.rawValue)
+            w.key("organization_id"); w.value(overview.period.filters.organizationID)
+            w.endObject()
+            w.key("financial")
+            w.beginArray()
+            for money in overview.financial {
+                w.beginObject()
+                w.key("accepted"); w.value(money.accepted)
+                w.key("currency"); w.value(money.currency)
+                w.key("paid"); w.value(money.paid)
+                w.key("pending"); w.value(money.pending)
+                w.key("total"); w.value(money.total)
+                w.endObject()
+            }
+            w.endArray()
+        }
+    }
+
     func register(on api: RouterGroup<EngageRequestContext>) {
+        api.get("analytics/overview") { request, context in
+            _ = try context.actor()
+            let found = try await analytics.overview(parameters: try request.apiQuery())
+            return try APIResponse.success(OverviewBody(current: found.current, previous: found.previous, zone: analytics.zone))
+        }
         api.get("analytics/timeline") { request, context in
             _ = try context.actor()
             return try APIResponse.success(TimelineBody(timeline: try await analytics.timeline(parameters: try request.apiQuery())))

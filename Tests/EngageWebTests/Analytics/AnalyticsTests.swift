@@ -131,4 +131,124 @@ struct AnalyticsTests {
             #expect(Set(refused.errorFields) == ["date_to", "interval", "metrics", "colour"])
         }
     }
+
+    /// One row of SQL: the named integer columns.
+    static func sqlRow(_ api: APIHarness, _ sql: String, _ binds: [any MariaDBEncodable] = []) async throws -> [String: Decimal] {
+        let row = try await api.database.pool.withConnection { try await $0.queryFirst(sql, binds) }
+        var values: [String: Decimal] = [:]
+        for name in ["n", "amount", "eur", "usd"] { values[name] = try? row?.decode(name, as: Decimal?.self) ?? 0 }
+        return values
+    }
+
+    @Test("the overview matches SQL on the documents of the period: statuses, types, amounts per currency, steps, delays; compare, filters, an empty period")
+    func overview() async throws {
+        try await APIHarness.run { api in
+            let organization = try #require(try await api.call(.post, "/api/v1/organizations", json: #"{"name": "Overview SA"}"#).data["id"] as? Int)
+            // Twelve documents: two types, two currencies, one organization for some; moved through their lives.
+            var ids: [Int64] = []
+            for index in 0..<12 {
+                let type = index.isMultiple(of: 3) ? "custom" : "pennylane_invoice"
+                let org = index.isMultiple(of: 2) ? #", "organization_id": \#(organization)"# : ""
+                ids.append(try await api.createDocument("""
+                    {"document_type": "\(type)", "title": "Overview \(index)", "total_amount": \(100 + index).25,
+                     "currency": "\(index.isMultiple(of: 4) ? "USD" : "EUR")"\(org)}
+                    """))
+            }
+            let statuses = ["sent", "viewed", "accepted", "signed", "paid", "rejected", "pending", "draft", "paid", "signed", "sent", "expired"]
+            for (id, status) in zip(ids, statuses) where status != "draft" {
+                if status == "rejected" || status == "expired" { _ = try await api.call(.put, "/api/v1/document-engagements/\(id)", json: #"{"status": "sent"}"#) }
+                #expect(try await api.call(.put, "/api/v1/document-engagements/\(id)", json: #"{"status": "\#(status)"}"#).status == .ok, "\(status)")
+            }
+            #expect(try await api.call(.delete, "/api/v1/document-engagements/\(ids[8])").status == .noContent, "a deleted document is not counted")
+            // Creation days around the period 2026-03-01…31, and delays from sent to view and signature.
+            let created = ["2026-03-01", "2026-03-01", "2026-03-15", "2026-03-31", "2026-03-31", "2026-02-28", "2026-04-01", "2026-03-10",
+                           "2026-03-10", "2026-03-20", "2026-02-10", "2026-03-05"]
+            for (index, (id, day)) in zip(ids, created).enumerated() {
+                try await api.sql("UPDATE documents SET created_day = ?, created_at = ? WHERE id = ?", [day, Self.instant("\(day)T10:00:00Z"), id])
+                try await api.sql("""
+                    UPDATE documents SET sent_at = IF(status = 'draft', NULL, COALESCE(sent_at, created_at)),
+                        first_viewed_at = IF(status IN ('viewed', 'accepted', 'signed', 'paid'), sent_at + INTERVAL ? SECOND, NULL),
+                        signed_at = IF(signed_at IS NULL, NULL, sent_at + INTERVAL ? SECOND) WHERE id = ?
+                    """, [Int64(60 * (index + 1) * (index + 1)), Int64(3600 * (index + 2)), id])
+            }
+
+            let reply = try await api.call(.get, "/api/v1/analytics/overview?date_from=2026-03-01&date_to=2026-03-31&compare=true")
+            #expect(reply.status == .ok, "\(reply.text)")
+            let data = reply.data
+            let live = "deleted_at IS NULL AND created_day BETWEEN '2026-03-01' AND '2026-03-31'"
+            #expect(data["documents"] as? Int == Int(truncating: (try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE \(live)"))["n"]! as NSNumber))
+            let byStatus = data["by_status"] as? [String: Int] ?? [:]
+            for status in DocumentStatus.allCases {
+                let expected = try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE \(live) AND status = ?", [status.rawValue])["n"]!
+                #expect(Decimal(byStatus[status.rawValue] ?? -1) == expected, "\(status)")
+            }
+            let byType = data["by_type"] as? [String: Int] ?? [:]
+            let customs = try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE \(live) AND document_type = 'custom'")["n"]!
+            #expect(Decimal(byType["custom"] ?? -1) == customs)
+            let financial = data["financial"] as? [[String: Any]] ?? []
+            #expect(financial.map { $0["currency"] as? String } == ["EUR", "USD"])
+            for money in financial {
+                let currency = money["currency"] as? String ?? ""
+                let sums = try await Self.sqlRow(api, """
+                    SELECT SUM(total_amount) AS amount, SUM(IF(status IN ('accepted', 'signed'), total_amount, 0)) AS eur,
+                        SUM(IF(status = 'paid', total_amount, 0)) AS usd, SUM(IF(status IN ('pending', 'sent', 'viewed', 'downloaded'), total_amount, 0)) AS n
+                    FROM documents WHERE \(live) AND currency = ?
+                    """, [currency])
+                #expect(Decimal(string: "\(money["total"] ?? "")") == sums["amount"], "\(currency) total")
+                #expect(Decimal(string: "\(money["accepted"] ?? "")") == sums["eur"], "\(currency) accepted")
+                #expect(Decimal(string: "\(money["paid"] ?? "")") == sums["usd"], "\(currency) paid")
+                #expect(Decimal(string: "\(money["pending"] ?? "")") == sums["n"], "\(currency) pending")
+            }
+            let engagement = data["engagement"] as? [String: Any] ?? [:]
+            for (step, column) in [("sent", "sent_at"), ("viewed", "first_viewed_at"), ("signed", "signed_at"), ("paid", "paid_at")] {
+                let expected = try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE \(live) AND \(column) IS NOT NULL")["n"]!
+                #expect(Decimal(engagement[step] as? Int ?? -1) == expected, "\(step)")
+            }
+            // Percentiles (nearest rank) from SQL; the overview's are read from buckets 2^(1/8) wide.
+            for (name, column) in [("time_to_first_view", "first_viewed_at"), ("time_to_signature", "signed_at")] {
+                let delays = try await api.database.pool.withConnection {
+                    try await $0.query("SELECT TIMESTAMPDIFF(SECOND, sent_at, \(column)) AS s FROM documents WHERE \(live) AND sent_at IS NOT NULL AND \(column) IS NOT NULL ORDER BY s")
+                }.map { try $0.decode("s", as: Int64.self) }
+                let reported = engagement[name] as? [String: Any] ?? [:]
+                #expect(reported["documents"] as? Int == delays.count)
+                try #require(delays.count >= 2, "\(name): the data must hold delays")
+                for (key, p) in [("median_seconds", 0.5), ("p90_seconds", 0.9)] {
+                    let exact = Double(delays[Int((p * Double(delays.count)).rounded(.up)) - 1])
+                    let shown = Double(reported[key] as? Int ?? -1)
+                    #expect(shown / exact < 1.0905 && exact / shown < 1.0905, "\(name) \(key): \(shown) for \(exact)")
+                }
+            }
+            let viewRate = Double(engagement["viewed"] as? Int ?? 0) / Double(engagement["sent"] as? Int ?? 1)
+            #expect(abs((engagement["view_rate"] as? Double ?? -1) - viewRate) <= 0.00005, "rates are given to four decimals")
+
+            // The 31 days before: 2026-01-29…02-28.
+            let compare = data["compare"] as? [String: Any] ?? [:]
+            #expect(compare["date_from"] as? String == "2026-01-29")
+            #expect(compare["date_to"] as? String == "2026-02-28")
+            let before = Int(truncating: (try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE deleted_at IS NULL AND created_day BETWEEN '2026-01-29' AND '2026-02-28'"))["n"]! as NSNumber)
+            #expect(compare["documents"] as? Int == before)
+            let change = (compare["change"] as? [String: Any])?["documents"] as? [String: Any] ?? [:]
+            #expect(change["value"] as? Int == (data["documents"] as? Int ?? 0) - before)
+
+            let filtered = try await api.call(.get, "/api/v1/analytics/overview?date_from=2026-03-01&date_to=2026-03-31&organization_id=\(organization)&document_type=pennylane_invoice").data
+            let expected = try await Self.sqlRow(api, "SELECT COUNT(*) AS n FROM documents WHERE \(live) AND organization_id = ? AND document_type = 'pennylane_invoice'", [Int64(organization)])["n"]!
+            #expect(Decimal(filtered["documents"] as? Int ?? -1) == expected)
+
+            let empty = try await api.call(.get, "/api/v1/analytics/overview?date_from=2024-01-01&date_to=2024-01-31").data
+            #expect(empty["documents"] as? Int == 0)
+            #expect((empty["engagement"] as? [String: Any])?["view_rate"] is NSNull)
+            #expect(((empty["engagement"] as? [String: Any])?["time_to_first_view"] as? [String: Any])?["median_seconds"] is NSNull)
+            #expect((empty["financial"] as? [Any])?.isEmpty == true)
+
+            // A recount gives the same overview (the documents were given days in Paris at 10:00 UTC).
+            let counted = try await api.call(.get, "/api/v1/analytics/overview?date_from=2026-01-01&date_to=2026-04-30").text
+            _ = try await AnalyticsService(database: api.database).rebuild(batch: 3)
+            #expect(try await api.call(.get, "/api/v1/analytics/overview?date_from=2026-01-01&date_to=2026-04-30").text == counted)
+
+            let today = try await api.call(.get, "/api/v1/analytics/overview?period=today").data
+            #expect(today["documents"] as? Int == 0, "every document was moved to another day")
+            let both = try await api.call(.get, "/api/v1/analytics/overview?period=month&date_from=2026-01-01&compare=maybe")
+            #expect(Set(both.errorFields) == ["period", "compare"])
+        }
+    }
 }
