@@ -57,7 +57,7 @@ struct DemoDataRepository {
         try await connection.execute("""
             INSERT INTO documents (id, document_number, document_type, external_id, external_source, title, status,
                 recipient_name, recipient_email, total_amount, currency, due_date, view_count, first_viewed_at,
-                sent_at, accepted_at, paid_at, created_at, updated_at)
+                sent_at, accepted_at, signed_at, paid_at, created_at, updated_at)
             SELECT id, CONCAT('DOC-', IF(id < 1000000, LPAD(id, 6, '0'), id)), type,
                 IF(source IS NULL, NULL, CONCAT(IF(type = 'project_approval', 'P-', 'Q-'), id)), source,
                 CONCAT(ELT(1 + n MOD 8, 'Website redesign', 'Annual maintenance', 'Hosting renewal', 'Brand workshop',
@@ -69,6 +69,7 @@ struct DemoDataRepository {
                 IF(status IN ('viewed', 'downloaded', 'accepted', 'signed', 'paid'), created + INTERVAL 2 DAY, NULL),
                 IF(status IN ('draft', 'pending'), NULL, created + INTERVAL 1 DAY),
                 IF(status IN ('accepted', 'signed', 'paid'), created + INTERVAL 3 DAY, NULL),
+                IF(status IN ('signed', 'paid'), created + INTERVAL 4 DAY + INTERVAL (n MOD 86400) SECOND, NULL),
                 IF(status = 'paid', created + INTERVAL 9 DAY, NULL),
                 created, created + INTERVAL (n MOD 9) DAY
             FROM (

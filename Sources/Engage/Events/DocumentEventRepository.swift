@@ -6,10 +6,16 @@ struct DocumentEventRepository {
     /// Where appended events are counted for analytics.
     let analytics: AnalyticsRepository
 
-    private static let columns = """
-        id, document_id, event_type, access_token_id, user_id, ip_address, user_agent, device_type, details, created_at,
-        DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') AS created_text, chain_hash
+    private static let columns = columns(of: "")
+
+    /// The columns an event is read from, of the table aliased `alias` ("e." when joined).
+    private static func columns(of alias: String) -> String {
         """
+        \(alias)id, \(alias)document_id, \(alias)event_type, \(alias)access_token_id, \(alias)user_id, \(alias)ip_address,
+        \(alias)user_agent, \(alias)device_type, \(alias)details, \(alias)created_at,
+        DATE_FORMAT(\(alias)created_at, '%Y-%m-%d %H:%i:%s.%f') AS created_text, \(alias)chain_hash
+        """
+    }
 
     /// An event to record.
     struct NewEvent: Sendable {
@@ -87,6 +93,14 @@ struct DocumentEventRepository {
             "SELECT \(Self.columns) FROM document_events \(filter) ORDER BY id DESC LIMIT ? OFFSET ?", binds + [limit, offset])
         let total: Int64 = try await connection.queryFirst("SELECT COUNT(*) AS n FROM document_events \(filter)", binds)?.decode("n") ?? 0
         return (try rows.map(Self.event), Int(total))
+    }
+
+    /// The newest `limit` events of live documents, with each document's number and title.
+    func latest(limit: Int) async throws -> [(event: DocumentEvent, number: String, title: String)] {
+        try await connection.query("""
+            SELECT \(Self.columns(of: "e.")), d.document_number, d.title
+            FROM document_events e JOIN documents d ON d.id = e.document_id WHERE d.deleted_at IS NULL ORDER BY e.id DESC LIMIT ?
+            """, [limit]).map { (try Self.event($0), try $0.decode("document_number"), try $0.decode("title")) }
     }
 
     /// The newest `limit` events of a document.

@@ -55,6 +55,11 @@ public struct DocumentEventService: Sendable {
     }
 
     /// A page of a live document's events, newest first.
+    /// The newest events across live documents, with each document's number and title (the dashboard's activity).
+    public func latest(limit: Int = 10) async throws -> [(event: DocumentEvent, number: String, title: String)] {
+        try await database.read { try await $0.events.latest(limit: limit) }
+    }
+
     public func list(documentID: Int64, _ query: EventQuery) async throws -> Page<DocumentEvent> {
         try await database.read { tx in
             try await Self.requireLive(documentID, in: tx)

@@ -81,7 +81,7 @@ struct AnalyticsAPIController {
                 for (name, now, before) in pairs {
                     w.key(named: name)
                     w.beginObject()
-                    w.key("ratio"); w.value(before == 0 ? nil : Decimal(now - before) / Decimal(before))
+                    w.key("ratio"); w.value(before == 0 ? nil : Self.fourDecimals(Double(now - before) / Double(before)))
                     w.key("value"); w.value(now - before)
                     w.endObject()
                 }
@@ -91,6 +91,11 @@ struct AnalyticsAPIController {
             }
             w.key("time_zone"); w.value(zone)
             w.endObject()
+        }
+
+        /// Rates and ratios are given to four decimals.
+        static func fourDecimals(_ number: Double) -> Decimal {
+            Decimal(Int((number * 10_000).rounded())) / 10_000
         }
 
         /// One period's members (inside an object already open).
@@ -121,7 +126,7 @@ struct AnalyticsAPIController {
             }
             for (name, step) in [("view_rate", "viewed"), ("download_rate", "downloaded"), ("acceptance_rate", "accepted"),
                                  ("signature_rate", "signed"), ("payment_rate", "paid")] {
-                w.key(named: name); w.value(overview.rate(step).map { Decimal(Int(($0 * 10_000).rounded())) / 10_000 })
+                w.key(named: name); w.value(overview.rate(step).map(fourDecimals))
             }
             w.endObject()
             w.key("filters")

@@ -1,25 +1,141 @@
 import Engage
+import Foundation
 import Hummingbird
 
-/// `GET /`: the signed-in home page.
+/// `GET /`: what recipients did in a period at a glance: KPI cards with the change against the
+/// period before, the timeline, the status distribution and the funnel as server-drawn SVG (each
+/// with its numbers in a table), and the latest activity across documents.
 struct DashboardController {
     let views: ViewRenderer
+    let analytics: AnalyticsService
+    let events: DocumentEventService
+
+    struct Choice: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct KPI: Sendable {
+        let label: String
+        let value: String
+        /// "+3 (+12%)" against the period before; nil when there is nothing to compare.
+        let change: String?
+        let down: Bool
+    }
+
+    struct Row: Sendable {
+        let label: String
+        let value: String
+    }
+
+    struct Chart: Sendable {
+        let id: String
+        let title: String
+        let svg: SafeHTML
+        let columns: [String]
+        let rows: [[String]]
+    }
+
+    struct Activity: Sendable {
+        let documentID: Int64
+        let number: String
+        let title: String
+        let event: String
+        let time: PortalTime
+    }
 
     struct DashboardPage: PageContext {
         let title = "Dashboard"
         let chrome: PortalChrome?
         let name: String
-        let email: String
-        let role: String
-        let version: String
+        let periods: [Choice]
+        let range: String
+        let kpis: [KPI]
+        let amounts: [Row]
+        let charts: [Chart]
+        let activity: [Activity]
+        let hasActivity: Bool
     }
 
+    static let periods: [(value: String, label: String)] = [
+        ("", "Last 30 days"), ("today", "Today"), ("week", "This week"), ("month", "This month"), ("quarter", "This quarter"),
+        ("year", "This year"),
+    ]
+
     func register(on portal: RouterGroup<EngageRequestContext>) {
-        portal.get("/") { _, context in
+        portal.get("/") { request, context in
             let user = try context.requireUser()
+            let chosen = request.queryDictionary["period"].flatMap { value in Self.periods.contains { $0.value == value } ? value : nil } ?? ""
+            var parameters = ["compare": "true"]
+            if !chosen.isEmpty { parameters["period"] = chosen }
+            let (current, previous) = try await analytics.overview(parameters: parameters)
+            let period = current.period
+            let days = Int(period.last.startOfDay.timeIntervalSince(period.first.startOfDay) / 86_400) + 1
+            let timeline = try await analytics.timeline(parameters: [
+                "date_from": period.first.description, "date_to": period.last.description, "interval": days > 62 ? "week" : "day",
+                "metrics": "views,downloads,signatures",
+            ])
+            let latest = try await events.latest(limit: 10)
             return try views.render("portal/dashboard", DashboardPage(
-                chrome: PortalChrome(context: context, section: "dashboard"),
-                name: user.name, email: user.email, role: user.role.rawValue, version: EngageVersion.current))
+                chrome: PortalChrome(context: context, section: "dashboard"), name: user.name,
+                periods: Self.periods.map { Choice(value: $0.value, label: $0.label, selected: $0.value == chosen) },
+                range: "\(period.first) to \(period.last) (\(analytics.zone))",
+                kpis: Self.kpis(current, previous), amounts: Self.amounts(current),
+                charts: [Self.timelineChart(timeline), Self.statusChart(current), Self.funnelChart(current)],
+                activity: latest.map {
+                    Activity(documentID: $0.event.documentID, number: $0.number, title: $0.title,
+                             event: $0.event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime($0.event.createdAt))
+                },
+                hasActivity: !latest.isEmpty))
         }
+    }
+
+    private static func kpis(_ current: AnalyticsOverview, _ previous: AnalyticsOverview?) -> [KPI] {
+        [("Sent", "sent"), ("Viewed", "viewed"), ("Signed", "signed"), ("Paid", "paid")].map { label, step in
+            let now = current.reached[step] ?? 0
+            let before = previous?.reached[step]
+            let change = before.map { before -> String in
+                let difference = now - before
+                let ratio = before == 0 ? "" : String(format: " (%+.0f%%)", Double(difference) * 100 / Double(before))
+                return (difference >= 0 ? "+" : "") + "\(difference)" + ratio + " vs the period before"
+            }
+            return KPI(label: label, value: "\(now)", change: change, down: (before ?? 0) > now)
+        }
+    }
+
+    /// Amounts accepted and pending per currency.
+    private static func amounts(_ overview: AnalyticsOverview) -> [Row] {
+        overview.financial.flatMap { money in
+            [Row(label: "Accepted (\(money.currency))", value: Money.format(money.accepted)),
+             Row(label: "Pending (\(money.currency))", value: Money.format(money.pending))]
+        }
+    }
+
+    private static func timelineChart(_ timeline: AnalyticsService.Timeline) -> Chart {
+        let labels = timeline.points.map(\.start.description)
+        let series = timeline.metrics.map { metric in (metric.rawValue, timeline.points.map { $0.counts[metric] ?? 0 }) }
+        return Chart(
+            id: "timeline", title: "Views, downloads and signatures per \(timeline.interval.rawValue)",
+            svg: SVGChart.lines(id: "timeline", title: "Views, downloads and signatures per \(timeline.interval.rawValue)", labels: labels, series: series),
+            columns: ["Date"] + timeline.metrics.map(\.rawValue.capitalized),
+            rows: timeline.points.map { point in [point.start.description] + timeline.metrics.map { String(point.counts[$0] ?? 0) } })
+    }
+
+    private static func statusChart(_ overview: AnalyticsOverview) -> Chart {
+        let items = DocumentStatus.allCases.map { ($0.rawValue, overview.byStatus[$0] ?? 0) }
+        return Chart(
+            id: "statuses", title: "Documents created in the period, by status",
+            svg: SVGChart.bars(id: "statuses", title: "Documents created in the period, by status", items: items),
+            columns: ["Status", "Documents"], rows: items.map { [$0.0, String($0.1)] })
+    }
+
+    private static func funnelChart(_ overview: AnalyticsOverview) -> Chart {
+        let items = ["sent", "viewed", "accepted", "signed", "paid"].map { ($0, overview.reached[$0] ?? 0) }
+        return Chart(
+            id: "funnel", title: "Funnel: sent → viewed → accepted → signed → paid",
+            svg: SVGChart.bars(id: "funnel", title: "Funnel: sent, viewed, accepted, signed, paid", items: items),
+            columns: ["Step", "Documents", "Of those sent"],
+            rows: items.map { step, count in [step, String(count), overview.rate(step).map { String(format: "%.0f%%", $0 * 100) } ?? "—"] })
     }
 }

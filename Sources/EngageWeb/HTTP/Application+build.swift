@@ -46,7 +46,6 @@ public func buildRouter(
 
     HealthController(database: database).register(on: router)
     LoginController(views: views, signIn: signIn, sessions: sessions, loginForm: loginForm).register(on: router)
-    DashboardController(views: views).register(on: portal)
     AccountController(views: views, signIn: signIn).register(on: portal)
     UsersController(views: views, users: users).register(on: admin)
     APIKeysController(views: views, apiKeys: apiKeys).register(on: admin)
@@ -75,7 +74,9 @@ public func buildRouter(
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)
     CallbacksController(views: views, callbacks: integrations.callbacks).register(on: router, admin: admin)
-    AnalyticsAPIController(analytics: AnalyticsService(database: database)).register(on: api)
+    let analytics = AnalyticsService(database: database)
+    AnalyticsAPIController(analytics: analytics).register(on: api)
+    DashboardController(views: views, analytics: analytics, events: events).register(on: portal)
     SyncAPIController(sync: integrations.sync, settings: integrations.settings, apiURL: apiURL).register(on: api)
     SyncController(views: views, sync: integrations.sync, settings: integrations.settings).register(on: portal, admin: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)

@@ -251,4 +251,29 @@ struct AnalyticsTests {
             #expect(Set(both.errorFields) == ["period", "compare"])
         }
     }
+
+    @Test("the dashboard shows the overview's figures, charts as SVG with their numbers in tables, the period picker and the latest activity")
+    func dashboard() async throws {
+        try await APIHarness.run { api in
+            var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
+            let empty = String(buffer: try await staff.get(api.client, "/").body)
+            #expect(empty.contains("Nothing yet"), "an empty dashboard says what to do")
+
+            for index in 0..<5 {
+                let id = try await api.createDocument(#"{"document_type": "custom", "title": "Dash <\#(index)>", "total_amount": 10.5, "currency": "EUR"}"#)
+                _ = try await api.call(.put, "/api/v1/document-engagements/\(id)", json: #"{"status": "\#(index < 3 ? "sent" : "signed")"}"#)
+            }
+            let page = String(buffer: try await staff.get(api.client, "/?period=year").body)
+            let overview = try await api.call(.get, "/api/v1/analytics/overview?period=year").data
+            let sent = (overview["engagement"] as? [String: Any])?["sent"] as? Int ?? -1
+            #expect(page.contains(#"<p class="kpi-value" data-kpi="Sent">\#(sent)</p>"#), "the Sent card shows the API's figure")
+            #expect(page.contains(#"<option value="year" selected>This year</option>"#))
+            #expect(page.contains(#"role="img" aria-labelledby="funnel-title funnel-desc""#))
+            #expect(page.contains("<title id=\"statuses-title\">Documents created in the period, by status</title>"))
+            #expect(page.contains("<td>signed</td><td>2</td>"), "the status chart's numbers are in its table")
+            #expect(page.contains("Accepted (EUR)"))
+            #expect(page.contains("Dash &lt;4&gt;"), "titles are escaped in the activity")
+            #expect(!page.contains("Dash <4>"))
+        }
+    }
 }
