@@ -13,6 +13,7 @@ ANY = "*"
 RULES = {
     (ANY, "date_to", "VALIDATION_OUT_OF_RANGE"): "date_to must not be before date_from (two fields)",
     ("GET /api/v1/analytics/overview", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",
+    ("GET /api/v1/analytics/export", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",
     (ANY, "date_from", "VALIDATION_OUT_OF_RANGE"): "an analytics period covers at most 3,660 days from date_from to date_to (two fields)",
     ("GET /api/v1/document-engagements", "cursor", "VALIDATION_INVALID_VALUE"): "a cursor is one links.next gave, for the same sort and order",
     ("GET /api/v1/document-engagements", "page", "VALIDATION_OUT_OF_RANGE"): "page numbers reach the first 10,000 rows: page × per_page (two fields)",

@@ -128,6 +128,10 @@ class Browser:
                  ".then(b => done(new TextDecoder('utf-8', {ignoreBOM: true}).decode(b)), e => done('FETCH FAILED ' + e));"
         return self._session("POST", "/execute/async", {"script": script, "args": [url]})
 
+    def cookie_header(self):
+        """The page's cookies as a Cookie header, to download with urllib as the signed-in user."""
+        return "; ".join(f"{c['name']}={c['value']}" for c in self._session("GET", "/cookie"))
+
     def screenshot(self, path):
         import base64
         with open(path, "wb") as file:

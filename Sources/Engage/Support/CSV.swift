@@ -23,11 +23,34 @@ public enum CSV {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+}
 
-    /// A timestamp as ISO 8601 in UTC, or empty.
-    static func time(_ date: Date?) -> String {
-        date.map(ISOTimestamp.string) ?? ""
+/// One value of an export, typed so that a workbook can keep numbers, amounts and dates as such.
+public enum ExportCell: Sendable, Equatable {
+    case text(String)
+    case integer(Int64)
+    /// Money: two decimals.
+    case amount(Decimal)
+    case date(CalendarDate)
+    /// An instant, shown in UTC.
+    case time(Date)
+    case empty
+
+    /// The cell as CSV writes it: amounts with two decimals and a dot, times in ISO 8601 UTC.
+    public var text: String {
+        switch self {
+        case .text(let text): text
+        case .integer(let number): String(number)
+        case .amount(let amount): Money.format(amount)
+        case .date(let day): day.description
+        case .time(let date): ISOTimestamp.string(date)
+        case .empty: ""
+        }
     }
+
+    static func text(_ value: String?) -> ExportCell { value.map(ExportCell.text) ?? .empty }
+    static func integer(_ value: Int64?) -> ExportCell { value.map(ExportCell.integer) ?? .empty }
+    static func time(_ value: Date?) -> ExportCell { value.map(ExportCell.time) ?? .empty }
 }
 
 /// The columns of each export and how a record fills them.
@@ -41,16 +64,16 @@ public enum Export {
     ]
 
     /// A document's cells, in `documentHeader` order.
-    public static func cells(_ document: Document) -> [String] {
+    public static func cells(_ document: Document) -> [ExportCell] {
         [
-            String(document.id), document.documentNumber, document.documentType.rawValue, document.status.rawValue,
-            document.title, document.externalSource?.rawValue ?? "", document.externalID ?? "",
-            document.recipientName ?? "", document.recipientEmail ?? "", document.recipientCompany ?? "",
-            document.contactID.map(String.init) ?? "", document.organizationID.map(String.init) ?? "",
-            document.totalAmount.map(Money.format) ?? "", document.currency, document.dueDate?.description ?? "",
-            String(document.viewCount), CSV.time(document.firstViewedAt), CSV.time(document.sentAt),
-            CSV.time(document.acceptedAt), CSV.time(document.signedAt), CSV.time(document.paidAt),
-            CSV.time(document.createdAt), CSV.time(document.updatedAt),
+            .integer(document.id), .text(document.documentNumber), .text(document.documentType.rawValue), .text(document.status.rawValue),
+            .text(document.title), .text(document.externalSource?.rawValue), .text(document.externalID),
+            .text(document.recipientName), .text(document.recipientEmail), .text(document.recipientCompany),
+            .integer(document.contactID), .integer(document.organizationID),
+            document.totalAmount.map(ExportCell.amount) ?? .empty, .text(document.currency), document.dueDate.map(ExportCell.date) ?? .empty,
+            .integer(Int64(document.viewCount)), .time(document.firstViewedAt), .time(document.sentAt),
+            .time(document.acceptedAt), .time(document.signedAt), .time(document.paidAt),
+            .time(document.createdAt), .time(document.updatedAt),
         ]
     }
 
@@ -58,17 +81,16 @@ public enum Export {
     public static let organizationHeader = ["id"] + ProfileField.organization.map(\.name) + ["created_at"]
 
     /// An organization's cells, in `organizationHeader` order.
-    public static func cells(_ organization: Organization) -> [String] {
-        [String(organization.id)] + ProfileField.organization.map { organization.fields[$0.name] ?? "" }
-            + [CSV.time(organization.createdAt)]
+    public static func cells(_ organization: Organization) -> [ExportCell] {
+        [.integer(organization.id)] + ProfileField.organization.map { .text(organization.fields[$0.name]) } + [.time(organization.createdAt)]
     }
 
     /// The contacts export's header.
     public static let contactHeader = ["id", "organization_id", "organization_name"] + ProfileField.contact.map(\.name) + ["created_at"]
 
     /// A contact's cells, in `contactHeader` order.
-    public static func cells(_ contact: Contact) -> [String] {
-        [String(contact.id), contact.organizationID.map(String.init) ?? "", contact.organizationName ?? ""]
-            + ProfileField.contact.map { contact.fields[$0.name] ?? "" } + [CSV.time(contact.createdAt)]
+    public static func cells(_ contact: Contact) -> [ExportCell] {
+        [.integer(contact.id), .integer(contact.organizationID), .text(contact.organizationName)]
+            + ProfileField.contact.map { .text(contact.fields[$0.name]) } + [.time(contact.createdAt)]
     }
 }

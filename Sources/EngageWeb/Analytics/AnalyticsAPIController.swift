@@ -156,6 +156,15 @@ struct AnalyticsAPIController {
             let found = try await analytics.overview(parameters: try request.apiQuery())
             return try APIResponse.success(OverviewBody(current: found.current, previous: found.previous, zone: analytics.zone))
         }
+        api.get("analytics/export") { request, context in
+            _ = try context.actor()
+            var parameters = try request.apiQuery()
+            let format = parameters.removeValue(forKey: "format") ?? "csv"
+            guard format == "csv" || format == "xlsx" else {
+                throw ValidationError(fields: [.init(field: "format", code: .invalidValue, message: "format must be csv or xlsx.")])
+            }
+            return try await Self.download(try await analytics.export(parameters: parameters), format: format)
+        }
         api.get("analytics/timeline") { request, context in
             _ = try context.actor()
             return try APIResponse.success(TimelineBody(timeline: try await analytics.timeline(parameters: try request.apiQuery())))
@@ -164,6 +173,22 @@ struct AnalyticsAPIController {
             _ = try context.actor()
             let found = try await analytics.eventCounts(parameters: try request.apiQuery())
             return try APIResponse.success(EventsBody(period: found.period, zone: found.zone, counts: found.counts))
+        }
+    }
+}
+
+extension AnalyticsAPIController {
+    /// The overview and timeline as `analytics-<date>.csv` (one long table) or `.xlsx` (a sheet each).
+    static func download(_ export: (overview: AnalyticsOverview, timeline: AnalyticsService.Timeline), format: String) async throws -> Response {
+        if format == "csv" {
+            let rows = AnalyticsExport.csvRows(export.overview, export.timeline)
+            return CSVDownload.response(filename: "analytics", header: AnalyticsExport.csvHeader) { write in try await write(rows) }
+        }
+        return try await XLSXDownload.response(filename: "analytics") { workbook in
+            try workbook.addSheet("Overview", columns: [.init("name", width: 34), .init("value", width: 16)])
+            try workbook.append(AnalyticsExport.overviewRows(export.overview))
+            try workbook.addSheet("Timeline", columns: XLSXDownload.columns(AnalyticsExport.timelineHeader(export.timeline)))
+            try workbook.append(AnalyticsExport.timelineRows(export.timeline))
         }
     }
 }

@@ -237,7 +237,7 @@ struct CRMResource: Sendable {
             create: { input, actor in try await service.create(input, by: actor).id },
             update: { id, input, actor in _ = try await service.update(id: id, input, by: actor) },
             delete: { id, actor in try await service.delete(id: id, by: actor) },
-            export: { write in try await service.forEachBatch { try await write($0.map(Export.cells)) } },
+            export: { write in try await service.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) } },
             organizationChoices: { [] })
     }
 
@@ -261,7 +261,7 @@ struct CRMResource: Sendable {
             create: { input, actor in try await service.create(input, by: actor).id },
             update: { id, input, actor in _ = try await service.update(id: id, input, by: actor) },
             delete: { id, actor in try await service.delete(id: id, by: actor) },
-            export: { write in try await service.forEachBatch { try await write($0.map(Export.cells)) } },
+            export: { write in try await service.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) } },
             organizationChoices: {
                 // The first hundred by name; more would need a search field (noted in the README).
                 try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize)).items

@@ -56,6 +56,8 @@ struct DashboardController {
         let charts: [Chart]
         let activity: [Activity]
         let hasActivity: Bool
+        /// The export's query: the period shown.
+        let exportQuery: String
     }
 
     static let periods: [(value: String, label: String)] = [
@@ -64,9 +66,15 @@ struct DashboardController {
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
+        portal.get("/dashboard/export.:format") { request, context in
+            _ = try context.requireUser()
+            guard let format = context.parameters.get("format"), ["csv", "xlsx"].contains(format) else { throw HTTPError(.notFound) }
+            let chosen = Self.period(request)
+            return try await AnalyticsAPIController.download(try await analytics.export(parameters: chosen.isEmpty ? [:] : ["period": chosen]), format: format)
+        }
         portal.get("/") { request, context in
             let user = try context.requireUser()
-            let chosen = request.queryDictionary["period"].flatMap { value in Self.periods.contains { $0.value == value } ? value : nil } ?? ""
+            let chosen = Self.period(request)
             var parameters = ["compare": "true"]
             if !chosen.isEmpty { parameters["period"] = chosen }
             let (current, previous) = try await analytics.overview(parameters: parameters)
@@ -87,8 +95,13 @@ struct DashboardController {
                     Activity(documentID: $0.event.documentID, number: $0.number, title: $0.title,
                              event: $0.event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime($0.event.createdAt))
                 },
-                hasActivity: !latest.isEmpty))
+                hasActivity: !latest.isEmpty, exportQuery: chosen.isEmpty ? "" : "?period=\(chosen)"))
         }
+    }
+
+    /// The period the page asks for, among those offered ("" for the last 30 days).
+    private static func period(_ request: Request) -> String {
+        request.queryDictionary["period"].flatMap { value in periods.contains { $0.value == value } ? value : nil } ?? ""
     }
 
     private static func kpis(_ current: AnalyticsOverview, _ previous: AnalyticsOverview?) -> [KPI] {

@@ -30,6 +30,7 @@ struct DocumentsController {
         let viewedOptions: [SelectOption]
         let hasFilters: Bool
         let exportURL: String
+        let workbookURL: String
         let canWrite: Bool
     }
 
@@ -62,6 +63,7 @@ struct DocumentsController {
         portal.get("/documents") { request, context in try await index(request, context, deleted: false) }
         admin.get("/documents/deleted") { request, context in try await index(request, context, deleted: true) }
         portal.get("/documents.csv") { request, _ in try await export(request) }
+        portal.get("/documents.xlsx") { request, _ in try await exportWorkbook(request) }
         portal.get("/documents/new") { _, context in try await form(context, values: ["currency": "EUR"]) }
         portal.post("/documents") { _, context in
             let form = context.form ?? FormData(urlEncoded: "")
@@ -150,6 +152,7 @@ struct DocumentsController {
             ],
             hasFilters: !query.parameters.filter { !["sort", "order", "per_page"].contains($0.0) }.isEmpty,
             exportURL: QueryString.url("/documents.csv", query.parameters),
+            workbookURL: QueryString.url("/documents.xlsx", query.parameters),
             canWrite: actor.role.canWrite), status: errors.isEmpty ? .ok : .badRequest)
     }
 
@@ -160,7 +163,17 @@ struct DocumentsController {
         let documents = self.documents
         let frozen = query
         return CSVDownload.response(filename: "documents", header: Export.documentHeader) { write in
-            try await documents.forEachBatch(frozen) { batch in try await write(batch.map(Export.cells)) }
+            try await documents.forEachBatch(frozen) { batch in try await write(batch.map { Export.cells($0).map(\.text) }) }
+        }
+    }
+
+    /// The same list as the CSV, as a workbook with typed cells.
+    private func exportWorkbook(_ request: Request) async throws -> Response {
+        var query = try DocumentQuery(parameters: request.queryDictionary)
+        query.page = PageRequest()
+        return try await XLSXDownload.response(filename: "documents") { workbook in
+            try workbook.addSheet("Documents", columns: XLSXDownload.columns(Export.documentHeader))
+            try await documents.forEachBatch(query) { batch in try workbook.append(batch.map(Export.cells)) }
         }
     }
 
