@@ -197,6 +197,52 @@ public struct DocumentService: Sendable {
         }
     }
 
+    /// Documents a bulk operation may name at once.
+    public static let maximumBulk = 500
+
+    /// Moves each of `document_ids` to `status` through the same rules as a single update; each
+    /// answers on its own (the document, or why not), in the order asked.
+    public func bulkStatus(_ input: Input, by actor: Actor) async throws -> [(documentID: Int64, result: Result<Document, any Error>)] {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: ["document_ids", "status"])
+        let ids = reader.documentIDs(maximum: Self.maximumBulk, purpose: "to change")
+        let status = reader.choice("status", label: "Status", as: DocumentStatus.self, required: true)
+        try reader.finish()
+        guard let status = status.value else { preconditionFailure("checked by the reader") }
+        return try await Self.each(ids) { try await update(id: $0, Input(["status": .string(status.rawValue)]), by: actor) }
+    }
+
+    /// Soft-deletes each of `document_ids`; each answers on its own.
+    public func bulkDelete(_ input: Input, by actor: Actor) async throws -> [(documentID: Int64, result: Result<Document, any Error>)] {
+        try actor.requireWrite()
+        var reader = InputReader(input, allowed: ["document_ids"])
+        let ids = reader.documentIDs(maximum: Self.maximumBulk, purpose: "to delete")
+        try reader.finish()
+        return try await Self.each(ids) { id in
+            try await delete(id: id, by: actor)
+            return try await database.read { tx in
+                guard let document = try await tx.documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
+                return document
+            }
+        }
+    }
+
+    /// Runs `body` for each id, keeping a refusal (invalid, not found) as that id's answer; any
+    /// other error ends the whole operation.
+    private static func each(_ ids: [Int64], _ body: (Int64) async throws -> Document) async throws -> [(documentID: Int64, result: Result<Document, any Error>)] {
+        var results: [(Int64, Result<Document, any Error>)] = []
+        for id in ids {
+            do {
+                results.append((id, .success(try await body(id))))
+            } catch let error as ValidationError {
+                results.append((id, .failure(error)))
+            } catch let error as RecordNotFound {
+                results.append((id, .failure(error)))
+            }
+        }
+        return results
+    }
+
     /// Statistics of the live documents created between `date_from` and `date_to`, of one `document_type` or all.
     public func stats(parameters: [String: String]) async throws -> DocumentStats {
         let allowed: Set<String> = ["date_from", "date_to", "document_type"]

@@ -72,7 +72,7 @@ public struct SendService: Sendable {
     public func bulkSend(_ input: Input, by actor: Actor, from client: ClientInfo) async throws -> [(documentID: Int64, result: Result<Outcome, any Error>)] {
         try actor.requireWrite()
         var reader = InputReader(input, allowed: Self.bulkFields)
-        let ids = Self.documentIDs(input, &reader)
+        let ids = reader.documentIDs(maximum: Self.maximumBulk, purpose: "to send")
         try reader.finish()
         var shared = input.values
         shared["document_ids"] = nil
@@ -250,26 +250,6 @@ public struct SendService: Sendable {
     }
 
     /// The listed ids, each once: a JSON array of numbers (or, from a form, of digits in text).
-    private static func documentIDs(_ input: Input, _ reader: inout InputReader) -> [Int64] {
-        guard case .array(let items)? = input.values["document_ids"], !items.isEmpty else {
-            reader.report("document_ids", .required, "List the ids of the documents to send (1 to \(maximumBulk)).")
-            return []
-        }
-        let ids: [Int64] = items.compactMap { item in
-            switch item {
-            case .number(let number): InputReader.wholeNumber(number)
-            case .string(let text) where input.isForm: Int64(text)
-            default: nil
-            }
-        }.filter { $0 > 0 }
-        if ids.count != items.count {
-            reader.report("document_ids", .invalidFormat, "Document ids must be positive whole numbers.")
-        } else if ids.count > maximumBulk {
-            reader.report("document_ids", .tooLong, "Send at most \(maximumBulk) documents at once.")
-        }
-        var seen = Set<Int64>()
-        return ids.filter { seen.insert($0).inserted }
-    }
 
     /// `+` and 8 to 15 digits, the first not zero.
     static func isE164(_ phone: String) -> Bool {

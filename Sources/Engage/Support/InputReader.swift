@@ -225,6 +225,28 @@ struct InputReader {
 
     private static let formFlags = ["on": true, "true": true, "1": true, "yes": true, "off": false, "false": false, "0": false, "no": false]
 
+    /// `document_ids` of a bulk operation: 1 to `maximum` positive ids, each once, in the order given.
+    mutating func documentIDs(maximum: Int, purpose: String) -> [Int64] {
+        guard case .array(let items)? = input.values["document_ids"], !items.isEmpty else {
+            report("document_ids", .required, "List the ids of the documents \(purpose) (1 to \(maximum)).")
+            return []
+        }
+        let ids: [Int64] = items.compactMap { item in
+            switch item {
+            case .number(let number): Self.wholeNumber(number)
+            case .string(let text) where input.isForm: Int64(text)
+            default: nil
+            }
+        }.filter { $0 > 0 }
+        if ids.count != items.count {
+            report("document_ids", .invalidFormat, "Document ids must be positive whole numbers.")
+        } else if ids.count > maximum {
+            report("document_ids", .tooLong, "At most \(maximum) documents at once.")
+        }
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
     /// Whether `field` was given at all.
     func contains(_ field: String) -> Bool {
         input.values[field] != nil

@@ -129,12 +129,7 @@ struct AnalyticsAPIController {
                 w.key(named: name); w.value(overview.rate(step).map(fourDecimals))
             }
             w.endObject()
-            w.key("filters")
-            w.beginObject()
-            w.key("document_type"); w.value(overview.period.filters.documentType?.rawValue)
-            w.key("external_source"); w.value(overview.period.filters.externalSource?.rawValue)
-            w.key("organization_id"); w.value(overview.period.filters.organizationID)
-            w.endObject()
+            writeFilters(overview.period.filters, into: &w)
             w.key("financial")
             w.beginArray()
             for money in overview.financial {
@@ -197,11 +192,16 @@ extension AnalyticsAPIController {
 private func writePeriod(_ period: AnalyticsService.Period, zone: String, into w: inout JSONWriter) {
     w.key("date_from"); w.value(period.first.description)
     w.key("date_to"); w.value(period.last.description)
+    writeFilters(period.filters, into: &w)
+    w.key("time_zone"); w.value(zone)
+}
+
+/// The filters an analytics answer applied.
+private func writeFilters(_ filters: AnalyticsFilters, into w: inout JSONWriter) {
     w.key("filters")
     w.beginObject()
-    w.key("document_type"); w.value(period.filters.documentType?.rawValue)
-    w.key("external_source"); w.value(period.filters.externalSource?.rawValue)
-    w.key("organization_id"); w.value(period.filters.organizationID)
+    w.key("document_type"); w.value(filters.documentType?.rawValue)
+    w.key("external_source"); w.value(filters.externalSource?.rawValue)
+    w.key("organization_id"); w.value(filters.organizationID)
     w.endObject()
-    w.key("time_zone"); w.value(zone)
 }

@@ -2,7 +2,8 @@ import Engage
 import Foundation
 import Hummingbird
 
-/// `/api/v1/document-engagements`: list, create, show, update, delete, restore and stats.
+/// `/api/v1/document-engagements`: list, create, show, update, delete, restore, stats, and the
+/// bulk status change and delete.
 struct DocumentsAPIController {
     let documents: DocumentService
     /// The show payload's tokens and recent events.
@@ -44,6 +45,14 @@ struct DocumentsAPIController {
         group.delete(":id") { _, context in
             try await documents.delete(id: try context.id(), by: try context.actor())
             return Response(status: .noContent)
+        }
+        group.post("bulk/status") { request, context in
+            let results = try await documents.bulkStatus(try await request.decodeInput(context: context), by: try context.actor())
+            return try APIResponse.success(BulkPayload(results: results, done: "updated") { document, w in document.writeJSON(&w) })
+        }
+        group.post("bulk/delete") { request, context in
+            let results = try await documents.bulkDelete(try await request.decodeInput(context: context), by: try context.actor())
+            return try APIResponse.success(BulkPayload(results: results, done: "deleted") { document, w in document.writeJSON(&w) })
         }
         group.post(":id/restore") { _, context in
             let document = try await documents.restore(id: try context.id(), by: try context.actor())

@@ -19,7 +19,9 @@ struct MessagingAPIController {
         api.post("document-engagements/bulk/send") { request, context in
             let results = try await sender.bulkSend(
                 try await request.decodeInput(context: context), by: try context.actor(), from: request.client(context))
-            return try APIResponse.success(BulkSendPayload(results: results, links: links))
+            return try APIResponse.success(BulkPayload(results: results, done: "queued") { outcome, w in
+                SendPayload(outcome: outcome, links: links).writeJSON(&w)
+            })
         }
         api.put("document-engagements/:id/reminders") { request, context in
             try APIResponse.success(try await sender.setReminders(
@@ -54,50 +56,6 @@ struct SendPayload: JSONWritable {
         } else {
             w.value(nil as String?)
         }
-        w.endObject()
-    }
-}
-
-/// Each document's answer in a bulk send, in the order asked.
-struct BulkSendPayload: JSONWritable {
-    let results: [(documentID: Int64, result: Result<SendService.Outcome, any Error>)]
-    let links: PublicLinks
-
-    func writeJSON(_ w: inout JSONWriter) {
-        w.beginObject()
-        w.key("queued"); w.value(results.filter { if case .success = $0.result { true } else { false } }.count)
-        w.key("failed"); w.value(results.filter { if case .failure = $0.result { true } else { false } }.count)
-        w.key("results")
-        w.beginArray()
-        for (documentID, result) in results {
-            w.beginObject()
-            w.key("document_id"); w.value(documentID)
-            switch result {
-            case .success(let outcome):
-                w.key("success"); w.value(true)
-                w.key("data"); SendPayload(outcome: outcome, links: links).writeJSON(&w)
-            case .failure(let error):
-                let apiError = APIError.from(error) ?? .notFound()
-                w.key("success"); w.value(false)
-                w.key("error")
-                w.beginObject()
-                w.key("code"); w.value(apiError.code)
-                w.key("message"); w.value(apiError.message)
-                w.key("details")
-                w.beginArray()
-                for detail in apiError.details {
-                    w.beginObject()
-                    w.key("field"); w.value(detail.field)
-                    w.key("code"); w.value(detail.code)
-                    w.key("message"); w.value(detail.message)
-                    w.endObject()
-                }
-                w.endArray()
-                w.endObject()
-            }
-            w.endObject()
-        }
-        w.endArray()
         w.endObject()
     }
 }
