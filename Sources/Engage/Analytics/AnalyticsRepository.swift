@@ -202,4 +202,18 @@ struct AnalyticsRepository {
     private static func whole(_ number: Decimal) -> Int64 {
         Int64(NSDecimalNumber(decimal: number).int64Value)
     }
+
+    /// The live documents created in the days, most viewed first, or (`converted`) those accepted,
+    /// signed or paid, largest amount first.
+    func top(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters, converted: Bool, limit: Int) async throws -> [Int64] {
+        var sql = "SELECT id FROM documents WHERE deleted_at IS NULL AND created_day BETWEEN ? AND ?"
+        var binds: [any SQLBindable] = [first.description, last.description]
+        if let type = filters.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
+        if let source = filters.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
+        if let organization = filters.organizationID { sql += " AND organization_id = ?"; binds.append(organization) }
+        sql += converted
+            ? " AND (accepted_at IS NOT NULL OR signed_at IS NOT NULL OR paid_at IS NOT NULL) ORDER BY total_amount DESC, id LIMIT ?"
+            : " AND view_count > 0 ORDER BY view_count DESC, id LIMIT ?"
+        return try await connection.query(sql, binds + [limit]).map { try $0.decode("id") }
+    }
 }

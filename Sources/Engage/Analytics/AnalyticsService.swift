@@ -187,3 +187,31 @@ public struct AnalyticsService: Sendable {
         }
     }
 }
+
+extension AnalyticsService {
+    /// The documents created in the period that recipients looked at most (`by_views`) and the
+    /// largest that were accepted, signed or paid (`by_conversions`), `limit` of each (1–50, default 10).
+    public func top(parameters: [String: String]) async throws -> (period: Period, byViews: [Document], byConversions: [Document]) {
+        var reader = QueryReader(parameters)
+        let period = Period(&reader, days: database.days)
+        var limit = 10
+        if let text = reader.value("limit") {
+            if let number = Int(text), (1...50).contains(number) { limit = number } else {
+                reader.report("limit", .outOfRange, "limit must be a whole number from 1 to 50.")
+            }
+        }
+        reader.refuseOthers(than: Period.parameters.union(["limit"]))
+        try reader.finish()
+        return try await database.read { tx in
+            var lists: [[Document]] = []
+            for converted in [false, true] {
+                var documents: [Document] = []
+                for id in try await tx.analytics.top(from: period.first, to: period.last, filters: period.filters, converted: converted, limit: limit) {
+                    if let document = try await tx.documents.find(id: id) { documents.append(document) }
+                }
+                lists.append(documents)
+            }
+            return (period, lists[0], lists[1])
+        }
+    }
+}

@@ -63,6 +63,25 @@ struct AnalyticsAPIController {
         }
     }
 
+    private struct TopBody: JSONWritable {
+        let period: AnalyticsService.Period
+        let zone: String
+        let byViews: [Document]
+        let byConversions: [Document]
+
+        func writeJSON(_ w: inout JSONWriter) {
+            w.beginObject()
+            for (name, documents) in [("by_conversions", byConversions), ("by_views", byViews)] {
+                w.key(named: name)
+                w.beginArray()
+                for document in documents { document.writeJSON(&w) }
+                w.endArray()
+            }
+            writePeriod(period, zone: zone, into: &w)
+            w.endObject()
+        }
+    }
+
     private struct OverviewBody: JSONWritable {
         let current: AnalyticsOverview
         let previous: AnalyticsOverview?
@@ -159,6 +178,11 @@ struct AnalyticsAPIController {
                 throw ValidationError(fields: [.init(field: "format", code: .invalidValue, message: "format must be csv or xlsx.")])
             }
             return try await Self.download(try await analytics.export(parameters: parameters), format: format)
+        }
+        api.get("analytics/top") { request, context in
+            _ = try context.actor()
+            let found = try await analytics.top(parameters: try request.apiQuery())
+            return try APIResponse.success(TopBody(period: found.period, zone: analytics.zone, byViews: found.byViews, byConversions: found.byConversions))
         }
         api.get("analytics/timeline") { request, context in
             _ = try context.actor()

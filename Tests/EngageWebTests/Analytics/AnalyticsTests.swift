@@ -276,4 +276,30 @@ struct AnalyticsTests {
             #expect(!page.contains("Dash <4>"))
         }
     }
+
+    @Test("top documents: the most viewed and the largest converted of the period, as SQL orders them, within the limit")
+    func top() async throws {
+        try await APIHarness.run { api in
+            var ids: [Int64] = []
+            for index in 0..<6 {
+                ids.append(try await api.createDocument(#"{"document_type": "custom", "title": "Top \#(index)", "total_amount": \#(100 * (index + 1))}"#))
+            }
+            for (id, views) in zip(ids, [3, 0, 7, 1, 7, 2]) {
+                try await api.sql("UPDATE documents SET view_count = ?, created_day = '2026-05-10' WHERE id = ?", [Int64(views), id])
+            }
+            for id in [ids[0], ids[3], ids[5]] {
+                _ = try await api.call(.put, "/api/v1/document-engagements/\(id)", json: #"{"status": "accepted"}"#)
+            }
+            try await api.sql("UPDATE documents SET created_day = '2026-05-10' WHERE id IN (?, ?, ?)", [ids[0], ids[3], ids[5]])
+            let reply = try await api.call(.get, "/api/v1/analytics/top?date_from=2026-05-01&date_to=2026-05-31&limit=3")
+            #expect(reply.status == .ok, "\(reply.text)")
+            let byViews = (reply.data["by_views"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? Int).map(Int64.init) }
+            #expect(byViews == [ids[2], ids[4], ids[0]], "most viewed first, ties by id")
+            let byConversions = (reply.data["by_conversions"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? Int).map(Int64.init) }
+            #expect(byConversions == [ids[5], ids[3], ids[0]], "the accepted ones, largest amount first")
+            let outside = try await api.call(.get, "/api/v1/analytics/top?date_from=2026-06-01&date_to=2026-06-30").data
+            #expect((outside["by_views"] as? [Any])?.isEmpty == true)
+            #expect(try await api.call(.get, "/api/v1/analytics/top?limit=51").errorFields == ["limit"])
+        }
+    }
 }
