@@ -32,6 +32,11 @@ struct DocumentsController {
         let exportURL: String
         let workbookURL: String
         let canWrite: Bool
+        /// The bulk actions, offered to writers on the live list.
+        let bulkActions: [SelectOption]
+        let canBulk: Bool
+        /// The list's filters as a query string, for "all matching".
+        let bulkQuery: String
     }
 
     struct FormPage: PageContext {
@@ -153,7 +158,10 @@ struct DocumentsController {
             hasFilters: !query.parameters.filter { !["sort", "order", "per_page"].contains($0.0) }.isEmpty,
             exportURL: QueryString.url("/documents.csv", query.parameters),
             workbookURL: QueryString.url("/documents.xlsx", query.parameters),
-            canWrite: actor.role.canWrite), status: errors.isEmpty ? .ok : .badRequest)
+            canWrite: actor.role.canWrite,
+            bulkActions: BulkDocumentsController.actions.map { SelectOption(value: $0.0, label: $0.1, selected: false) },
+            canBulk: !deleted && actor.role.canWrite,
+            bulkQuery: String(QueryString.url("", query.parameters.filter { $0.0 != "page" }).dropFirst())), status: errors.isEmpty ? .ok : .badRequest)
     }
 
     /// The list as filtered, every page, streamed a thousand rows at a time.

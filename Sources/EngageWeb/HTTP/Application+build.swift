@@ -81,6 +81,7 @@ public func buildRouter(
     SyncController(views: views, sync: integrations.sync, settings: integrations.settings).register(on: portal, admin: admin)
     DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
         .register(on: portal, admin: admin)
+    BulkDocumentsController(views: views, documents: documents).register(on: portal)
     DocumentLinksController(views: views, linkService: linkService, events: events, links: recipientLinks)
         .register(on: portal)
     AuditTrailController(views: views, events: events).register(on: portal)

@@ -1,5 +1,7 @@
+@testable import Engage
 @testable import EngageWeb
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -37,6 +39,53 @@ struct BulkDocumentsTests {
             #expect(try await api.call(.get, "/api/v1/document-engagements/\(draft)").status == .notFound)
             let again = try await api.call(.post, "/api/v1/document-engagements/bulk/delete", json: #"{"document_ids": [\#(draft)]}"#)
             #expect(again.data["failed"] as? Int == 1, "already deleted")
+        }
+    }
+
+    @Test("the portal's bulk actions: ticked documents or all those matching, a confirmation, then what each came to; viewers see no boxes")
+    func portal() async throws {
+        try await APIHarness.run { api in
+            let first = try await api.createDocument(#"{"document_type": "custom", "title": "Portal bulk one"}"#)
+            let second = try await api.createDocument(#"{"document_type": "custom", "title": "Portal bulk two"}"#)
+            let other = try await api.createDocument(#"{"document_type": "pennylane_quote", "title": "Portal bulk other"}"#)
+            _ = try await api.call(.put, "/api/v1/document-engagements/\(second)", json: #"{"status": "paid"}"#)
+            var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
+            let list = String(buffer: try await staff.get(api.client, "/documents?document_type=custom").body)
+            #expect(list.contains(#"name="document_\#(first)""#))
+            #expect(list.contains(#"<input type="hidden" name="query" value="document_type=custom">"#))
+
+            let confirm = try await staff.post(api.client, "/documents/bulk", [
+                "action": "status:sent", "document_\(first)": "on", "document_\(second)": "on", "query": "document_type=custom",
+            ])
+            let page = String(buffer: confirm.body)
+            #expect(confirm.status == .ok)
+            #expect(page.contains("<strong>Change status to sent</strong>: 2 documents."))
+            #expect(try await api.call(.get, "/api/v1/document-engagements/\(first)").data["status"] as? String == "draft", "nothing changes before the confirmation")
+
+            let done = try await staff.post(api.client, "/documents/bulk/confirm", [
+                "action": "status:sent", "ids": "\(first),\(second)", "query": "document_type=custom",
+            ])
+            let result = String(buffer: done.body)
+            #expect(result.contains("1 done, 1 refused."), "\(result)")
+            #expect(result.contains("The status cannot change from paid to sent."))
+            #expect(try await api.call(.get, "/api/v1/document-engagements/\(first)").data["status"] as? String == "sent")
+
+            // All matching the filters: the two custom documents, not the quote.
+            let all = String(buffer: try await staff.post(api.client, "/documents/bulk", [
+                "action": "delete", "all_matching": "on", "query": "document_type=custom",
+            ]).body)
+            #expect(all.contains("<strong>Delete</strong>: 2 documents."))
+            #expect(all.contains(#"value="\#(first),\#(second)""#) || all.contains(#"value="\#(second),\#(first)""#))
+            #expect(!all.contains(String(other)) || !all.contains(#"value="\#(other)"#))
+            let nothing = try await staff.post(api.client, "/documents/bulk", ["action": "delete"])
+            #expect(nothing.status == .unprocessableContent)
+            #expect(String(buffer: nothing.body).contains("Tick at least one document"))
+
+            _ = try await UserService(database: api.database, hasher: PasswordHasher(cost: 4))
+                .create(email: "viewer@example.com", name: "Viewer", role: "viewer", password: APIHarness.password)
+            var viewer = try await Browser.signedIn(api.client, email: "viewer@example.com", password: APIHarness.password)
+            #expect(!String(buffer: try await viewer.get(api.client, "/documents").body).contains("document_\(first)"))
+            #expect(try await viewer.post(api.client, "/documents/bulk/confirm", ["action": "delete", "ids": "\(first)"]).status == .forbidden)
         }
     }
 }

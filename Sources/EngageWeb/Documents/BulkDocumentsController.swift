@@ -1,0 +1,124 @@
+import Engage
+import Foundation
+import Hummingbird
+
+/// The documents list's bulk actions: the ticked documents (or every one matching the filters)
+/// moved to a status or deleted, after a confirmation page, each by the single action's rules;
+/// then what each came to.
+struct BulkDocumentsController {
+    let views: ViewRenderer
+    let documents: DocumentService
+
+    /// The actions offered: a status, or delete.
+    static let actions = DocumentStatus.allCases.map { ("status:\($0.rawValue)", "Change status to \($0.rawValue)") } + [("delete", "Delete")]
+
+    struct ConfirmPage: PageContext {
+        let title = "Confirm"
+        let chrome: PortalChrome?
+        let action: String
+        let label: String
+        let count: Int
+        let ids: String
+        let numbers: String
+        let backURL: String
+        let query: String
+        let deleting: Bool
+        let problem: String?
+    }
+
+    struct Outcome: Sendable {
+        let id: Int64
+        let number: String
+        let result: String
+        let failed: Bool
+    }
+
+    struct DonePage: PageContext {
+        let title = "Done"
+        let chrome: PortalChrome?
+        let label: String
+        let done: Int
+        let failed: Int
+        let outcomes: [Outcome]
+        let backURL: String
+    }
+
+    func register(on portal: RouterGroup<EngageRequestContext>) {
+        portal.post("/documents/bulk") { _, context in
+            _ = try context.actor()
+            let form = context.form ?? FormData(urlEncoded: "")
+            let query = form["query"]
+            let back = query.isEmpty ? "/documents" : "/documents?\(query)"
+            let chosen = Self.actions.first { $0.0 == form["action"] }
+            var ids = form.values.keys.compactMap { $0.hasPrefix("document_") ? Int64($0.dropFirst(9)) : nil }.sorted()
+            var problem: String?
+            if form["all_matching"] == "on" {
+                (ids, problem) = try await matching(query)
+            }
+            if chosen == nil { problem = "Choose what to do with the documents." }
+            if ids.isEmpty, problem == nil { problem = "Tick at least one document, or all those matching." }
+            let numbers = try await ids.prefix(20).asyncMap { try? await documents.find(id: $0).documentNumber }.compactMap { $0 }
+            return try views.render("portal/documents/bulk-confirm", ConfirmPage(
+                chrome: PortalChrome(context: context, section: "documents"), action: chosen?.0 ?? "", label: chosen?.1 ?? "",
+                count: ids.count, ids: ids.map(String.init).joined(separator: ","),
+                numbers: numbers.joined(separator: ", ") + (ids.count > numbers.count ? " …" : ""), backURL: back, query: query,
+                deleting: chosen?.0 == "delete", problem: problem),
+                status: problem == nil ? .ok : .unprocessableContent)
+        }
+        portal.post("/documents/bulk/confirm") { _, context in
+            let actor = try context.actor()
+            let form = context.form ?? FormData(urlEncoded: "")
+            guard let chosen = Self.actions.first(where: { $0.0 == form["action"] }) else { throw HTTPError(.badRequest) }
+            let ids = form["ids"].split(separator: ",").compactMap { Int64($0) }.map { JSONValue.number(Decimal($0)) }
+            var input = Input(["document_ids": .array(ids)])
+            let results: [(documentID: Int64, result: Result<Document, any Error>)]
+            if chosen.0.hasPrefix("status:") {
+                input.values["status"] = .string(String(chosen.0.dropFirst(7)))
+                results = try await documents.bulkStatus(input, by: actor)
+            } else {
+                results = try await documents.bulkDelete(input, by: actor)
+            }
+            let outcomes = results.map { id, result in
+                switch result {
+                case .success(let document): Outcome(id: id, number: document.documentNumber, result: document.status.rawValue, failed: false)
+                case .failure(let error as ValidationError): Outcome(id: id, number: "#\(id)", result: error.fields.map(\.message).joined(separator: " "), failed: true)
+                case .failure: Outcome(id: id, number: "#\(id)", result: "Not found (deleted meanwhile?).", failed: true)
+                }
+            }
+            let query = form["query"]
+            return try views.render("portal/documents/bulk-done", DonePage(
+                chrome: PortalChrome(context: context, section: "documents"), label: chosen.1,
+                done: outcomes.filter { !$0.failed }.count, failed: outcomes.filter(\.failed).count, outcomes: outcomes,
+                backURL: query.isEmpty ? "/documents" : "/documents?\(query)"))
+        }
+    }
+
+    /// The ids of every live document the list's filters (`query`, as in its address) match; a problem when there are too many.
+    private func matching(_ query: String) async throws -> ([Int64], String?) {
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            if parts.count == 2, parameters[parts[0]] == nil { parameters[parts[0]] = parts[1].replacingOccurrences(of: "+", with: " ") }
+        }
+        parameters["page"] = nil
+        var documentQuery = try DocumentQuery(parameters: parameters)
+        documentQuery.page = PageRequest()
+        var ids: [Int64] = []
+        try await documents.forEachBatch(documentQuery, batch: DocumentService.maximumBulk + 1) { batch in
+            if ids.count <= DocumentService.maximumBulk { ids += batch.map(\.id) }
+        }
+        guard ids.count <= DocumentService.maximumBulk else {
+            return ([], "\(ids.count) or more documents match: narrow the filters to at most \(DocumentService.maximumBulk).")
+        }
+        return (ids, nil)
+    }
+}
+
+extension Sequence {
+    /// `transform` of each element in turn.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
