@@ -40,7 +40,16 @@ public enum TestDatabase {
     public static func drop(_ configuration: MariaDBConfiguration) async throws {
         guard let name = configuration.database, name.hasPrefix("engage_test_") else { return }
         try await withAdminConnection(configuration.with(database: nil)) { connection in
-            try await connection.execute("DROP DATABASE IF EXISTS `\(name)`")
+            // While other suites run DDL, InnoDB may still be removing a table's file when the
+            // folder goes (error 1010, "directory not empty"): the drop is tried again.
+            for attempt in 1...5 {
+                do {
+                    try await connection.execute("DROP DATABASE IF EXISTS `\(name)`")
+                    return
+                } catch let error as MariaDBError where error.code == 1010 && attempt < 5 {
+                    try await Task.sleep(for: .milliseconds(200 * attempt))
+                }
+            }
         }
     }
 
@@ -67,7 +76,8 @@ public enum TestDatabase {
         maxConnections: Int = 4, _ body: (MariaDBConnectionPool) async throws -> T
     ) async throws -> T {
         try await withPool(maxConnections: maxConnections) { pool in
-            try await MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test")).migrate()
+            // Every test migrates a fresh database on the one server, in turn: a long queue is not a stuck runner.
+            try await MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: 900).migrate()
             return try await body(pool)
         }
     }

@@ -37,7 +37,8 @@ public struct MigrationRunner: Sendable {
     private let logger: Logger
 
     private static let lockName = "engage.schema_migrations"
-    private static let lockWaitSeconds = 60
+    /// How long a runner waits for another to finish before giving up.
+    private let lockWaitSeconds: Int
 
     /// A runner for the migrations in `directory`, on `database`'s server.
     public init(database: Database, directory: String, logger: Logger) {
@@ -45,10 +46,13 @@ public struct MigrationRunner: Sendable {
     }
 
     /// A runner for the migrations in `directory`.
-    public init(pool: MariaDBConnectionPool, directory: String, logger: Logger) {
+    /// `lockWaitSeconds`: the tests, which migrate a fresh database per test on one server, one
+    /// after another, wait longer than an instance starting beside another.
+    public init(pool: MariaDBConnectionPool, directory: String, logger: Logger, lockWaitSeconds: Int = 60) {
         self.pool = pool
         self.directory = directory
         self.logger = logger
+        self.lockWaitSeconds = lockWaitSeconds
     }
 
     /// Applies pending migrations and returns them; refuses to start if an applied file changed.
@@ -65,7 +69,7 @@ public struct MigrationRunner: Sendable {
         configuration.readTimeout = Self.statementTimeoutSeconds
         let connection = try await MariaDBConnection.connect(configuration)
         defer { connection.close() }
-        return try await Self.withLock(connection) {
+        return try await withLock(connection) {
             let applied = try await Self.applied(connection)
             try Self.refuseChanged(migrations, applied: applied)
             let pending = migrations.filter { applied[$0.version] == nil }
@@ -138,15 +142,15 @@ public struct MigrationRunner: Sendable {
         return applied
     }
 
-    private static func withLock<T>(_ connection: MariaDBConnection, _ body: () async throws -> T) async throws -> T {
-        let row = try await connection.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [lockName, lockWaitSeconds])
+    private func withLock<T>(_ connection: MariaDBConnection, _ body: () async throws -> T) async throws -> T {
+        let row = try await connection.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [Self.lockName, lockWaitSeconds])
         guard try row?.decode("locked", as: Int?.self) == 1 else { throw MigrationError.lockTimeout }
         do {
             let result = try await body()
-            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
+            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [Self.lockName])
             return result
         } catch {
-            _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [lockName])
+            _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [Self.lockName])
             throw error
         }
     }

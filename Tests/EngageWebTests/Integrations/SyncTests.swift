@@ -195,11 +195,18 @@ struct SyncTests {
     func resume() async throws {
         try await Self.run(lease: .seconds(1)) { api, standIn, services in
             await standIn.set(invoices: .init(PartnerStandIn.invoices(350)), customers: .init(PartnerStandIn.customers(3)))
-            await standIn.fail(stall: (cursor: "c200", duration: .milliseconds(2500)))
+            await standIn.fail(stall: (cursor: "c200", duration: .seconds(5)))
             let id = try #require(try await api.call(.post, "/api/v1/sync/pennylane").data["id"] as? Int)
             let stalled = Task { try await Self.worker(services).runNextJob() }
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(try await Self.worker(services).runNextJob(), "the second worker takes the job over")
+            while try await Self.job(api, id)["status"] as? String == "queued" { try await Task.sleep(for: .milliseconds(20)) }
+            // The second worker takes the job over once the first one's lease (1 s after its last page) ends.
+            let rescuer = Self.worker(services)
+            var tookOver = false
+            for _ in 0..<40 where !tookOver {
+                try await Task.sleep(for: .milliseconds(100))
+                tookOver = try await rescuer.runNextJob()
+            }
+            #expect(tookOver, "the second worker takes the job over")
             _ = try await stalled.value
             let job = try await Self.job(api, id)
             #expect(job["status"] as? String == "completed")
