@@ -36,6 +36,10 @@ public enum TestDatabase {
         return server.with(database: name)
     }
 
+    /// Every test migrates a fresh database on the one server, in turn (the lock is server-wide):
+    /// a long queue is not a stuck runner.
+    public static let migrationLockWait = 900
+
     /// Drops a database made by `create`.
     public static func drop(_ configuration: MariaDBConfiguration) async throws {
         guard let name = configuration.database, name.hasPrefix("engage_test_") else { return }
@@ -76,8 +80,9 @@ public enum TestDatabase {
         maxConnections: Int = 4, _ body: (MariaDBConnectionPool) async throws -> T
     ) async throws -> T {
         try await withPool(maxConnections: maxConnections) { pool in
-            // Every test migrates a fresh database on the one server, in turn: a long queue is not a stuck runner.
-            try await MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: 900).migrate()
+            try await MigrationRunner(
+                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: migrationLockWait
+            ).migrate()
             return try await body(pool)
         }
     }

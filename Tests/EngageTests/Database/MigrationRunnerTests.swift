@@ -18,7 +18,7 @@ struct MigrationRunnerTests {
     }
 
     private func runner(_ pool: MariaDBConnectionPool, _ folder: Folder) -> MigrationRunner {
-        MigrationRunner(pool: pool, directory: folder.path, logger: Logger(label: "test"))
+        MigrationRunner(pool: pool, directory: folder.path, logger: Logger(label: "test"), lockWaitSeconds: TestDatabase.migrationLockWait)
     }
 
     @Test("applies files in version order, whatever order the folder lists them in, then nothing more")
@@ -107,7 +107,8 @@ struct MigrationRunnerTests {
     @Test("the project's own migrations apply to an empty database")
     func projectMigrations() async throws {
         try await TestDatabase.withPool { pool in
-            let runner = MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"))
+            let runner = MigrationRunner(
+                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: TestDatabase.migrationLockWait)
             let applied = try await runner.migrate()
             #expect(try await runner.status().allSatisfy { $0.state == .applied })
             #expect(applied.count == (try Migration.load(from: Checkout.path("Migrations"))).count)
