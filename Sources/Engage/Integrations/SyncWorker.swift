@@ -52,7 +52,7 @@ public final class SyncWorker: Sendable {
         while !Task.isCancelled {
             if ContinuousClock.now >= nextSchedule {
                 nextSchedule = ContinuousClock.now + .seconds(30)
-                await logging("sync schedule failed") { try await self.startScheduled() }
+                _ = await logging("sync schedule failed") { try await self.startScheduled() }
             }
             let ran = await logging("sync job failed") { try await Task { try await self.runNextJob() }.value } ?? false
             let pushed = await logging("push-back failed") { try await Task { try await self.pushBatch() }.value } ?? 0

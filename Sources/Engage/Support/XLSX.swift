@@ -37,7 +37,9 @@ public final class XLSXWorkbook {
     public func addSheet(_ name: String, columns: [Column]) throws {
         try endSheet()
         let file = directory.appendingPathComponent("sheet\(sheets.count + 1).xml")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
         writer = try FileHandle(forWritingTo: file)
         sheets.append((String(Self.clean(name).prefix(31)), file))
         rowNumber = 1

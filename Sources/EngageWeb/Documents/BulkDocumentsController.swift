@@ -57,7 +57,7 @@ struct BulkDocumentsController {
             }
             if chosen == nil { problem = "Choose what to do with the documents." }
             if ids.isEmpty, problem == nil { problem = "Tick at least one document, or all those matching." }
-            let numbers = try await ids.prefix(20).asyncMap { try? await documents.find(id: $0).documentNumber }.compactMap { $0 }
+            let numbers = await ids.prefix(20).asyncMap { try? await documents.find(id: $0).documentNumber }.compactMap { $0 }
             return try views.render("portal/documents/bulk-confirm", ConfirmPage(
                 chrome: PortalChrome(context: context, section: "documents"), action: chosen?.0 ?? "", label: chosen?.1 ?? "",
                 count: ids.count, ids: ids.map(String.init).joined(separator: ","),
