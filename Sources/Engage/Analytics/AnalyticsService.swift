@@ -205,11 +205,8 @@ extension AnalyticsService {
         return try await database.read { tx in
             var lists: [[Document]] = []
             for converted in [false, true] {
-                var documents: [Document] = []
-                for id in try await tx.analytics.top(from: period.first, to: period.last, filters: period.filters, converted: converted, limit: limit) {
-                    if let document = try await tx.documents.find(id: id) { documents.append(document) }
-                }
-                lists.append(documents)
+                let ids = try await tx.analytics.top(from: period.first, to: period.last, filters: period.filters, converted: converted, limit: limit)
+                lists.append(try await tx.documents.find(ids: ids))
             }
             return (period, lists[0], lists[1])
         }

@@ -173,6 +173,15 @@ struct DocumentRepository {
             ])
     }
 
+    /// The documents with these ids, in the order given (missing ones left out), in one query.
+    func find(ids: [Int64]) async throws -> [Document] {
+        guard !ids.isEmpty else { return [] }
+        let found = Dictionary(uniqueKeysWithValues: try await connection.query(
+            "SELECT \(Self.columns) FROM documents WHERE id IN (\(SQLList.placeholders(ids.count)))", ids
+        ).map(Self.document).map { ($0.id, $0) })
+        return ids.compactMap { found[$0] }
+    }
+
     /// The document with this id, live or deleted.
     func find(id: Int64) async throws -> Document? {
         try await connection.queryFirst("SELECT \(Self.columns) FROM documents WHERE id = ?", [id]).map(Self.document)
