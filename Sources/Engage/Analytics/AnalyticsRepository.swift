@@ -42,12 +42,6 @@ struct AnalyticsRepository {
         return [type.rawValue, "status:" + to]
     }
 
-    /// Adds events appended at `time` to their day's counts.
-    func count(_ events: [(keys: [String], dimensions: AnalyticsDimensions)], at time: Date) async throws {
-        let day = days.day(of: time)
-        try await count(events.map { ($0.keys, $0.dimensions, day) })
-    }
-
     /// Adds events to their days' counts: each under its document's organization and under all
     /// organizations (0), in key order so that concurrent writers lock rows in the same order.
     func count(_ events: [(keys: [String], dimensions: AnalyticsDimensions, day: CalendarDate)]) async throws {

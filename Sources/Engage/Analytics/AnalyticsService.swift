@@ -162,6 +162,14 @@ public struct AnalyticsService: Sendable {
         return (period, database.days.zone.identifier, counts)
     }
 
+    /// Counts the documents after `id` (giving each its local creation day), 2,000 per transaction.
+    func countDocuments(after id: Int64) async throws {
+        var after = id
+        while let last = try await database.write({ try await $0.analytics.countDocuments(after: after, limit: 2_000) }) {
+            after = last
+        }
+    }
+
     /// Counts every document and event again (after an upgrade that brought the counts, or a
     /// change of `ENGAGE_TIME_ZONE`): documents get their local creation day anew, which their
     /// triggers count; event counts are emptied, then filled `batch` events at a time in id order.
@@ -170,10 +178,7 @@ public struct AnalyticsService: Sendable {
     public func rebuild(batch: Int = 20_000, progress: (Int) -> Void = { _ in }) async throws -> Int {
         while try await database.statements({ try await $0.analytics.uncountDocuments(limit: 2_000) }) > 0 {}
         try await database.statements { try await $0.analytics.clearDocuments() }
-        var lastDocument: Int64 = 0
-        while let last = try await database.write({ try await $0.analytics.countDocuments(after: lastDocument, limit: 2_000) }) {
-            lastDocument = last
-        }
+        try await countDocuments(after: 0)
         try await database.statements { try await $0.analytics.clear() }
         var counted = 0
         var after: Int64 = 0

@@ -67,6 +67,10 @@ public struct EngageConfiguration: Sendable {
     public var callbackSecrets: [Partner: String]
     /// The days analytics cut time into (`ENGAGE_TIME_ZONE`, an IANA zone, default `Europe/Paris`).
     public var days: LocalDays
+    /// Whether events are counted for analytics as they are written (`ENGAGE_ANALYTICS_COUNTING`,
+    /// `on` or `off`, default on); off only for measuring that cost or a bulk load followed by
+    /// `engage analytics-rebuild`.
+    public var analyticsCounting: Bool
     /// Sync jobs (`ENGAGE_SYNC_LEASE_SECONDS`).
     public var sync: SyncSettings
     /// Requests per 5 seconds each partner token may make (`ENGAGE_PENNYLANE_RATE_LIMIT`, default
@@ -173,6 +177,11 @@ public struct EngageConfiguration: Sendable {
             throw ConfigurationError(variable: "ENGAGE_TIME_ZONE", problem: "must be an IANA time zone such as Europe/Paris, got '\(zoneName)'")
         }
         days = LocalDays(zone: zone)
+        switch reader.optional("ENGAGE_ANALYTICS_COUNTING") ?? "on" {
+        case "on": analyticsCounting = true
+        case "off": analyticsCounting = false
+        case let other: throw ConfigurationError(variable: "ENGAGE_ANALYTICS_COUNTING", problem: "must be on or off, got '\(other)'")
+        }
         sync = SyncSettings(lease: .seconds(try reader.integer("ENGAGE_SYNC_LEASE_SECONDS", default: 120, in: 1...3600)))
         partnerRateLimits = [
             .pennylane: PartnerRateLimit(limit: try reader.integer("ENGAGE_PENNYLANE_RATE_LIMIT", default: 25, in: 0...10_000)),

@@ -9,6 +9,8 @@ public struct Database: Sendable {
     public let pool: MariaDBConnectionPool
     /// The days analytics count events in (`ENGAGE_TIME_ZONE`).
     public let days: LocalDays
+    /// Whether events are counted for analytics as they are appended (`ENGAGE_ANALYTICS_COUNTING`).
+    let countsEvents: Bool
 
     /// Opens a pool for `configuration` (connections open lazily).
     public init(configuration: EngageConfiguration, logger: Logger) {
@@ -17,12 +19,19 @@ public struct Database: Sendable {
             options: .init(maxConnections: configuration.databasePoolSize),
             logger: logger)
         days = configuration.days
+        countsEvents = configuration.analyticsCounting
     }
 
     /// Wraps an existing pool.
-    public init(pool: MariaDBConnectionPool, days: LocalDays = .standard) {
+    public init(pool: MariaDBConnectionPool, days: LocalDays = .standard, countsEvents: Bool = true) {
         self.pool = pool
         self.days = days
+        self.countsEvents = countsEvents
+    }
+
+    /// A unit of work on `connection`.
+    private func unit(_ connection: MariaDBConnection) -> Transaction {
+        Transaction(SQLConnection(connection), days: days, countsEvents: countsEvents)
     }
 
     /// Closes every connection; the database cannot be used afterwards.
@@ -46,9 +55,9 @@ public struct Database: Sendable {
     func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             if consistent {
-                return try await pool.withTransaction { try await body(Transaction(SQLConnection($0), days: days)) }
+                return try await pool.withTransaction { try await body(unit($0)) }
             }
-            return try await pool.withConnection { try await body(Transaction(SQLConnection($0), days: days)) }
+            return try await pool.withConnection { try await body(unit($0)) }
         }
     }
 
@@ -59,7 +68,7 @@ public struct Database: Sendable {
     func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withTransaction { try await body(Transaction(SQLConnection($0), days: days)) }
+                try await pool.withTransaction { try await body(unit($0)) }
             }
         }
     }
@@ -70,7 +79,7 @@ public struct Database: Sendable {
     func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withConnection { try await body(Transaction(SQLConnection($0), days: days)) }
+                try await pool.withConnection { try await body(unit($0)) }
             }
         }
     }

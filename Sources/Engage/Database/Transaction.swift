@@ -4,14 +4,17 @@ struct Transaction: Sendable {
     let connection: SQLConnection
     /// The days events are counted in.
     let days: LocalDays
+    /// Whether appended events are counted for analytics as they are written.
+    let countsEvents: Bool
 
-    init(_ connection: SQLConnection, days: LocalDays) {
+    init(_ connection: SQLConnection, days: LocalDays, countsEvents: Bool = true) {
         self.connection = connection
         self.days = days
+        self.countsEvents = countsEvents
     }
 
     var documents: DocumentRepository { .init(connection: connection, days: days) }
-    var events: DocumentEventRepository { .init(connection: connection, analytics: analytics) }
+    var events: DocumentEventRepository { .init(connection: connection, analytics: analytics, counts: countsEvents) }
     var analytics: AnalyticsRepository { .init(connection: connection, days: days) }
     var links: RecipientLinkRepository { .init(connection: connection) }
     var outbox: OutboxRepository { .init(connection: connection) }

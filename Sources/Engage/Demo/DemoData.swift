@@ -1,3 +1,4 @@
+import Foundation
 
 /// Bulk demo data, generated inside MariaDB from its `seq_1_to_N` sequence tables so that a
 /// million documents load in minutes rather than hours of single inserts. (N is a count checked
@@ -95,10 +96,11 @@ public struct DemoDataService: Sendable {
         self.database = database
     }
 
-    /// Adds organizations, contacts and documents; progress is reported after each step.
+    /// Adds organizations, contacts and documents, each document with a plausible history of
+    /// events (`DemoHistory`), and counts them for analytics; progress is reported after each step.
     public func load(organizations: Int, contacts: Int, documents: Int, progress: @Sendable (String) -> Void) async throws {
         // Not repeatable as a whole: a lock conflict is reported, not retried.
-        try await database.statements(attempts: 1) { tx in
+        let added = try await database.statements(attempts: 1) { tx -> ClosedRange<Int64>? in
             let demo = tx.demo
             if organizations > 0 {
                 try await demo.insertOrganizations(organizations)
@@ -108,13 +110,31 @@ public struct DemoDataService: Sendable {
                 try await demo.insertContacts(contacts, organizations: organizations)
                 progress("\(contacts) contacts")
             }
-            var done = 0
-            while done < documents {
-                let ids = try await demo.insertDocuments(min(20_000, documents - done))
+            var added: ClosedRange<Int64>?
+            while (added?.count ?? 0) < documents {
+                let ids = try await demo.insertDocuments(min(20_000, documents - (added?.count ?? 0)))
                 try await tx.documents.indexWords(of: ids)
-                done += ids.count
-                if done % 100_000 == 0 || done == documents { progress("\(done) of \(documents) documents") }
+                added = (added?.lowerBound ?? ids.lowerBound)...ids.upperBound
+                if added!.count % 100_000 == 0 || added!.count == documents { progress("\(added!.count) of \(documents) documents") }
             }
+            return added
         }
+        guard let added else { return }
+        var events = 0
+        // 250 documents' histories per statement stay under the 65,535 parameters a statement may bind.
+        for start in stride(from: added.lowerBound, through: added.upperBound, by: 250) {
+            events += try await database.write { tx in
+                let chains = try await tx.documents.find(ids: Array(start...min(start + 249, added.upperBound))).map { document in
+                    (document.id, Data?.none, AnalyticsDimensions(document), DemoHistory.events(of: document))
+                }
+                let appended = try await tx.events.append(chains, at: Date())
+                try await tx.documents.setChainHeads(appended.heads)
+                return appended.events.count
+            }
+            if (start - added.lowerBound + 250) % 100_000 == 0 { progress("\(events) events (\(start - added.lowerBound + 250) documents)") }
+        }
+        progress("\(events) events")
+        try await AnalyticsService(database: database).countDocuments(after: added.lowerBound - 1)
+        progress("analytics counts of \(added.count) documents")
     }
 }

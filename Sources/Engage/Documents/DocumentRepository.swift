@@ -104,14 +104,23 @@ struct DocumentRepository {
     /// Numbers documents just inserted, sets the ends of their event chains, and indexes their words.
     func numberImported(ids: [Int64], chainHeads: [Int64: Data]) async throws {
         guard let first = ids.min(), let last = ids.max() else { return }
-        let heads = chainHeads.sorted { $0.key < $1.key }
-        let cases = heads.isEmpty ? "event_chain_head" : "CASE id " + String(repeating: "WHEN ? THEN ? ", count: heads.count) + "END"
         // DocumentNumber.format in SQL: DOC- and the id on at least six digits.
         try await connection.execute("""
-            UPDATE documents SET document_number = CONCAT('DOC-', LPAD(id, GREATEST(6, LENGTH(id)), '0')), event_chain_head = \(cases)
+            UPDATE documents SET document_number = CONCAT('DOC-', LPAD(id, GREATEST(6, LENGTH(id)), '0'))
             WHERE id IN (\(SQLList.placeholders(ids.count)))
-            """, heads.flatMap { [$0.key, $0.value] as [any SQLBindable] } + ids)
+            """, ids)
+        try await setChainHeads(chainHeads)
         try await indexWords(of: first...last)
+    }
+
+    /// Sets the ends of documents' event chains after events were appended to them in bulk.
+    func setChainHeads(_ heads: [Int64: Data]) async throws {
+        guard !heads.isEmpty else { return }
+        let sorted = heads.sorted { $0.key < $1.key }
+        try await connection.execute("""
+            UPDATE documents SET event_chain_head = CASE id \(String(repeating: "WHEN ? THEN ? ", count: sorted.count))END
+            WHERE id IN (\(SQLList.placeholders(sorted.count)))
+            """, sorted.flatMap { [$0.key, $0.value] as [any SQLBindable] } + sorted.map(\.key))
     }
 
     /// What a partner's ids match here: the live document, or a deleted one (staff deleted it:

@@ -5,6 +5,8 @@ struct DocumentEventRepository {
     let connection: SQLConnection
     /// Where appended events are counted for analytics.
     let analytics: AnalyticsRepository
+    /// False while counting is off (`ENGAGE_ANALYTICS_COUNTING=off`).
+    let counts: Bool
 
     private static let columns = columns(of: "")
 
@@ -24,6 +26,8 @@ struct DocumentEventRepository {
         var userID: Int64? = nil
         var client: ClientInfo? = nil
         var details: [String: JSONValue]? = nil
+        /// When it happened, if not when it is appended (demo histories).
+        var at: Date? = nil
     }
 
     /// Appends `events` to a document's chain after `head`, the chain end its locked row holds;
@@ -41,7 +45,7 @@ struct DocumentEventRepository {
     func append(
         _ chains: [(documentID: Int64, head: Data?, dimensions: AnalyticsDimensions, events: [NewEvent])], at time: Date
     ) async throws -> (events: [DocumentEvent], heads: [Int64: Data]) {
-        let createdAt = EventChain.timestamp(time)
+        let appendedAt = EventChain.timestamp(time)
         var stored: [DocumentEvent] = []
         var heads: [Int64: Data] = [:]
         var binds: [any SQLBindable] = []
@@ -49,6 +53,7 @@ struct DocumentEventRepository {
             var head = start
             for event in events {
                 let details = try event.details.map { try SQLJSON.text($0) }
+                let createdAt = event.at.map(EventChain.timestamp) ?? appendedAt
                 let fields = EventChain.Fields(
                     documentID: documentID, eventType: event.type.rawValue, linkID: event.linkID, userID: event.userID,
                     ipAddress: event.client?.ipAddress, userAgent: event.client?.userAgent,
@@ -62,7 +67,7 @@ struct DocumentEventRepository {
                 stored.append(DocumentEvent(
                     id: 0, documentID: documentID, eventType: event.type, linkID: event.linkID, userID: event.userID,
                     ipAddress: fields.ipAddress, userAgent: fields.userAgent, deviceType: event.client?.deviceType,
-                    details: event.details, createdAt: time, chainHash: link.hexString))
+                    details: event.details, createdAt: event.at ?? time, chainHash: link.hexString))
             }
             if let head, !events.isEmpty { heads[documentID] = head }
         }
@@ -73,9 +78,9 @@ struct DocumentEventRepository {
                 device_type, details, created_at, chain_hash)
             VALUES \(placeholders)
             """, binds)
-        try await analytics.count(
-            chains.flatMap { chain in chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions) } },
-            at: time)
+        if counts { try await analytics.count(chains.flatMap { chain in
+            chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions, analytics.days.day(of: $0.at ?? time)) }
+        }) }
         // InnoDB gives a multi-row insert consecutive ids from the first one.
         let firstID = inserted.lastInsertID
         return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, heads)

@@ -302,4 +302,38 @@ struct AnalyticsTests {
             #expect(try await api.call(.get, "/api/v1/analytics/top?limit=51").errorFields == ["limit"])
         }
     }
+
+    @Test("demo documents get histories whose chains verify, counted exactly as a recount from the events counts them; counting can be turned off")
+    func demoHistories() async throws {
+        try await APIHarness.run { api in
+            try await DemoDataService(database: api.database).load(organizations: 3, contacts: 6, documents: 600) { _ in }
+            let all = "/api/v1/analytics/events?date_from=2023-12-01&date_to=2027-01-31"
+            let counted = try await api.call(.get, all)
+            #expect(counted.status == .ok, "\(counted.text)")
+            let stored = try await Self.count(api, EventType.allCases.map(\.rawValue), from: .distantPast, to: .distantFuture)
+            #expect(stored > 600 * 5, "about ten events a document")
+            #expect((counted.data["events"] as? [[String: Any]] ?? []).compactMap { $0["count"] as? Int }.reduce(0, +) == stored)
+            let overview = try await api.call(.get, "/api/v1/analytics/overview?date_from=2023-12-01&date_to=2027-01-31").text
+            #expect(try await AnalyticsService(database: api.database).rebuild() == stored)
+            #expect(try await api.call(.get, all).text == counted.text)
+            #expect(try await api.call(.get, "/api/v1/analytics/overview?date_from=2023-12-01&date_to=2027-01-31").text == overview)
+
+            let paid = try await api.database.pool.withConnection { try await $0.queryFirst("SELECT MIN(id) AS id FROM documents WHERE status = 'paid'") }
+            let signed = try #require(try paid?.decode("id", as: Int64?.self))
+            let trail = try await api.call(.get, "/api/v1/document-engagements/\(signed)/audit-trail")
+            #expect(trail.data["verified"] as? Bool == true, "\(trail.text)")
+            let types = (trail.data["events"] as? [[String: Any]] ?? []).compactMap { $0["event_type"] as? String }
+            #expect(types.first == "token_created")
+            #expect(["page_viewed", "accepted", "signed", "payment_clicked"].allSatisfy(types.contains), "\(types)")
+
+            // With counting off, an event is stored but not counted.
+            let id = try await api.createDocument(#"{"document_type": "custom", "title": "Not counted"}"#)
+            let day = "/api/v1/analytics/timeline?metrics=clicks&date_from=2026-05-10&date_to=2026-05-10"
+            try await Self.record(.linkClicked, on: id, at: Self.instant("2026-05-10T10:00:00Z"), in: Database(pool: api.database.pool, countsEvents: false))
+            #expect(try await Self.count(api, ["link_clicked"], from: Self.instant("2026-05-10T00:00:00Z"), to: Self.instant("2026-05-11T00:00:00Z")) == 1)
+            #expect((try await api.call(.get, day).data["totals"] as? [String: Any])?["clicks"] as? Int == 0)
+            try await Self.record(.linkClicked, on: id, at: Self.instant("2026-05-10T11:00:00Z"), in: api.database)
+            #expect((try await api.call(.get, day).data["totals"] as? [String: Any])?["clicks"] as? Int == 1)
+        }
+    }
 }
