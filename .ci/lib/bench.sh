@@ -5,8 +5,8 @@ source "$(dirname "$0")/common.sh"
 bash .ci/lib/deps.sh sysbench
 
 db="$DATA/bench-mariadb"
-# A million documents and their indexes stay in memory with a 2 GB buffer pool.
-MARIADB_EXTRA_OPTS="--innodb-buffer-pool-size=2G --innodb-flush-log-at-trx-commit=2" \
+# A million documents, ten million events and their indexes stay in memory with a 6 GB buffer pool.
+MARIADB_EXTRA_OPTS="--innodb-buffer-pool-size=6G --innodb-flush-log-at-trx-commit=2" \
   bash .ci/lib/mariadb.sh start "$db" "${ENGAGE_BENCH_DB_PORT:-3327}"
 trap 'bash .ci/lib/mariadb.sh stop "$db"' EXIT
 password=$(password_in "$db")

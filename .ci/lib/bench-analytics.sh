@@ -1,0 +1,41 @@
+# make bench, part 4, sourced by bench-http.sh on its running server ($base, $token, $db, $seconds,
+# $engage, $user_password, measure, measure64): analytics over the million demo documents and their
+# ten million events, then what counting events costs the pixel, against a second server that
+# does not count (ENGAGE_ANALYTICS_COUNTING=off), in alternating rounds.
+sql() { bash .ci/lib/mariadb.sh sql "$db" | tail -1; }
+echo "analytics over $(echo "SELECT COUNT(*) FROM engage_bench_http.documents" | sql) documents and $(echo "SELECT COUNT(*) FROM engage_bench_http.document_events" | sql) events (wrk, 16 connections):"
+measure "overview, year + compare" "$base/api/v1/analytics/overview?period=year&compare=true"
+measure "overview, last 30 days" "$base/api/v1/analytics/overview"
+measure "timeline, 2025 by day" "$base/api/v1/analytics/timeline?date_from=2025-01-01&date_to=2025-12-31&interval=day&metrics=views,downloads,signatures,sent,paid"
+measure "events, 2025" "$base/api/v1/analytics/events?date_from=2025-01-01&date_to=2025-12-31"
+measure "top, 2025" "$base/api/v1/analytics/top?date_from=2025-01-01&date_to=2025-12-31"
+jar=$(mktemp)
+csrf=$(curl -sf -c "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+curl -sf -b "$jar" -c "$jar" -o /dev/null "$base/login" --data-urlencode "csrf_token=$csrf" \
+  --data-urlencode "email=bench@example.com" --data-urlencode "password=$user_password"
+session=$(awk '$6 == "engage_session" { print $7 }' "$jar")
+rm -f "$jar"
+wrk -t2 -c16 -d2s -H "Cookie: engage_session=$session" "$base/" >/dev/null
+wrk -t2 -c16 -d"${seconds}s" --latency -H "Cookie: engage_session=$session" "$base/" | awk '
+  /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /Non-2xx/ { errors = $NF }
+  END { printf "%-28s %10s req/s   p50 %8s   p99 %8s%s\n", "GET / (dashboard, 30 days)", rps, p50, p99, errors ? "   NON-2XX: " errors : "" }'
+
+off_port=$((port + 1))
+ENGAGE_ANALYTICS_COUNTING=off ENGAGE_HTTP_PORT=$off_port $engage serve --no-migrate >"$DATA/bench-uncounted-server.log" 2>&1 &
+uncounted=$!
+trap 'kill $server $uncounted 2>/dev/null; wait $server $uncounted 2>/dev/null' EXIT
+wait_for_port "$off_port"
+uncounted_pixel=${pixel/:$port\//:$off_port/}
+counted_runs=()
+uncounted_runs=()
+echo "the pixel with and without counting, wrk 64 connections, alternating rounds:"
+for round in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+  measure64 "pixel, counted ($round)" "$pixel" email_opened
+  counted_runs+=("$(cat "$DATA/bench-last-rps")")
+  measure64 "pixel, not counted ($round)" "$uncounted_pixel" email_opened
+  uncounted_runs+=("$(cat "$DATA/bench-last-rps")")
+done
+kill $uncounted; wait $uncounted 2>/dev/null || true
+median_of() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+awk -v c="$(median_of "${counted_runs[@]}")" -v u="$(median_of "${uncounted_runs[@]}")" 'BEGIN {
+  printf "pixel medians: counted %.0f req/s, not counted %.0f req/s: counting costs %.1f%% (target < 10%%)\n", c, u, 100 * (u - c) / u }'
