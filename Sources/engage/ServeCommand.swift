@@ -30,13 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var services: [any Service] = [app]
         if !skipWorker {
-            let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
-            let webhooks = WebhookWorker(
-                database: database, settings: configuration.webhooks, seal: messaging.seal,
-                callbacks: integrations.callbacks, logger: logger)
-            services += [
-                WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
-            ]
+            services += WorkerService.all(
+                configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger)
         }
         logger.info("serving", metadata: ["address": "http://\(configuration.httpHost):\(configuration.httpPort)"])
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

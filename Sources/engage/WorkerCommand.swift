@@ -3,24 +3,19 @@ import Engage
 import Logging
 import ServiceLifecycle
 
-/// `engage worker`: deliver the outbox and webhooks, queue reminders and run sync jobs, without serving HTTP.
+/// `engage worker`: deliver the outbox and webhooks, queue reminders, run sync jobs and build exports, without serving HTTP.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Deliver queued emails, SMS and webhooks, queue reminders and run sync jobs, until SIGINT/SIGTERM.")
+        commandName: "worker", abstract: "Deliver queued emails, SMS and webhooks, queue reminders, run sync jobs and build large exports, until SIGINT/SIGTERM.")
 
     func run() async throws {
         let (configuration, logger) = try Startup.load()
         let database = Database(configuration: configuration, logger: logger)
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
-        let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
         let integrations = IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
-        let webhooks = WebhookWorker(
-                database: database, settings: configuration.webhooks, seal: messaging.seal,
-                callbacks: integrations.callbacks, logger: logger)
         try await ServiceGroup(
-            services: [
-                WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
-            ],
+            services: WorkerService.all(
+                configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ).run()
@@ -31,6 +26,19 @@ struct WorkerCommand: AsyncParsableCommand {
 /// A worker's loop as a service: it stops taking new batches on shutdown and finishes the one under way.
 struct WorkerService: Service {
     let loop: @Sendable () async -> Void
+
+    /// Every worker loop: the outbox, webhooks, sync jobs and push-backs, and exports.
+    static func all(
+        configuration: EngageConfiguration, database: Database, messaging: MessageServices, integrations: IntegrationServices, logger: Logger
+    ) -> [WorkerService] {
+        let outbox = messaging.worker(configuration: configuration, database: database, logger: logger)
+        let webhooks = WebhookWorker(
+            database: database, settings: configuration.webhooks, seal: messaging.seal, callbacks: integrations.callbacks, logger: logger)
+        return [
+            WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
+            WorkerService(loop: ExportWorker(database: database, logger: logger).run),
+        ]
+    }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

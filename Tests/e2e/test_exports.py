@@ -1,5 +1,6 @@
-"""Workbooks read by tools that are not ours: openpyxl (PyPI) reads the analytics export and the
-documents list as typed cells, and LibreOffice converts them headless without complaint."""
+"""Workbooks read by tools that are not ours: openpyxl (PyPI) reads the analytics export, the
+documents list, a bulk export, a document's events and the organizations as typed cells, and
+LibreOffice converts them headless without complaint."""
 
 import csv
 import io
@@ -98,6 +99,45 @@ class ExportsTest(unittest.TestCase):
             converted = libreoffice_csv(data, directory)
         self.assertEqual(converted[0][:3], ["id", "document_number", "document_type"])
         self.assertTrue(any("Workbook =SUM(A1) <b>" in row for row in converted), "text stays text, never a formula")
+
+    def test_bulk_export_events_and_organizations_workbooks(self):
+        ids = [api("POST", "/api/v1/document-engagements", {"document_type": "custom", "title": f"Bulk workbook {n}",
+                                                             "total_amount": 10 + n}, self.token)["id"] for n in range(3)]
+        api("POST", f"/api/v1/document-engagements/{ids[0]}/tokens", {"allowed_actions": ["view"]}, self.token)
+        created = api("POST", "/api/v1/document-engagements/bulk/export", {"document_ids": ids[:2], "format": "xlsx"}, self.token)
+        self.assertEqual(created["status"], "ready")
+        self.assertEqual(created["exported"], 2)
+        path = created["download_url"][created["download_url"].index("/api/v1/exports/"):]
+        headers, data = download(path, {})  # no credentials: the token is one
+        self.assertIn(".xlsx", headers["Content-Disposition"])
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["Documents"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertEqual([row[0].value for row in sheet.iter_rows(min_row=2)], ids[:2])
+        with tempfile.TemporaryDirectory() as directory:
+            self.assertEqual(len(libreoffice_csv(data, directory)), 3)
+
+        with Browser() as b:
+            sign_in(b)
+            b.open(BASE + f"/documents/{ids[0]}/audit-trail")
+            events_link = b.attribute("a[href$='/events.xlsx']", "href")
+            cookie = {"Cookie": b.cookie_header()}
+            _, events_data = download(events_link.replace(BASE, ""), cookie)
+            _, events_csv = download(events_link.replace(BASE, "").replace(".xlsx", ".csv"), cookie)
+            b.open(BASE + "/organizations")
+            _, organizations_data = download(b.attribute("a[href='/organizations.xlsx']", "href").replace(BASE, ""), cookie)
+        trail = api("GET", f"/api/v1/document-engagements/{ids[0]}/audit-trail", token=self.token)
+        events = openpyxl.load_workbook(io.BytesIO(events_data))["Events"]
+        header = [cell.value for cell in events[1]]
+        rows = [dict(zip(header, (cell.value for cell in row))) for row in events.iter_rows(min_row=2)]
+        self.assertEqual([row["id"] for row in rows], [event["id"] for event in trail["events"]])
+        self.assertEqual([row["event_type"] for row in rows], [event["event_type"] for event in trail["events"]])
+        self.assertEqual([row["chain_hash"] for row in rows], [event["chain_hash"] for event in trail["events"]])
+        self.assertIsInstance(rows[0]["created_at"], datetime)
+        table = list(csv.reader(io.StringIO(events_csv.decode("utf-8-sig"))))
+        self.assertEqual(table[0], header)
+        self.assertEqual(len(table) - 1, len(rows))
+        organizations = openpyxl.load_workbook(io.BytesIO(organizations_data))["Organizations"]
+        self.assertEqual(organizations["A1"].value, "id")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,18 @@ public struct DocumentEvent: Sendable, Equatable, Identifiable {
     public let chainHash: String
 }
 
+extension DocumentEvent {
+    /// The details as JSON text for people and exports, a drawn signature shown as its digest only
+    /// (the image itself is a long data URL).
+    public var evidence: String {
+        guard var details else { return "" }
+        if details["signature_image"] != nil { details["signature_image"] = .string("(drawn signature, see its SHA-256)") }
+        var writer = JSONWriter(capacity: 256)
+        writer.value(JSONValue.object(details))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
 extension DocumentEvent: JSONWritable {
     public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()

@@ -114,6 +114,20 @@ public struct DocumentEventService: Sendable {
         }
     }
 
+    /// A live document and a reader of its events in chain order, a batch at a time (an export):
+    /// the document is looked up first, so that a missing one fails before anything is sent.
+    public func export(documentID: Int64) async throws -> (
+        document: Document, forEachBatch: @Sendable (_ body: ([DocumentEvent]) async throws -> Void) async throws -> Void
+    ) {
+        let document = try await database.read { try await Self.requireLive(documentID, in: $0) }
+        let database = database
+        return (document, { body in
+            try await database.forEachBatch(
+                fetch: { try await $0.events.chain(documentID: documentID, after: $1, limit: Self.chainBatch).map(\.event) },
+                id: \.id, body)
+        })
+    }
+
     /// Events read per query while the chain is verified.
     private static let chainBatch = 1_000
 

@@ -93,4 +93,19 @@ public enum Export {
         [.integer(contact.id), .integer(contact.organizationID), .text(contact.organizationName)]
             + ProfileField.contact.map { .text(contact.fields[$0.name]) } + [.time(contact.createdAt)]
     }
+
+    /// The events export's header, named as the events API names the fields.
+    public static let eventHeader = [
+        "id", "document_id", "event_type", "created_at", "device_type", "ip_address", "user_agent", "token_id", "user_id",
+        "details", "chain_hash",
+    ]
+
+    /// An event's cells, in `eventHeader` order.
+    public static func cells(_ event: DocumentEvent) -> [ExportCell] {
+        [
+            .integer(event.id), .integer(event.documentID), .text(event.eventType.rawValue), .time(event.createdAt),
+            .text(event.deviceType?.rawValue), .text(event.ipAddress), .text(event.userAgent), .integer(event.linkID),
+            .integer(event.userID), .text(event.evidence), .text(event.chainHash),
+        ]
+    }
 }

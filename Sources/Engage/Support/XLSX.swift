@@ -22,6 +22,15 @@ public final class XLSXWorkbook {
     private var writer: FileHandle?
     private var rowNumber = 0
 
+    /// Columns for an export's `header`, wider for names, titles, addresses and times.
+    public static func columns(_ header: [String]) -> [Column] {
+        header.map { name in
+            let width: Double = if ["title", "name", "email", "company", "message", "user_agent", "details"].contains(where: name.contains) { 30 }
+                else if name.hasSuffix("_at") { 20 } else { max(10, Double(name.count) + 2) }
+            return Column(name, width: width)
+        }
+    }
+
     /// A workbook built in a new folder under `temporary`.
     public init(temporary: URL = FileManager.default.temporaryDirectory) throws {
         directory = temporary.appendingPathComponent("xlsx-\(UUID().uuidString)")

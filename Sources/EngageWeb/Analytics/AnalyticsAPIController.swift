@@ -206,7 +206,7 @@ extension AnalyticsAPIController {
         return try await XLSXDownload.response(filename: "analytics") { workbook in
             try workbook.addSheet("Overview", columns: [.init("name", width: 34), .init("value", width: 16)])
             try workbook.append(AnalyticsExport.overviewRows(export.overview))
-            try workbook.addSheet("Timeline", columns: XLSXDownload.columns(AnalyticsExport.timelineHeader(export.timeline)))
+            try workbook.addSheet("Timeline", columns: XLSXWorkbook.columns(AnalyticsExport.timelineHeader(export.timeline)))
             try workbook.append(AnalyticsExport.timelineRows(export.timeline))
         }
     }

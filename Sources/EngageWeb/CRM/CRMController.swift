@@ -40,6 +40,7 @@ struct CRMController {
         let notice: String?
         let canWrite: Bool
         let exportURL: String
+        let workbookURL: String
     }
 
     struct ShowPage: PageContext {
@@ -80,7 +81,15 @@ struct CRMController {
         let path = "/" + resource.path
         portal.get(RouterPath(path)) { request, context in try await index(request, context) }
         portal.get(RouterPath(path + ".csv")) { _, _ in
-            CSVDownload.response(filename: resource.path, header: resource.exportHeader, resource.export)
+            CSVDownload.response(filename: resource.path, header: resource.exportHeader) { write in
+                try await resource.export { try await write($0.map { $0.map(\.text) }) }
+            }
+        }
+        portal.get(RouterPath(path + ".xlsx")) { _, _ in
+            try await XLSXDownload.response(filename: resource.path) { workbook in
+                try workbook.addSheet(resource.plural, columns: XLSXWorkbook.columns(resource.exportHeader))
+                try await resource.export { try workbook.append($0) }
+            }
         }
         portal.get(RouterPath(path + "/new")) { _, context in try await form(context, id: nil, values: [:]) }
         portal.post(RouterPath(path)) { _, context in
@@ -133,7 +142,7 @@ struct CRMController {
             search: parameters["search"] ?? "",
             pager: page.map { Pager($0, path: "/" + resource.path, parameters: listing?.parameters ?? []) },
             errors: errors, notice: request.notice(from: Self.notices),
-            canWrite: try context.actor().role.canWrite, exportURL: "/\(resource.path).csv"),
+            canWrite: try context.actor().role.canWrite, exportURL: "/\(resource.path).csv", workbookURL: "/\(resource.path).xlsx"),
             status: errors.isEmpty ? .ok : .badRequest)
     }
 
@@ -218,7 +227,7 @@ struct CRMResource: Sendable {
     let create: @Sendable (Input, Actor) async throws -> Int64
     let update: @Sendable (Int64, Input, Actor) async throws -> Void
     let delete: @Sendable (Int64, Actor) async throws -> Void
-    let export: @Sendable (_ write: ([[String]]) async throws -> Void) async throws -> Void
+    let export: @Sendable (_ write: ([[ExportCell]]) async throws -> Void) async throws -> Void
     let organizationChoices: @Sendable () async throws -> [Organization]
 
     static func organizations(_ service: OrganizationService) -> CRMResource {
@@ -237,7 +246,7 @@ struct CRMResource: Sendable {
             create: { input, actor in try await service.create(input, by: actor).id },
             update: { id, input, actor in _ = try await service.update(id: id, input, by: actor) },
             delete: { id, actor in try await service.delete(id: id, by: actor) },
-            export: { write in try await service.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) } },
+            export: { write in try await service.forEachBatch { try await write($0.map(Export.cells)) } },
             organizationChoices: { [] })
     }
 
@@ -261,7 +270,7 @@ struct CRMResource: Sendable {
             create: { input, actor in try await service.create(input, by: actor).id },
             update: { id, input, actor in _ = try await service.update(id: id, input, by: actor) },
             delete: { id, actor in try await service.delete(id: id, by: actor) },
-            export: { write in try await service.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) } },
+            export: { write in try await service.forEachBatch { try await write($0.map(Export.cells)) } },
             organizationChoices: {
                 // The first hundred by name; more would need a search field (noted in the README).
                 try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize)).items

@@ -3,14 +3,16 @@ import Foundation
 import Hummingbird
 
 /// The documents list's bulk actions: the ticked documents (or every one matching the filters)
-/// moved to a status or deleted, after a confirmation page, each by the single action's rules;
-/// then what each came to.
+/// moved to a status, deleted or exported, after a confirmation page, each by the single action's
+/// rules; then what each came to (or the export's page).
 struct BulkDocumentsController {
     let views: ViewRenderer
     let documents: DocumentService
+    let exports: ExportService
 
-    /// The actions offered: a status, or delete.
+    /// The actions offered: a status, delete, or an export.
     static let actions = DocumentStatus.allCases.map { ("status:\($0.rawValue)", "Change status to \($0.rawValue)") } + [("delete", "Delete")]
+        + ExportFormat.allCases.map { ("export:\($0.rawValue)", "Export as \($0.rawValue.uppercased())") }
 
     struct ConfirmPage: PageContext {
         let title = "Confirm"
@@ -23,6 +25,8 @@ struct BulkDocumentsController {
         let backURL: String
         let query: String
         let deleting: Bool
+        /// Every document the filters match, however many (exports only).
+        let allMatching: Bool
         let problem: String?
     }
 
@@ -52,17 +56,24 @@ struct BulkDocumentsController {
             let chosen = Self.actions.first { $0.0 == form["action"] }
             var ids = form.values.keys.compactMap { $0.hasPrefix("document_") ? Int64($0.dropFirst(9)) : nil }.sorted()
             var problem: String?
-            if form["all_matching"] == "on" {
+            let exporting = chosen?.0.hasPrefix("export:") == true
+            let allMatching = form["all_matching"] == "on"
+            var count = ids.count
+            if allMatching, exporting {
+                count = try await documents.list(Self.documentQuery(query)).total
+                ids = []
+            } else if allMatching {
                 (ids, problem) = try await matching(query)
+                count = ids.count
             }
             if chosen == nil { problem = "Choose what to do with the documents." }
-            if ids.isEmpty, problem == nil { problem = "Tick at least one document, or all those matching." }
+            if count == 0, problem == nil { problem = "Tick at least one document, or all those matching." }
             let numbers = await ids.prefix(20).asyncMap { try? await documents.find(id: $0).documentNumber }.compactMap { $0 }
             return try views.render("portal/documents/bulk-confirm", ConfirmPage(
                 chrome: PortalChrome(context: context, section: "documents"), action: chosen?.0 ?? "", label: chosen?.1 ?? "",
-                count: ids.count, ids: ids.map(String.init).joined(separator: ","),
+                count: count, ids: ids.map(String.init).joined(separator: ","),
                 numbers: numbers.joined(separator: ", ") + (ids.count > numbers.count ? " …" : ""), backURL: back, query: query,
-                deleting: chosen?.0 == "delete", problem: problem),
+                deleting: chosen?.0 == "delete", allMatching: allMatching && exporting, problem: problem),
                 status: problem == nil ? .ok : .unprocessableContent)
         }
         portal.post("/documents/bulk/confirm") { _, context in
@@ -70,6 +81,16 @@ struct BulkDocumentsController {
             let form = context.form ?? FormData(urlEncoded: "")
             guard let chosen = Self.actions.first(where: { $0.0 == form["action"] }) else { throw HTTPError(.badRequest) }
             let ids = form["ids"].split(separator: ",").compactMap { Int64($0) }.map { JSONValue.number(Decimal($0)) }
+            if chosen.0.hasPrefix("export:") {
+                var input = Input(["format": .string(String(chosen.0.dropFirst(7)))])
+                if form["all_matching"] == "on" {
+                    input.values["filters"] = .object(Self.parameters(form["query"]).mapValues(JSONValue.string))
+                } else {
+                    input.values["document_ids"] = .array(ids)
+                }
+                let created = try await exports.create(input, by: actor)
+                return Response.redirect(to: "/exports/\(created.token)", type: .normal)
+            }
             var input = Input(["document_ids": .array(ids)])
             let results: [(documentID: Int64, result: Result<Document, any Error>)]
             if chosen.0.hasPrefix("status:") {
@@ -93,16 +114,31 @@ struct BulkDocumentsController {
         }
     }
 
-    /// The ids of every live document the list's filters (`query`, as in its address) match; a problem when there are too many.
-    private func matching(_ query: String) async throws -> ([Int64], String?) {
+    /// The list's parameters in `query` (its address's query string), without the page.
+    private static func parameters(_ query: String) -> [String: String] {
         var parameters: [String: String] = [:]
         for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            if parts.count == 2, parameters[parts[0]] == nil { parameters[parts[0]] = parts[1].replacingOccurrences(of: "+", with: " ") }
+            // A form's `+` is a space; `%2B` is a plus, so spaces are restored before decoding.
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                let text = $0.replacingOccurrences(of: "+", with: " ")
+                return text.removingPercentEncoding ?? text
+            }
+            if parts.count == 2, parameters[parts[0]] == nil { parameters[parts[0]] = parts[1] }
         }
         parameters["page"] = nil
-        var documentQuery = try DocumentQuery(parameters: parameters)
+        return parameters
+    }
+
+    /// The list's filters in `query`, every page.
+    private static func documentQuery(_ query: String) throws -> DocumentQuery {
+        var documentQuery = try DocumentQuery(parameters: parameters(query))
         documentQuery.page = PageRequest()
+        return documentQuery
+    }
+
+    /// The ids of every live document the list's filters (`query`, as in its address) match; a problem when there are too many.
+    private func matching(_ query: String) async throws -> ([Int64], String?) {
+        let documentQuery = try Self.documentQuery(query)
         var ids: [Int64] = []
         try await documents.forEachBatch(documentQuery, batch: DocumentService.maximumBulk + 1) { batch in
             if ids.count <= DocumentService.maximumBulk { ids += batch.map(\.id) }

@@ -180,7 +180,7 @@ struct DocumentsController {
         var query = try DocumentQuery(parameters: request.queryDictionary)
         query.page = PageRequest()
         return try await XLSXDownload.response(filename: "documents") { workbook in
-            try workbook.addSheet("Documents", columns: XLSXDownload.columns(Export.documentHeader))
+            try workbook.addSheet("Documents", columns: XLSXWorkbook.columns(Export.documentHeader))
             try await documents.forEachBatch(query) { batch in try workbook.append(batch.map(Export.cells)) }
         }
     }

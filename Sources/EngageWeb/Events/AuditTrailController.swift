@@ -42,20 +42,25 @@ struct AuditTrailController {
                 events: trail.events.map { event in
                     TrailRow(
                         id: event.id, row: DocumentShowPage.row(event), userAgent: event.userAgent ?? "",
-                        details: Self.evidence(event), hash: event.chainHash, isBroken: event.id == trail.firstBrokenEventID)
+                        details: event.evidence, hash: event.chainHash, isBroken: event.id == trail.firstBrokenEventID)
                 },
                 hasEvents: !trail.events.isEmpty, generatedAt: ISOTimestamp.string(Date()),
                 pager: Pager(
                     trail.eventsPage, path: "/documents/\(trail.document.id)/audit-trail",
                     parameters: trail.page.perPage == PageRequest.maximumSize ? [] : [("per_page", String(trail.page.perPage))])))
         }
-    }
-
-    /// The details kept with an event, a drawn signature shown as its digest only.
-    private static func evidence(_ event: DocumentEvent) -> String {
-        guard var details = event.details else { return "" }
-        if details["signature_image"] != nil { details["signature_image"] = .string("(drawn signature, see its SHA-256)") }
-        let data = (try? APIResponse.encoder.encode(details)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        portal.get("/documents/:id/events.csv") { _, context in
+            let export = try await events.export(documentID: try context.id())
+            return CSVDownload.response(filename: "\(export.document.documentNumber)-events", header: Export.eventHeader) { write in
+                try await export.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) }
+            }
+        }
+        portal.get("/documents/:id/events.xlsx") { _, context in
+            let export = try await events.export(documentID: try context.id())
+            return try await XLSXDownload.response(filename: "\(export.document.documentNumber)-events") { workbook in
+                try workbook.addSheet("Events", columns: XLSXWorkbook.columns(Export.eventHeader))
+                try await export.forEachBatch { try workbook.append($0.map(Export.cells)) }
+            }
+        }
     }
 }

@@ -77,6 +77,12 @@ public struct APIError: Error, Sendable, Equatable {
                 message: "\(error.partner.displayName) cannot be used now: \(error.reason)")
             unavailable.headers[.retryAfter] = "30"
             return unavailable
+        case let error as ExportExpired:
+            return APIError(
+                .gone, code: "EXPORT_EXPIRED",
+                message: "This export's download address expired at \(ISOTimestamp.string(error.expiredAt)). Ask for the export again.")
+        case let error as ExportFailed:
+            return APIError(.internalServerError, code: "EXPORT_FAILED", message: "\(error.reason) Ask for the export again.")
         case let error as HTTPError:
             return APIError(http: error)
         case is DecodingError:

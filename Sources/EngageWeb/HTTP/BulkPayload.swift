@@ -7,15 +7,22 @@ struct BulkPayload<Outcome>: JSONWritable {
     /// The count's name for those done ("queued", "updated", "deleted").
     let done: String
     let writeData: (Outcome, inout JSONWriter) -> Void
+    /// Members written before the counts (the operation's own answer, such as an export's address).
+    let writeLead: (inout JSONWriter) -> Void
 
-    init(results: [(documentID: Int64, result: Result<Outcome, any Error>)], done: String, writeData: @escaping (Outcome, inout JSONWriter) -> Void) {
+    init(
+        results: [(documentID: Int64, result: Result<Outcome, any Error>)], done: String,
+        lead: @escaping (inout JSONWriter) -> Void = { _ in }, writeData: @escaping (Outcome, inout JSONWriter) -> Void
+    ) {
         self.results = results
         self.done = done
+        self.writeLead = lead
         self.writeData = writeData
     }
 
     func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
+        writeLead(&w)
         w.key(named: done); w.value(results.filter { if case .success = $0.result { true } else { false } }.count)
         w.key("failed"); w.value(results.filter { if case .failure = $0.result { true } else { false } }.count)
         w.key("results")

@@ -32,13 +32,4 @@ enum XLSXDownload {
             ],
             body: body)
     }
-
-    /// Columns for `header`, wider for names, titles, addresses and times.
-    static func columns(_ header: [String]) -> [XLSXWorkbook.Column] {
-        header.map { name in
-            let width: Double = if ["title", "name", "email", "company", "message"].contains(where: name.contains) { 30 }
-                else if name.hasSuffix("_at") { 20 } else { max(10, Double(name.count) + 2) }
-            return XLSXWorkbook.Column(name, width: width)
-        }
-    }
 }

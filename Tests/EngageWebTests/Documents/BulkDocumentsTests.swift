@@ -76,6 +76,29 @@ struct BulkDocumentsTests {
             ]).body)
             #expect(all.contains("<strong>Delete</strong>: 2 documents."))
             #expect(all.contains(#"<input type="hidden" name="ids" value="\#(first),\#(second)">"#), "the two custom ones, not the quote \(other)")
+            // An export of all matching: counted, not listed, and not limited to 500; then its page.
+            let exportAll = String(buffer: try await staff.post(api.client, "/documents/bulk", [
+                "action": "export:xlsx", "all_matching": "on", "query": "document_type=custom",
+            ]).body)
+            #expect(exportAll.contains("<strong>Export as XLSX</strong>: 2 documents."))
+            #expect(exportAll.contains(#"<input type="hidden" name="all_matching" value="on">"#))
+            let exported = try await staff.post(api.client, "/documents/bulk/confirm", [
+                "action": "export:xlsx", "all_matching": "on", "ids": "", "query": "document_type=custom",
+            ])
+            #expect(exported.status == .seeOther)
+            let exportPath = try #require(exported.headers[.location])
+            #expect(exportPath.hasPrefix("/exports/exp_"))
+            let exportPage = String(buffer: try await staff.get(api.client, exportPath).body)
+            #expect(exportPage.contains("The XLSX file of 2 documents is ready"), "\(exportPage)")
+            let download = try #require(exportPage.range(of: #"href="[^"]*/api/v1/exports/exp_[^"]*""#, options: .regularExpression))
+            let url = exportPage[download].dropFirst(6).dropLast()
+            let file = try await api.visit(.get, String(url[url.range(of: "/api/v1/exports/")!.lowerBound...]))
+            #expect(file.status == .ok)
+            #expect(file.headers[.contentType] == ExportFormat.xlsx.contentType)
+            let ticked = try await staff.post(api.client, "/documents/bulk/confirm", ["action": "export:csv", "ids": "\(first),\(other)", "query": ""])
+            let csvPage = String(buffer: try await staff.get(api.client, try #require(ticked.headers[.location])).body)
+            #expect(csvPage.contains("The CSV file of 2 documents is ready"))
+
             let nothing = try await staff.post(api.client, "/documents/bulk", ["action": "delete"])
             #expect(nothing.status == .unprocessableContent)
             #expect(String(buffer: nothing.body).contains("Tick at least one document"))
