@@ -1,5 +1,5 @@
 # make bench, part 4, sourced by bench-http.sh on its running server ($base, $token, $db, $seconds,
-# $engage, $user_password, measure, measure64): analytics over the million demo documents and their
+# $engage, measure, measure64, portal_sign_in): analytics over the million demo documents and their
 # ten million events, then what counting events costs the pixel, against a second server that
 # does not count (ENGAGE_ANALYTICS_COUNTING=off), in alternating rounds.
 sql() { bash .ci/lib/mariadb.sh sql "$db" | tail -1; }
@@ -10,9 +10,7 @@ measure "timeline, 2025 by day" "$base/api/v1/analytics/timeline?date_from=2025-
 measure "events, 2025" "$base/api/v1/analytics/events?date_from=2025-01-01&date_to=2025-12-31"
 measure "top, 2025" "$base/api/v1/analytics/top?date_from=2025-01-01&date_to=2025-12-31"
 jar=$(mktemp)
-csrf=$(curl -sf -c "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
-curl -sf -b "$jar" -c "$jar" -o /dev/null "$base/login" --data-urlencode "csrf_token=$csrf" \
-  --data-urlencode "email=bench@example.com" --data-urlencode "password=$user_password"
+portal_sign_in "$jar"
 session=$(awk '$6 == "engage_session" { print $7 }' "$jar")
 rm -f "$jar"
 wrk -t2 -c16 -d2s -H "Cookie: engage_session=$session" "$base/" >/dev/null
@@ -36,6 +34,5 @@ for round in $(seq 1 "${BENCH_ROUNDS:-3}"); do
   uncounted_runs+=("$(cat "$DATA/bench-last-rps")")
 done
 kill $uncounted; wait $uncounted 2>/dev/null || true
-median_of() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-awk -v c="$(median_of "${counted_runs[@]}")" -v u="$(median_of "${uncounted_runs[@]}")" 'BEGIN {
+awk -v c="$(median "${counted_runs[@]}")" -v u="$(median "${uncounted_runs[@]}")" 'BEGIN {
   printf "pixel medians: counted %.0f req/s, not counted %.0f req/s: counting costs %.1f%% (target < 10%%)\n", c, u, 100 * (u - c) / u }'

@@ -68,11 +68,17 @@ measure "GET /healthz (trivial)" "$base/healthz"
 measure "status=sent&sort=due_date" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20"
 measure "… and search=$search" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20&search=$search"
 
+# Signs the bench user in to the portal, keeping the session cookie in the jar JAR.
+portal_sign_in() {
+  local csrf
+  csrf=$(curl -sf -c "$1" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -sf -b "$1" -c "$1" -o /dev/null "$base/login" --data-urlencode "csrf_token=$csrf" \
+    --data-urlencode "email=bench@example.com" --data-urlencode "password=$user_password"
+}
+
 # CSV export of about 100,000 rows through the portal, watching the server's peak memory.
 jar=$(mktemp)
-csrf=$(curl -sf -c "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
-curl -sf -b "$jar" -c "$jar" -o /dev/null "$base/login" --data-urlencode "csrf_token=$csrf" \
-  --data-urlencode "email=bench@example.com" --data-urlencode "password=$user_password"
+portal_sign_in "$jar"
 rss_before=$(awk '/VmRSS/ { print $2 }' /proc/$server/status)
 started=$(date +%s%N)
 rows=$(curl -sf -b "$jar" "$base/documents.csv?status=sent" | wc -l)

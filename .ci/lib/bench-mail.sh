@@ -86,7 +86,6 @@ for round in $(seq 1 "$rounds"); do
   worker_runs+=("$(run_worker)")
   echo "mail round $round: smtp-source ${source_runs[-1]} messages/s, engage worker ${worker_runs[-1]} messages/s" >&2
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 source_rate=$(median "${source_runs[@]}")
 worker_rate=$(median "${worker_runs[@]}")
 

@@ -34,7 +34,6 @@ for round in $(seq 1 "$rounds"); do
     --tasks $threads --connections $threads --seconds "$seconds" --rows $rows)")
   echo "round $round: sysbench ${sysbench_runs[-1]} q/s, pool ${pool_runs[-1]} q/s"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 sysbench_qps=$(median "${sysbench_runs[@]}")
 pool_qps=$(median "${pool_runs[@]}")
 
