@@ -12,6 +12,7 @@ ANY = "*"
 # (method and path, field, error code) → why the document cannot say it
 RULES = {
     (ANY, "date_to", "VALIDATION_OUT_OF_RANGE"): "date_to must not be before date_from (two fields)",
+    ("POST /api/v1/document-engagements/bulk/export", "filters.date_to", "VALIDATION_OUT_OF_RANGE"): "the filters' date_to must not be before their date_from (two fields)",
     ("GET /api/v1/analytics/overview", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",
     ("GET /api/v1/analytics/export", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",
     (ANY, "date_from", "VALIDATION_OUT_OF_RANGE"): "an analytics period covers at most 3,660 days from date_from to date_to (two fields)",

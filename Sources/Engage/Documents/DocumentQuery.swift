@@ -50,6 +50,12 @@ public struct DocumentQuery: Sendable, Equatable {
     public static let maximumOffset = 10_000
 
     /// Reads the spec's query parameters; every bad value is reported at once. Empty values mean "no filter".
+    /// The parameters that filter and order the list (besides its pages).
+    public static let filterNames: Set<String> = [
+        "status", "document_type", "external_source", "contact_id", "organization_id", "date_from", "date_to", "viewed", "search",
+        "sort", "order",
+    ]
+
     public init(parameters: [String: String]) throws {
         var reader = QueryReader(parameters)
         page = reader.page()

@@ -37,12 +37,24 @@ public struct ExportService: Sendable {
         if reader.contains("document_ids") {
             selection.documentIDs = reader.documentIDs(maximum: DocumentService.maximumBulk, purpose: "to export")
             if reader.contains("filters") { reader.report("filters", .invalidValue, "Give document_ids or filters, not both.") }
-        } else if let filters = Self.filters(&reader)?.filter({ !["page", "per_page", "cursor"].contains($0.key) }) {
+        } else if let filters = Self.filters(&reader) {
             selection.filters = filters
             query = Self.query(filters, &reader)
         }
         try reader.finish()
+        return try await create(format: format, selection: selection, query: query, by: actor, now: now)
+    }
 
+    /// Exports the documents the list's `parameters` (as in its address) match, every page (the portal's "all matching").
+    public func create(format: ExportFormat, listParameters parameters: [String: String], by actor: Actor, now: Date = Date()) async throws -> Created {
+        let filters = parameters.filter { DocumentQuery.filterNames.contains($0.key) }
+        var query = try DocumentQuery(parameters: filters)
+        query.page = PageRequest()
+        return try await create(format: format, selection: ExportSelection(filters: filters), query: query, by: actor, now: now)
+    }
+
+    private func create(format: ExportFormat, selection: ExportSelection, query: DocumentQuery, by actor: Actor, now: Date) async throws -> Created {
+        var selection = selection
         let (token, tokenHash) = SecretToken.generate(prefix: "exp_")
         let owner = "request:\(SecretToken.randomHexID().prefix(12))"
         let (id, results, immediate) = try await database.write { tx in
@@ -70,16 +82,24 @@ public struct ExportService: Sendable {
         return Created(export: export, token: token, results: results)
     }
 
-    /// The `filters` object: the list's query parameters, each a string, a number or a boolean.
+    /// The `filters` object: the list's query parameters with their JSON types (ids as numbers,
+    /// `viewed` as a boolean, the others as strings); its pages are ignored, as the whole list is exported.
     private static func filters(_ reader: inout InputReader) -> [String: String]? {
         guard let members = reader.object("filters", label: "filters").value else { return nil }
         var filters: [String: String] = [:]
-        for (name, member) in members {
-            switch member {
-            case .string(let text): filters[name] = text
-            case .number(let number): filters[name] = "\(number)"
-            case .bool(let flag): filters[name] = String(flag)
-            default: reader.report("filters.\(name)", .invalidFormat, "Each filter is a string, a number or a boolean.")
+        for (name, member) in members where !["page", "per_page", "cursor"].contains(name) {
+            guard DocumentQuery.filterNames.contains(name) else {
+                reader.report("filters.\(name)", .unknownField, "\(name) is not a filter of the document list.")
+                continue
+            }
+            switch (name, member) {
+            case ("contact_id", .number(let number)), ("organization_id", .number(let number)): filters[name] = "\(number)"
+            case ("contact_id", _), ("organization_id", _): reader.report("filters.\(name)", .invalidFormat, "\(name) must be a whole number.")
+            case ("viewed", .bool(let flag)): filters[name] = String(flag)
+            case ("viewed", _): reader.report("filters.\(name)", .invalidFormat, "viewed must be true or false.")
+            case (_, .string(let text)) where text.isEmpty: reader.report("filters.\(name)", .tooShort, "\(name) is empty: leave it out instead.")
+            case (_, .string(let text)): filters[name] = text
+            default: reader.report("filters.\(name)", .invalidFormat, "\(name) must be a string.")
             }
         }
         return filters

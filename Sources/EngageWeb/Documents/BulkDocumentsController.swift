@@ -81,14 +81,10 @@ struct BulkDocumentsController {
             let form = context.form ?? FormData(urlEncoded: "")
             guard let chosen = Self.actions.first(where: { $0.0 == form["action"] }) else { throw HTTPError(.badRequest) }
             let ids = form["ids"].split(separator: ",").compactMap { Int64($0) }.map { JSONValue.number(Decimal($0)) }
-            if chosen.0.hasPrefix("export:") {
-                var input = Input(["format": .string(String(chosen.0.dropFirst(7)))])
-                if form["all_matching"] == "on" {
-                    input.values["filters"] = .object(Self.parameters(form["query"]).mapValues(JSONValue.string))
-                } else {
-                    input.values["document_ids"] = .array(ids)
-                }
-                let created = try await exports.create(input, by: actor)
+            if chosen.0.hasPrefix("export:"), let format = ExportFormat(rawValue: String(chosen.0.dropFirst(7))) {
+                let created = form["all_matching"] == "on"
+                    ? try await exports.create(format: format, listParameters: Self.parameters(form["query"]), by: actor)
+                    : try await exports.create(Input(["document_ids": .array(ids), "format": .string(format.rawValue)]), by: actor)
                 return Response.redirect(to: "/exports/\(created.token)", type: .normal)
             }
             var input = Input(["document_ids": .array(ids)])

@@ -83,7 +83,7 @@ struct BulkDocumentsTests {
             #expect(exportAll.contains("<strong>Export as XLSX</strong>: 2 documents."))
             #expect(exportAll.contains(#"<input type="hidden" name="all_matching" value="on">"#))
             let exported = try await staff.post(api.client, "/documents/bulk/confirm", [
-                "action": "export:xlsx", "all_matching": "on", "ids": "", "query": "document_type=custom",
+                "action": "export:xlsx", "all_matching": "on", "ids": "", "query": "document_type=custom&viewed=false&page=2&done=updated",
             ])
             #expect(exported.status == .seeOther)
             let exportPath = try #require(exported.headers[.location])

@@ -110,9 +110,9 @@ struct BulkExportTests {
             #expect(both.status == .badRequest)
             #expect(Set(both.errorFields) == ["document_ids", "filters", "format"])
             let filters = try await api.call(.post, "/api/v1/document-engagements/bulk/export",
-                json: #"{"filters": {"status": "lost", "organization_id": "x", "sort": ["a"]}}"#)
+                json: #"{"filters": {"status": "lost", "organization_id": "7", "sort": ["a"], "search": false, "viewed": "yes", "colour": "red", "date_to": ""}}"#)
             #expect(filters.status == .badRequest, "\(filters.text)")
-            #expect(Set(filters.errorFields) == ["filters.status", "filters.organization_id", "filters.sort"])
+            #expect(Set(filters.errorFields) == ["filters.status", "filters.organization_id", "filters.sort", "filters.search", "filters.viewed", "filters.colour", "filters.date_to"])
             let rows = try await api.database.pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM exports") }
             #expect(try rows?.decode("n", as: Int64.self) == 0)
         }
