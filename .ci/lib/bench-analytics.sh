@@ -3,20 +3,19 @@
 # ten million events, then what counting events costs the pixel, against a second server that
 # does not count (ENGAGE_ANALYTICS_COUNTING=off), in alternating rounds.
 sql() { bash .ci/lib/mariadb.sh sql "$db" | tail -1; }
-echo "analytics over $(echo "SELECT COUNT(*) FROM engage_bench_http.documents" | sql) documents and $(echo "SELECT COUNT(*) FROM engage_bench_http.document_events" | sql) events (wrk, 16 connections):"
-measure "overview, year + compare" "$base/api/v1/analytics/overview?period=year&compare=true"
-measure "overview, last 30 days" "$base/api/v1/analytics/overview"
-measure "timeline, 2025 by day" "$base/api/v1/analytics/timeline?date_from=2025-01-01&date_to=2025-12-31&interval=day&metrics=views,downloads,signatures,sent,paid"
-measure "events, 2025" "$base/api/v1/analytics/events?date_from=2025-01-01&date_to=2025-12-31"
-measure "top, 2025" "$base/api/v1/analytics/top?date_from=2025-01-01&date_to=2025-12-31"
+echo "analytics over $(echo "SELECT COUNT(*) FROM engage_bench_http.documents" | sql) documents and $(echo "SELECT COUNT(*) FROM engage_bench_http.document_events" | sql) events (wrk, 4 connections: a team at its dashboards):"
+measure "overview, year + compare" "$base/api/v1/analytics/overview?period=year&compare=true" 4
+measure "overview, last 30 days" "$base/api/v1/analytics/overview" 4
+measure "timeline, 2025 by day" "$base/api/v1/analytics/timeline?date_from=2025-01-01&date_to=2025-12-31&interval=day&metrics=views,downloads,signatures,sent,paid" 4
+measure "events, 2025" "$base/api/v1/analytics/events?date_from=2025-01-01&date_to=2025-12-31" 4
+measure "top, 2025" "$base/api/v1/analytics/top?date_from=2025-01-01&date_to=2025-12-31" 4
+measure "top, one week" "$base/api/v1/analytics/top?date_from=2025-03-03&date_to=2025-03-09" 4
 jar=$(mktemp)
 portal_sign_in "$jar"
 session=$(awk '$6 == "engage_session" { print $7 }' "$jar")
 rm -f "$jar"
-wrk -t2 -c16 -d2s -H "Cookie: engage_session=$session" "$base/" >/dev/null
-wrk -t2 -c16 -d"${seconds}s" --latency -H "Cookie: engage_session=$session" "$base/" | awk '
-  /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /Non-2xx/ { errors = $NF }
-  END { printf "%-28s %10s req/s   p50 %8s   p99 %8s%s\n", "GET / (dashboard, 30 days)", rps, p50, p99, errors ? "   NON-2XX: " errors : "" }'
+measure "GET / (dashboard, 30 days)" "$base/" 4 "Cookie: engage_session=$session"
+measure "GET /?period=year" "$base/?period=year" 4 "Cookie: engage_session=$session"
 
 off_port=$((port + 1))
 ENGAGE_ANALYTICS_COUNTING=off ENGAGE_HTTP_PORT=$off_port $engage serve --no-migrate >"$DATA/bench-uncounted-server.log" 2>&1 &

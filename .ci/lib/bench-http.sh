@@ -54,10 +54,11 @@ token=$(curl -sf "$base/api/v1/auth/token" -H 'Content-Type: application/json' \
 # The search term: one of the 2,000 demo client names, as a user would look a client up.
 search=Kavor
 
+# Prints "name rps p50 p99" for URL with CONNECTIONS (default 16) and the HEADER (default the bearer token).
 measure() {
-  local name=$1 url=$2
-  wrk -t2 -c16 -d2s -H "Authorization: Bearer $token" "$url" >/dev/null  # warm-up
-  wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$url" | awk -v name="$name" '
+  local name=$1 url=$2 connections=${3:-16} header=${4:-"Authorization: Bearer $token"}
+  wrk -t2 -c"$connections" -d2s -H "$header" "$url" >/dev/null  # warm-up
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$header" "$url" | awk -v name="$name" '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
     /Non-2xx/ { errors = $NF }

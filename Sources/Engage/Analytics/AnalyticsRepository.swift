@@ -47,32 +47,35 @@ struct AnalyticsRepository {
     func count(_ events: [(keys: [String], dimensions: AnalyticsDimensions, day: CalendarDate)]) async throws {
         struct Row: Hashable, Comparable {
             let organization: Int64
+            let span: String
             let day: String
             let key: String
             let type: String
             let source: String
 
             static func < (a: Row, b: Row) -> Bool {
-                (a.organization, a.day, a.key, a.type, a.source) < (b.organization, b.day, b.key, b.type, b.source)
+                (a.organization, a.span, a.day, a.key, a.type, a.source) < (b.organization, b.span, b.day, b.key, b.type, b.source)
             }
         }
         var counts: [Row: Int64] = [:]
         for (keys, dimensions, day) in events {
             for key in keys {
                 for organization in Set([0, dimensions.organizationID ?? 0]) {
-                    counts[Row(
-                        organization: organization, day: day.description, key: key, type: dimensions.documentType.rawValue,
-                        source: dimensions.externalSource?.rawValue ?? ""), default: 0] += 1
+                    for (span, start) in [("d", day), ("m", day.monthStart)] {
+                        counts[Row(
+                            organization: organization, span: span, day: start.description, key: key, type: dimensions.documentType.rawValue,
+                            source: dimensions.externalSource?.rawValue ?? ""), default: 0] += 1
+                    }
                 }
             }
         }
         guard !counts.isEmpty else { return }
         let rows = counts.sorted { $0.key < $1.key }
         try await connection.execute("""
-            INSERT INTO analytics_daily (organization_id, day, event_key, document_type, external_source, events)
-            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", "))
+            INSERT INTO analytics_daily (organization_id, span, day, event_key, document_type, external_source, events)
+            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", "))
             ON DUPLICATE KEY UPDATE events = events + VALUES(events)
-            """, rows.flatMap { [$0.key.organization, $0.key.day, $0.key.key, $0.key.type, $0.key.source, $0.value] as [any SQLBindable] })
+            """, rows.flatMap { [$0.key.organization, $0.key.span, $0.key.day, $0.key.key, $0.key.type, $0.key.source, $0.value] as [any SQLBindable] })
     }
 
     /// Empties the event counts before a recount.
@@ -134,7 +137,7 @@ struct AnalyticsRepository {
     /// Counts per day and key from `first` to `last` (both included), for `keys` (nil: every key).
     func daily(from first: CalendarDate, to last: CalendarDate, keys: [String]?, filters: AnalyticsFilters) async throws
         -> [(day: CalendarDate, key: String, count: Int64)] {
-        var sql = "SELECT day, event_key, SUM(events) AS n FROM analytics_daily WHERE organization_id = ? AND day BETWEEN ? AND ?"
+        var sql = "SELECT day, event_key, SUM(events) AS n FROM analytics_daily WHERE organization_id = ? AND span = 'd' AND day BETWEEN ? AND ?"
         var binds: [any SQLBindable] = [filters.organizationID ?? 0, first.description, last.description]
         if let keys {
             guard !keys.isEmpty else { return [] }
@@ -149,11 +152,23 @@ struct AnalyticsRepository {
         }
     }
 
-    /// The conditions every analytics table is read with: an organization (0: all), the days,
-    /// and the filters.
+    /// The conditions an analytics table is read with for a total over the days: an organization
+    /// (0: all), the period's whole months from their month rows and the days around them from
+    /// day rows, and the filters.
     private static func filter(_ first: CalendarDate, _ last: CalendarDate, _ filters: AnalyticsFilters) -> (sql: String, binds: [any SQLBindable]) {
-        var sql = "organization_id = ? AND day BETWEEN ? AND ?"
-        var binds: [any SQLBindable] = [filters.organizationID ?? 0, first.description, last.description]
+        var ranges: [(span: String, from: CalendarDate, to: CalendarDate)] = []
+        let firstWhole = first.day == 1 ? first : first.nextMonthStart
+        let lastWhole = last == last.monthEnd ? last.monthStart : last.monthStart.previous.monthStart
+        if firstWhole <= lastWhole {
+            if first < firstWhole { ranges.append(("d", first, firstWhole.previous)) }
+            ranges.append(("m", firstWhole, lastWhole))
+            if lastWhole.monthEnd < last { ranges.append(("d", lastWhole.nextMonthStart, last)) }
+        } else {
+            ranges.append(("d", first, last))
+        }
+        var sql = "organization_id = ? AND (" + ranges.map { _ in "(span = ? AND day BETWEEN ? AND ?)" }.joined(separator: " OR ") + ")"
+        var binds: [any SQLBindable] = [filters.organizationID ?? 0]
+        for range in ranges { binds += [range.span, range.from.description, range.to.description] as [any SQLBindable] }
         if let type = filters.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
         if let source = filters.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
         return (sql, binds)
@@ -170,6 +185,16 @@ struct AnalyticsRepository {
             (try row.decode("status"), try row.decode("document_type"), try row.decode("currency"),
              Self.whole(try row.decode("n", as: Decimal.self)), try row.decode("amount", as: Decimal?.self) ?? 0)
         }
+    }
+
+    /// Events per key from `first` to `last` (both included).
+    func totals(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws -> [String: Int64] {
+        let (condition, binds) = Self.filter(first, last, filters)
+        var totals: [String: Int64] = [:]
+        for row in try await connection.query("SELECT event_key, SUM(events) AS n FROM analytics_daily WHERE \(condition) GROUP BY event_key", binds) {
+            totals[try row.decode("event_key")] = Self.whole(try row.decode("n", as: Decimal.self))
+        }
+        return totals
     }
 
     /// How many of those documents reached each step.
@@ -198,7 +223,7 @@ struct AnalyticsRepository {
     }
 
     /// The live documents created in the days, most viewed first, or (`converted`) those accepted,
-    /// signed or paid, largest amount first.
+    /// signed or paid, largest amount first; ties newest first (so that an index serves the order).
     func top(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters, converted: Bool, limit: Int) async throws -> [Int64] {
         var sql = "SELECT id FROM documents WHERE deleted_at IS NULL AND created_day BETWEEN ? AND ?"
         var binds: [any SQLBindable] = [first.description, last.description]
@@ -206,8 +231,8 @@ struct AnalyticsRepository {
         if let source = filters.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
         if let organization = filters.organizationID { sql += " AND organization_id = ?"; binds.append(organization) }
         sql += converted
-            ? " AND (accepted_at IS NOT NULL OR signed_at IS NOT NULL OR paid_at IS NOT NULL) ORDER BY total_amount DESC, id LIMIT ?"
-            : " AND view_count > 0 ORDER BY view_count DESC, id LIMIT ?"
+            ? " AND (accepted_at IS NOT NULL OR signed_at IS NOT NULL OR paid_at IS NOT NULL) ORDER BY total_amount DESC, id DESC LIMIT ?"
+            : " AND view_count > 0 ORDER BY view_count DESC, id DESC LIMIT ?"
         return try await connection.query(sql, binds + [limit]).map { try $0.decode("id") }
     }
 }

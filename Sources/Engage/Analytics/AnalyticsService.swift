@@ -152,11 +152,7 @@ public struct AnalyticsService: Sendable {
         let period = Period(&reader, days: database.days)
         reader.refuseOthers(than: Period.parameters)
         try reader.finish()
-        let rows = try await database.read {
-            try await $0.analytics.daily(from: period.first, to: period.last, keys: EventType.allCases.map(\.rawValue), filters: period.filters)
-        }
-        var totals: [String: Int64] = [:]
-        for row in rows { totals[row.key, default: 0] += row.count }
+        let totals = try await database.read { try await $0.analytics.totals(from: period.first, to: period.last, filters: period.filters) }
         let counts = EventType.allCases.map { ($0, totals[$0.rawValue] ?? 0) }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.rawValue < $1.0.rawValue }
         return (period, database.days.zone.identifier, counts)

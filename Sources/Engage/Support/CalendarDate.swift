@@ -46,6 +46,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// The first day of this day's month.
+    var monthStart: CalendarDate { CalendarDate(year: year, month: month, day: 1) }
+
+    /// The last day of this day's month.
+    var monthEnd: CalendarDate { CalendarDate(year: year, month: month, day: Self.days(inMonth: month, year: year)) }
+
+    /// The first day of the next month.
+    var nextMonthStart: CalendarDate { month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1) }
+
+    /// The day before.
+    var previous: CalendarDate {
+        if day > 1 { return CalendarDate(year: year, month: month, day: day - 1) }
+        let previousMonth = month == 1 ? CalendarDate(year: year - 1, month: 12, day: 1) : CalendarDate(year: year, month: month - 1, day: 1)
+        return previousMonth.monthEnd
+    }
+
     private static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
