@@ -100,11 +100,13 @@ struct DocumentEventRepository {
         return (try rows.map(Self.event), Int(total))
     }
 
-    /// The newest `limit` events of live documents, with each document's number and title.
+    /// The newest `limit` events of live documents, with each document's number and title. The
+    /// events are read newest first and their documents looked up (STRAIGHT_JOIN): left to itself,
+    /// the optimizer starts from the documents and sorts every event (16 s on ten million).
     func latest(limit: Int) async throws -> [(event: DocumentEvent, number: String, title: String)] {
         try await connection.query("""
             SELECT \(Self.columns(of: "e.")), d.document_number, d.title
-            FROM document_events e JOIN documents d ON d.id = e.document_id WHERE d.deleted_at IS NULL ORDER BY e.id DESC LIMIT ?
+            FROM document_events e STRAIGHT_JOIN documents d ON d.id = e.document_id WHERE d.deleted_at IS NULL ORDER BY e.id DESC LIMIT ?
             """, [limit]).map { (try Self.event($0), try $0.decode("document_number"), try $0.decode("title")) }
     }
 
