@@ -26,7 +26,7 @@ uncounted_pixel=${pixel/:$port\//:$off_port/}
 counted_runs=()
 uncounted_runs=()
 echo "the pixel with and without counting, wrk 64 connections, alternating rounds:"
-for round in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+for round in $(seq 1 "${BENCH_ROUNDS:-5}"); do
   measure64 "pixel, counted ($round)" "$pixel" email_opened
   counted_runs+=("$(cat "$DATA/bench-last-rps")")
   measure64 "pixel, not counted ($round)" "$uncounted_pixel" email_opened
