@@ -189,22 +189,24 @@ struct AnalyticsRepository {
 
     /// Events per key from `first` to `last` (both included).
     func totals(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws -> [String: Int64] {
-        let (condition, binds) = Self.filter(first, last, filters)
-        var totals: [String: Int64] = [:]
-        for row in try await connection.query("SELECT event_key, SUM(events) AS n FROM analytics_daily WHERE \(condition) GROUP BY event_key", binds) {
-            totals[try row.decode("event_key")] = Self.whole(try row.decode("n", as: Decimal.self))
-        }
-        return totals
+        try await sums(of: "events", in: "analytics_daily", by: "event_key", from: first, to: last, filters: filters)
     }
 
     /// How many of those documents reached each step.
     func reached(from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters) async throws -> [String: Int64] {
+        try await sums(of: "documents", in: "analytics_reached", by: "step", from: first, to: last, filters: filters)
+    }
+
+    /// The sum of `column` per value of `key` in `table` over the period (names are constants of the callers).
+    private func sums(
+        of column: String, in table: String, by key: String, from first: CalendarDate, to last: CalendarDate, filters: AnalyticsFilters
+    ) async throws -> [String: Int64] {
         let (condition, binds) = Self.filter(first, last, filters)
-        var reached: [String: Int64] = [:]
-        for row in try await connection.query("SELECT step, SUM(documents) AS n FROM analytics_reached WHERE \(condition) GROUP BY step", binds) {
-            reached[try row.decode("step")] = Self.whole(try row.decode("n", as: Decimal.self))
+        var sums: [String: Int64] = [:]
+        for row in try await connection.query("SELECT \(key) AS k, SUM(\(column)) AS n FROM \(table) WHERE \(condition) GROUP BY \(key)", binds) {
+            sums[try row.decode("k")] = Self.whole(try row.decode("n", as: Decimal.self))
         }
-        return reached
+        return sums
     }
 
     /// How their delays from sent to a step spread over the buckets, per measure.
