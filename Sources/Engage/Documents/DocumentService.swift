@@ -33,6 +33,11 @@ public struct DocumentService: Sendable {
         }
     }
 
+    /// The live ones of `ids`, in the order asked (one query).
+    public func find(ids: [Int64]) async throws -> [Document] {
+        try await database.read { try await $0.documents.find(ids: ids) }.filter { $0.deletedAt == nil }
+    }
+
     /// A live document.
     public func find(id: Int64) async throws -> Document {
         try await database.read { tx in

@@ -34,10 +34,12 @@ public struct ExportService: Sendable {
         let format = reader.choice("format", label: "Format", as: ExportFormat.self).value ?? .csv
         var selection = ExportSelection()
         var query = DocumentQuery()
+        let filters = Self.filters(&reader)
         if reader.contains("document_ids") {
             selection.documentIDs = reader.documentIDs(maximum: DocumentService.maximumBulk, purpose: "to export")
-            if reader.contains("filters") { reader.report("filters", .invalidValue, "Give document_ids or filters, not both.") }
-        } else if let filters = Self.filters(&reader) {
+            if filters != nil { reader.report("filters", .invalidValue, "Give document_ids or filters, not both.") }
+        }
+        if let filters {
             selection.filters = filters
             query = Self.query(filters, &reader)
         }

@@ -68,7 +68,7 @@ struct BulkDocumentsController {
             }
             if chosen == nil { problem = "Choose what to do with the documents." }
             if count == 0, problem == nil { problem = "Tick at least one document, or all those matching." }
-            let numbers = await ids.prefix(20).asyncMap { try? await documents.find(id: $0).documentNumber }.compactMap { $0 }
+            let numbers = try await documents.find(ids: Array(ids.prefix(20))).map(\.documentNumber)
             return try views.render("portal/documents/bulk-confirm", ConfirmPage(
                 chrome: PortalChrome(context: context, section: "documents"), action: chosen?.0 ?? "", label: chosen?.1 ?? "",
                 count: count, ids: ids.map(String.init).joined(separator: ","),
@@ -143,14 +143,5 @@ struct BulkDocumentsController {
             return ([], "\(ids.count) or more documents match: narrow the filters to at most \(DocumentService.maximumBulk).")
         }
         return (ids, nil)
-    }
-}
-
-extension Sequence {
-    /// `transform` of each element in turn.
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }
