@@ -30,6 +30,7 @@ struct Transaction: Sendable {
     var signInFailures: SignInFailureRepository { .init(connection: connection) }
     var demo: DemoDataRepository { .init(connection: connection) }
     var exports: ExportRepository { .init(connection: connection) }
+    var parties: PartyRepository { .init(connection: connection) }
     var webhooks: WebhookRepository { .init(connection: connection) }
     var callbacks: IncomingWebhookRepository { .init(connection: connection) }
     var idempotency: IdempotencyRepository { .init(connection: connection) }

@@ -77,6 +77,10 @@ public struct APIError: Error, Sendable, Equatable {
                 message: "\(error.partner.displayName) cannot be used now: \(error.reason)")
             unavailable.headers[.retryAfter] = "30"
             return unavailable
+        case let error as PartyNotFound:
+            return APIError(.notFound, code: "PARTY_NOT_FOUND", message: "No party of this document is named \(error.party) (by id, email or name).")
+        case is PartiesLocked:
+            return APIError(.conflict, code: "PARTIES_LOCKED", message: "A party has completed: the parties can no longer change.")
         case let error as ExportExpired:
             return APIError(
                 .gone, code: "EXPORT_EXPIRED",

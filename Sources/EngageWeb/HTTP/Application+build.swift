@@ -61,6 +61,7 @@ public func buildRouter(
     let linkService = RecipientLinkService(database: database)
     RecipientLinksAPIController(linkService: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
+    PartiesAPIController(parties: PartyService(database: database)).register(on: api)
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),

@@ -1,0 +1,60 @@
+import Foundation
+
+/// SQL for `document_parties`.
+struct PartyRepository {
+    let connection: SQLConnection
+
+    private static let columns = """
+        id, document_id, name, email, phone, role, step, status, access_token_id, last_access_at, notified_at, completed_at,
+        declined_at, decline_reason, created_at, updated_at
+        """
+
+    /// What a party is made of when it is added or changed.
+    struct Fields: Sendable {
+        var name: String
+        var email: String?
+        var phone: String?
+        var role: DocumentParty.Role
+        var step: Int
+    }
+
+    /// A document's parties in step order.
+    func all(documentID: Int64) async throws -> [DocumentParty] {
+        try await connection.query(
+            "SELECT \(Self.columns) FROM document_parties WHERE document_id = ? ORDER BY step, id", [documentID]
+        ).map(Self.party)
+    }
+
+    func insert(_ fields: Fields, documentID: Int64, at now: Date) async throws -> Int64 {
+        try await connection.execute("""
+            INSERT INTO document_parties (document_id, name, email, phone, role, step, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [documentID, fields.name, fields.email, fields.phone, fields.role.rawValue, fields.step, now, now] as [any SQLBindable]
+        ).lastInsertID
+    }
+
+    func update(id: Int64, _ fields: Fields, at now: Date) async throws {
+        try await connection.execute("""
+            UPDATE document_parties SET name = ?, email = ?, phone = ?, role = ?, step = ?, updated_at = ? WHERE id = ?
+            """, [fields.name, fields.email, fields.phone, fields.role.rawValue, fields.step, now, id] as [any SQLBindable])
+    }
+
+    func delete(id: Int64) async throws {
+        try await connection.execute("DELETE FROM document_parties WHERE id = ?", [id])
+    }
+
+    func deleteAll(documentID: Int64) async throws {
+        try await connection.execute("DELETE FROM document_parties WHERE document_id = ?", [documentID])
+    }
+
+    private static func party(_ row: SQLRow) throws -> DocumentParty {
+        DocumentParty(
+            id: try row.decode("id"), documentID: try row.decode("document_id"), name: try row.decode("name"),
+            email: try row.decode("email"), phone: try row.decode("phone"),
+            role: DocumentParty.Role(rawValue: try row.decode("role")) ?? .viewer, step: Int(try row.decode("step", as: Int64.self)),
+            status: DocumentParty.Status(rawValue: try row.decode("status")) ?? .pending, linkID: try row.decode("access_token_id"),
+            lastAccessAt: try row.decode("last_access_at"), notifiedAt: try row.decode("notified_at"),
+            completedAt: try row.decode("completed_at"), declinedAt: try row.decode("declined_at"),
+            declineReason: try row.decode("decline_reason"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}
