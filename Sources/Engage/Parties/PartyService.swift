@@ -105,7 +105,7 @@ public struct PartyService: Sendable {
             reader.report("phone", .invalidFormat, "Phone must be in E.164 form, such as +33612345678.")
         }
         if let role = role.value, role != .viewer, email.value == nil, phone.value == nil {
-            reader.report("email", .required, "A \(role.rawValue) needs an email or a phone to be sent their link.")
+            reader.report("email", .required, "\(role == .approver ? "An" : "A") \(role.rawValue) needs an email or a phone to be sent their link.")
         }
         guard let name = name.value, let role = role.value, reader.allProblems.isEmpty else { return nil }
         return PartyRepository.Fields(name: name, email: email.value, phone: phone.value, role: role, step: step.value ?? 1)

@@ -39,6 +39,7 @@ struct PartiesAPITests {
             #expect(Set(duplicate.errorFields) == ["name", "email"])
             let unreachable = try await api.call(.post, path, json: #"{"name": "Hugo", "role": "approver"}"#)
             #expect(unreachable.errorFields == ["email"], "a signer or approver must be reachable")
+            #expect(unreachable.errorMessage == "An approver needs an email or a phone to be sent their link.")
             #expect(try await api.call(.post, path, as: .viewer, json: #"{"name": "V", "role": "viewer"}"#).status == .forbidden)
 
             #expect(try await api.call(.delete, "\(path)/chloe@example.com").status == .noContent)
