@@ -191,6 +191,18 @@ struct DocumentRepository {
         return ids.compactMap { found[$0] }
     }
 
+    /// The live ones of `ids`, in the order asked.
+    func findLive(ids: [Int64]) async throws -> [Document] {
+        try await find(ids: ids).filter { $0.deletedAt == nil }
+    }
+
+    /// The live document with this id; `RecordNotFound` when there is none or it is deleted.
+    @discardableResult
+    func requireLive(id: Int64) async throws -> Document {
+        guard let document = try await find(id: id), document.deletedAt == nil else { throw RecordNotFound("Document", id: id) }
+        return document
+    }
+
     /// The document with this id, live or deleted.
     func find(id: Int64) async throws -> Document? {
         try await connection.queryFirst("SELECT \(Self.columns) FROM documents WHERE id = ?", [id]).map(Self.document)

@@ -35,17 +35,12 @@ public struct DocumentService: Sendable {
 
     /// The live ones of `ids`, in the order asked (one query).
     public func find(ids: [Int64]) async throws -> [Document] {
-        try await database.read { try await $0.documents.find(ids: ids) }.filter { $0.deletedAt == nil }
+        try await database.read { try await $0.documents.findLive(ids: ids) }
     }
 
     /// A live document.
     public func find(id: Int64) async throws -> Document {
-        try await database.read { tx in
-            guard let document = try await tx.documents.find(id: id), document.deletedAt == nil else {
-                throw RecordNotFound("Document", id: id)
-            }
-            return document
-        }
+        try await database.read { try await $0.documents.requireLive(id: id) }
     }
 
     /// Creates a draft. Every problem is reported at once, missing contacts and organizations

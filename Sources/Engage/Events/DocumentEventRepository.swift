@@ -78,9 +78,13 @@ struct DocumentEventRepository {
                 device_type, details, created_at, chain_hash)
             VALUES \(placeholders)
             """, binds)
-        if counts { try await analytics.count(chains.flatMap { chain in
-            chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions, analytics.days.day(of: $0.at ?? time)) }
-        }) }
+        if counts {
+            // The local day once for the append; only events with times of their own (demo histories) need theirs.
+            let day = analytics.days.day(of: time)
+            try await analytics.count(chains.flatMap { chain in
+                chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions, $0.at.map(analytics.days.day(of:)) ?? day) }
+            })
+        }
         // InnoDB gives a multi-row insert consecutive ids from the first one.
         let firstID = inserted.lastInsertID
         return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, heads)

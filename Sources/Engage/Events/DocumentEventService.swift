@@ -62,7 +62,7 @@ public struct DocumentEventService: Sendable {
 
     public func list(documentID: Int64, _ query: EventQuery) async throws -> Page<DocumentEvent> {
         try await database.read { tx in
-            try await Self.requireLive(documentID, in: tx)
+            try await tx.documents.requireLive(id: documentID)
             let found = try await tx.events.page(
                 documentID: documentID, type: query.eventType, from: query.dateFrom?.startOfDay,
                 before: query.dateTo.map { $0.startOfDay.addingTimeInterval(86_400) },
@@ -74,7 +74,7 @@ public struct DocumentEventService: Sendable {
     /// A live document with its links and latest `recent` events (the API's show payload has 10).
     public func details(documentID: Int64, recent: Int = DocumentEventService.recentCount) async throws -> DocumentDetails {
         try await database.read { tx in
-            let document = try await Self.requireLive(documentID, in: tx)
+            let document = try await tx.documents.requireLive(id: documentID)
             return DocumentDetails(
                 document: document,
                 tokens: try await tx.links.all(documentID: documentID),
@@ -87,7 +87,7 @@ public struct DocumentEventService: Sendable {
     /// The chain is read in batches, in one snapshot, so a long one never sits in memory at once.
     public func auditTrail(documentID: Int64, page: PageRequest = PageRequest(perPage: PageRequest.maximumSize)) async throws -> AuditTrail {
         try await database.read(consistent: true) { tx in
-            let document = try await Self.requireLive(documentID, in: tx)
+            let document = try await tx.documents.requireLive(id: documentID)
             let events = tx.events
             var previous: Data?
             var broken: Int64?
@@ -119,7 +119,7 @@ public struct DocumentEventService: Sendable {
     public func export(documentID: Int64) async throws -> (
         document: Document, forEachBatch: @Sendable (_ body: ([DocumentEvent]) async throws -> Void) async throws -> Void
     ) {
-        let document = try await database.read { try await Self.requireLive(documentID, in: $0) }
+        let document = try await database.read { try await $0.documents.requireLive(id: documentID) }
         let database = database
         return (document, { body in
             try await database.forEachBatch(
@@ -130,12 +130,4 @@ public struct DocumentEventService: Sendable {
 
     /// Events read per query while the chain is verified.
     private static let chainBatch = 1_000
-
-    @discardableResult
-    private static func requireLive(_ id: Int64, in tx: Transaction) async throws -> Document {
-        guard let document = try await tx.documents.find(id: id), document.deletedAt == nil else {
-            throw RecordNotFound("Document", id: id)
-        }
-        return document
-    }
 }

@@ -86,7 +86,7 @@ struct ExportBuilder {
         if let ids = selection.documentIDs {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[start..<min(start + 500, ids.count)])
-                try await body(try await database.read { try await $0.documents.find(ids: slice) }.filter { $0.deletedAt == nil })
+                try await body(try await database.read { try await $0.documents.findLive(ids: slice) })
                 try await file.keepClaim()
             }
             return

@@ -63,7 +63,7 @@ public struct ExportService: Sendable {
             var results: [(documentID: Int64, result: Result<Void, any Error>)]?
             let documents: Int
             if let ids = selection.documentIDs {
-                let live = Set(try await tx.documents.find(ids: ids).filter { $0.deletedAt == nil }.map(\.id))
+                let live = Set(try await tx.documents.findLive(ids: ids).map(\.id))
                 results = ids.map { id in (id, live.contains(id) ? .success(()) : .failure(RecordNotFound("Document", id: id))) }
                 selection.documentIDs = ids.filter(live.contains)
                 documents = live.count

@@ -16,7 +16,7 @@ public struct PartyService: Sendable {
     /// The parties of a live document, in step order.
     public func list(documentID: Int64) async throws -> [DocumentParty] {
         try await database.read { tx in
-            try await Self.requireLive(documentID, in: tx)
+            try await tx.documents.requireLive(id: documentID)
             return try await tx.parties.all(documentID: documentID)
         }
     }
@@ -150,12 +150,6 @@ public struct PartyService: Sendable {
             let parties = try await tx.parties.all(documentID: documentID)
             if parties.contains(where: { $0.status == .completed }) { throw PartiesLocked() }
             return try await body(tx, parties)
-        }
-    }
-
-    private static func requireLive(_ id: Int64, in tx: Transaction) async throws {
-        guard let document = try await tx.documents.find(id: id), document.deletedAt == nil else {
-            throw RecordNotFound("Document", id: id)
         }
     }
 }

@@ -103,9 +103,7 @@ public struct RecipientLinkService: Sendable {
     /// Every link of a live document, newest first.
     public func list(documentID: Int64) async throws -> [RecipientLink] {
         try await database.read { tx in
-            guard let document = try await tx.documents.find(id: documentID), document.deletedAt == nil else {
-                throw RecordNotFound("Document", id: documentID)
-            }
+            try await tx.documents.requireLive(id: documentID)
             return try await tx.links.all(documentID: documentID)
         }
     }

@@ -15,7 +15,8 @@ struct ExportsController {
     struct ExportPage: PageContext {
         let title = "Export"
         let chrome: PortalChrome?
-        let documents: Int
+        /// "1 document", "45900 documents".
+        let documents: String
         let format: String
         let pending: Bool
         let ready: Bool
@@ -74,7 +75,7 @@ struct ExportsController {
             do {
                 let export = try await exports.download(token: token).export
                 return try views.render("portal/export", ExportPage(
-                    chrome: chrome, documents: export.documents, format: export.format.rawValue.uppercased(),
+                    chrome: chrome, documents: export.documents == 1 ? "1 document" : "\(export.documents) documents", format: export.format.rawValue.uppercased(),
                     pending: export.status.isPending, ready: export.status == .ready, downloadURL: downloadURL(token),
                     size: ByteCountFormatter.string(fromByteCount: export.size ?? 0, countStyle: .file),
                     expiresAt: ISOTimestamp.string(export.expiresAt), problem: nil))
@@ -88,7 +89,7 @@ struct ExportsController {
 
     private func problemPage(_ chrome: PortalChrome?, _ message: String?, status: HTTPResponse.Status) throws -> Response {
         try views.render("portal/export", ExportPage(
-            chrome: chrome, documents: 0, format: "", pending: false, ready: false, downloadURL: "", size: "", expiresAt: "",
+            chrome: chrome, documents: "", format: "", pending: false, ready: false, downloadURL: "", size: "", expiresAt: "",
             problem: message), status: status)
     }
 

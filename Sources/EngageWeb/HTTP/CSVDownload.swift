@@ -22,7 +22,7 @@ enum CSVDownload {
         return Response(
             status: .ok,
             headers: [
-                .contentType: "text/csv; charset=utf-8",
+                .contentType: ExportFormat.csv.contentType,
                 .contentDisposition: "attachment; filename=\"\(filename)-\(day).csv\"",
                 .cacheControl: "no-store",
             ],

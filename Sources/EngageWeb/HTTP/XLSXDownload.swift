@@ -6,8 +6,6 @@ import NIOCore
 /// An .xlsx workbook as a download: built into a temporary file first (a zip is finished only at
 /// its end), then streamed from it, and the file removed once sent.
 enum XLSXDownload {
-    static let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
     /// An attachment named `<filename>-<UTC date>.xlsx` of what `build` writes into the workbook.
     static func response(filename: String, _ build: (XLSXWorkbook) async throws -> Void) async throws -> Response {
         let workbook = try XLSXWorkbook()
@@ -27,7 +25,7 @@ enum XLSXDownload {
         return Response(
             status: .ok,
             headers: [
-                .contentType: contentType, .contentLength: String(size),
+                .contentType: ExportFormat.xlsx.contentType, .contentLength: String(size),
                 .contentDisposition: "attachment; filename=\"\(filename)-\(CalendarDate(.now)).xlsx\"", .cacheControl: "no-store",
             ],
             body: body)
