@@ -17,6 +17,7 @@ RULES = {
     (ANY, "email", "VALIDATION_REQUIRED_FIELD"): "a signer or approver needs an email or a phone (two fields)",
     (ANY, "name", "VALIDATION_DUPLICATE"): "a party's name is unique within its document (stored records)",
     (ANY, "email", "VALIDATION_DUPLICATE"): "a party's email is unique within its document (stored records)",
+    ("POST /api/v1/document-engagements/{id}/parties/send", "parties", "VALIDATION_REQUIRED_FIELD"): "a document is sent to its parties once it has some (stored records)",
     ("POST /api/v1/document-engagements/bulk/export", "filters.date_to", "VALIDATION_OUT_OF_RANGE"): "the filters' date_to must not be before their date_from (two fields)",
     ("GET /api/v1/analytics/overview", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",
     ("GET /api/v1/analytics/export", "period", "VALIDATION_INVALID_VALUE"): "a named period excludes date_from and date_to (two fields)",

@@ -25,6 +25,10 @@ public enum DocumentLifecycle {
         case synced(status: DocumentStatus)
         /// A recipient did something through their link.
         case recipient(RecipientAction)
+        /// One party signed or approved while other parties still have to; the document waits for them.
+        case partyCompleted
+        /// Staff handed a party to someone else.
+        case partyTransferred
         /// A recipient's email client loaded the tracking pixel.
         case emailOpened
         /// A recipient followed the tracked link of a message.
@@ -44,7 +48,7 @@ public enum DocumentLifecycle {
         /// (the decision says whether it does); opens and clicks never do.
         public var mayUseLink: Bool {
             switch self {
-            case .recipient, .paymentClicked: true
+            case .recipient, .paymentClicked, .partyCompleted: true
             default: false
             }
         }
@@ -87,6 +91,13 @@ public enum DocumentLifecycle {
             return synced(from: document.status, to: next)
         case .recipient(let action):
             return pushingBack(try recipient(action, on: document), of: document)
+        case .partyCompleted:
+            if document.status == .expired { throw RecipientError.expired }
+            if document.status == .cancelled { throw RecipientError.cancelled }
+            try refuseUnlessSignable(document.status)
+            return Decision(event: .partyCompleted, usesLink: true)
+        case .partyTransferred:
+            return Decision(event: .partyTransferred)
         case .emailOpened:
             return Decision(event: .emailOpened)
         case .linkClicked:

@@ -21,6 +21,10 @@ public enum EventType: String, Sendable, CaseIterable {
     case partnerUpdated = "partner_updated"
     /// Writing the status back failed for good (details: `source`, `status`, `error`).
     case partnerUpdateFailed = "partner_update_failed"
+    /// One party signed or approved while others still have to (details: `party`, `party_id`, `role`).
+    case partyCompleted = "party_completed"
+    /// A party was handed to someone else: its link revoked, a new one made (details: `party_id`, `from`, `to`).
+    case partyTransferred = "party_transferred"
 }
 
 /// The kind of device a request came from, guessed from its User-Agent.

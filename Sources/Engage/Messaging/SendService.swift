@@ -4,14 +4,14 @@ import Foundation
 /// transaction creates the link (when asked), queues the message in the outbox, records
 /// `email_queued` or `sms_queued` and moves the document to `sent`; workers deliver later.
 public struct SendService: Sendable {
-    private let database: Database
+    let database: Database
     private let templates: MessageTemplateService
-    private let links: PublicLinks
+    let links: PublicLinks
     private let senderName: String
     /// The right-hand side of every `Message-ID` (the portal's host).
-    private let messageIDDomain: String
+    let messageIDDomain: String
     /// Seals a new link's secret until the worker delivers the message.
-    private let seal: SecretSeal
+    let seal: SecretSeal
 
     public init(
         database: Database, templates: MessageTemplateService, links: PublicLinks, senderName: String, messageIDDomain: String,
@@ -54,12 +54,15 @@ public struct SendService: Sendable {
         var cc: [String]
         var link: RecipientLinkService.LinkOptions?
         var reminders: Bool?
+        /// An existing link to send instead of a new one (a party's own), with its sealed secret.
+        var existingLink: (id: Int64, sealedSecret: Data)? = nil
     }
 
     /// Queues a message to a document's recipient; every problem with the request is listed at once.
     public func send(documentID: Int64, _ input: Input, by actor: Actor, from client: ClientInfo) async throws -> Outcome {
         try actor.requireWrite()
         let document = try await liveDocument(documentID)
+        if try await database.read({ try await $0.parties.exists(documentID: documentID) }) { throw DocumentHasParties(documentID: documentID) }
         let request = try read(input, allowed: Self.fields, for: document)
         let outcome = try await database.write { tx in
             try await queue(request, documentID: documentID, by: actor, from: client, in: tx)
@@ -85,6 +88,8 @@ public struct SendService: Sendable {
             } catch let error as ValidationError {
                 results.append((id, .failure(error)))
             } catch let error as RecordNotFound {
+                results.append((id, .failure(error)))
+            } catch let error as DocumentHasParties {
                 results.append((id, .failure(error)))
             }
         }
@@ -138,25 +143,27 @@ public struct SendService: Sendable {
         if let options = request.link {
             link = try await RecipientLinkService.insert(options, into: &changes, by: actor, from: client ?? .init(ipAddress: nil, userAgent: nil), in: tx)
         }
+        let linkID = link?.link.id ?? request.existingLink?.id
         let trackingID = SecretToken.randomHexID()
         let template = try await templates.template(
             .init(channel: request.channel, purpose: request.purpose, language: request.language), in: tx)
         // The stored message holds a placeholder where the secret goes; the secret is kept sealed beside it.
         let values = MessageValues.of(
             document, recipientName: request.recipientName,
-            link: link.map { _ in links.tracked(trackingID, secret: SecretSeal.placeholder) } ?? "",
+            link: linkID.map { _ in links.tracked(trackingID, secret: SecretSeal.placeholder) } ?? "",
             senderName: senderName, message: request.message, language: request.language)
         let rendered = templates.renderer.render(
             template, values, pixelURL: request.channel == .email ? links.pixel(trackingID) : nil).withSubject(request.subject, values: values)
         let id = try await tx.outbox.insert(.init(
-            documentID: documentID, linkID: link?.link.id, channel: request.channel, purpose: request.purpose,
+            documentID: documentID, linkID: linkID, channel: request.channel, purpose: request.purpose,
             language: request.language, messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: trackingID,
             recipient: request.recipient, recipientName: request.recipientName ?? document.recipientName, cc: request.cc,
-            rendered: rendered, createdBy: actor.userID, sealedLinkSecret: try link.map { try seal.seal($0.secret) }))
+            rendered: rendered, createdBy: actor.userID,
+            sealedLinkSecret: try link.map { try seal.seal($0.secret) } ?? request.existingLink?.sealedSecret))
         if let reminders = request.reminders { try await tx.documents.setReminders(id: documentID, enabled: reminders) }
         // Refused for a document set aside: the whole send rolls back, its link included.
         try changes.apply(
-            .messageQueued(request.channel), linkID: link?.link.id, userID: actor.userID, client: client, details: [
+            .messageQueued(request.channel), linkID: linkID, userID: actor.userID, client: client, details: [
                 "outbox_message_id": .number(Decimal(id)), "recipient": .string(request.recipient),
                 "template": .string(request.purpose.rawValue), "language": .string(request.language.rawValue),
             ])
@@ -257,6 +264,11 @@ public struct SendService: Sendable {
         let digits = phone.dropFirst()
         return (8...15).contains(digits.count) && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) && digits.first != "0"
     }
+}
+
+/// The document has parties, each sent its own link: it is not sent to a single recipient (409 `DOCUMENT_HAS_PARTIES`).
+public struct DocumentHasParties: Error, Sendable, Equatable {
+    public let documentID: Int64
 }
 
 extension RenderedMessage {

@@ -2,7 +2,8 @@ import Foundation
 
 /// A document's parties: listed, added, changed, removed or replaced as a whole, while none has
 /// completed. Each is checked whole (every problem at once); names and emails are unique within
-/// the document.
+/// the document. A party removed, or given another role or address, loses its link at once (the
+/// next send makes a new one).
 public struct PartyService: Sendable {
     let database: Database
 
@@ -50,6 +51,9 @@ public struct PartyService: Sendable {
             try reader.finish()
             try Self.checkUnique(parties.filter { $0.id != found.id }.map(Self.fields) + [fields!])
             try await tx.parties.update(id: found.id, fields!, at: now)
+            if found.role != fields!.role || found.email != fields!.email || found.phone != fields!.phone {
+                try await Self.revokeLinks(of: [found], by: actor, in: tx)
+            }
             return try await tx.parties.all(documentID: documentID).first { $0.id == found.id }!
         }
     }
@@ -58,7 +62,9 @@ public struct PartyService: Sendable {
     public func remove(documentID: Int64, party: String, by actor: Actor) async throws {
         try actor.requireWrite()
         try await editing(documentID) { tx, parties in
-            try await tx.parties.delete(id: try Self.find(party, in: parties).id)
+            let found = try Self.find(party, in: parties)
+            try await Self.revokeLinks(of: [found], by: actor, in: tx)
+            try await tx.parties.delete(id: found.id)
         }
     }
 
@@ -84,8 +90,9 @@ public struct PartyService: Sendable {
         default: reader.report("parties", .required, "parties must be a list of parties (empty for none).")
         }
         try reader.finish()
-        return try await editing(documentID) { tx, _ in
+        return try await editing(documentID) { tx, parties in
             try Self.checkUnique(list)
+            try await Self.revokeLinks(of: parties, by: actor, in: tx)
             try await tx.parties.deleteAll(documentID: documentID)
             for fields in list { _ = try await tx.parties.insert(fields, documentID: documentID, at: now) }
             return try await tx.parties.all(documentID: documentID)
@@ -140,6 +147,21 @@ public struct PartyService: Sendable {
             return party
         }
         throw PartyNotFound(party: key)
+    }
+
+    /// Revokes the links of parties that go or change, recording each revocation; such a party
+    /// waits again to be sent its (new) link.
+    private static func revokeLinks(of gone: [DocumentParty], by actor: Actor, in tx: Transaction) async throws {
+        let linked = gone.filter { $0.linkID != nil }
+        guard let first = linked.first, let locked = try await tx.documents.lockLive(id: first.documentID) else { return }
+        var changes = DocumentChanges(locked)
+        for party in linked {
+            for id in try await tx.links.revoke(partyID: party.id, by: actor.userID) {
+                try changes.apply(.linkRevoked, linkID: id, userID: actor.userID)
+            }
+            try await tx.parties.forgetLink(id: party.id)
+        }
+        try await changes.write(in: tx)
     }
 
     /// Runs `body` on a live document's parties, locked with the document, while none has completed.

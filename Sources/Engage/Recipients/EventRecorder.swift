@@ -7,7 +7,9 @@ import Foundation
 /// Each batch locks its documents, then its links (the order every writer follows), has
 /// `DocumentLifecycle` decide each change against the document as the batch's earlier changes
 /// left it, counts link uses against `max_uses` under those locks, writes every document's events
-/// and effects, and queues the side effects the lifecycle asked for.
+/// and effects, and queues the side effects the lifecycle asked for. A link of a party acts
+/// through `PartyFlow`: the party's step and status decide what its action does to the document,
+/// and the parties whose turn comes are notified in the same transaction.
 actor EventRecorder {
     /// One change to record.
     struct Recording: Sendable {
@@ -17,6 +19,10 @@ actor EventRecorder {
         let client: ClientInfo
         /// The link's own address, where a signature's confirmation goes before the document's.
         var recipientEmail: String? = nil
+        /// The party the link acts for.
+        var partyID: Int64? = nil
+        /// The client's host name, resolved for a party's completion evidence.
+        var host: String? = nil
         /// The event's details, from the document as the batch found it (a signature's evidence).
         var details: @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     }
@@ -79,6 +85,10 @@ actor EventRecorder {
         for id in Set(batch.map(\.documentID)).sorted() {
             if let locked = try await tx.documents.lockLive(id: id) { changes[id] = DocumentChanges(locked) }
         }
+        var flows: [Int64: PartyFlow] = [:]
+        for id in Set(batch.filter { $0.partyID != nil }.map(\.documentID)).sorted() where changes[id] != nil {
+            flows[id] = PartyFlow(try await tx.parties.all(documentID: id))
+        }
         var usage: [Int64: RecipientLinkRepository.Usage] = [:]
         for id in Set(batch.filter(\.change.mayUseLink).compactMap(\.linkID)).sorted() {
             usage[id] = try await tx.links.lockUsage(id: id)
@@ -86,21 +96,40 @@ actor EventRecorder {
 
         var outcomes: [Result<Document, any Error>] = []
         var effects: [(DocumentLifecycle.SideEffect, Recording, Document, [String: JSONValue]?)] = []
+        var notices: [(documentID: Int64, notice: PartyFlow.Notice)] = []
+        let now = Date()
         for recording in batch {
             guard var document = changes[recording.documentID] else {
                 outcomes.append(.failure(RecipientError.linkInvalid))  // deleted meanwhile
                 continue
             }
             do {
-                let decision = try document.decide(recording.change)
+                let party = try recording.partyID.map { id in
+                    guard let flow = flows[recording.documentID], let party = flow.party(id) else { throw RecipientError.linkInvalid }
+                    return (flow: flow, party: party)
+                }
+                var change = recording.change
+                if let party, case .recipient(let action) = change { change = try party.flow.change(for: action, by: party.party.id) }
+                let decision = try document.decide(change)
                 if decision.usesLink, let id = recording.linkID {
                     if let refusal = usage[id].map({ $0.refusal() }) ?? .linkInvalid { throw refusal }
                     usage[id]?.granted += 1
                 }
-                let details = recording.details(document.document)
+                var details = recording.details(document.document)
+                if let party {
+                    details = (details ?? [:]).merging(["party": .string(party.party.name), "party_id": .number(Decimal(party.party.id))]) { $1 }
+                }
                 document.keep(decision, linkID: recording.linkID, client: recording.client, details: details)
                 changes[recording.documentID] = document
-                effects += decision.effects.map { ($0, recording, document.document, details) }
+                if let party, case .recipient(let action) = recording.change, decision.refusal == nil {
+                    let kept = flows[recording.documentID]!.keep(
+                        action, by: party.party.id, at: now, evidence: Self.evidence(of: recording, details, at: now),
+                        reason: details?["reason"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+                    notices += kept.map { (recording.documentID, $0) }
+                }
+                // A party's flow sends its own copies on completion.
+                effects += decision.effects.filter { recording.partyID == nil || $0 != .signedConfirmation }
+                    .map { ($0, recording, document.document, details) }
                 outcomes.append(decision.refusal.map { .failure($0) } ?? .success(document.document))
             } catch {
                 outcomes.append(.failure(error))
@@ -124,6 +153,28 @@ actor EventRecorder {
                 break  // queued by DocumentChanges.write
             }
         }
+        for (id, var flow) in flows.sorted(by: { $0.key < $1.key }) {
+            for notice in notices where notice.documentID == id {
+                try await confirmations?.deliver(notice.notice, flow: &flow, in: tx, at: now)
+            }
+            for partyID in flow.changed.sorted() {
+                if let party = flow.party(partyID) { try await tx.parties.save(party) }
+            }
+        }
         return outcomes
+    }
+
+    /// How a party completed or declined: where from, when, and what it signed with.
+    private static func evidence(of recording: Recording, _ details: [String: JSONValue]?, at time: Date) -> [String: JSONValue] {
+        var evidence: [String: JSONValue] = [
+            "at": .string(ISOTimestamp.string(time)),
+            "ip": recording.client.ipAddress.map(JSONValue.string) ?? .null,
+            "host": recording.host.map(JSONValue.string) ?? .null,
+            "user_agent": recording.client.userAgent.map(JSONValue.string) ?? .null,
+        ]
+        for key in ["signer_name", "signature_image", "signature_image_sha256", "content_sha256", "consent_sha256", "reason"] {
+            if let value = details?[key] { evidence[key] = value }
+        }
+        return evidence
     }
 }

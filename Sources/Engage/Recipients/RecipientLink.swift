@@ -9,6 +9,8 @@ public enum RecipientAction: String, Sendable, CaseIterable {
 public struct RecipientLink: Sendable, Equatable, Identifiable {
     public let id: Int64
     public let documentID: Int64
+    /// The party the link acts for; nil for a link that acts for the document as a whole.
+    public let partyID: Int64?
     /// The visible start of the token, to tell links apart in lists.
     public let prefix: String
     public let allowedActions: [RecipientAction]
@@ -47,6 +49,7 @@ extension RecipientLink: JSONWritable {
         w.beginObject()
         w.key("id"); w.value(id)
         w.key("document_id"); w.value(documentID)
+        w.key("party_id"); w.value(partyID)
         w.key("token"); w.value(token ?? prefix + "...")
         if let url { w.key("url"); w.value(url) }
         w.key("prefix"); w.value(prefix)

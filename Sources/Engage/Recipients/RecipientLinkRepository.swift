@@ -5,7 +5,7 @@ struct RecipientLinkRepository {
     let connection: SQLConnection
 
     private static let columns = """
-        t.id, t.document_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
+        t.id, t.document_id, t.party_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
         t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
         (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
         """
@@ -13,6 +13,7 @@ struct RecipientLinkRepository {
     /// The values of a new link.
     struct NewLink {
         var documentID: Int64
+        var partyID: Int64?
         var hash: Data
         var prefix: String
         var allowedActions: [RecipientAction]
@@ -27,11 +28,11 @@ struct RecipientLinkRepository {
     /// Inserts the link and its tracking pixel; returns the link's id.
     func insert(_ new: NewLink) async throws -> Int64 {
         let result = try await connection.execute("""
-            INSERT INTO access_tokens (document_id, token_hash, prefix, allowed_actions, expires_at, max_uses,
+            INSERT INTO access_tokens (document_id, party_id, token_hash, prefix, allowed_actions, expires_at, max_uses,
                 recipient_email, prefill_data, restricted_ips, created_by, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
             """, [
-                new.documentID, new.hash, new.prefix, new.allowedActions.map(\.rawValue).joined(separator: ","), new.expiresAt,
+                new.documentID, new.partyID, new.hash, new.prefix, new.allowedActions.map(\.rawValue).joined(separator: ","), new.expiresAt,
                 new.maxUses, new.recipientEmail, try new.prefillData.map { try SQLJSON.encode($0) },
                 new.restrictedIPs.isEmpty ? nil : try SQLJSON.encode(new.restrictedIPs), new.createdBy,
             ])
@@ -59,6 +60,15 @@ struct RecipientLinkRepository {
         try await connection.query(
             "SELECT \(Self.columns) FROM access_tokens t WHERE t.document_id = ? ORDER BY t.id DESC", [documentID]
         ).map(Self.link)
+    }
+
+    /// Revokes a party's live links; the ids revoked.
+    func revoke(partyID: Int64, by userID: Int64?) async throws -> [Int64] {
+        let ids: [Int64] = try await connection.query(
+            "SELECT id FROM access_tokens WHERE party_id = ? AND revoked_at IS NULL FOR UPDATE", [partyID]
+        ).map { try $0.decode("id") }
+        for id in ids { _ = try await revoke(id: id, by: userID) }
+        return ids
     }
 
     /// Revokes a live link; false when it was revoked already.
@@ -129,7 +139,7 @@ struct RecipientLinkRepository {
     private static func link(_ row: SQLRow) throws -> RecipientLink {
         let actions: String = try row.decode("allowed_actions")
         return RecipientLink(
-            id: try row.decode("id"), documentID: try row.decode("document_id"), prefix: try row.decode("prefix"),
+            id: try row.decode("id"), documentID: try row.decode("document_id"), partyID: try row.decode("party_id"), prefix: try row.decode("prefix"),
             allowedActions: actions.split(separator: ",").compactMap { RecipientAction(rawValue: String($0)) },
             expiresAt: try row.decode("expires_at"), maxUses: try row.decode("max_uses"), useCount: try row.decode("use_count"),
             recipientEmail: try row.decode("recipient_email"), prefillData: try row.decodeJSON("prefill_data"),

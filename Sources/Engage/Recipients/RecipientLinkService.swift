@@ -30,13 +30,15 @@ public struct RecipientLinkService: Sendable {
         var recipientEmail: String?
         var prefill: [String: JSONValue]?
         var networks: [IPNetwork]
+        /// The party the link acts for, if any.
+        var partyID: Int64? = nil
     }
 
     /// The options of an existing link, for a new link that replaces it (a reminder, a retried message).
     static func options(copying link: RecipientLink) -> LinkOptions {
         LinkOptions(
             actions: link.allowedActions, expiresAt: link.expiresAt, maxUses: link.maxUses, recipientEmail: link.recipientEmail,
-            prefill: link.prefillData, networks: link.restrictedIPs.compactMap(IPNetwork.init))
+            prefill: link.prefillData, networks: link.restrictedIPs.compactMap(IPNetwork.init), partyID: link.partyID)
     }
 
     /// The end of a link made now that lives `days` days.
@@ -88,7 +90,7 @@ public struct RecipientLinkService: Sendable {
         let (secret, hash) = SecretToken.generate(prefix: "")
         let documentID = changes.document.id
         let id = try await tx.links.insert(.init(
-            documentID: documentID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: options.actions,
+            documentID: documentID, partyID: options.partyID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: options.actions,
             expiresAt: options.expiresAt, maxUses: options.maxUses,
             recipientEmail: options.recipientEmail, prefillData: options.prefill, restrictedIPs: options.networks.map(\.description),
             createdBy: actor.userID))

@@ -22,12 +22,18 @@ public enum RecipientError: Error, Sendable, Equatable {
     case alreadyPaid
     /// The document has no payment link.
     case noPaymentLink
+    /// The link's party acts in a later step: it is notified when the steps before it are complete.
+    case notYourTurn
 }
 
 /// A recipient's document as their link shows it.
 public struct RecipientVisit: Sendable {
     public let link: RecipientLink
     public let document: Document
+    /// The party the link acts for, as it stands.
+    public var party: DocumentParty? = nil
+    /// False while the party's step has not begun: it may look, and is notified when its turn comes.
+    public var isPartyTurn = true
 
     /// True when the page offers to pay: the document has a payment link and still stands.
     public var canPay: Bool {
@@ -36,7 +42,15 @@ public struct RecipientVisit: Sendable {
 
     /// The actions the link allows that still make sense for the document, in order.
     public var availableActions: [RecipientAction] {
-        link.allowedActions.filter { DocumentLifecycle.refusal(of: $0, on: document) == nil }
+        link.allowedActions.filter { action in
+            DocumentLifecycle.refusal(of: action, on: document) == nil && (party.map { partyMay(action, $0) } ?? true)
+        }
+    }
+
+    /// A party decides once, in its turn.
+    private func partyMay(_ action: RecipientAction, _ party: DocumentParty) -> Bool {
+        guard [.sign, .accept, .decline].contains(action) else { return true }
+        return isPartyTurn && party.status != .completed && party.status != .declined
     }
 }
 
@@ -119,7 +133,7 @@ public struct RecipientService: Sendable {
         let link = try await database.read { try await Self.authorize(secret, .view, from: client, in: $0) }
         let document = try await recorder.record(.init(
             documentID: link.documentID, change: .paymentClicked, linkID: link.id, client: client))
-        return RecipientVisit(link: link, document: document)
+        return try await visit(link, document)
     }
 
     /// Registers the recipient's details.
@@ -187,14 +201,23 @@ public struct RecipientService: Sendable {
     /// The document as the link shows it, without counting a use or recording anything (a refused
     /// form shown again).
     public func peek(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        try await database.read { tx in
+        let peeked = try await database.read { tx in
             let link = try await Self.authorize(secret, .view, from: client, in: tx)
             guard let document = try await tx.documents.find(id: link.documentID), document.deletedAt == nil else {
                 throw RecipientError.linkInvalid
             }
             if let refusal = DocumentLifecycle.refusal(of: .view, on: document) { throw refusal }
-            return RecipientVisit(link: link, document: document)
+            return (link, document)
         }
+        return try await visit(peeked.0, peeked.1)
+    }
+
+    /// The visit of `link`'s page, with its party and whether its turn has come.
+    private func visit(_ link: RecipientLink, _ document: Document) async throws -> RecipientVisit {
+        guard let partyID = link.partyID else { return RecipientVisit(link: link, document: document) }
+        let flow = PartyFlow(try await database.read { try await $0.parties.all(documentID: document.id) })
+        guard let party = flow.party(partyID) else { throw RecipientError.linkInvalid }
+        return RecipientVisit(link: link, document: document, party: party, isPartyTurn: flow.isTurn(of: party))
     }
 
     /// Checks the link, the client's address and the action; the link they allow. What the
@@ -223,10 +246,13 @@ public struct RecipientService: Sendable {
         details: @escaping @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     ) async throws -> RecipientVisit {
         let link = try await database.read { try await Self.authorize(secret, action, from: client, in: $0) }
+        // A party's decision keeps the name its address resolves to, looked up before any lock is taken.
+        let decides = [.sign, .accept, .decline].contains(action)
+        let host = link.partyID != nil && decides ? await ReverseDNS.name(of: client.ipAddress) : nil
         let document = try await recorder.record(.init(
             documentID: link.documentID, change: .recipient(action), linkID: link.id, client: client,
-            recipientEmail: link.recipientEmail, details: details))
-        return RecipientVisit(link: link, document: document)
+            recipientEmail: link.recipientEmail, partyID: link.partyID, host: host, details: details))
+        return try await visit(link, document)
     }
 
     /// What the signer saw: the uploaded PDF's digest, or the digest of the page's content.

@@ -79,6 +79,16 @@ public struct APIError: Error, Sendable, Equatable {
             return unavailable
         case let error as PartyNotFound:
             return APIError(.notFound, code: "PARTY_NOT_FOUND", message: "No party of this document is named \(error.party) (by id, email or name).")
+        case let error as PartyNotActive:
+            return APIError(
+                .conflict, code: "PARTY_NOT_ACTIVE",
+                message: "\(error.party) is \(error.status.rawValue): only a party already notified, and not declined, can be notified again.")
+        case let error as PartyUnreachable:
+            return APIError(.conflict, code: "PARTY_UNREACHABLE", message: "\(error.party) has no email or phone to be notified at.")
+        case let error as DocumentHasParties:
+            return APIError(
+                .conflict, code: "DOCUMENT_HAS_PARTIES",
+                message: "Document \(error.documentID) has parties: send it to them with POST /api/v1/document-engagements/\(error.documentID)/parties/send.")
         case is PartiesLocked:
             return APIError(.conflict, code: "PARTIES_LOCKED", message: "A party has completed: the parties can no longer change.")
         case let error as ExportExpired:
@@ -153,6 +163,8 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(.badRequest, code: "DOCUMENT_CANCELLED", message: "This document was withdrawn by its sender.")
         case .alreadyPaid:
             self.init(.badRequest, code: "DOCUMENT_ALREADY_PAID", message: "This document is already paid.")
+        case .notYourTurn:
+            self.init(.conflict, code: "PARTY_NOT_YOUR_TURN", message: "The parties of earlier steps must act first; this party is notified when its turn comes.")
         }
     }
 

@@ -61,7 +61,9 @@ public func buildRouter(
     let linkService = RecipientLinkService(database: database)
     RecipientLinksAPIController(linkService: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
-    PartiesAPIController(parties: PartyService(database: database)).register(on: api)
+    PartiesAPIController(
+        parties: PartyService(database: database), flow: PartyFlowService(database: database, sender: messaging.sender)
+    ).register(on: api)
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),

@@ -3,9 +3,12 @@ import Foundation
 import Hummingbird
 
 /// `/api/v1/document-engagements/{id}/parties`: list (GET), add one (POST), replace all (PUT
-/// `{parties}`), remove all (DELETE), and `/parties/{party}` (its id, email or name): show, change, remove.
+/// `{parties}`), remove all (DELETE), and `/parties/{party}` (its id, email or name): show, change,
+/// remove; the flow: `/parties/send`, `/parties/renotify`, `/parties/{party}/renotify`,
+/// `/parties/{party}/transfer`, and the document's `/status` (`?party=`).
 struct PartiesAPIController {
     let parties: PartyService
+    let flow: PartyFlowService
 
     func register(on api: RouterGroup<EngageRequestContext>) {
         let group = api.group("document-engagements/:id/parties")
@@ -23,6 +26,28 @@ struct PartiesAPIController {
         group.delete { _, context in
             _ = try await parties.replace(documentID: try context.id(), Input(["parties": .array([])]), by: try context.actor())
             return Response(status: .noContent)
+        }
+        group.post("send") { request, context in
+            try APIResponse.success(try await flow.start(
+                documentID: try context.id(), try await request.decodeInput(context: context, optional: true), by: try context.actor(), from: request.client(context)))
+        }
+        group.post("renotify") { request, context in
+            try APIResponse.success(try await flow.renotify(
+                documentID: try context.id(), party: nil, try await request.decodeInput(context: context, optional: true), by: try context.actor(),
+                from: request.client(context)))
+        }
+        group.post(":party/renotify") { request, context in
+            try APIResponse.success(try await flow.renotify(
+                documentID: try context.id(), party: try Self.party(context), try await request.decodeInput(context: context, optional: true),
+                by: try context.actor(), from: request.client(context)))
+        }
+        group.post(":party/transfer") { request, context in
+            try APIResponse.success(try await flow.transfer(
+                documentID: try context.id(), party: try Self.party(context), try await request.decodeInput(context: context),
+                by: try context.actor(), from: request.client(context)))
+        }
+        api.get("document-engagements/:id/status") { request, context in
+            try APIResponse.success(try await flow.status(documentID: try context.id(), parameters: try request.apiQuery()))
         }
         group.get(":party") { _, context in
             let key = try Self.party(context)

@@ -91,6 +91,8 @@ struct RecipientStrings: Sendable {
     let withdrawnTitle: String
     let withdrawn: String
     let alreadyPaid: String
+    let notYourTurn: String
+    let partyDone: String
     let somethingWrong: String
 
     static let english = RecipientStrings(
@@ -111,7 +113,10 @@ struct RecipientStrings: Sendable {
         noPDF: "This document has no PDF.", noPaymentLink: "This document has no payment link.",
         withdrawnTitle: "Document withdrawn",
         withdrawn: "This document was withdrawn by its sender. Contact them if you still need it.",
-        alreadyPaid: "This document is already paid.", somethingWrong: "Something went wrong. Please try again in a moment.")
+        alreadyPaid: "This document is already paid.",
+        notYourTurn: "Your turn has not come yet: the parties before you must act first. You will be notified when it does.",
+        partyDone: "Thank you: your part is done. You will receive a copy once every party has completed.",
+        somethingWrong: "Something went wrong. Please try again in a moment.")
 
     static let french = RecipientStrings(
         languageName: "Français", from: "De la part de", amount: "Montant", dueDate: "Échéance", reference: "Référence",
@@ -133,5 +138,8 @@ struct RecipientStrings: Sendable {
         noPDF: "Ce document n’a pas de PDF.", noPaymentLink: "Ce document n’a pas de lien de paiement.",
         withdrawnTitle: "Document retiré",
         withdrawn: "Ce document a été retiré par son expéditeur. Contactez-le si vous en avez encore besoin.",
-        alreadyPaid: "Ce document est déjà payé.", somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
+        alreadyPaid: "Ce document est déjà payé.",
+        notYourTurn: "Ce n’est pas encore votre tour : les parties précédentes doivent d’abord agir. Vous serez prévenu le moment venu.",
+        partyDone: "Merci : votre part est faite. Vous recevrez une copie lorsque toutes les parties auront terminé.",
+        somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.")
 }

@@ -60,7 +60,7 @@ struct RecipientPage: PageContext, Hashable {
         canRegister = available.contains(.register)
         canDecline = available.contains(.decline)
         hasActions = canAccept || canSign || canRegister || canDecline
-        self.notice = notice ?? Self.state(of: document, visit.link, language.strings)
+        self.notice = notice ?? Self.state(of: visit, language.strings)
         self.noticeIsError = noticeIsError
         hasErrors = !errors.isEmpty
         self.errors = errors
@@ -75,7 +75,13 @@ struct RecipientPage: PageContext, Hashable {
     /// What the recipient should know about actions already taken: a signature always (the signer's
     /// copy link only views), an acceptance when the link could accept. A document still on its way
     /// (draft to downloaded, such as one reopened to be revised) shows no earlier round's outcome.
-    private static func state(of document: Document, _ link: RecipientLink, _ t: RecipientStrings) -> String? {
+    /// A party is told when its turn has not come, or that its part is done while others' is not.
+    private static func state(of visit: RecipientVisit, _ t: RecipientStrings) -> String? {
+        let document = visit.document, link = visit.link
+        if let party = visit.party, DocumentLifecycle.awaitsDecision(document.status) {
+            if party.status == .completed { return t.partyDone }
+            if !visit.isPartyTurn, party.role.completes { return t.notYourTurn }
+        }
         if DocumentLifecycle.awaitsDecision(document.status) { return nil }
         if document.signedAt != nil { return t.alreadySigned }
         if document.rejectedAt != nil { return t.alreadyDeclined }
@@ -109,6 +115,7 @@ struct RecipientErrorPage: PageContext {
         case .noPaymentLink?: t.noPaymentLink
         case .cancelled?: t.withdrawn
         case .alreadyPaid?: t.alreadyPaid
+        case .notYourTurn?: t.notYourTurn
         case nil: t.somethingWrong
         }
     }
