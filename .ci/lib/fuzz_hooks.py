@@ -14,6 +14,7 @@ ANY = "*"
 # (method and path, field, error code) → why the document cannot say it
 RULES = {
     (ANY, "date_to", "VALIDATION_OUT_OF_RANGE"): "date_to must not be before date_from (two fields)",
+    (ANY, "expires_at", "VALIDATION_OUT_OF_RANGE"): "a document's expiry is in the future (the clock)",
     (ANY, "email", "VALIDATION_REQUIRED_FIELD"): "a signer or approver needs an email or a phone (two fields)",
     (ANY, "name", "VALIDATION_DUPLICATE"): "a party's name is unique within its document (stored records)",
     (ANY, "email", "VALIDATION_DUPLICATE"): "a party's email is unique within its document (stored records)",

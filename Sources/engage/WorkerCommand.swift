@@ -27,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
 struct WorkerService: Service {
     let loop: @Sendable () async -> Void
 
-    /// Every worker loop: the outbox, webhooks, sync jobs and push-backs, and exports.
+    /// Every worker loop: the outbox, webhooks, sync jobs and push-backs, exports, and document expiry.
     static func all(
         configuration: EngageConfiguration, database: Database, messaging: MessageServices, integrations: IntegrationServices, logger: Logger
     ) -> [WorkerService] {
@@ -37,6 +37,7 @@ struct WorkerService: Service {
         return [
             WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
             WorkerService(loop: ExportWorker(database: database, logger: logger).run),
+            WorkerService(loop: DocumentExpiry(database: database, sender: messaging.sender, logger: logger).run),
         ]
     }
 

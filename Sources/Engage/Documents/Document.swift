@@ -21,6 +21,8 @@ public struct Document: Sendable, Equatable {
     public let totalAmount: Decimal?
     public let currency: String
     public let dueDate: CalendarDate?
+    /// When the document stops waiting for its recipients: the sweeper expires it then.
+    public let expiresAt: Date?
     public let pdfURL: String?
     public let paymentURL: String?
     /// The uploaded PDF, when staff attached one.
@@ -82,6 +84,7 @@ extension Document: JSONWritable {
         w.key("total_amount"); w.value(totalAmount)
         w.key("currency"); w.value(currency)
         w.key("due_date"); w.value(dueDate?.description)
+        w.key("expires_at"); w.value(expiresAt)
         w.key("pdf_url"); w.value(pdfURL)
         w.key("payment_url"); w.value(paymentURL)
         w.key("pdf")

@@ -29,6 +29,8 @@ public enum DocumentLifecycle {
         case partyCompleted
         /// Staff handed a party to someone else.
         case partyTransferred
+        /// The document's `expires_at` passed while it waited for its recipients.
+        case expiryReached
         /// A recipient's email client loaded the tracking pixel.
         case emailOpened
         /// A recipient followed the tracked link of a message.
@@ -98,6 +100,12 @@ public enum DocumentLifecycle {
             return Decision(event: .partyCompleted, usesLink: true)
         case .partyTransferred:
             return Decision(event: .partyTransferred)
+        case .expiryReached:
+            // Only what staff could expire: a document still waiting for its recipients.
+            guard document.status != .expired, staffCanMove(from: document.status, to: .expired) else { return Decision(event: nil) }
+            var decision = statusChange(from: document.status, to: .expired)
+            decision.details["reason"] = .string("expires_at")
+            return decision
         case .emailOpened:
             return Decision(event: .emailOpened)
         case .linkClicked:

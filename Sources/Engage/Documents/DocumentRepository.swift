@@ -9,7 +9,7 @@ struct DocumentRepository {
     private static let columns = """
         id, document_number, document_type, external_id, external_source, external_url, title, description,
         custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
-        total_amount, currency, due_date, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
+        total_amount, currency, due_date, expires_at, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
         metadata, prefill_data, view_count, first_viewed_at, last_viewed_at, sent_at, downloaded_at, accepted_at,
         signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, reminders_enabled, created_by, created_at,
         updated_at, deleted_at
@@ -32,6 +32,7 @@ struct DocumentRepository {
         var totalAmount: Decimal?
         var currency: String
         var dueDate: CalendarDate?
+        var expiresAt: Date? = nil
         var pdfURL: String?
         var paymentURL: String?
         var metadata: [String: JSONValue]?
@@ -48,10 +49,10 @@ struct DocumentRepository {
     private static let insertColumns = """
         document_type, external_id, external_source, external_url, title, description, custom_message, status,
         recipient_email, recipient_name, recipient_company, contact_id, organization_id, total_amount, currency, due_date,
-        pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
+        expires_at, pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
         created_day, created_at, updated_at
         """
-    private static let insertRow = "(" + Array(repeating: "?", count: 25 + DocumentStamp.allCases.count).joined(separator: ", ") + ")"
+    private static let insertRow = "(" + Array(repeating: "?", count: 26 + DocumentStamp.allCases.count).joined(separator: ", ") + ")"
 
     /// A new document's values, created at `time` (its `created_day` the local day of it).
     private func binds(_ new: NewDocument, at time: Date) throws -> [any SQLBindable] {
@@ -62,7 +63,7 @@ struct DocumentRepository {
         [
             new.documentType.rawValue, new.externalID, new.externalSource?.rawValue, new.externalURL, new.title,
             new.description, new.customMessage, new.status.rawValue, new.recipientEmail, new.recipientName, new.recipientCompany,
-            new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description,
+            new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description, new.expiresAt,
             new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
             try new.prefillData.map { try SQLJSON.encode($0) }, try new.externalSnapshot.map { try SQLJSON.encode($0) }, new.createdBy,
         ] + DocumentStamp.allCases.map { new.stamps.contains($0) ? new.stampedAt : nil }
@@ -216,6 +217,7 @@ struct DocumentRepository {
         var totalAmount: Decimal?
         var currency: String
         var dueDate: CalendarDate?
+        var expiresAt: Date?
         var metadata: [String: JSONValue]?
     }
 
@@ -223,12 +225,22 @@ struct DocumentRepository {
     func update(id: Int64, _ changes: Changes) async throws {
         try await connection.execute("""
             UPDATE documents SET title = ?, description = ?, custom_message = ?, total_amount = ?,
-                currency = ?, due_date = ?, metadata = ?, updated_at = UTC_TIMESTAMP(6)
+                currency = ?, due_date = ?, expires_at = ?, metadata = ?, updated_at = UTC_TIMESTAMP(6)
             WHERE id = ?
             """, [
                 changes.title, changes.description, changes.customMessage, changes.totalAmount,
-                changes.currency, changes.dueDate?.description, try changes.metadata.map { try SQLJSON.encode($0) }, id,
+                changes.currency, changes.dueDate?.description, changes.expiresAt, try changes.metadata.map { try SQLJSON.encode($0) }, id,
             ])
+    }
+
+    /// Live documents still waiting for their recipients whose `expires_at` has passed, locked, up
+    /// to `limit`; rows another sweeper holds are skipped, not waited for.
+    func lockOverdue(at now: Date, limit: Int) async throws -> [Int64] {
+        try await connection.query("""
+            SELECT id FROM documents
+            WHERE status IN ('pending', 'sent', 'viewed', 'downloaded') AND expires_at <= ? AND deleted_at IS NULL
+            ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED
+            """, [now, limit] as [any SQLBindable]).map { try $0.decode("id") }
     }
 
     /// A live document locked until the transaction ends, with the end of its event chain.
@@ -556,6 +568,7 @@ struct DocumentRepository {
             totalAmount: try row.decode("total_amount"),
             currency: try row.decode("currency"),
             dueDate: dueDate.map(CalendarDate.init),
+            expiresAt: try row.decode("expires_at"),
             pdfURL: try row.decode("pdf_url"),
             paymentURL: try row.decode("payment_url"),
             pdf: pdf,

@@ -15,12 +15,12 @@ public struct DocumentService: Sendable {
     static let creatableFields: Set<String> = [
         "document_type", "title", "description", "custom_message", "external_id", "external_source", "external_url",
         "recipient_email", "recipient_name", "recipient_company", "contact_id", "organization_id", "total_amount",
-        "currency", "due_date", "pdf_url", "payment_url", "metadata", "prefill_data",
+        "currency", "due_date", "expires_at", "pdf_url", "payment_url", "metadata", "prefill_data",
     ]
 
     /// Fields an update may change (the spec's list).
     public static let updatableFields: Set<String> = [
-        "status", "due_date", "title", "description", "total_amount", "currency", "metadata", "custom_message",
+        "status", "due_date", "title", "description", "total_amount", "currency", "metadata", "custom_message", "expires_at",
     ]
 
     private static let currencies = Set(Locale.commonISOCurrencyCodes)
@@ -64,6 +64,7 @@ public struct DocumentService: Sendable {
         let amount = reader.money("total_amount", label: "Total amount")
         let currency = Self.currency(&reader)
         let dueDate = reader.date("due_date", label: "Due date")
+        let expiresAt = reader.deadline("expires_at", label: "Expiry")
         let pdfURL = reader.url("pdf_url", label: "PDF URL")
         let paymentURL = reader.url("payment_url", label: "Payment URL")
         let metadata = reader.object("metadata", label: "Metadata")
@@ -93,7 +94,7 @@ public struct DocumentService: Sendable {
                 recipientName: recipientName.value ?? contact?.fullname,
                 recipientCompany: recipientCompany.value ?? contact?.organizationName,
                 contactID: contactID.value, organizationID: organizationID.value ?? contact?.organizationID,
-                totalAmount: amount.value, currency: currency.value ?? "EUR", dueDate: dueDate.value,
+                totalAmount: amount.value, currency: currency.value ?? "EUR", dueDate: dueDate.value, expiresAt: expiresAt.value,
                 pdfURL: pdfURL.value, paymentURL: paymentURL.value, metadata: metadata.value, prefillData: prefill.value,
                 createdBy: actor.userID)
             let documents = tx.documents
@@ -125,6 +126,8 @@ public struct DocumentService: Sendable {
         return try await database.write { tx in
             guard let locked = try await tx.documents.lockLive(id: id) else { throw RecordNotFound("Document", id: id) }
             let current = locked.document
+            var reader = reader
+            let expiresAt = reader.deadline("expires_at", label: "Expiry", kept: current.expiresAt)
             var changes = DocumentChanges(locked)
             do {
                 try changes.apply(.edit(status: status.value), userID: actor.userID)
@@ -139,6 +142,7 @@ public struct DocumentService: Sendable {
                 totalAmount: amount.merged(over: current.totalAmount),
                 currency: currency.value ?? current.currency,
                 dueDate: dueDate.merged(over: current.dueDate),
+                expiresAt: expiresAt.merged(over: current.expiresAt),
                 metadata: metadata.merged(over: current.metadata)))
             try await changes.write(in: tx)
             // Only the title, of the fields searched, can change here (a trigger keeps the words' status).

@@ -69,11 +69,8 @@ extension SendService {
         }
     }
 
-    /// Tells the document's owner (else every active admin) that a party declined, with its reason.
+    /// Tells the document's owner that a party declined, with its reason.
     private func queueDeclineNotice(_ party: DocumentParty, of document: Document, in tx: Transaction, at time: Date) async throws {
-        var owners: [(email: String, name: String)] = []
-        if let id = document.createdBy, let owner = try await tx.users.find(id: id), owner.isActive { owners = [(owner.email, owner.name)] }
-        if owners.isEmpty { owners = try await tx.users.activeAdmins() }
         let text = """
             \(party.name) (\(party.role.rawValue)) declined \(document.documentNumber), \(document.title).
 
@@ -82,13 +79,8 @@ extension SendService {
             The document is now rejected and no other party is notified. Its page shows each party's status:
             \(links.base)/documents/\(document.id)
             """
-        let rendered = RenderedMessage(subject: "Declined by \(party.name): \(document.documentNumber)", text: text, html: nil)
-        for owner in owners {
-            _ = try await tx.outbox.insert(.init(
-                documentID: document.id, linkID: nil, channel: .email, purpose: .staffNotice, language: .en,
-                messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: nil, recipient: owner.email,
-                recipientName: owner.name, cc: [], rendered: rendered, createdBy: nil, sealedLinkSecret: nil), at: time)
-        }
+        try await OwnerNotice(subject: "Declined by \(party.name): \(document.documentNumber)", text: text)
+            .queue(about: document, messageIDDomain: messageIDDomain, in: tx, at: time)
     }
 }
 

@@ -11,6 +11,11 @@ public enum ISOTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The moment `text` names, written with its offset (`Z` or `+01:00`), with or without fractions of a second.
+    static func parse(_ text: String) -> Date? {
+        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    }
+
     /// Appends the text of `date` to `bytes`.
     static func write(_ date: Date, into bytes: inout [UInt8]) {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))

@@ -148,6 +148,22 @@ struct InputReader {
         return .value(date)
     }
 
+    /// A moment still to come, written in ISO 8601 with its offset (`2026-12-31T17:00:00Z`); the
+    /// `kept` one may be sent back as it is (an edit form that shows it), past or not.
+    mutating func deadline(_ field: String, label: String, kept: Date? = nil, now: Date = Date()) -> Provided<Date> {
+        let text = text(field, label: label, max: 40)
+        guard case .value(let written) = text else { return text.withoutValue() }
+        guard let moment = ISOTimestamp.parse(written) else {
+            report(field, .invalidFormat, "\(label) must be a date and time with its offset, such as 2026-12-31T17:00:00Z.")
+            return .absent
+        }
+        guard moment > now || kept.map({ abs($0.timeIntervalSince(moment)) < 1 }) == true else {
+            report(field, .outOfRange, "\(label) must be in the future.")
+            return .absent
+        }
+        return .value(moment)
+    }
+
     /// A JSON object (from a form: its JSON text), at most 64 KiB once encoded.
     mutating func object(_ field: String, label: String) -> Provided<[String: JSONValue]> {
         switch raw(field, required: false, label: label) {

@@ -84,6 +84,7 @@ struct DocumentShowPage: PageContext {
             Fact("Type", document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")),
             Fact("Amount", document.totalAmount.map { "\(Money.format($0)) \(document.currency)" }),
             Fact("Due date", document.dueDate?.description),
+            Fact("Expires", document.expiresAt.map(ISOTimestamp.string)),
             Fact("Recipient", [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
             Fact("Company", document.recipientCompany),
             Fact("Contact", document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),

@@ -219,6 +219,7 @@ struct DocumentsController {
             "title": document.title, "status": document.status.rawValue, "description": document.description ?? "",
             "custom_message": document.customMessage ?? "", "total_amount": document.totalAmount.map(Money.format) ?? "",
             "currency": document.currency, "due_date": document.dueDate?.description ?? "",
+            "expires_at": document.expiresAt.map(ISOTimestamp.string) ?? "",
             "metadata": document.metadata.flatMap { try? String(decoding: APIResponse.encoder.encode($0), as: UTF8.self) } ?? "",
         ]
     }

@@ -42,24 +42,27 @@ struct DocumentLifecycleTests {
         """
 
     /// The other changes: a message queued (sent: moves there; = records; V refused), the
-    /// changes that only record their event whatever the status, and following the payment link
-    /// (refused once the document expired or was cancelled).
+    /// changes that only record their event whatever the status, following the payment link
+    /// (refused once the document expired or was cancelled), one party's completion while others
+    /// are awaited (refused as a signature would be), a transfer, and the expiry sweeper
+    /// (expires a document still waiting; - nothing at all otherwise).
     static let otherTable = """
-        status      queued  failed  opened  clicked  linkCreated  linkRevoked  pay
-        draft       sent    =       =       =        =            =            =
-        pending     sent    =       =       =        =            =            =
-        sent        =       =       =       =        =            =            =
-        viewed      =       =       =       =        =            =            =
-        downloaded  =       =       =       =        =            =            =
-        accepted    =       =       =       =        =            =            =
-        signed      =       =       =       =        =            =            =
-        paid        =       =       =       =        =            =            =
-        rejected    V       =       =       =        =            =            =
-        expired     V       =       =       =        =            =            E
-        cancelled   V       =       =       =        =            =            C
+        status      queued  failed  opened  clicked  linkCreated  linkRevoked  pay  party  transfer  expiry
+        draft       sent    =       =       =        =            =            =    =      =         -
+        pending     sent    =       =       =        =            =            =    =      =         expired
+        sent        =       =       =       =        =            =            =    =      =         expired
+        viewed      =       =       =       =        =            =            =    =      =         expired
+        downloaded  =       =       =       =        =            =            =    =      =         expired
+        accepted    =       =       =       =        =            =            =    =      =         -
+        signed      =       =       =       =        =            =            =    S      =         -
+        paid        =       =       =       =        =            =            =    P      =         -
+        rejected    V       =       =       =        =            =            =    D      =         -
+        expired     V       =       =       =        =            =            E    E      =         -
+        cancelled   V       =       =       =        =            =            C    C      =         -
         """
     static let otherColumns: [DocumentLifecycle.Change] = [
         .messageQueued(.email), .messageFailed(.email), .emailOpened, .linkClicked, .linkCreated, .linkRevoked, .paymentClicked,
+        .partyCompleted, .partyTransferred, .expiryReached,
     ]
 
     /// The rows of a table: the status of each line, then its cells.
@@ -75,6 +78,7 @@ struct DocumentLifecycleTests {
         do {
             let decision = try DocumentLifecycle.decide(change, for: document)
             if decision.refusal == .cancelled { return "*" }
+            if decision.event == nil { return "-" }
             return decision.status?.rawValue ?? "="
         } catch let error as RecipientError {
             switch error {
@@ -211,7 +215,7 @@ extension Document {
             id: 1, documentNumber: "DOC-000001", documentType: .pennylaneQuote, externalID: nil, externalSource: nil,
             externalURL: nil, title: "Website redesign", description: nil, customMessage: nil, status: status,
             recipientEmail: "ann@globex.example", recipientName: "Ann Lee", recipientCompany: nil, contactID: nil,
-            organizationID: nil, totalAmount: 5000, currency: "EUR", dueDate: nil,
+            organizationID: nil, totalAmount: 5000, currency: "EUR", dueDate: nil, expiresAt: nil,
             pdfURL: pdf ? "https://files.example.com/q.pdf" : nil, paymentURL: payable ? "https://pay.example.com/q" : nil, pdf: nil, metadata: nil,
             prefillData: nil, viewCount: 0, firstViewedAt: nil, lastViewedAt: nil, sentAt: nil, downloadedAt: nil,
             acceptedAt: nil, signedAt: nil, paidAt: nil, rejectedAt: nil, expiredAt: nil, cancelledAt: nil,
