@@ -5,6 +5,8 @@ public struct DocumentDetails: Sendable, JSONWritable {
     public let recentEvents: [DocumentEvent]
     /// The newest emails and SMS sent about it, with their delivery status.
     public let messages: [OutboxMessage]
+    /// Its parties in step order (none: the single implicit recipient).
+    public let parties: [DocumentParty]
 
     public func writeJSON(_ w: inout JSONWriter) {
         document.writeJSON(&w) { w in
@@ -19,6 +21,10 @@ public struct DocumentDetails: Sendable, JSONWritable {
             w.key("messages")
             w.beginArray()
             for message in messages { message.writeJSON(&w) }
+            w.endArray()
+            w.key("parties")
+            w.beginArray()
+            for party in parties { party.writeJSON(&w) }
             w.endArray()
         }
     }

@@ -79,7 +79,8 @@ public struct DocumentEventService: Sendable {
                 document: document,
                 tokens: try await tx.links.all(documentID: documentID),
                 recentEvents: try await tx.events.recent(documentID: documentID, limit: recent),
-                messages: try await tx.outbox.recent(documentID: documentID, limit: Self.recentCount))
+                messages: try await tx.outbox.recent(documentID: documentID, limit: Self.recentCount),
+                parties: try await tx.parties.all(documentID: documentID))
         }
     }
 

@@ -26,6 +26,7 @@ struct DocumentShowPage: PageContext {
     let linkErrors: [String: String]
     let linkValues: [String: String]
     let actionChoices: [ActionChoice]
+    let parties: PartiesPanel
     /// Staff's Markdown, rendered by cmark in safe mode.
     let description: SafeHTML?
     let metadata: String?
@@ -70,7 +71,8 @@ struct DocumentShowPage: PageContext {
 
     init(
         details: DocumentDetails, context: EngageRequestContext, notice: String? = nil, uploadError: String? = nil,
-        newLink: String? = nil, linkErrors: ValidationError? = nil, linkValues: [String: String] = [:]
+        newLink: String? = nil, linkErrors: ValidationError? = nil, linkValues: [String: String] = [:],
+        newPartyLinks: [PartiesPanel.NewLink] = [], partyErrors: ValidationError? = nil, partyValues: [String: String] = [:]
     ) throws {
         let document = details.document
         let now = Date()
@@ -124,6 +126,7 @@ struct DocumentShowPage: PageContext {
         self.linkValues = linkValues
         let chosen = linkValues.isEmpty ? ["view", "download"] : RecipientAction.allCases.map(\.rawValue).filter { linkValues["action_\($0)"] != nil }
         actionChoices = RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) }
+        parties = PartiesPanel(details.parties, newLinks: newPartyLinks, errors: partyErrors, values: partyValues)
         description = document.description.map(Markdown.render)
         metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
         pdf = document.pdf

@@ -61,9 +61,10 @@ public func buildRouter(
     let linkService = RecipientLinkService(database: database)
     RecipientLinksAPIController(linkService: linkService, links: recipientLinks).register(on: api)
     DocumentEventsAPIController(events: events, apiURL: apiURL).register(on: api)
-    PartiesAPIController(
-        parties: PartyService(database: database), flow: PartyFlowService(database: database, sender: messaging.sender)
-    ).register(on: api)
+    let partyService = PartyService(database: database)
+    let partyFlow = PartyFlowService(database: database, sender: messaging.sender)
+    PartiesAPIController(parties: partyService, flow: partyFlow).register(on: api)
+    PartiesController(views: views, parties: partyService, flow: partyFlow, events: events).register(on: portal)
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),

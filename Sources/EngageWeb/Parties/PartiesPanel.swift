@@ -1,0 +1,102 @@
+import Engage
+import Foundation
+
+/// The Parties panel of the document page: the steps in order, each party's status, last access
+/// and evidence, what staff may do with it, and the add form.
+struct PartiesPanel: Sendable {
+    /// One step: parties acting in parallel.
+    struct Step: Sendable {
+        let number: Int
+        let parties: [Row]
+        /// Every signer and approver of the step completed.
+        let isDone: Bool
+    }
+
+    struct Row: Sendable {
+        /// Where the row's forms post: `/documents/{id}/parties/{party id}`.
+        let actions: String
+        /// Unique on the page, for the ids of its fields.
+        let key: String
+        let name: String
+        let contact: String
+        let role: String
+        let status: String
+        let statusClass: String
+        let lastAccess: PortalTime?
+        /// How it completed or declined, in one line.
+        let evidence: String?
+        let canRenotify: Bool
+        let canTransfer: Bool
+        let canRemove: Bool
+    }
+
+    /// A party's link just made: shown whole this once.
+    struct NewLink: Sendable {
+        let partyID: Int64
+        let name: String
+        let url: String
+    }
+
+    let steps: [Step]
+    let hasParties: Bool
+    /// A party completed: the parties no longer change.
+    let isLocked: Bool
+    let newLinks: [NewLink]
+    let hasNewLinks: Bool
+    let errors: [String: String]
+    let values: [String: String]
+    let roleOptions: [SelectOption]
+
+    init(_ parties: [DocumentParty], newLinks: [NewLink] = [], errors: ValidationError? = nil, values: [String: String] = [:]) {
+        let grouped = Dictionary(grouping: parties, by: \.step)
+        let locked = parties.contains { $0.status == .completed }
+        steps = grouped.keys.sorted().map { number in
+            let members = grouped[number] ?? []
+            return Step(
+                number: number, parties: members.map { Self.row($0, locked: locked) },
+                isDone: members.contains { $0.role.completes } && members.allSatisfy { !$0.role.completes || $0.status == .completed })
+        }
+        hasParties = !parties.isEmpty
+        isLocked = locked
+        self.newLinks = newLinks
+        hasNewLinks = !newLinks.isEmpty
+        self.errors = errors?.messagesByField ?? [:]
+        self.values = values
+        roleOptions = SelectOption.all(DocumentParty.Role.self, selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
+    }
+
+    private static func row(_ party: DocumentParty, locked: Bool) -> Row {
+        let reachable = party.email != nil || party.phone != nil
+        let told = party.notifiedAt != nil
+        let decided = party.status == .completed || party.status == .declined
+        return Row(
+            actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name, contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
+            role: party.role.rawValue, status: party.status.rawValue,
+            statusClass: badgeClass(party.status),
+            lastAccess: party.lastAccessAt.map(PortalTime.init), evidence: evidence(party),
+            canRenotify: reachable && told && party.status != .declined, canTransfer: told && !decided, canRemove: !locked)
+    }
+
+    private static func badgeClass(_ status: DocumentParty.Status) -> String {
+        switch status {
+        case .completed: "badge-ok"
+        case .declined: "badge-error"
+        case .viewed, .notified: "badge-info"
+        case .pending: ""
+        }
+    }
+
+    private static func evidence(_ party: DocumentParty) -> String? {
+        guard let evidence = party.evidence else { return nil }
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = evidence[key] { return value }
+            return nil
+        }
+        let address = [text("ip"), text("host").map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+        var parts: [String] = []
+        if let name = text("signer_name") { parts.append("as \(name)") }
+        if !address.isEmpty { parts.append("from \(address)") }
+        if let reason = party.declineReason { parts.append("“\(reason)”") }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+}
