@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs, only those missing. Usage: deps.sh [extra packages…]
 set -euo pipefail
 
-packages=(libmariadb-dev libcmark-dev mariadb-server mariadb-client libssl-dev libcurl4-openssl-dev pkg-config "$@")
+packages=(libmariadb-dev libcmark-dev mariadb-server mariadb-client libssl-dev libcurl4-openssl-dev pkg-config libcairo2-dev qpdf fonts-dejavu-core "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: a fresh private MariaDB of its own, every test, then the server stopped again.
 source "$(dirname "$0")/common.sh"
-bash .ci/lib/deps.sh chromium chromium-driver python3 python3-aiosmtpd python3-venv libreoffice-calc-nogui
+bash .ci/lib/deps.sh chromium chromium-driver python3 python3-aiosmtpd python3-venv libreoffice-calc-nogui poppler-utils
 
 db="$DATA/test-mariadb"
 started=false

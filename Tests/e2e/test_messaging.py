@@ -9,7 +9,7 @@ import time
 import unittest
 from email import policy
 
-from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
+from webdriver import BASE, SHOTS, Browser, StaffTestCase, api
 
 MAIL_DIR = os.environ.get("E2E_MAIL_DIR", "")
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
@@ -28,15 +28,7 @@ def received(subject, seconds=15):
     raise AssertionError(f"no email with subject {subject!r} in {MAIL_DIR}")
 
 
-class SendFromPortalTest(unittest.TestCase):
-    def setUp(self):
-        self.token = api("POST", "/api/v1/auth/token", {"email": EMAIL, "password": PASSWORD})["token"]
-        self.staff = Browser(size=(1300, 1000))
-        sign_in(self.staff)
-
-    def tearDown(self):
-        self.staff.close()
-
+class SendFromPortalTest(StaffTestCase):
     def test_send_preview_deliver_and_click(self):
         document = api("POST", "/api/v1/document-engagements", {
             "document_type": "pennylane_quote", "title": "Terrasse en bois", "total_amount": 3400,

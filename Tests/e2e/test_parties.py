@@ -1,20 +1,50 @@
 """Two signers in sequence, end to end: staff add them on the document page and send to them; the
 first signer's email arrives (the second's does not), she signs on her phone from the email's
 link; only then the second signer's email arrives, he signs; the portal shows both steps
-completed and the document signed, and every party gets a copy."""
+completed and the document signed, and every party gets a copy; the completion certificate's
+signature verifies with an independent Ed25519 implementation (Python's `cryptography`)."""
 
+import base64
 import email
 import glob
+import hashlib
+import json
 import os
+import subprocess
+import tempfile
 import time
 import unittest
+import urllib.request
 import uuid
 from email import policy
 
-from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from webdriver import BASE, SHOTS, Browser, StaffTestCase, api
 
 MAIL_DIR = os.environ.get("E2E_MAIL_DIR", "")
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+
+
+def two_page_pdf():
+    """A small, valid PDF of two pages, written out by hand with its cross-reference table."""
+    text = b"BT /F1 24 Tf 72 720 Td (Partnership agreement) Tj ET"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>", page, page,
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text), b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start)
+
+
+def pages(path):
+    return int(subprocess.run(["qpdf", "--show-npages", path], capture_output=True, text=True, check=True).stdout)
 
 
 def mails_to(address):
@@ -43,15 +73,7 @@ def tracked_link(message):
     return next(word for word in text.split() if word.startswith(BASE + "/r/"))
 
 
-class TwoSignersTest(unittest.TestCase):
-    def setUp(self):
-        self.token = api("POST", "/api/v1/auth/token", {"email": EMAIL, "password": PASSWORD})["token"]
-        self.staff = Browser(size=(1300, 1000))
-        sign_in(self.staff)
-
-    def tearDown(self):
-        self.staff.close()
-
+class TwoSignersTest(StaffTestCase):
     def sign(self, link, name, shot):
         phone = Browser(size=(390, 844), user_agent=PHONE)
         try:
@@ -74,6 +96,12 @@ class TwoSignersTest(unittest.TestCase):
         s = self.staff
         s.open(page)
         self.assertIn("No parties", s.text("#parties"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as file:
+            file.write(two_page_pdf())
+        upload = file.name
+        self.assertEqual(pages(upload), 2)
+        s.upload("#pdf", upload)
+        s.submit("form[action$='/pdf'] button")
         for name, address, step in [("Anne Martin", anne, "1"), ("Bruno Roux", bruno, "2")]:
             s.type("#party_name", name)
             s.type("#party_email", address)
@@ -102,6 +130,38 @@ class TwoSignersTest(unittest.TestCase):
         self.assertIn("as Anne Martin", s.text("#parties"))
         self.assertIn("as Bruno Roux", s.text("#parties"))
         s.screenshot(os.path.join(SHOTS, "parties-completed.png"))
+
+        # The certificate, in the portal and as signed JSON anyone can verify with the published key.
+        s.submit("#certificate-link")
+        certificate_text = s.text("#certificate")
+        for expected in ["Anne Martin", "Bruno Roux", "127.0.0.1", "verified"]:
+            self.assertIn(expected, certificate_text)
+        s.screenshot(os.path.join(SHOTS, "parties-certificate.png"))
+        snapshot = api("GET", f"/api/v1/document-engagements/{document['id']}/snapshot?format=json", token=self.token)
+        key = load_pem_public_key(api("GET", "/api/v1/signing-key")["public_key_pem"].encode())
+        payload = base64.b64decode(snapshot["signed_payload"])
+        key.verify(base64.b64decode(snapshot["signature"]), payload)  # raises InvalidSignature otherwise
+        stated = json.loads(payload)
+        self.assertEqual([party["name"] for party in stated["parties"]], ["Anne Martin", "Bruno Roux"])
+        self.assertTrue(all(party["ip"] == "127.0.0.1" for party in stated["parties"]))
+        self.assertTrue(stated["audit_trail"]["verified"])
+
+        # The completed PDF: the upload and one more page, whose text names every party and IP, signed.
+        request = urllib.request.Request(
+            f"{BASE}/api/v1/document-engagements/{document['id']}/snapshot?format=pdf", headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            completed, headers = response.read(), response.headers
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as file:
+            file.write(completed)
+        self.assertEqual(pages(file.name), pages(upload) + 1)
+        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+        for expected in ["Completion certificate", "Anne Martin", "Bruno Roux", "127.0.0.1", "(localhost)"]:
+            self.assertIn(expected, text)
+        digest = hashlib.sha256(completed).digest()
+        self.assertEqual(headers["X-Engage-PDF-SHA256"], digest.hex())
+        key.verify(base64.b64decode(headers["X-Engage-Signature"]), digest)
+        os.unlink(file.name)
+        os.unlink(upload)
         # A copy for each party once the document is signed.
         wait_for_mail(anne, count=2)
         wait_for_mail(bruno, count=2)

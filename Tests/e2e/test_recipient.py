@@ -4,9 +4,8 @@ afterwards says "already signed"; back in the portal the timeline shows each ste
 
 import os
 import tempfile
-import unittest
 
-from webdriver import BASE, EMAIL, PASSWORD, SHOTS, Browser, api, sign_in
+from webdriver import BASE, SHOTS, Browser, StaffTestCase, api
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -24,15 +23,7 @@ def plain(text):
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-class RecipientLinkTest(unittest.TestCase):
-    def setUp(self):
-        self.token = api("POST", "/api/v1/auth/token", {"email": EMAIL, "password": PASSWORD})["token"]
-        self.staff = Browser(size=(1300, 1000))
-        sign_in(self.staff)
-
-    def tearDown(self):
-        self.staff.close()
-
+class RecipientLinkTest(StaffTestCase):
     def test_english(self):
         self.sign_on_a_phone("en")
 

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -185,3 +186,15 @@ def api(method, path, body=None, token=None):
                                      headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)["data"]
+
+
+class StaffTestCase(unittest.TestCase):
+    """A test with an API token and a signed-in staff browser, closed after it."""
+
+    def setUp(self):
+        self.token = api("POST", "/api/v1/auth/token", {"email": EMAIL, "password": PASSWORD})["token"]
+        self.staff = Browser(size=(1300, 1000))
+        sign_in(self.staff)
+
+    def tearDown(self):
+        self.staff.close()

@@ -62,6 +62,8 @@ extension SendService {
         case .completed:
             for party in flow.parties {
                 try await queueSignedConfirmation(documentID: party.documentID, signerName: party.name, email: party.email, in: tx)
+                // Copies and viewers of later steps are told now, by this copy.
+                if party.notifiedAt == nil, party.email != nil { flow.notified(party.id, at: time) }
             }
         case .declined(let id):
             guard let party = flow.party(id), let document = try await tx.documents.find(id: party.documentID) else { return }

@@ -34,6 +34,8 @@ struct DocumentShowPage: PageContext {
     let notice: String?
     let uploadError: String?
     let canWrite: Bool
+    /// The document was signed or accepted: its completion certificate exists.
+    let hasCertificate: Bool
 
     /// One event of the timeline.
     struct EventRow: Sendable {
@@ -133,6 +135,7 @@ struct DocumentShowPage: PageContext {
         self.notice = notice
         self.uploadError = uploadError
         canWrite = try context.actor().role.canWrite
+        hasCertificate = (document.signedAt ?? document.acceptedAt) != nil && [.signed, .accepted, .paid].contains(document.status)
     }
 
     static func row(_ event: DocumentEvent) -> EventRow {

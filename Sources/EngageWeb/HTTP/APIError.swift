@@ -89,6 +89,12 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(
                 .conflict, code: "DOCUMENT_HAS_PARTIES",
                 message: "Document \(error.documentID) has parties: send it to them with POST /api/v1/document-engagements/\(error.documentID)/parties/send.")
+        case let error as DocumentNotComplete:
+            return APIError(
+                .conflict, code: "DOCUMENT_NOT_COMPLETE",
+                message: "This document is \(error.status.rawValue): its certificate exists once it is signed or accepted.")
+        case let error as CertificatePDFFailed:
+            return APIError(.conflict, code: "CERTIFICATE_PDF_FAILED", message: "The completed PDF could not be made: \(error.reason). Is the uploaded PDF readable?")
         case is PartiesLocked:
             return APIError(.conflict, code: "PARTIES_LOCKED", message: "A party has completed: the parties can no longer change.")
         case let error as ExportExpired:

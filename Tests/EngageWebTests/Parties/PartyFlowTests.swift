@@ -1,4 +1,5 @@
 @testable import Engage
+import Crypto
 @testable import EngageWeb
 import Foundation
 import HTTPTypes
@@ -257,6 +258,67 @@ struct PartyFlowTests {
             #expect(try await flow.api.visit(.get, "/p/\(try #require(secrets["Bruno"]))", headers: Self.json).status == .unauthorized)
             let resent = try await flow.api.call(.post, "\(flow.path)/parties/send")
             #expect(Flow.secrets(resent).keys.sorted() == ["Anne"], "the next send makes Anne a new link")
+        }
+    }
+
+    @Test("the completion certificate: refused before completion; signed JSON that verifies with the published key; the printable page and the portal's")
+    func certificate() async throws {
+        try await Self.run(parties: Self.sequential) { flow in
+            let secrets = Flow.secrets(try await flow.api.call(.post, "\(flow.path)/parties/send"))
+            let early = try await flow.api.call(.get, "\(flow.path)/snapshot")
+            #expect(early.status == .conflict)
+            #expect(early.errorCode == "DOCUMENT_NOT_COMPLETE")
+            let drawn = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+            _ = try await flow.act(try #require(secrets["Anne"]), "sign", #"{"full_name": "Anne Martin", "consent": true, "signature_image": "\#(drawn)"}"#)
+            _ = try await flow.sign(try #require(secrets["Bruno"]), as: "Bruno Roux")
+
+            let snapshot = try await flow.api.call(.get, "\(flow.path)/snapshot?format=json")
+            #expect(snapshot.status == .ok, "\(snapshot.text)")
+            let payload = try #require(Data(base64Encoded: snapshot.data["signed_payload"] as? String ?? ""))
+            let signature = try #require(Data(base64Encoded: snapshot.data["signature"] as? String ?? ""))
+            let key = try await flow.api.visit(.get, "/api/v1/signing-key")
+            #expect(key.status == .ok, "public: no credentials")
+            let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: key.data["public_key"] as? String ?? "")))
+            #expect(publicKey.isValidSignature(signature, for: payload))
+            var altered = payload
+            altered[altered.startIndex + 10] ^= 1
+            #expect(!publicKey.isValidSignature(signature, for: altered), "a changed byte no longer verifies")
+            #expect((key.data["public_key_pem"] as? String)?.hasPrefix("-----BEGIN PUBLIC KEY-----") == true)
+
+            let certificate = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+            let parties = certificate["parties"] as? [[String: Any]] ?? []
+            #expect(parties.map { $0["name"] as? String } == ["Anne", "Bruno", "Chloé"])
+            #expect(parties.first?["signer_name"] as? String == "Anne Martin")
+            #expect(parties.first?["signature_image_sha256"] as? String == RecipientService.sha256(drawn))
+            #expect((certificate["audit_trail"] as? [String: Any])?["verified"] as? Bool == true)
+            #expect((certificate["document"] as? [String: Any])?["status"] as? String == "signed")
+            #expect(certificate["key_id"] as? String == key.data["key_id"] as? String)
+            let again = try await flow.api.call(.get, "\(flow.path)/snapshot")
+            #expect(again.data["signature"] as? String == snapshot.data["signature"] as? String, "the same document, the same certificate")
+
+            let html = try await flow.api.call(.get, "\(flow.path)/snapshot?format=html")
+            #expect(html.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(html.text.contains("Anne Martin") && html.text.contains("Bruno Roux"))
+            #expect(html.text.contains(#"src="\#(drawn)""#), "the drawn signature on the page")
+            let wrong = try await flow.api.call(.get, "\(flow.path)/snapshot?format=docx&x=1")
+            #expect(Set(wrong.errorFields) == ["format", "x"])
+
+            let pdf = try await flow.api.call(.get, "\(flow.path)/snapshot?format=pdf")
+            #expect(pdf.headers[.contentType] == "application/pdf")
+            #expect(pdf.text.hasPrefix("%PDF-"))
+            let digest = try #require(pdf.headers[HTTPField.Name("X-Engage-PDF-SHA256")!])
+            let pdfSignature = try #require(Data(base64Encoded: pdf.headers[HTTPField.Name("X-Engage-Signature")!] ?? ""))
+            let digestBytes = Data(stride(from: 0, to: digest.count, by: 2).compactMap { UInt8(digest.dropFirst($0).prefix(2), radix: 16) })
+            #expect(digestBytes.count == 32)
+            #expect(publicKey.isValidSignature(pdfSignature, for: digestBytes), "the PDF's digest is signed")
+            #expect(try await flow.api.call(.get, "\(flow.path)/snapshot?format=pdf").headers[HTTPField.Name("X-Engage-PDF-SHA256")!] == digest,
+                    "the same certificate, the same bytes")
+
+            var staff = try await Browser.signedIn(flow.api.client, email: "staff@example.com", password: APIHarness.password)
+            let page = String(buffer: try await staff.get(flow.api.client, "/documents/\(flow.id)").body)
+            #expect(page.contains(#"id="certificate-link""#))
+            let portal = String(buffer: try await staff.get(flow.api.client, "/documents/\(flow.id)/certificate").body)
+            #expect(portal.contains("Completion certificate") && portal.contains("verified: "))
         }
     }
 }
