@@ -162,9 +162,15 @@ class TwoSignersTest(StaffTestCase):
         key.verify(base64.b64decode(headers["X-Engage-Signature"]), digest)
         os.unlink(file.name)
         os.unlink(upload)
-        # A copy for each party once the document is signed.
-        wait_for_mail(anne, count=2)
+        # A copy for each party once the document is signed, the completed PDF attached.
+        copy = wait_for_mail(anne, count=2)
         wait_for_mail(bruno, count=2)
+        attached = [part for part in copy.iter_attachments() if part.get_content_type() == "application/pdf"]
+        self.assertEqual(len(attached), 1)
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as file:
+            file.write(attached[0].get_content())
+        self.assertEqual(pages(file.name), 3, "the upload and the certificate page")
+        os.unlink(file.name)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ struct MIMEMessage {
     let text: String
     let html: String?
     let date: Date
+    var files: [AttachedFile] = []
 
     /// The message's bytes, lines ending in CRLF. Bodies are handled as bytes, never as `String`:
     /// String searching and splitting was most of the worker's time on a batch.
@@ -30,8 +31,32 @@ struct MIMEMessage {
         headers += ["Subject: \(Self.encodedWord(subject))", "MIME-Version: 1.0"]
         var message = Data(capacity: (text.utf8.count + (html?.utf8.count ?? 0)) * 4 / 3 + 2048)
         message.appendLines(headers)
+        let boundary = "=_engage_" + messageID.prefix { $0 != "@" }.filter { $0.isLetter || $0.isNumber }
+        if !files.isEmpty {
+            // The files follow the body in a multipart/mixed of their own.
+            let mixed = boundary + "_mixed"
+            message.appendLines(["Content-Type: multipart/mixed; boundary=\"\(mixed)\"", "", "This is a multi-part message in MIME format.", ""])
+            message.appendLines(["--\(mixed)"])
+            appendBody(to: &message, boundary: boundary)
+            for file in files {
+                let name = file.filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline }
+                message.appendLines([
+                    "--\(mixed)", "Content-Type: \(file.contentType); name=\"\(name)\"", "Content-Disposition: attachment; filename=\"\(name)\"",
+                    "Content-Transfer-Encoding: base64", "",
+                ])
+                message.append(file.bytes.base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+                message.appendLines(["", ""])
+            }
+            message.appendLines(["--\(mixed)--"])
+        } else {
+            appendBody(to: &message, boundary: boundary)
+        }
+        return message
+    }
+
+    /// The text, or the text and the HTML as `multipart/alternative`, headers included.
+    private func appendBody(to message: inout Data, boundary: String) {
         if let html {
-            let boundary = "=_engage_" + messageID.prefix { $0 != "@" }.filter { $0.isLetter || $0.isNumber }
             message.appendLines(["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "", "This is a multi-part message in MIME format.", ""])
             message.appendLines(["--\(boundary)"])
             Self.appendPart(text, type: "text/plain", to: &message)
@@ -41,7 +66,6 @@ struct MIMEMessage {
         } else {
             Self.appendPart(text, type: "text/plain", to: &message)
         }
-        return message
     }
 
     /// A part's headers, then its content with CRLF line ends in base64 lines of 76 characters.
@@ -113,7 +137,7 @@ extension MIMEMessage {
         self.init(
             messageID: message.messageID, from: .init(email: sender.address, name: sender.name),
             to: .init(email: message.recipient, name: message.recipientName), cc: message.cc,
-            subject: message.subject ?? "", text: message.textBody, html: message.htmlBody, date: date)
+            subject: message.subject ?? "", text: message.textBody, html: message.htmlBody, date: date, files: message.files)
     }
 }
 

@@ -10,11 +10,17 @@ public struct MessageServices: Sendable {
     public let links: PublicLinks
     /// Seals link secrets in the outbox (`ENGAGE_SECRET_KEY`).
     public let seal: SecretSeal
+    /// Completion certificates, signed with the key derived from the same secret; the worker
+    /// attaches their PDFs to the copies parties get.
+    public let certificates: CertificateService
 
     /// Loads the templates (a missing one stops start-up) and builds the services on `database`.
     public init(configuration: EngageConfiguration, database: Database) throws {
         links = PublicLinks(base: configuration.baseURL.absoluteString)
         seal = SecretSeal(key: try configuration.requiredSecretKey())
+        certificates = CertificateService(
+            database: database, signer: CertificateSigner(secretKey: try configuration.requiredSecretKey()),
+            pdfs: PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes))
         let renderer = try MessageRenderer(templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName)
         templates = try MessageTemplateService(database: database, templatesDirectory: configuration.templatesDirectory, renderer: renderer)
         sender = SendService(
@@ -28,6 +34,6 @@ public struct MessageServices: Sendable {
     public func worker(configuration: EngageConfiguration, database: Database, logger: Logger) -> OutboxWorker {
         OutboxWorker(
             database: database, transports: configuration.messageTransports(logger: logger), settings: configuration.outbox,
-            seal: seal, reminders: reminders, logger: logger)
+            seal: seal, reminders: reminders, certificates: certificates, logger: logger)
     }
 }

@@ -22,6 +22,25 @@ public enum OutboxStatus: String, Sendable, CaseIterable, Codable {
     public var isRetryable: Bool { self == .failed || self == .dead }
 }
 
+/// A file a message carries, made by the worker when it sends it.
+public enum MessageAttachment: String, Sendable, CaseIterable {
+    /// The document's completed PDF: the upload with its certificate page.
+    case completedPDF = "completed_pdf"
+}
+
+/// A file as an email carries it.
+public struct AttachedFile: Sendable, Equatable {
+    public let filename: String
+    public let contentType: String
+    public let bytes: Data
+
+    public init(filename: String, contentType: String, bytes: Data) {
+        self.filename = filename
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
 /// One email or SMS in the outbox.
 public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let id: Int64
@@ -41,6 +60,8 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let subject: String?
     public let textBody: String
     public let htmlBody: String?
+    /// The file the worker attaches when it sends the message.
+    public let attachment: MessageAttachment?
     public let status: OutboxStatus
     public let attempts: Int
     public let nextAttemptAt: Date
@@ -52,6 +73,8 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
     public let sentAt: Date?
     /// The link's secret while the message waits, sealed (see `SecretSeal`); never shown.
     let sealedLinkSecret: Data?
+    /// The attachment's file, once the worker made it for this attempt.
+    public internal(set) var files: [AttachedFile] = []
 
     /// True when the bodies hold a link whose secret the worker must put back.
     var carriesLink: Bool {
@@ -67,9 +90,9 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
         return OutboxMessage(
             id: id, documentID: documentID, linkID: linkID, channel: channel, purpose: purpose, language: language,
             messageID: messageID, trackingID: trackingID, recipient: recipient, recipientName: recipientName, cc: cc,
-            subject: subject, textBody: reveal(textBody), htmlBody: htmlBody.map(reveal), status: status, attempts: attempts,
-            nextAttemptAt: nextAttemptAt, lockedBy: lockedBy, lastError: lastError, providerID: providerID,
-            createdBy: createdBy, createdAt: createdAt, sentAt: sentAt, sealedLinkSecret: nil)
+            subject: subject, textBody: reveal(textBody), htmlBody: htmlBody.map(reveal), attachment: attachment, status: status,
+            attempts: attempts, nextAttemptAt: nextAttemptAt, lockedBy: lockedBy, lastError: lastError, providerID: providerID,
+            createdBy: createdBy, createdAt: createdAt, sentAt: sentAt, sealedLinkSecret: nil, files: files)
     }
 }
 

@@ -7,7 +7,7 @@ struct OutboxRepository {
 
     private static let columns = """
         id, document_id, access_token_id, channel, purpose, language, message_id, tracking_id, recipient, recipient_name,
-        cc, subject, text_body, html_body, status, attempts, next_attempt_at, locked_by, last_error, provider_id,
+        cc, subject, text_body, html_body, attachment, status, attempts, next_attempt_at, locked_by, last_error, provider_id,
         created_by, created_at, sent_at, link_secret
         """
 
@@ -27,6 +27,7 @@ struct OutboxRepository {
         var createdBy: Int64?
         /// The link's secret, sealed; the bodies hold `SecretSeal.placeholder` in its place.
         var sealedLinkSecret: Data?
+        var attachment: MessageAttachment? = nil
     }
 
     /// Queues `message` for delivery now and, for an email, its pixel; returns the new row's id.
@@ -35,13 +36,13 @@ struct OutboxRepository {
         let result = try await connection.execute("""
             INSERT INTO outbox_messages (document_id, access_token_id, channel, purpose, language, message_id, tracking_id,
                 recipient, recipient_name, cc, subject, text_body, html_body, next_attempt_at, created_by, created_at, updated_at,
-                link_secret)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                link_secret, attachment)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 message.documentID, message.linkID, message.channel.rawValue, message.purpose.rawValue,
                 message.language.rawValue, message.messageID, message.trackingID, message.recipient, message.recipientName, cc,
                 message.rendered.subject, message.rendered.text, message.rendered.html, time, message.createdBy, time, time,
-                message.sealedLinkSecret,
+                message.sealedLinkSecret, message.attachment?.rawValue,
             ] as [any SQLBindable])
         let id = Int64(result.lastInsertID)
         if let trackingID = message.trackingID, let documentID = message.documentID {
@@ -165,6 +166,7 @@ struct OutboxRepository {
             recipient: try row.decode("recipient"), recipientName: try row.decode("recipient_name"),
             cc: (cc ?? []).compactMap { if case .string(let address) = $0 { address } else { nil } },
             subject: try row.decode("subject"), textBody: try row.decode("text_body"), htmlBody: try row.decode("html_body"),
+            attachment: try row.decode("attachment", as: String?.self).flatMap(MessageAttachment.init(rawValue:)),
             status: OutboxStatus(rawValue: try row.decode("status")) ?? .queued, attempts: try row.decode("attempts"),
             nextAttemptAt: try row.decode("next_attempt_at"), lockedBy: try row.decode("locked_by"),
             lastError: try row.decode("last_error"), providerID: try row.decode("provider_id"),

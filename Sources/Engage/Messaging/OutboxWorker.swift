@@ -48,6 +48,8 @@ public final class OutboxWorker: Sendable {
     /// Opens the sealed link secrets of the messages it sends.
     private let seal: SecretSeal
     private let reminders: ReminderService?
+    /// Makes the completed PDFs that copies to parties carry; none: such messages wait.
+    private let certificates: CertificateService?
     private let logger: Logger
     /// Names this worker in `locked_by`.
     public let name: String
@@ -57,10 +59,11 @@ public final class OutboxWorker: Sendable {
 
     public init(
         database: Database, transports: [MessageChannel: any MessageTransport], settings: OutboxSettings,
-        seal: SecretSeal, reminders: ReminderService? = nil, logger: Logger
+        seal: SecretSeal, reminders: ReminderService? = nil, certificates: CertificateService? = nil, logger: Logger
     ) {
         self.database = database
         self.seal = seal
+        self.certificates = certificates
         self.transports = transports
         self.settings = settings
         self.reminders = reminders
@@ -111,8 +114,10 @@ public final class OutboxWorker: Sendable {
     public func deliverBatch() async throws -> Int {
         let now = Date()
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
-        let claimed = try await claim(now: now, leaseEnd: leaseEnd)
+        var claimed = try await claim(now: now, leaseEnd: leaseEnd)
         guard !claimed.isEmpty else { return 0 }
+        let count = claimed.count
+        claimed = await attachingFiles(claimed)
         let sent = SentRecorder { [self] messages in await recordSent(messages) }
         await withTaskGroup(of: Void.self) { group in
             for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
@@ -129,7 +134,34 @@ public final class OutboxWorker: Sendable {
             }
         }
         await sent.flush()
-        return claimed.count
+        return count
+    }
+
+    /// The messages with the files they carry made (once per document and batch: every party's copy
+    /// carries the same PDF); one whose file cannot be made now is tried again later.
+    private func attachingFiles(_ messages: [OutboxMessage]) async -> [OutboxMessage] {
+        var ready: [OutboxMessage] = []
+        var made: [Int64: AttachedFile] = [:]
+        for var message in messages {
+            if let attachment = message.attachment {
+                do {
+                    guard let certificates, let documentID = message.documentID else { throw CertificatePDFFailed(reason: "no certificate service") }
+                    switch attachment {
+                    case .completedPDF:
+                        if made[documentID] == nil {
+                            let pdf = try await certificates.pdf(documentID: documentID)
+                            made[documentID] = AttachedFile(filename: pdf.filename, contentType: "application/pdf", bytes: pdf.bytes)
+                        }
+                        message.files = made[documentID].map { [$0] } ?? []
+                    }
+                } catch {
+                    await recordFailure(of: message, reason: "cannot attach \(attachment.rawValue): \(error)", permanent: false)
+                    continue
+                }
+            }
+            ready.append(message)
+        }
+        return ready
     }
 
     /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.

@@ -56,6 +56,7 @@ public struct SendService: Sendable {
         var reminders: Bool?
         /// An existing link to send instead of a new one (a party's own), with its sealed secret.
         var existingLink: (id: Int64, sealedSecret: Data)? = nil
+        var attachment: MessageAttachment? = nil
     }
 
     /// Queues a message to a document's recipient; every problem with the request is listed at once.
@@ -159,7 +160,8 @@ public struct SendService: Sendable {
             language: request.language, messageID: "\(SecretToken.randomHexID())@\(messageIDDomain)", trackingID: trackingID,
             recipient: request.recipient, recipientName: request.recipientName ?? document.recipientName, cc: request.cc,
             rendered: rendered, createdBy: actor.userID,
-            sealedLinkSecret: try link.map { try seal.seal($0.secret) } ?? request.existingLink?.sealedSecret))
+            sealedLinkSecret: try link.map { try seal.seal($0.secret) } ?? request.existingLink?.sealedSecret,
+            attachment: request.attachment))
         if let reminders = request.reminders { try await tx.documents.setReminders(id: documentID, enabled: reminders) }
         // Refused for a document set aside: the whole send rolls back, its link included.
         try changes.apply(
@@ -176,8 +178,10 @@ public struct SendService: Sendable {
 
     /// Queues the signer's `signed_confirmation` email to `email`, with a link to keep a copy (view
     /// and download only), inside the transaction that records the signature; in the language the
-    /// document was last sent in. Nothing without a valid address.
-    func queueSignedConfirmation(documentID: Int64, signerName: String?, email: String?, in tx: Transaction) async throws {
+    /// document was last sent in; with `attachment` when asked. Nothing without a valid address.
+    func queueSignedConfirmation(
+        documentID: Int64, signerName: String?, email: String?, attachment: MessageAttachment? = nil, in tx: Transaction
+    ) async throws {
         guard let email, EmailAddress.isValid(email) else { return }
         let language = try await tx.outbox.lastNotification(documentID: documentID)?.language ?? .en
         let copy = RecipientLinkService.LinkOptions(
@@ -186,7 +190,7 @@ public struct SendService: Sendable {
         _ = try await queue(
             Request(
                 channel: .email, recipient: email, recipientName: signerName, subject: nil, message: nil,
-                purpose: .signedConfirmation, language: language, cc: [], link: copy, reminders: nil),
+                purpose: .signedConfirmation, language: language, cc: [], link: copy, reminders: nil, attachment: attachment),
             documentID: documentID, by: .system, from: nil, in: tx)
     }
 

@@ -61,7 +61,8 @@ extension SendService {
             flow.notified(id, at: time)
         case .completed:
             for party in flow.parties {
-                try await queueSignedConfirmation(documentID: party.documentID, signerName: party.name, email: party.email, in: tx)
+                try await queueSignedConfirmation(
+                    documentID: party.documentID, signerName: party.name, email: party.email, attachment: .completedPDF, in: tx)
                 // Copies and viewers of later steps are told now, by this copy.
                 if party.notifiedAt == nil, party.email != nil { flow.notified(party.id, at: time) }
             }

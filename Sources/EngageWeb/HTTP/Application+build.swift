@@ -65,10 +65,7 @@ public func buildRouter(
     let partyFlow = PartyFlowService(database: database, sender: messaging.sender)
     PartiesAPIController(parties: partyService, flow: partyFlow).register(on: api)
     PartiesController(views: views, parties: partyService, flow: partyFlow, events: events).register(on: portal)
-    CertificatesController(
-        views: views, certificates: CertificateService(
-            database: database, signer: CertificateSigner(secretKey: try configuration.requiredSecretKey()), pdfs: pdfs)
-    ).register(on: router, api: api, portal: portal)
+    CertificatesController(views: views, certificates: messaging.certificates).register(on: router, api: api, portal: portal)
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),

@@ -29,7 +29,9 @@ struct PartyFlowTests {
             let worker = OutboxWorker(
                 database: api.database, transports: [.email: transport],
                 settings: OutboxSettings(maxAttempts: 1, retryBase: .seconds(60), connections: 1),
-                seal: SecretSeal(key: EngageConfiguration.testSecretKey), logger: Logger(label: "test.parties"))
+                seal: SecretSeal(key: EngageConfiguration.testSecretKey),
+                certificates: try MessageServices(configuration: api.configuration, database: api.database).certificates,
+                logger: Logger(label: "test.parties"))
             _ = try await worker.deliverBatch()
             return try sink.messages().dropFirst(seen).flatMap(\.envelopeRecipients).sorted()
         }
@@ -129,6 +131,9 @@ struct PartyFlowTests {
             #expect(parties.values.filter { $0["status"] as? String == "completed" }.count == 2)
             #expect(try await flow.events("signed").count == 1, "the document is signed once")
             #expect(try await flow.deliver(after: 2) == ["anne@example.com", "bruno@example.com", "chloe@example.com"], "a copy for every party")
+            let copy = try #require(try flow.sink.messages().last)
+            #expect(copy.headers["content-type"]?.hasPrefix("multipart/mixed") == true)
+            #expect(copy.parts["application/pdf"]?.hasPrefix("%PDF-") == true, "the completed PDF attached")
             let status = try await flow.api.call(.get, "\(flow.path)/status?party=bruno@example.com")
             #expect((status.data["parties"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Bruno"])
             #expect(status.data["status"] as? String == "signed")
