@@ -40,9 +40,11 @@ public struct PartyService: Sendable {
         try actor.requireWrite()
         return try await editing(documentID) { tx, parties in
             let found = try Self.find(party, in: parties)
+            // The stored values in the form of the request's own, so that a form's digits read as they were typed.
             var merged = Input([
-                "name": .string(found.name), "role": .string(found.role.rawValue), "order": .number(Decimal(found.step)),
-            ])
+                "name": .string(found.name), "role": .string(found.role.rawValue),
+                "order": input.isForm ? .string(String(found.step)) : .number(Decimal(found.step)),
+            ], isForm: input.isForm)
             if let email = found.email { merged.values["email"] = .string(email) }
             if let phone = found.phone { merged.values["phone"] = .string(phone) }
             for (key, value) in input.values { merged.values[key] = value }

@@ -62,7 +62,7 @@ struct DocumentsController {
         "restored": "Document restored.", "uploaded": "PDF uploaded.", "link-revoked": "Link revoked: it no longer opens.",
         "email-queued": "Email queued: a worker delivers it shortly.", "sms-queued": "SMS queued: a worker delivers it shortly.",
         "reminders-on": "Reminders turned on.", "reminders-off": "Reminders turned off.",
-        "party-added": "Party added.", "party-removed": "Party removed: its link no longer opens.",
+        "party-added": "Party added.", "party-changed": "Party saved.", "party-removed": "Party removed: its link no longer opens.",
         "party-notified": "Link sent again: a worker delivers it shortly.",
     ]
 

@@ -2,7 +2,7 @@ import Engage
 import Foundation
 import Hummingbird
 
-/// The Parties panel's forms on the document page: add and remove a party, send the document to
+/// The Parties panel's forms on the document page: add, change and remove a party, send the document to
 /// its parties, send one its link again, hand one to someone else. Each calls the service the
 /// API calls; a refusal shows the page again with the reason and the typed values.
 struct PartiesController {
@@ -48,6 +48,21 @@ struct PartiesController {
                     return try await page(id, context, notice: "Nothing to transfer: the address is the same, or the party is not waiting for its turn.")
                 }
                 return try await page(id, context, notice: "Transferred to \(moved.party.name): the old link no longer opens.", newLinks: [.init(partyID: moved.party.id, name: moved.party.name, url: url)])
+            }
+        }
+        portal.post("/documents/:id/parties/:party/edit") { _, context in
+            let id = try context.id()
+            let form = Self.fields(context)
+            return try await attempt(id, context) {
+                do {
+                    _ = try await parties.update(documentID: id, party: String(try context.id("party")), Input(form: form), by: try context.actor())
+                } catch let refusal as ValidationError {
+                    // The row's form is folded away: its problems are told above the steps, all at once.
+                    throw ValidationError(fields: [.init(
+                        field: "party", code: .invalidValue,
+                        message: "\(form["name"] ?? "The party") was not saved: " + refusal.fields.map(\.message).joined(separator: " "))])
+                }
+                return Response.redirect(to: "/documents/\(id)?done=party-changed#parties", type: .normal)
             }
         }
         portal.post("/documents/:id/parties/:party/remove") { _, context in

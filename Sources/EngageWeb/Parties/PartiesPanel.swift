@@ -18,8 +18,13 @@ struct PartiesPanel: Sendable {
         /// Unique on the page, for the ids of its fields.
         let key: String
         let name: String
+        let email: String
+        let phone: String
         let contact: String
         let role: String
+        /// The role picker of the row's edit form.
+        let roleOptions: [SelectOption]
+        let order: Int
         let status: String
         let statusClass: String
         let lastAccess: PortalTime?
@@ -70,8 +75,10 @@ struct PartiesPanel: Sendable {
         let told = party.notifiedAt != nil
         let decided = party.status == .completed || party.status == .declined
         return Row(
-            actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name, contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
-            role: party.role.rawValue, status: party.status.rawValue,
+            actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name,
+            email: party.email ?? "", phone: party.phone ?? "", contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
+            role: party.role.rawValue, roleOptions: SelectOption.all(DocumentParty.Role.self, selected: party.role.rawValue),
+            order: party.step, status: party.status.rawValue,
             statusClass: badgeClass(party.status),
             lastAccess: party.lastAccessAt.map(PortalTime.init), evidence: evidence(party),
             canRenotify: reachable && told && party.status != .declined, canTransfer: told && !decided, canRemove: !locked)

@@ -9,7 +9,7 @@ import Testing
 /// The Parties panel of the document page: the same services as the API, through forms.
 @Suite("Portal parties panel")
 struct PartiesPortalTests {
-    @Test("add parties (every mistake at once, typed values kept), send to them (links shown once), steps and statuses, renotify, transfer, remove; locked after a completion")
+    @Test("add parties (every mistake at once, typed values kept), send to them (links shown once), steps and statuses, renotify, transfer, edit, remove; locked after a completion")
     func panel() async throws {
         try await APIHarness.run { api in
             let id = try await api.createDocument(#"{"document_type": "custom", "title": "Supply contract"}"#)
@@ -57,6 +57,16 @@ struct PartiesPortalTests {
             #expect(movedPage.contains("Transferred to Gaëlle Petit"))
             let gaelle = try #require(movedPage.firstMatch(of: #/value="http://127\.0\.0\.1:8080/p/([A-Za-z0-9_-]{43})"/#).map { String($0.1) })
             #expect(try await api.visit(.get, "/p/\(urls[0].suffix(43))", headers: [.accept: "application/json"]).status == .unauthorized)
+
+            let badEdit = try await staff.post(
+                api.client, "/documents/\(id)/parties/\(bruno)/edit", ["name": "Bruno Roux", "email": "bruno@", "role": "approver", "order": "0"])
+            #expect(badEdit.status == .unprocessableContent)
+            let badEditPage = String(buffer: badEdit.body)
+            #expect(badEditPage.contains("Bruno Roux was not saved: Email must look like name@example.com.") && badEditPage.contains("Order"), "email and step at once")
+            let edited = try await staff.post(
+                api.client, "/documents/\(id)/parties/\(bruno)/edit", ["name": "Bruno Roux", "email": "bruno@example.com", "role": "approver", "order": "2"])
+            #expect(edited.status == .seeOther || edited.status == .found, "a form's digits read as typed")
+            #expect(try await api.call(.get, "/api/v1/document-engagements/\(id)/parties/\(bruno)").data["role"] as? String == "approver")
 
             let removed = try await staff.post(api.client, "/documents/\(id)/parties/\(bruno)/remove", [:])
             #expect(removed.status == .seeOther || removed.status == .found)
