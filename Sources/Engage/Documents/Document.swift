@@ -56,6 +56,12 @@ public struct Document: Sendable, Equatable {
         public let size: Int
         public let sha256: String
     }
+
+    /// When the document was completed (signed, else accepted) while it stands so; nil otherwise.
+    /// Its completion certificate exists from then on.
+    public var completedAt: Date? {
+        [.signed, .accepted, .paid].contains(status) ? signedAt ?? acceptedAt : nil
+    }
 }
 
 extension Document: JSONWritable {

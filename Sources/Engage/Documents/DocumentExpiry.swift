@@ -61,7 +61,7 @@ public struct DocumentExpiry: Sendable {
             change or clear its expiry, and send it:
             \(sender.links.base)/documents/\(document.id)
             """
-        try await OwnerNotice(subject: "Expired: \(document.documentNumber)", text: text)
-            .queue(about: document, messageIDDomain: sender.messageIDDomain, in: tx, at: time)
+        try await StaffNotice(subject: "Expired: \(document.documentNumber)", text: text, messageIDDomain: sender.messageIDDomain)
+            .queue(toOwnerOf: document, in: tx, at: time)
     }
 }

@@ -39,12 +39,10 @@ public struct CertificateService: Sendable {
     }
 
     /// The certificate's statements, with the drawn signatures (for the printable page).
-    public func unsigned(documentID: Int64) async throws -> CompletionCertificate {
+    private func unsigned(documentID: Int64) async throws -> CompletionCertificate {
         let trail = try await events.auditTrail(documentID: documentID, page: PageRequest(perPage: 1))
         let document = trail.document
-        guard let completedAt = document.signedAt ?? document.acceptedAt, [.signed, .accepted, .paid].contains(document.status) else {
-            throw DocumentNotComplete(status: document.status)
-        }
+        guard let completedAt = document.completedAt else { throw DocumentNotComplete(status: document.status) }
         let parties = try await database.read { try await $0.parties.all(documentID: documentID) }
         let stated = parties.isEmpty ? try await soleSigner(of: document) : parties.map(Self.party)
         return CompletionCertificate(
@@ -54,10 +52,7 @@ public struct CertificateService: Sendable {
 
     private static func party(_ party: DocumentParty) -> CompletionCertificate.Party {
         let evidence = party.evidence ?? [:]
-        func text(_ key: String) -> String? {
-            if case .string(let value)? = evidence[key] { return value }
-            return nil
-        }
+        func text(_ key: String) -> String? { evidence[key]?.text }
         return CompletionCertificate.Party(
             name: party.name, email: party.email, role: party.role.rawValue, order: party.step, status: party.status.rawValue,
             completedAt: party.completedAt, ip: text("ip"), host: text("host"), userAgent: text("user_agent"),
@@ -69,10 +64,7 @@ public struct CertificateService: Sendable {
         for type in [EventType.signed, .accepted] {
             let found = try await events.list(documentID: document.id, EventQuery(parameters: ["event_type": type.rawValue, "per_page": "1"]))
             guard let event = found.items.first else { continue }
-            func text(_ key: String) -> String? {
-                if case .string(let value)? = event.details?[key] { return value }
-                return nil
-            }
+            func text(_ key: String) -> String? { event.details?[key]?.text }
             return [CompletionCertificate.Party(
                 name: text("signer_name") ?? document.recipientName ?? document.recipientEmail ?? "Recipient", email: document.recipientEmail,
                 role: type == .signed ? DocumentParty.Role.signer.rawValue : DocumentParty.Role.approver.rawValue, order: 1,

@@ -66,10 +66,10 @@ struct PartyFlow {
         }
     }
 
-    /// Keeps what `action` did to the party, with `evidence` of a completion or decline; returns
-    /// what must be sent.
+    /// Keeps what `action` did to the party, with `evidence` of a completion or decline (a
+    /// decline's `reason` among it; built only for those); returns what must be sent.
     mutating func keep(
-        _ action: RecipientAction, by partyID: Int64, at time: Date, evidence: [String: JSONValue], reason: String?
+        _ action: RecipientAction, by partyID: Int64, at time: Date, evidence: @autoclosure () -> [String: JSONValue]
     ) -> [Notice] {
         guard let index = parties.firstIndex(where: { $0.id == partyID }) else { return [] }
         let wasComplete = isComplete
@@ -82,11 +82,12 @@ struct PartyFlow {
         case .sign, .accept:
             party.status = .completed
             party.completedAt = time
-            party.evidence = evidence
+            party.evidence = evidence()
         case .decline:
+            let evidence = evidence()
             party.status = .declined
             party.declinedAt = time
-            party.declineReason = reason
+            party.declineReason = evidence["reason"]?.text
             party.evidence = evidence
         }
         parties[index] = party

@@ -84,7 +84,8 @@ public struct PartyFlowService: Sendable {
             }
             var dispatches: [Dispatch] = []
             for party in flow.parties {
-                try await tx.parties.save(party)
+                // Only what changed is written: a new link, or a notification.
+                if secrets[party.id] != nil || flow.changed.contains(party.id) { try await tx.parties.save(party) }
                 dispatches.append(Dispatch(party: party, url: secrets[party.id].map(sender.links.page), messageID: messages[party.id]))
             }
             return dispatches

@@ -82,8 +82,8 @@ extension SendService {
             The document is now rejected and no other party is notified. Its page shows each party's status:
             \(links.base)/documents/\(document.id)
             """
-        try await OwnerNotice(subject: "Declined by \(party.name): \(document.documentNumber)", text: text)
-            .queue(about: document, messageIDDomain: messageIDDomain, in: tx, at: time)
+        try await StaffNotice(subject: "Declined by \(party.name): \(document.documentNumber)", text: text, messageIDDomain: messageIDDomain)
+            .queue(toOwnerOf: document, in: tx, at: time)
     }
 }
 

@@ -123,8 +123,7 @@ actor EventRecorder {
                 changes[recording.documentID] = document
                 if let party, case .recipient(let action) = recording.change, decision.refusal == nil {
                     let kept = flows[recording.documentID]!.keep(
-                        action, by: party.party.id, at: now, evidence: Self.evidence(of: recording, details, at: now),
-                        reason: details?["reason"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+                        action, by: party.party.id, at: now, evidence: Self.evidence(of: recording, details, at: now))
                     notices += kept.map { (recording.documentID, $0) }
                 }
                 // A party's flow sends its own copies on completion.

@@ -17,12 +17,7 @@ struct EndpointDisabledNotice {
             sent and answered, and offers to replay what it missed once it works:
             \(page)
             """
-        let rendered = RenderedMessage(subject: "Webhook endpoint disabled: \(url)", text: text, html: nil)
-        for admin in try await tx.users.activeAdmins() {
-            _ = try await tx.outbox.insert(.init(
-                documentID: nil, linkID: nil, channel: .email, purpose: .staffNotice, language: .en,
-                messageID: "\(SecretToken.randomHexID())@\(portalURL.host ?? "localhost")", trackingID: nil, recipient: admin.email,
-                recipientName: admin.name, cc: [], rendered: rendered, createdBy: nil, sealedLinkSecret: nil), at: time)
-        }
+        try await StaffNotice(subject: "Webhook endpoint disabled: \(url)", text: text, messageIDDomain: portalURL.host ?? "localhost")
+            .queueToAdmins(in: tx, at: time)
     }
 }

@@ -135,7 +135,7 @@ struct DocumentShowPage: PageContext {
         self.notice = notice
         self.uploadError = uploadError
         canWrite = try context.actor().role.canWrite
-        hasCertificate = (document.signedAt ?? document.acceptedAt) != nil && [.signed, .accepted, .paid].contains(document.status)
+        hasCertificate = document.completedAt != nil
     }
 
     static func row(_ event: DocumentEvent) -> EventRow {
@@ -160,13 +160,5 @@ struct DocumentShowPage: PageContext {
             type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime(event.createdAt),
             device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "",
             detail: [detail, refused].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "))
-    }
-}
-
-extension JSONValue {
-    /// The text of a string value.
-    var text: String? {
-        if case .string(let text) = self { return text }
-        return nil
     }
 }

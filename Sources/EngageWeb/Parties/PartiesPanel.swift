@@ -95,10 +95,7 @@ struct PartiesPanel: Sendable {
 
     private static func evidence(_ party: DocumentParty) -> String? {
         guard let evidence = party.evidence else { return nil }
-        func text(_ key: String) -> String? {
-            if case .string(let value)? = evidence[key] { return value }
-            return nil
-        }
+        func text(_ key: String) -> String? { evidence[key]?.text }
         let address = [text("ip"), text("host").map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
         var parts: [String] = []
         if let name = text("signer_name") { parts.append("as \(name)") }
