@@ -21,8 +21,19 @@ export ENGAGE_TEST_DATABASE_URL="mariadb://engage_test:$password@localhost/?sock
 export ENGAGE_TEST_DATABASE_TCP_URL="mariadb://engage_test:$password@127.0.0.1:$port/"
 
 swift build --build-tests
-status=0
-bash .ci/lib/e2e.sh "$db" || status=$?
-bash .ci/lib/fuzz.sh "$db" || status=$?
-swift test --skip-build || status=$?
-exit $status
+# Each suite's output goes to the terminal and to a log; CI shows only the tail, so failures are told again last.
+failed=()
+suite() {
+  local name=$1 log="$DATA/test-$1.log"
+  shift
+  "$@" 2>&1 | tee "$log" || failed+=("$name")
+}
+suite e2e bash .ci/lib/e2e.sh "$db"
+suite fuzz bash .ci/lib/fuzz.sh "$db"
+suite swift swift test --skip-build
+[ ${#failed[@]} -eq 0 ] && exit 0
+for name in "${failed[@]}"; do
+  echo "== $name FAILED; its failures (whole log: .data/test-$name.log):"
+  grep -E '^(FAIL|ERROR):|Error|error:|✘|FAILED|Traceback|failed' "$DATA/test-$name.log" | tail -n 12 || true
+done
+exit 1
