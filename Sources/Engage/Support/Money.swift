@@ -29,8 +29,8 @@ public enum Money {
         return decimals == 1 ? text + "0" : text
     }
 
-    /// The amount rounded to the cent.
-    private static func cents(_ amount: Decimal) -> Decimal {
+    /// The amount rounded to the cent, halves away from zero (half up for amounts above 0).
+    public static func cents(_ amount: Decimal) -> Decimal {
         var value = amount
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 2, .plain)
