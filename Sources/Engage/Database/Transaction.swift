@@ -39,4 +39,6 @@ struct Transaction: Sendable {
     var rateLimits: PartnerRateLimitRepository { .init(connection: connection) }
     var pushes: PartnerPushRepository { .init(connection: connection) }
     var customers: CustomerRepository { .init(connection: connection) }
+    var catalogue: CatalogueRepository { .init(connection: connection) }
+    var priceTables: PriceTableRepository { .init(connection: connection) }
 }

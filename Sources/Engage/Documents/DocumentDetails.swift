@@ -7,6 +7,8 @@ public struct DocumentDetails: Sendable, JSONWritable {
     public let messages: [OutboxMessage]
     /// Its parties in step order (none: the single implicit recipient).
     public let parties: [DocumentParty]
+    /// Its price tables, priced.
+    public let content: PriceContent
 
     public func writeJSON(_ w: inout JSONWriter) {
         document.writeJSON(&w) { w in
@@ -26,6 +28,8 @@ public struct DocumentDetails: Sendable, JSONWritable {
             w.beginArray()
             for party in parties { party.writeJSON(&w) }
             w.endArray()
+            w.key("content")
+            content.writeJSON(&w)
         }
     }
 }

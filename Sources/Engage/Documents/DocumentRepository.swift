@@ -258,6 +258,11 @@ struct DocumentRepository {
 
     /// Locks a live document's row until the transaction ends (every writer locks documents
     /// before links, so that concurrent changes queue instead of deadlocking); nil when there is none.
+    /// Sets the total a document's price tables come to.
+    func setTotalAmount(_ amount: Decimal, of id: Int64) async throws {
+        try await connection.execute("UPDATE documents SET total_amount = ?, updated_at = ? WHERE id = ?", [amount, Date(), id] as [any SQLBindable])
+    }
+
     func lockLive(id: Int64) async throws -> Locked? {
         guard let row = try await connection.queryFirst(
             "SELECT \(Self.columns), event_chain_head FROM documents WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id])

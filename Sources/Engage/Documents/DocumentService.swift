@@ -15,12 +15,12 @@ public struct DocumentService: Sendable {
     static let creatableFields: Set<String> = [
         "document_type", "title", "description", "custom_message", "external_id", "external_source", "external_url",
         "recipient_email", "recipient_name", "recipient_company", "contact_id", "organization_id", "total_amount",
-        "currency", "due_date", "expires_at", "pdf_url", "payment_url", "metadata", "prefill_data",
+        "currency", "due_date", "expires_at", "pdf_url", "payment_url", "metadata", "prefill_data", "content",
     ]
 
     /// Fields an update may change (the spec's list).
     public static let updatableFields: Set<String> = [
-        "status", "due_date", "title", "description", "total_amount", "currency", "metadata", "custom_message", "expires_at",
+        "status", "due_date", "title", "description", "total_amount", "currency", "metadata", "custom_message", "expires_at", "content",
     ]
 
     private static let currencies = Set(Locale.commonISOCurrencyCodes)
@@ -69,6 +69,7 @@ public struct DocumentService: Sendable {
         let paymentURL = reader.url("payment_url", label: "Payment URL")
         let metadata = reader.object("metadata", label: "Metadata")
         let prefill = reader.object("prefill_data", label: "Prefill data")
+        let content = reader.priceTables()
 
         return try await database.write { tx in
             let contacts = tx.contacts
@@ -84,6 +85,8 @@ public struct DocumentService: Sendable {
             if let id = organizationID.value, try await !organizations.exists(id: id) {
                 reader.report("organization_id", .notFound, "Organization \(id) does not exist.")
             }
+            let tables = try await reader.completedPriceTables(content, in: tx) ?? []
+            reader.refuseAmount(besides: !tables.isEmpty)
             try reader.finish()
             guard let type = type.value, let title = title.value else { preconditionFailure("checked by the reader") }
 
@@ -94,7 +97,8 @@ public struct DocumentService: Sendable {
                 recipientName: recipientName.value ?? contact?.fullname,
                 recipientCompany: recipientCompany.value ?? contact?.organizationName,
                 contactID: contactID.value, organizationID: organizationID.value ?? contact?.organizationID,
-                totalAmount: amount.value, currency: currency.value ?? "EUR", dueDate: dueDate.value, expiresAt: expiresAt.value,
+                totalAmount: tables.isEmpty ? amount.value : PriceCalculator.price(tables).total,
+                currency: currency.value ?? "EUR", dueDate: dueDate.value, expiresAt: expiresAt.value,
                 pdfURL: pdfURL.value, paymentURL: paymentURL.value, metadata: metadata.value, prefillData: prefill.value,
                 createdBy: actor.userID)
             let documents = tx.documents
@@ -103,6 +107,7 @@ public struct DocumentService: Sendable {
                     field: "external_id", code: .duplicate,
                     message: "A live document already has this external_source and external_id.")])
             }
+            if !tables.isEmpty { try await tx.priceTables.replace(tables, of: .document(id)) }
             guard let document = try await documents.find(id: id) else { throw RecordNotFound("Document", id: id) }
             try await tx.announce(.documentCreated, document)
             return document
@@ -122,12 +127,20 @@ public struct DocumentService: Sendable {
         let currency = Self.currency(&reader)
         let dueDate = reader.date("due_date", label: "Due date")
         let metadata = reader.object("metadata", label: "Metadata")
+        let content = reader.priceTables()
 
         return try await database.write { tx in
             guard let locked = try await tx.documents.lockLive(id: id) else { throw RecordNotFound("Document", id: id) }
             let current = locked.document
             var reader = reader
             let expiresAt = reader.deadline("expires_at", label: "Expiry", kept: current.expiresAt)
+            let tables = try await reader.completedPriceTables(content, in: tx)
+            if tables != nil { try await PricesFrozen.check(current, in: tx) }
+            if let tables {
+                reader.refuseAmount(besides: !tables.isEmpty)
+            } else if reader.contains("total_amount"), try await tx.priceTables.exist(for: .document(id)) {
+                reader.refuseAmount(besides: true)
+            }
             var changes = DocumentChanges(locked)
             do {
                 try changes.apply(.edit(status: status.value), userID: actor.userID)
@@ -139,11 +152,12 @@ public struct DocumentService: Sendable {
                 title: title.value ?? current.title,
                 description: description.merged(over: current.description),
                 customMessage: customMessage.merged(over: current.customMessage),
-                totalAmount: amount.merged(over: current.totalAmount),
+                totalAmount: tables.flatMap { $0.isEmpty ? nil : PriceCalculator.price($0).total } ?? amount.merged(over: current.totalAmount),
                 currency: currency.value ?? current.currency,
                 dueDate: dueDate.merged(over: current.dueDate),
                 expiresAt: expiresAt.merged(over: current.expiresAt),
                 metadata: metadata.merged(over: current.metadata)))
+            if let tables { try await tx.priceTables.replace(tables, of: .document(id)) }
             try await changes.write(in: tx)
             // Only the title, of the fields searched, can change here (a trigger keeps the words' status).
             if let newTitle = title.value, newTitle != current.title {

@@ -80,7 +80,8 @@ public struct DocumentEventService: Sendable {
                 tokens: try await tx.links.all(documentID: documentID),
                 recentEvents: try await tx.events.recent(documentID: documentID, limit: recent),
                 messages: try await tx.outbox.recent(documentID: documentID, limit: Self.recentCount),
-                parties: try await tx.parties.all(documentID: documentID))
+                parties: try await tx.parties.all(documentID: documentID),
+                content: try await PriceContent.load(.document(documentID), in: tx))
         }
     }
 

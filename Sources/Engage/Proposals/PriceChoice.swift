@@ -17,11 +17,12 @@ public struct PriceChoice: Sendable, Equatable {
     public static let maximumCount: Decimal = 100_000
 
     /// `tables` with `choices` applied; every choice the rows do not allow is reported at once,
-    /// under `choices[i]`.
-    static func apply(_ choices: [PriceChoice], to tables: [PriceTable]) throws -> [PriceTable] {
+    /// under `choices[i]` (a nil choice, one that could not be read, is passed over).
+    static func apply(_ choices: [PriceChoice?], to tables: [PriceTable]) throws -> [PriceTable] {
         var tables = tables
         var problems: [ValidationError.FieldError] = []
         for (index, choice) in choices.enumerated() {
+            guard let choice else { continue }
             let field = "choices[\(index)]"
             guard let (t, r) = tables.position(ofRow: choice.rowID), tables[t].rows[r].isChoosable else {
                 problems.append(.init(field: field, code: .notFound, message: "Row \(choice.rowID) is not a row you can choose."))

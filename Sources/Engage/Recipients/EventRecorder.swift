@@ -89,6 +89,12 @@ actor EventRecorder {
         for id in Set(batch.filter { $0.partyID != nil }.map(\.documentID)).sorted() where changes[id] != nil {
             flows[id] = PartyFlow(try await tx.parties.all(documentID: id))
         }
+        // What an acceptance or a signature agrees to pay, as the document's price tables stand under its lock.
+        var prices: [Int64: Pricing] = [:]
+        for id in Set(batch.filter(\.change.agreesToPrices).map(\.documentID)).sorted() where changes[id] != nil {
+            let tables = try await tx.priceTables.tables(of: .document(id))
+            if !tables.isEmpty { prices[id] = PriceCalculator.price(tables) }
+        }
         var usage: [Int64: RecipientLinkRepository.Usage] = [:]
         for id in Set(batch.filter(\.change.mayUseLink).compactMap(\.linkID)).sorted() {
             usage[id] = try await tx.links.lockUsage(id: id)
@@ -118,6 +124,9 @@ actor EventRecorder {
                 var details = recording.details(document.document)
                 if let party {
                     details = (details ?? [:]).merging(["party": .string(party.party.name), "party_id": .number(Decimal(party.party.id))]) { $1 }
+                }
+                if recording.change.agreesToPrices, let pricing = prices[recording.documentID] {
+                    details = (details ?? [:]).merging(["pricing": pricing.evidence(currency: document.document.currency)]) { $1 }
                 }
                 document.keep(decision, linkID: recording.linkID, client: recording.client, details: details)
                 changes[recording.documentID] = document

@@ -34,6 +34,8 @@ public struct RecipientVisit: Sendable {
     public var party: DocumentParty? = nil
     /// False while the party's step has not begun: it may look, and is notified when its turn comes.
     public var isPartyTurn = true
+    /// The document's price tables, priced.
+    public var content = PriceContent.none
 
     /// True when the page offers to pay: the document has a payment link and still stands.
     public var canPay: Bool {
@@ -59,7 +61,7 @@ public struct RecipientVisit: Sendable {
 /// link's use and appends its event; a refusal records nothing (but the view of a withdrawn
 /// document). What each action may do is `DocumentLifecycle`'s to say.
 public struct RecipientService: Sendable {
-    private let database: Database
+    let database: Database
     private let recorder: EventRecorder
     /// An email open or a click is recorded once per message and client address in a window this
     /// long (seconds); 0 records every hit.
@@ -213,16 +215,17 @@ public struct RecipientService: Sendable {
     }
 
     /// The visit of `link`'s page, with its party and whether its turn has come.
-    private func visit(_ link: RecipientLink, _ document: Document) async throws -> RecipientVisit {
-        guard let partyID = link.partyID else { return RecipientVisit(link: link, document: document) }
+    func visit(_ link: RecipientLink, _ document: Document) async throws -> RecipientVisit {
+        let content = try await database.read { try await PriceContent.load(.document(document.id), in: $0) }
+        guard let partyID = link.partyID else { return RecipientVisit(link: link, document: document, content: content) }
         let flow = PartyFlow(try await database.read { try await $0.parties.all(documentID: document.id) })
         guard let party = flow.party(partyID) else { throw RecipientError.linkInvalid }
-        return RecipientVisit(link: link, document: document, party: party, isPartyTurn: flow.isTurn(of: party))
+        return RecipientVisit(link: link, document: document, party: party, isPartyTurn: flow.isTurn(of: party), content: content)
     }
 
     /// Checks the link, the client's address and the action; the link they allow. What the
     /// document allows is checked when the change is recorded, under its lock.
-    private static func authorize(
+    static func authorize(
         _ secret: String, _ action: RecipientAction, from client: ClientInfo, in tx: Transaction
     ) async throws -> RecipientLink {
         guard secret.count <= 64, let link = try await tx.links.find(hash: SecretToken.hash(secret)), link.revokedAt == nil

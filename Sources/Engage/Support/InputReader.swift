@@ -17,6 +17,11 @@ struct InputReader {
         problems.append(.init(field: field, code: code, message: message))
     }
 
+    /// True when a problem was reported for `field` already.
+    func hasProblem(_ field: String) -> Bool {
+        problems.contains { $0.field == field }
+    }
+
     /// Every problem found so far, unknown fields included, in field order.
     var allProblems: [ValidationError.FieldError] {
         problems + input.values.keys.filter { !allowed.contains($0) }.sorted().map {
@@ -132,6 +137,25 @@ struct InputReader {
                 report(field, .invalidFormat, "\(label) must have at most 2 decimals.")
             } else if parsed >= Money.limit {
                 report(field, .outOfRange, "\(label) must be less than 10000000000000.")
+            }
+            return .value(parsed)
+        }
+    }
+
+    /// A number in `range` with at most `decimals` places (a JSON number, or text such as "5.5").
+    mutating func decimal(_ field: String, label: String, in range: ClosedRange<Decimal>, decimals: Int) -> Provided<Decimal> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let value):
+            let parsed: Decimal? = switch value {
+            case .number(let number): number
+            case .string(let text): Money.parse(text)
+            default: nil
+            }
+            guard let parsed, range.contains(parsed), Money.rounded(parsed, places: decimals) == parsed else {
+                report(field, .outOfRange, "\(label) must be a number from \(range.lowerBound) to \(range.upperBound) with at most \(decimals) decimals.")
+                return .absent
             }
             return .value(parsed)
         }
@@ -266,6 +290,21 @@ struct InputReader {
     /// Whether `field` was given at all.
     func contains(_ field: String) -> Bool {
         input.values[field] != nil
+    }
+
+    /// The value of `field` as given (for nested objects, read by readers of their own).
+    func value(_ field: String) -> JSONValue? {
+        input.values[field]
+    }
+
+    /// Whether the input came from a form, where every value is text.
+    var isForm: Bool { input.isForm }
+
+    /// Reports every problem of a nested reader under `path` (`content.pricetables[0].rows[2]`).
+    mutating func adopt(_ nested: InputReader, at path: String) {
+        for problem in nested.allProblems {
+            report("\(path).\(problem.field)", problem.code, problem.message)
+        }
     }
 
     /// The number as an Int64 when it is whole and fits (1048577.0 is 1048577, as JSON Schema has it).

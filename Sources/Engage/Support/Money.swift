@@ -31,9 +31,14 @@ public enum Money {
 
     /// The amount rounded to the cent, halves away from zero (half up for amounts above 0).
     public static func cents(_ amount: Decimal) -> Decimal {
-        var value = amount
+        rounded(amount, places: 2)
+    }
+
+    /// `number` rounded to `places` decimals, halves away from zero.
+    static func rounded(_ number: Decimal, places: Int) -> Decimal {
+        var value = number
         var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 2, .plain)
+        NSDecimalRound(&rounded, &value, places, .plain)
         return rounded
     }
 }

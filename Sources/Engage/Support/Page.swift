@@ -59,3 +59,10 @@ public struct Page<Item: Sendable>: Sendable {
         Page<Other>(items: try items.map(transform), request: request, total: total)
     }
 }
+
+extension Page {
+    /// The page `request` asks for of a short list held whole in memory (VAT groups, directories).
+    public init(slicing all: [Item], request: PageRequest) {
+        self.init(items: Array(all.dropFirst(request.offset).prefix(request.perPage)), request: request, total: all.count)
+    }
+}

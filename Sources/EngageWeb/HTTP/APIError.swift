@@ -95,6 +95,10 @@ public struct APIError: Error, Sendable, Equatable {
                 message: "This document is \(error.status.rawValue): its certificate exists once it is signed or accepted.")
         case let error as CertificatePDFFailed:
             return APIError(.conflict, code: "CERTIFICATE_PDF_FAILED", message: "The completed PDF could not be made: \(error.reason). Is the uploaded PDF readable?")
+        case let error as RecordInUse:
+            return APIError(.conflict, code: "RESOURCE_IN_USE", message: error.message)
+        case is PricesFrozen:
+            return APIError(.conflict, code: "PRICES_FROZEN", message: "The document was accepted or signed: its prices and the choices made on them are final.")
         case is PartiesLocked:
             return APIError(.conflict, code: "PARTIES_LOCKED", message: "A party has completed: the parties can no longer change.")
         case let error as ExportExpired:

@@ -55,6 +55,12 @@ struct RecipientController {
                 (try await recipients.register(secret, input.values, from: client), \.registered)
             }
         }
+        router.post("/p/:token/choices") { request, context in
+            try await answer(request, context) { secret, client, input in
+                let choices = input.form.isEmpty ? input.values : PriceTablesView.choices(fromForm: input.form)
+                return (try await recipients.choose(secret, choices, from: client), \.choicesSaved)
+            }
+        }
         router.post("/p/:token/decline") { request, context in
             try await answer(request, context) { secret, client, input in
                 (try await recipients.decline(secret, input.values, from: client), \.declined)

@@ -30,6 +30,10 @@ struct RecipientPage: PageContext, Hashable {
     let hasErrors: Bool
     let errors: [String: String]
     let values: [String: String]
+    /// The price tables, with the recipient's choices while they may still choose.
+    let priceTables: PriceTablesView?
+    /// Problems with the choices, told above the tables.
+    let choiceErrors: [String]
 
     init(
         visit: RecipientVisit, secret: String, language: RecipientLanguage, sender: String, notice: String? = nil,
@@ -60,6 +64,9 @@ struct RecipientPage: PageContext, Hashable {
         canRegister = available.contains(.register)
         canDecline = available.contains(.decline)
         hasActions = canAccept || canSign || canRegister || canDecline
+        priceTables = visit.content.isEmpty ? nil : PriceTablesView(
+            visit.content, currency: document.currency, locale: language.locale, choosable: canAccept || canSign)
+        choiceErrors = errors.filter { $0.key.hasPrefix("choices") }.sorted { $0.key < $1.key }.map(\.value)
         self.notice = notice ?? Self.state(of: visit, language.strings)
         self.noticeIsError = noticeIsError
         hasErrors = !errors.isEmpty
