@@ -45,6 +45,18 @@ RULES = {
     ("PUT /api/v1/integrations/{source}", "base_url", "VALIDATION_REQUIRED_FIELD"): "ProjectFlow has no default address to fall back to (path)",
     ("PUT /api/v1/integrations/{source}", "remove_api_token", "VALIDATION_INVALID_VALUE"): "a new token and its removal exclude each other (two fields)",
     ("PUT /api/v1/integrations/{source}", "remove_webhook_secret", "VALIDATION_INVALID_VALUE"): "a new secret and its removal exclude each other (two fields)",
+    (ANY, "content.pricetables.rows.content", "VALIDATION_REQUIRED_FIELD"): "a price row without a product, and a title row, need content (row type, two fields)",
+    (ANY, "content.pricetables.rows.price", "VALIDATION_REQUIRED_FIELD"): "a price row without a product needs its price (two fields)",
+    (ANY, "content.pricetables.rows.discount", "VALIDATION_REQUIRED_FIELD"): "a discount row needs its percentage (row type)",
+    (ANY, "content.pricetables.rows.product_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the product must exist (stored records)",
+    (ANY, "content.pricetables.id", "VALIDATION_DUPLICATE"): "a table's id is unique within its document (two items)",
+    (ANY, "content", "VALIDATION_OUT_OF_RANGE"): "the tables must come to less than 10^13 (the rows together)",
+    (ANY, "total_amount", "VALIDATION_INVALID_VALUE"): "a document with price tables has their total (two fields, stored records)",
+    (ANY, "choices", "VALIDATION_REFERENCE_NOT_FOUND"): "a choice names a row the recipient may choose (stored records)",
+    (ANY, "choices", "VALIDATION_INVALID_VALUE"): "only an optional row is ticked, only an editable count changes (stored records)",
+    (ANY, "directory_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the directory must exist (stored records)",
+    (ANY, "vat_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the VAT group must exist (stored records)",
+    (ANY, "sku", "VALIDATION_DUPLICATE"): "a product's SKU is unique (stored records)",
 }
 
 # A recipient's link is shared by every generated request: once one signs, accepts or declines, the
@@ -58,7 +70,9 @@ DOCUMENT_STATE = {
 def covered(operation, detail):
     # An item of a list is judged by the rule of its field: parties[2].email is an email.
     field, code = re.sub(r"^\w+\[\d+\]\.", "", detail.get("field") or ""), detail.get("code")
-    return (operation, field, code) in RULES or (ANY, field, code) in RULES
+    # Nested lists are judged by their path without positions: content.pricetables[0].rows[2].price.
+    nested = re.sub(r"\[\d+\]", "", detail.get("field") or "")
+    return any((scope, name, code) in RULES for scope in (operation, ANY) for name in (field, nested))
 
 
 @schemathesis.hook

@@ -41,6 +41,8 @@ struct RecipientDocumentPayload: JSONWritable {
             }
         }
         w.endObject()
+        w.key("content")
+        visit.content.writeJSON(&w)
         w.endObject()
     }
 }

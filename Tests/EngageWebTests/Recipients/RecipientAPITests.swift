@@ -273,7 +273,7 @@ struct RecipientAPITests {
             let secret = try #require(created.data["token"] as? String)
             let shown = try await api.visit(.get, "/p/\(secret)", headers: Self.json)
             #expect(shown.status == .ok)
-            #expect(Set(shown.data.keys) == ["document_number", "document_type", "title", "description", "sender", "total_amount", "currency", "due_date", "status", "pdf_url", "payment_url", "available_actions", "prefill"])
+            #expect(Set(shown.data.keys) == ["document_number", "document_type", "title", "description", "sender", "total_amount", "currency", "due_date", "status", "pdf_url", "payment_url", "available_actions", "prefill", "content"])
             #expect(shown.data["available_actions"] as? [String] == ["view", "download", "sign", "register"])
             #expect(shown.data["pdf_url"] as? String == "/p/\(secret)/pdf")
             #expect(shown.data["prefill"] as? [String: String] == ["name": "Ann Lee", "company": "Globex"])
