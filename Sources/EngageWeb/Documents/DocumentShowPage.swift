@@ -36,6 +36,9 @@ struct DocumentShowPage: PageContext {
     let canWrite: Bool
     /// The document was signed or accepted: its completion certificate exists.
     let hasCertificate: Bool
+    /// The price tables as they stand (the recipient's choices included), with the recipient page's labels.
+    let priceTables: PriceTablesView?
+    let t = RecipientLanguage.en.table
 
     /// One event of the timeline.
     struct EventRow: Sendable {
@@ -136,11 +139,20 @@ struct DocumentShowPage: PageContext {
         self.uploadError = uploadError
         canWrite = try context.actor().role.canWrite
         hasCertificate = document.completedAt != nil
+        priceTables = details.content.isEmpty ? nil : PriceTablesView(
+            details.content, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false)
+    }
+
+    /// "for 1982.37 EUR": the total of the price tables an acceptance or a signature agreed to.
+    private static func agreedTotal(_ event: DocumentEvent) -> String? {
+        guard case .object(let pricing)? = event.details?["pricing"], case .number(let total)? = pricing["total"] else { return nil }
+        return "for \(Money.format(total)) \(pricing["currency"]?.text ?? "")"
     }
 
     static func row(_ event: DocumentEvent) -> EventRow {
         let detail: String = switch event.eventType {
-        case .signed: event.details?["signer_name"].flatMap(\.text).map { "by \($0)" } ?? ""
+        case .signed: [event.details?["signer_name"].flatMap(\.text).map { "by \($0)" }, agreedTotal(event)].compactMap { $0 }.joined(separator: " · ")
+        case .accepted: agreedTotal(event) ?? ""
         case .declined: event.details?["reason"].flatMap(\.text) ?? ""
         case .registered: [event.details?["name"], event.details?["email"]].compactMap { $0.flatMap(\.text) }.joined(separator: " · ")
         case .statusChanged:

@@ -59,7 +59,7 @@ struct DocumentsController {
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
     private static let notices = [
         "created": "Document created.", "updated": "Document saved.", "deleted": "Document deleted. An admin can restore it.",
-        "restored": "Document restored.", "uploaded": "PDF uploaded.", "link-revoked": "Link revoked: it no longer opens.",
+        "restored": "Document restored.", "uploaded": "PDF uploaded.", "prices": "Prices saved: the total is the tables' total.", "link-revoked": "Link revoked: it no longer opens.",
         "email-queued": "Email queued: a worker delivers it shortly.", "sms-queued": "SMS queued: a worker delivers it shortly.",
         "reminders-on": "Reminders turned on.", "reminders-off": "Reminders turned off.",
         "party-added": "Party added.", "party-changed": "Party saved.", "party-removed": "Party removed: its link no longer opens.",
