@@ -20,5 +20,10 @@
       });
   }
   form.addEventListener("input", function () { clearTimeout(pending); pending = setTimeout(recalculate, 300); });
-  form.addEventListener("change", function () { clearTimeout(pending); pending = setTimeout(recalculate, 100); });
+  form.addEventListener("change", function (event) {
+    // A row's type decides its fields: the page comes back whole, as Recalculate gives it.
+    if (/_type$/.test(event.target.name)) { form.requestSubmit(document.getElementById("recalculate")); return; }
+    clearTimeout(pending);
+    pending = setTimeout(recalculate, 100);
+  });
 })();

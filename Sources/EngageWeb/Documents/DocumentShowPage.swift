@@ -38,6 +38,8 @@ struct DocumentShowPage: PageContext {
     let hasCertificate: Bool
     /// The price tables as they stand (the recipient's choices included), with the recipient page's labels.
     let priceTables: PriceTablesView?
+    /// Until a recipient accepted or signed (or a party completed), staff may change the prices.
+    let canEditPrices: Bool
     let t = RecipientLanguage.en.table
 
     /// One event of the timeline.
@@ -139,6 +141,8 @@ struct DocumentShowPage: PageContext {
         self.uploadError = uploadError
         canWrite = try context.actor().role.canWrite
         hasCertificate = document.completedAt != nil
+        canEditPrices = canWrite && document.acceptedAt == nil && document.signedAt == nil && document.paidAt == nil
+            && !details.parties.contains { $0.completedAt != nil }
         priceTables = details.content.isEmpty ? nil : PriceTablesView(
             details.content, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false)
     }

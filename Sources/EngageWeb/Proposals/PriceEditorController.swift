@@ -29,6 +29,8 @@ struct PriceEditorController {
 
     struct TableView {
         let index: Int
+        /// Counted from 1, for people.
+        let number: Int
         let key: String
         let title: String
         let vatDefault: String
@@ -43,6 +45,9 @@ struct PriceEditorController {
         /// `t0r2_`: the prefix of the row's fields.
         let prefix: String
         let order: Int
+        let isPrice: Bool
+        /// A price row's own discount, or a discount row's.
+        let hasDiscount: Bool
         let types: [SelectOption]
         let content: String
         let count: String
@@ -101,7 +106,7 @@ struct PriceEditorController {
         let totals = priced.flatMap { $0.isEmpty ? nil : PriceTablesView($0, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false) }
         let tables = form.tables.enumerated().map { t, table in
             TableView(
-                index: t, key: table.fields["id"] ?? "", title: table.fields["title"] ?? "",
+                index: t, number: t + 1, key: table.fields["id"] ?? "", title: table.fields["title"] ?? "",
                 vatDefault: table.fields["vat_default_percentage"] ?? "20", vatHidden: table.fields["vat_hidden"] == "on",
                 rowsIncludeVAT: table.fields["rows_include_vat"] == "on",
                 rows: table.rows.enumerated().map { r, row in
@@ -110,7 +115,8 @@ struct PriceEditorController {
                         .reduce(into: [String: String]()) { $0[String($1.key.dropFirst(prefix.count))] = $1.value }
                     let amount = amounts.flatMap { $0.indices.contains(t) && $0[t].indices.contains(r) ? $0[t][r] : nil }
                     return RowView(
-                        prefix: prefix, order: r + 1,
+                        prefix: prefix, order: r + 1, isPrice: (row["type"] ?? "price") == "price",
+                        hasDiscount: ["price", "discount"].contains(row["type"] ?? "price"),
                         types: PriceRow.Kind.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: row["type"] == $0.rawValue) },
                         content: row["content"] ?? "", count: row["count"] ?? "", price: row["price"] ?? "", unit: row["unit"] ?? "",
                         vat: row["vat_percentage"] ?? "", discount: row["discount"] ?? "", productID: row["product_id"] ?? "",

@@ -98,6 +98,8 @@ struct RecipientStrings: Sendable {
     let unitPrice: String
     let lineAmount: String
     let optionLabel: String
+    let optionBadge: String
+    let leftOut: String
     let subtotalExclVAT: String
     let totalInclVAT: String
     let total: String
@@ -127,7 +129,7 @@ struct RecipientStrings: Sendable {
         notYourTurn: "Your turn has not come yet: the parties before you must act first. You will be notified when it does.",
         partyDone: "Thank you: your part is done. You will receive a copy once every party has completed.",
         somethingWrong: "Something went wrong. Please try again in a moment.",
-        quantity: "Quantity", unitPrice: "Unit price", lineAmount: "Amount", optionLabel: "Include", subtotalExclVAT: "Total excl. VAT",
+        quantity: "Quantity", unitPrice: "Unit price", lineAmount: "Amount", optionLabel: "Include", optionBadge: "Option", leftOut: "left out", subtotalExclVAT: "Total excl. VAT",
         totalInclVAT: "Total incl. VAT", total: "Total", updateTotal: "Update the total",
         chooseIntro: "Tick the options you want and adjust the quantities: the total follows. Your choice is final once you accept or sign.",
         choicesSaved: "Your choices are saved and the total is updated.")
@@ -156,7 +158,7 @@ struct RecipientStrings: Sendable {
         notYourTurn: "Ce n’est pas encore votre tour : les parties précédentes doivent d’abord agir. Vous serez prévenu le moment venu.",
         partyDone: "Merci : votre part est faite. Vous recevrez une copie lorsque toutes les parties auront terminé.",
         somethingWrong: "Une erreur est survenue. Merci de réessayer dans un instant.",
-        quantity: "Quantité", unitPrice: "Prix unitaire", lineAmount: "Montant", optionLabel: "Inclure", subtotalExclVAT: "Total HT",
+        quantity: "Quantité", unitPrice: "Prix unitaire", lineAmount: "Montant", optionLabel: "Inclure", optionBadge: "Option", leftOut: "non retenue", subtotalExclVAT: "Total HT",
         totalInclVAT: "Total TTC", total: "Total", updateTotal: "Mettre à jour le total",
         chooseIntro: "Cochez les options souhaitées et ajustez les quantités : le total suit. Votre choix est définitif une fois accepté ou signé.",
         choicesSaved: "Vos choix sont enregistrés et le total est mis à jour.")
