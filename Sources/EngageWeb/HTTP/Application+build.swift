@@ -77,6 +77,7 @@ public func buildRouter(
     OrganizationsAPIController(organizations: organizations, collectionURL: apiURL + "/organizations").register(on: api)
     let catalogue = CatalogueService(database: database)
     CatalogueAPIController(catalogue: catalogue, apiURL: apiURL).register(on: api)
+    CatalogueController(views: views, catalogue: catalogue).register(on: portal, admin: admin)
     PriceEditorController(views: views, proposals: ProposalService(database: database), documents: documents).register(on: portal)
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)

@@ -107,6 +107,7 @@ struct PortalChrome: Sendable {
     let onOutbox: Bool
     let onTemplates: Bool
     let onSync: Bool
+    let onCatalogue: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
@@ -124,5 +125,6 @@ struct PortalChrome: Sendable {
         onOutbox = section == "outbox"
         onTemplates = section == "templates"
         onSync = section == "sync"
+        onCatalogue = section == "catalogue"
     }
 }
