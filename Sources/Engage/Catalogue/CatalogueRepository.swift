@@ -30,7 +30,7 @@ struct CatalogueRepository {
     /// The new group's id; nil when the name is taken.
     func insertVATGroup(name: String, percentage: Decimal, label: String?) async throws -> Int64? {
         let now = Date()
-        return try await Self.unlessDuplicate {
+        return try await SQLFailure.unlessDuplicate {
             try await connection.execute(
                 "INSERT INTO vat_groups (name, percentage, label, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 [name, percentage, label, now, now] as [any SQLBindable]
@@ -40,7 +40,7 @@ struct CatalogueRepository {
 
     /// False when the name is taken.
     func updateVATGroup(id: Int64, name: String, percentage: Decimal, label: String?) async throws -> Bool {
-        try await Self.unlessDuplicate {
+        try await SQLFailure.unlessDuplicate {
             try await connection.execute(
                 "UPDATE vat_groups SET name = ?, percentage = ?, label = ?, updated_at = ? WHERE id = ?",
                 [name, percentage, label, Date(), id] as [any SQLBindable])
@@ -68,7 +68,7 @@ struct CatalogueRepository {
     /// The new directory's id; nil when the name is taken.
     func insertDirectory(name: String) async throws -> Int64? {
         let now = Date()
-        return try await Self.unlessDuplicate {
+        return try await SQLFailure.unlessDuplicate {
             try await connection.execute(
                 "INSERT INTO product_directories (name, created_at, updated_at) VALUES (?, ?, ?)", [name, now, now] as [any SQLBindable]
             ).lastInsertID
@@ -77,7 +77,7 @@ struct CatalogueRepository {
 
     /// False when the name is taken.
     func renameDirectory(id: Int64, name: String) async throws -> Bool {
-        try await Self.unlessDuplicate {
+        try await SQLFailure.unlessDuplicate {
             try await connection.execute(
                 "UPDATE product_directories SET name = ?, updated_at = ? WHERE id = ?", [name, Date(), id] as [any SQLBindable])
             return true
@@ -133,7 +133,7 @@ struct CatalogueRepository {
     /// The new product's id; nil when the SKU is taken.
     func insertProduct(_ fields: ProductFields) async throws -> Int64? {
         let now = Date()
-        return try await Self.unlessDuplicate {
+        return try await SQLFailure.unlessDuplicate {
             try await connection.execute("""
                 INSERT INTO products (directory_id, sku, name, descr_short, price, vat_group_id, optional, unit, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -143,7 +143,7 @@ struct CatalogueRepository {
 
     /// False when the SKU is taken.
     func updateProduct(id: Int64, _ fields: ProductFields) async throws -> Bool {
-        try await Self.unlessDuplicate {
+        try await SQLFailure.unlessDuplicate {
             try await connection.execute("""
                 UPDATE products SET directory_id = ?, sku = ?, name = ?, descr_short = ?, price = ?, vat_group_id = ?, optional = ?,
                     unit = ?, updated_at = ?
@@ -164,15 +164,6 @@ struct CatalogueRepository {
 
     private static func binds(_ fields: ProductFields) -> [any SQLBindable] {
         [fields.directoryID, fields.sku, fields.name, fields.shortDescription, fields.price, fields.vatGroupID, fields.isOptional, fields.unit]
-    }
-
-    /// The body's answer, or nil when a unique key refused the row.
-    private static func unlessDuplicate<T>(_ body: () async throws -> T) async throws -> T? {
-        do {
-            return try await body()
-        } catch where SQLFailure.isDuplicateKey(error) {
-            return nil
-        }
     }
 
     private static func vatGroup(_ row: SQLRow) throws -> VATGroup {

@@ -89,6 +89,17 @@ enum SQLFailure {
         (error as? MariaDBError)?.isDuplicateKey == true
     }
 
+    /// The body's answer, or nil when a unique key refused its row (a name or SKU taken).
+    static func unlessDuplicate<T>(
+        isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T? {
+        do {
+            return try await body()
+        } catch where isDuplicateKey(error) {
+            return nil
+        }
+    }
+
     /// The domain's view of an error that means the database cannot serve now (nil for any other).
     static func unavailable(_ error: any Error) -> ServiceUnavailable? {
         switch error {

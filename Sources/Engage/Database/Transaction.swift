@@ -41,4 +41,5 @@ struct Transaction: Sendable {
     var customers: CustomerRepository { .init(connection: connection) }
     var catalogue: CatalogueRepository { .init(connection: connection) }
     var priceTables: PriceTableRepository { .init(connection: connection) }
+    var documentTemplates: TemplateRepository { .init(connection: connection) }
 }

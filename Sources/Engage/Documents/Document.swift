@@ -43,6 +43,8 @@ public struct Document: Sendable, Equatable {
     public internal(set) var registeredAt: Date?
     /// Whether reminders go out before the due date and the link's expiry.
     public let remindersEnabled: Bool
+    /// What the link sent with it allows unless the send says otherwise; nil for its type's default.
+    public var linkActions: [RecipientAction]? = nil
     public let createdBy: Int64?
     public let createdAt: Date
     public let updatedAt: Date
@@ -118,6 +120,7 @@ extension Document: JSONWritable {
         w.key("cancelled_at"); w.value(cancelledAt)
         w.key("registered_at"); w.value(registeredAt)
         w.key("reminders_enabled"); w.value(remindersEnabled)
+        w.key("link_actions"); w.value(linkActions.map { JSONValue.array($0.map { .string($0.rawValue) }) })
         w.key("created_by"); w.value(createdBy)
         w.key("created_at"); w.value(createdAt)
         w.key("updated_at"); w.value(updatedAt)

@@ -11,7 +11,7 @@ struct DocumentRepository {
         custom_message, status, recipient_email, recipient_name, recipient_company, contact_id, organization_id,
         total_amount, currency, due_date, expires_at, pdf_url, payment_url, pdf_path, pdf_filename, pdf_size, pdf_sha256,
         metadata, prefill_data, view_count, first_viewed_at, last_viewed_at, sent_at, downloaded_at, accepted_at,
-        signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, reminders_enabled, created_by, created_at,
+        signed_at, paid_at, rejected_at, expired_at, cancelled_at, registered_at, reminders_enabled, link_actions, created_by, created_at,
         updated_at, deleted_at
         """
 
@@ -38,6 +38,8 @@ struct DocumentRepository {
         var metadata: [String: JSONValue]?
         var prefillData: [String: JSONValue]?
         var createdBy: Int64?
+        /// What its sent link allows unless the send says otherwise (a template's link actions).
+        var linkActions: [RecipientAction]? = nil
         /// The fields as last imported from a partner (sync only).
         var externalSnapshot: [String: JSONValue]? = nil
         /// A sync writes the status `DocumentLifecycle` decided for the new document, with its stamps at `stampedAt`.
@@ -49,10 +51,10 @@ struct DocumentRepository {
     private static let insertColumns = """
         document_type, external_id, external_source, external_url, title, description, custom_message, status,
         recipient_email, recipient_name, recipient_company, contact_id, organization_id, total_amount, currency, due_date,
-        expires_at, pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
+        expires_at, pdf_url, payment_url, metadata, prefill_data, external_snapshot, created_by, link_actions, \(DocumentStamp.allCases.map(column).joined(separator: ", ")),
         created_day, created_at, updated_at
         """
-    private static let insertRow = "(" + Array(repeating: "?", count: 26 + DocumentStamp.allCases.count).joined(separator: ", ") + ")"
+    private static let insertRow = "(" + Array(repeating: "?", count: 27 + DocumentStamp.allCases.count).joined(separator: ", ") + ")"
 
     /// A new document's values, created at `time` (its `created_day` the local day of it).
     private func binds(_ new: NewDocument, at time: Date) throws -> [any SQLBindable] {
@@ -66,6 +68,7 @@ struct DocumentRepository {
             new.contactID, new.organizationID, new.totalAmount, new.currency, new.dueDate?.description, new.expiresAt,
             new.pdfURL, new.paymentURL, try new.metadata.map { try SQLJSON.encode($0) },
             try new.prefillData.map { try SQLJSON.encode($0) }, try new.externalSnapshot.map { try SQLJSON.encode($0) }, new.createdBy,
+            try new.linkActions.map { try SQLJSON.encode($0.map(\.rawValue)) },
         ] + DocumentStamp.allCases.map { new.stamps.contains($0) ? new.stampedAt : nil }
     }
 
@@ -592,6 +595,7 @@ struct DocumentRepository {
             cancelledAt: try row.decode("cancelled_at"),
             registeredAt: try row.decode("registered_at"),
             remindersEnabled: try row.decode("reminders_enabled"),
+            linkActions: try row.decodeJSON("link_actions", as: [String].self)?.compactMap(RecipientAction.init(rawValue:)),
             createdBy: try row.decode("created_by"),
             createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"),

@@ -15,7 +15,7 @@ public struct DocumentService: Sendable {
     static let creatableFields: Set<String> = [
         "document_type", "title", "description", "custom_message", "external_id", "external_source", "external_url",
         "recipient_email", "recipient_name", "recipient_company", "contact_id", "organization_id", "total_amount",
-        "currency", "due_date", "expires_at", "pdf_url", "payment_url", "metadata", "prefill_data", "content",
+        "currency", "due_date", "expires_at", "pdf_url", "payment_url", "metadata", "prefill_data", "content", "link_actions",
     ]
 
     /// Fields an update may change (the spec's list).
@@ -46,9 +46,12 @@ public struct DocumentService: Sendable {
     /// Creates a draft. Every problem is reported at once, missing contacts and organizations
     /// and a live document with the same external reference included.
     /// The recipient defaults to the contact (and their organization) when not given.
+    /// With `template_id`, the template's fields and price tables are the start and those given override them.
     public func create(_ input: Input, by actor: Actor) async throws -> Document {
         try actor.requireWrite()
+        let (input, templateProblems) = try await startingFromTemplate(input)
         var reader = InputReader(input, allowed: Self.creatableFields)
+        for problem in templateProblems { reader.report(problem.field, problem.code, problem.message) }
         let type = reader.choice("document_type", label: "Document type", as: DocumentType.self, required: true)
         let title = reader.text("title", label: "Title", required: true, min: 3, max: 255)
         let description = reader.text("description", label: "Description", max: 10_000)
@@ -70,6 +73,7 @@ public struct DocumentService: Sendable {
         let metadata = reader.object("metadata", label: "Metadata")
         let prefill = reader.object("prefill_data", label: "Prefill data")
         let content = reader.priceTables()
+        let linkActions = RecipientLinkService.actions(&reader, field: "link_actions", label: "Link actions")
 
         return try await database.write { tx in
             let contacts = tx.contacts
@@ -100,7 +104,7 @@ public struct DocumentService: Sendable {
                 totalAmount: tables.isEmpty ? amount.value : PriceCalculator.price(tables).total,
                 currency: currency.value ?? "EUR", dueDate: dueDate.value, expiresAt: expiresAt.value,
                 pdfURL: pdfURL.value, paymentURL: paymentURL.value, metadata: metadata.value, prefillData: prefill.value,
-                createdBy: actor.userID)
+                createdBy: actor.userID, linkActions: linkActions.value)
             let documents = tx.documents
             guard let id = try await documents.insert(new) else {
                 throw ValidationError(fields: [.init(
@@ -112,6 +116,24 @@ public struct DocumentService: Sendable {
             try await tx.announce(.documentCreated, document)
             return document
         }
+    }
+
+    /// `input` over the fields of the template its `template_id` names (the given ones win), and
+    /// what is wrong with `template_id`.
+    private func startingFromTemplate(_ input: Input) async throws -> (Input, [ValidationError.FieldError]) {
+        var values = input.values
+        guard let given = values.removeValue(forKey: "template_id") else { return (input, []) }
+        var reader = InputReader(Input(["template_id": given], isForm: input.isForm), allowed: ["template_id"])
+        if let id = reader.id("template_id", label: "Template").value {
+            if let start = try await database.read({ try await DocumentTemplateService.documentFields(template: id, in: $0) }) {
+                values = start.merging(values) { _, given in given }
+            } else {
+                reader.report("template_id", .notFound, "Template \(id) does not exist.")
+            }
+        } else if case .null = given {
+            reader.report("template_id", .invalidFormat, "Template must be a positive whole number.")
+        }
+        return (Input(values, isForm: input.isForm), reader.allProblems)
     }
 
     /// Changes the updatable fields `input` mentions. A status change is `DocumentLifecycle`'s to
@@ -277,7 +299,7 @@ public struct DocumentService: Sendable {
             fetch: { try await $0.documents.batch(query, after: $1, limit: batch) }, id: \.id, body)
     }
 
-    private static func currency(_ reader: inout InputReader) -> Provided<String> {
+    static func currency(_ reader: inout InputReader) -> Provided<String> {
         let text = reader.text("currency", label: "Currency", max: 64)
         guard case .value(let code) = text else { return text }
         let upper = code.uppercased()

@@ -247,7 +247,7 @@ public struct SendService: Sendable {
                 problems.append(.init(field: "token_options", code: .invalidFormat, message: "Token options must be an object, not \(other.typeName)."))
             }
             if linkInput["allowed_actions"] == nil {
-                linkInput["allowed_actions"] = .array(RecipientLinkService.defaultSendActions(for: document?.documentType ?? .custom).map { .string($0.rawValue) })
+                linkInput["allowed_actions"] = .array(RecipientLinkService.defaultSendActions(for: document).map { .string($0.rawValue) })
             }
             if linkInput["recipient_email"] == nil, channel == .email, EmailAddress.isValid(recipient) {
                 linkInput["recipient_email"] = .string(recipient)

@@ -15,10 +15,11 @@ public struct RecipientLinkService: Sendable {
     static let defaultLifetimeDays = 30
     static let defaultActions: [RecipientAction] = [.view, .download]
 
-    /// What a link sent with a document allows unless the send says otherwise: a quote or an
-    /// approval is there to be decided on, an invoice to be read and paid.
-    public static func defaultSendActions(for type: DocumentType) -> [RecipientAction] {
-        type == .pennylaneInvoice ? [.view, .download] : [.view, .download, .accept, .sign, .decline]
+    /// What a link sent with a document allows unless the send says otherwise: its own link actions
+    /// (from a template), else a quote or an approval is there to be decided on, an invoice to be read and paid.
+    public static func defaultSendActions(for document: Document?) -> [RecipientAction] {
+        if let actions = document?.linkActions { return actions }
+        return document?.documentType == .pennylaneInvoice ? [.view, .download] : [.view, .download, .accept, .sign, .decline]
     }
 
     /// What a new link allows, read and checked.
@@ -128,21 +129,25 @@ public struct RecipientLinkService: Sendable {
     }
 
     private static func actions(_ reader: inout InputReader) -> [RecipientAction] {
+        actions(&reader, field: "allowed_actions", label: "Allowed actions").value ?? defaultActions
+    }
+
+    /// Actions named in `field`, in the canonical order, each once; null or none is refused.
+    static func actions(_ reader: inout InputReader, field: String, label: String) -> Provided<[RecipientAction]> {
         let names: [String]
-        switch reader.strings("allowed_actions", label: "Allowed actions", maxCount: 6) {
-        case .absent: return defaultActions
+        switch reader.strings(field, label: label, maxCount: 6) {
+        case .absent: return .absent
         case .null: names = []
         case .value(let given): names = given
         }
         let unknown = names.filter { RecipientAction(rawValue: $0) == nil }
         if !unknown.isEmpty {
             let choices = RecipientAction.allCases.map(\.rawValue).joined(separator: ", ")
-            reader.report("allowed_actions", .invalidValue, "Allowed actions must be among: \(choices); not \(unknown.joined(separator: ", ")).")
+            reader.report(field, .invalidValue, "\(label) must be among: \(choices); not \(unknown.joined(separator: ", ")).")
         } else if names.isEmpty {
-            reader.report("allowed_actions", .required, "Allow at least one action.")
+            reader.report(field, .required, "Allow at least one action.")
         }
-        // In the canonical order, each once.
-        return RecipientAction.allCases.filter { names.contains($0.rawValue) }
+        return .value(RecipientAction.allCases.filter { names.contains($0.rawValue) })
     }
 
     private static func networks(_ reader: inout InputReader) -> [IPNetwork] {

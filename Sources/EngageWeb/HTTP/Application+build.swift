@@ -78,6 +78,8 @@ public func buildRouter(
     let catalogue = CatalogueService(database: database)
     CatalogueAPIController(catalogue: catalogue, apiURL: apiURL).register(on: api)
     CatalogueController(views: views, catalogue: catalogue).register(on: portal, admin: admin)
+    let documentTemplates = DocumentTemplateService(database: database)
+    TemplatesAPIController(templates: documentTemplates, apiURL: apiURL).register(on: api)
     PriceEditorController(views: views, proposals: ProposalService(database: database), documents: documents).register(on: portal)
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)

@@ -84,7 +84,7 @@ struct SendController {
             "channel": "email", "recipient_email": document.recipientEmail ?? "", "recipient_name": document.recipientName ?? "",
             "template": MessagePurpose.notification(for: document.documentType).rawValue, "language": "en", "link": "new",
         ]
-        for action in RecipientLinkService.defaultSendActions(for: document.documentType) { values["action_\(action.rawValue)"] = "on" }
+        for action in RecipientLinkService.defaultSendActions(for: document) { values["action_\(action.rawValue)"] = "on" }
         return values
     }
 }
