@@ -57,6 +57,12 @@ RULES = {
     (ANY, "directory_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the directory must exist (stored records)",
     (ANY, "vat_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the VAT group must exist (stored records)",
     (ANY, "sku", "VALIDATION_DUPLICATE"): "a product's SKU is unique (stored records)",
+    (ANY, "template_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the template must exist (stored records)",
+    (ANY, "document_id", "VALIDATION_REFERENCE_NOT_FOUND"): "the document a template starts from must exist (stored records)",
+    ("POST /api/v1/document-engagements", "document_type", "VALIDATION_REQUIRED_FIELD"): "a document_type is required unless the template_id gives it (two fields, stored records)",
+    ("POST /api/v1/document-engagements", "title", "VALIDATION_REQUIRED_FIELD"): "a title is required unless the template_id gives it (two fields, stored records)",
+    ("POST /api/v1/document-templates", "document_type", "VALIDATION_REQUIRED_FIELD"): "a document_type is required unless the document_id gives it (two fields, stored records)",
+    ("POST /api/v1/document-templates", "title", "VALIDATION_REQUIRED_FIELD"): "a title is required unless the document_id gives it (two fields, stored records)",
 }
 
 # A recipient's link is shared by every generated request: once one signs, accepts or declines, the

@@ -11,6 +11,8 @@ struct DocumentsController {
     let events: DocumentEventService
     let contacts: ContactService
     let organizations: OrganizationService
+    let proposals: ProposalService
+    let templates: DocumentTemplateService
 
     struct IndexPage: PageContext {
         let title: String
@@ -37,6 +39,9 @@ struct DocumentsController {
         let canBulk: Bool
         /// The list's filters as a query string, for "all matching".
         let bulkQuery: String
+        /// The document templates a draft can be made from.
+        let templateOptions: [SelectOption]
+        let hasTemplateOptions: Bool
     }
 
     struct FormPage: PageContext {
@@ -54,6 +59,17 @@ struct DocumentsController {
         let statusOptions: [SelectOption]
         let contactOptions: [SelectOption]
         let organizationOptions: [SelectOption]
+        /// Text templates to insert into the description (their text in `data-body` for the script).
+        let textTemplates: [TextChoice]
+        let hasTextTemplates: Bool
+        /// The amount is the price tables' total: shown, not typed.
+        let amountIsComputed: Bool
+    }
+
+    struct TextChoice {
+        let id: Int64
+        let name: String
+        let body: String
     }
 
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
@@ -74,8 +90,9 @@ struct DocumentsController {
         portal.get("/documents/new") { _, context in try await form(context, values: ["currency": "EUR"]) }
         portal.post("/documents") { _, context in
             let form = context.form ?? FormData(urlEncoded: "")
+            if let values = try await Self.insertingText(form.values, from: templates) { return try await self.form(context, values: values) }
             do {
-                let document = try await documents.create(form.input, by: try context.actor())
+                let document = try await documents.create(Self.input(form), by: try context.actor())
                 return Response.redirect(to: "/documents/\(document.id)?done=created", type: .normal)
             } catch let error as ValidationError {
                 return try await self.form(context, values: form.values, errors: error)
@@ -92,8 +109,11 @@ struct DocumentsController {
         portal.post("/documents/:id") { _, context in
             let id = try context.id()
             let form = context.form ?? FormData(urlEncoded: "")
+            if let values = try await Self.insertingText(form.values, from: templates) {
+                return try await self.form(context, document: try await documents.find(id: id), values: values)
+            }
             do {
-                _ = try await documents.update(id: id, form.input, by: try context.actor())
+                _ = try await documents.update(id: id, Self.input(form), by: try context.actor())
                 return Response.redirect(to: "/documents/\(id)?done=updated", type: .normal)
             } catch let error as ValidationError {
                 return try await self.form(context, document: try await documents.find(id: id), values: form.values, errors: error)
@@ -138,6 +158,9 @@ struct DocumentsController {
         let page = errors.isEmpty ? try await documents.list(query) : nil
         let filters = Dictionary(DocumentQuery.parameterNames.map { ($0, parameters[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
         let actor = try context.actor()
+        let templateOptions = deleted ? [] : try await templates.list(page: PageRequest(perPage: PageRequest.maximumSize)).items.map {
+            SelectOption(value: String($0.id), label: $0.name, selected: false)
+        }
         return try views.render("portal/documents/index", IndexPage(
             title: deleted ? "Deleted documents" : "Documents",
             chrome: PortalChrome(context: context, section: "documents"),
@@ -163,7 +186,8 @@ struct DocumentsController {
             canWrite: actor.role.canWrite,
             bulkActions: BulkDocumentsController.actions.map { SelectOption(value: $0.0, label: $0.1, selected: false) },
             canBulk: !deleted && actor.role.canWrite,
-            bulkQuery: String(QueryString.url("", query.parameters.filter { $0.0 != "page" }).dropFirst())), status: errors.isEmpty ? .ok : .badRequest)
+            bulkQuery: String(QueryString.url("", query.parameters.filter { $0.0 != "page" }).dropFirst()),
+            templateOptions: templateOptions, hasTemplateOptions: !templateOptions.isEmpty), status: errors.isEmpty ? .ok : .badRequest)
     }
 
     /// The list as filtered, every page, streamed a thousand rows at a time.
@@ -200,6 +224,9 @@ struct DocumentsController {
         let contactPage = try await contacts.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
         let organizationPage = try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
         let action = document.map { "/documents/\($0.id)" } ?? "/documents"
+        let texts = try await templates.textTemplates()
+        var amountIsComputed = false
+        if let document { amountIsComputed = try await !proposals.content(documentID: document.id).content.isEmpty }
         return try views.render("portal/documents/form", FormPage(
             title: document.map { "Edit \($0.documentNumber)" } ?? "New document",
             chrome: PortalChrome(context: context, section: "documents"),
@@ -213,7 +240,26 @@ struct DocumentsController {
             },
             organizationOptions: organizationPage.items.map {
                 SelectOption(value: String($0.id), label: $0.name, selected: values["organization_id"] == String($0.id))
-            }), status: errors == nil ? .ok : .unprocessableContent)
+            },
+            textTemplates: texts.map { TextChoice(id: $0.id, name: $0.name, body: $0.body) }, hasTextTemplates: !texts.isEmpty,
+            amountIsComputed: amountIsComputed),
+            status: errors == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The form's fields for the service, without the text-template picker's.
+    private static func input(_ form: FormData) -> Input {
+        Input(form: form.values.filter { $0.key != "text_template_id" && $0.key != "intent" })
+    }
+
+    /// The form's values with the chosen text template added to the description, when that is what
+    /// the button asked (without JavaScript; the script inserts it where the cursor is); nil otherwise.
+    private static func insertingText(_ values: [String: String], from templates: DocumentTemplateService) async throws -> [String: String]? {
+        guard values["intent"] == "insert_text", let id = values["text_template_id"].flatMap(Int64.init) else { return nil }
+        var values = values
+        let text = try await templates.textTemplate(id: id).body
+        let description = values["description"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        values["description"] = description.isEmpty ? text : description + "\n\n" + text
+        return values
     }
 
     private static func editValues(_ document: Document) -> [String: String] {

@@ -79,8 +79,10 @@ public func buildRouter(
     CatalogueAPIController(catalogue: catalogue, apiURL: apiURL).register(on: api)
     CatalogueController(views: views, catalogue: catalogue).register(on: portal, admin: admin)
     let documentTemplates = DocumentTemplateService(database: database)
-    TemplatesAPIController(templates: documentTemplates, apiURL: apiURL).register(on: api)
-    PriceEditorController(views: views, proposals: ProposalService(database: database), documents: documents).register(on: portal)
+    DocumentTemplatesAPIController(templates: documentTemplates, apiURL: apiURL).register(on: api)
+    DocumentTemplatesController(views: views, templates: documentTemplates, documents: documents).register(on: portal)
+    let proposals = ProposalService(database: database)
+    PriceEditorController(views: views, proposals: proposals, documents: documents, templates: documentTemplates).register(on: portal)
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)
@@ -90,7 +92,9 @@ public func buildRouter(
     DashboardController(views: views, analytics: analytics, events: events).register(on: portal)
     SyncAPIController(sync: integrations.sync, settings: integrations.settings, apiURL: apiURL).register(on: api)
     SyncController(views: views, sync: integrations.sync, settings: integrations.settings).register(on: portal, admin: admin)
-    DocumentsController(views: views, documents: documents, events: events, contacts: contacts, organizations: organizations)
+    DocumentsController(
+        views: views, documents: documents, events: events, contacts: contacts, organizations: organizations, proposals: proposals,
+        templates: documentTemplates)
         .register(on: portal, admin: admin)
     let exports = ExportService(database: database)
     BulkDocumentsController(views: views, documents: documents, exports: exports).register(on: portal)

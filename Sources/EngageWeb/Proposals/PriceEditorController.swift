@@ -2,18 +2,48 @@ import Engage
 import Foundation
 import Hummingbird
 
-/// The portal's price table editor, `/documents/{id}/prices`: rows by hand or from the catalogue,
-/// reordered by their number, removed by a tick; "Recalculate" prices what is typed without saving
-/// (a script does it as one types), "Save" goes through `DocumentService.update` like the API.
+/// The portal's price table editor, of a document (`/documents/{id}/prices`) or a template
+/// (`/document-templates/{id}/prices`): rows by hand or from the catalogue, reordered by their
+/// number, removed by a tick; "Recalculate" prices what is typed without saving (a script does it
+/// as one types), "Save" goes through the same service as the API.
 struct PriceEditorController {
     let views: ViewRenderer
     let proposals: ProposalService
     let documents: DocumentService
+    let templates: DocumentTemplateService
+
+    /// Whose tables are edited: where its page is, what it is called, its currency, its stored
+    /// tables (and whether they are final), and how they are saved.
+    struct Target {
+        let path: String
+        let title: String
+        let currency: String
+        let stored: PriceContent
+        let isFrozen: Bool
+        let save: @Sendable (JSONValue, Actor) async throws -> Void
+    }
+
+    private func document(_ id: Int64) async throws -> Target {
+        let document = try await documents.find(id: id)
+        let stored = try await proposals.content(documentID: id)
+        return Target(
+            path: "/documents/\(id)", title: document.title, currency: document.currency, stored: stored.content, isFrozen: stored.isFrozen,
+            save: { [documents] content, actor in _ = try await documents.update(id: id, Input(["content": content], isForm: true), by: actor) })
+    }
+
+    private func template(_ id: Int64) async throws -> Target {
+        let details = try await templates.details(id: id)
+        return Target(
+            path: "/document-templates/\(id)", title: details.template.name, currency: details.template.currency, stored: details.content,
+            isFrozen: false,
+            save: { [templates] content, actor in _ = try await templates.update(id: id, Input(["content": content], isForm: true), by: actor) })
+    }
 
     struct Page: PageContext {
         let title: String
         let chrome: PortalChrome?
-        let id: Int64
+        /// The page of the document or template whose tables these are.
+        let path: String
         let tables: [TableView]
         let tableCount: Int
         let hasTables: Bool
@@ -66,44 +96,47 @@ struct PriceEditorController {
     }
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
-        portal.get("/documents/:id/prices") { _, context in
-            let id = try context.id()
-            let stored = try await proposals.content(documentID: id)
-            return try await render(context, id: id, form: PriceTableForm(stored.content), priced: stored.content, isFrozen: stored.isFrozen)
-        }
-        portal.post("/documents/:id/prices") { _, context in
-            let id = try context.id()
-            let values = context.form?.values ?? [:]
-            var form = PriceTableForm(form: values)
-            let intent = values["intent"] ?? "recalculate"
-            if let change = PriceTableForm.change(intent: intent, form: values) { form.apply(change) }
-            if intent == "save" {
-                do {
-                    _ = try await documents.update(id: id, Input(["content": form.content], isForm: true), by: try context.actor())
-                    return Response.redirect(to: "/documents/\(id)?done=prices", type: .normal)
-                } catch let error as ValidationError {
-                    return try await render(context, id: id, form: form, errors: error, status: .unprocessableContent)
-                }
+        for (path, target) in [("/documents/:id/prices", document), ("/document-templates/:id/prices", template)] {
+            portal.get(RouterPath(path)) { _, context in
+                let target = try await target(try context.id())
+                return try await render(context, target, form: PriceTableForm(target.stored), priced: target.stored)
             }
-            do {
-                let priced = try await proposals.preview(form.content, isForm: true)
-                // Shown as the server completed them: a product's row gets its name and price.
-                return try await render(context, id: id, form: PriceTableForm(priced), priced: priced)
-            } catch let error as ValidationError {
-                return try await render(context, id: id, form: form, errors: error)
+            portal.post(RouterPath(path)) { _, context in
+                try await post(context, try await target(try context.id()))
             }
         }
     }
 
+    private func post(_ context: EngageRequestContext, _ target: Target) async throws -> Response {
+        let values = context.form?.values ?? [:]
+        var form = PriceTableForm(form: values)
+        let intent = values["intent"] ?? "recalculate"
+        if let change = PriceTableForm.change(intent: intent, form: values) { form.apply(change) }
+        if intent == "save" {
+            do {
+                try await target.save(form.content, try context.actor())
+                return Response.redirect(to: "\(target.path)?done=prices", type: .normal)
+            } catch let error as ValidationError {
+                return try await render(context, target, form: form, errors: error, status: .unprocessableContent)
+            }
+        }
+        do {
+            let priced = try await proposals.preview(form.content, isForm: true)
+            // Shown as the server completed them: a product's row gets its name and price.
+            return try await render(context, target, form: PriceTableForm(priced), priced: priced)
+        } catch let error as ValidationError {
+            return try await render(context, target, form: form, errors: error)
+        }
+    }
+
     private func render(
-        _ context: EngageRequestContext, id: Int64, form: PriceTableForm, priced: PriceContent? = nil, isFrozen: Bool = false,
+        _ context: EngageRequestContext, _ target: Target, form: PriceTableForm, priced: PriceContent? = nil,
         errors: ValidationError? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let document = try await documents.find(id: id)
         let messages = Dictionary((errors?.fields ?? []).map { (PriceTableForm.field(of: $0.field), $0.message) }, uniquingKeysWith: { first, _ in first })
         let products = try await proposals.productChoices()
         let amounts = priced?.pricing.tables.map(\.amounts)
-        let totals = priced.flatMap { $0.isEmpty ? nil : PriceTablesView($0, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false) }
+        let totals = priced.flatMap { $0.isEmpty ? nil : PriceTablesView($0, currency: target.currency, locale: Locale(identifier: "en_US"), choosable: false) }
         let tables = form.tables.enumerated().map { t, table in
             TableView(
                 index: t, number: t + 1, key: table.fields["id"] ?? "", title: table.fields["title"] ?? "",
@@ -122,18 +155,18 @@ struct PriceEditorController {
                         vat: row["vat_percentage"] ?? "", discount: row["discount"] ?? "", productID: row["product_id"] ?? "",
                         sku: row["sku"] ?? "", isOptional: row["userinput_optional"] == "on",
                         isChecked: row["userinput_optional_checked"] != "off", countEditable: row["userinput_count"] == "on",
-                        amount: amount.map { "\(Money.format($0)) \(document.currency)" } ?? "", errors: rowErrors, hasError: !rowErrors.isEmpty)
+                        amount: amount.map { "\(Money.format($0)) \(target.currency)" } ?? "", errors: rowErrors, hasError: !rowErrors.isEmpty)
                 },
                 rowCount: table.rows.count, error: messages["t\(t)_id"] ?? messages["t\(t)_vat_default_percentage"] ?? messages["t\(t)"])
         }
-        return try views.render("portal/documents/prices", Page(
-            title: "Prices · \(document.title)", chrome: PortalChrome(context: context, section: "documents"), id: id,
+        return try views.render("portal/proposals/prices", Page(
+            title: "Prices · \(target.title)", chrome: PortalChrome(context: context, section: "documents"), path: target.path,
             tables: tables, tableCount: tables.count, hasTables: !tables.isEmpty,
             products: products.map { SelectOption(value: String($0.id), label: "\($0.name) · \(Money.format($0.price))", selected: false) },
             hasProducts: !products.isEmpty,
             vatRates: try await proposals.vatGroups().map { "\($0.percentage)" },
             errorList: errors?.fields.map { "\(Self.place(of: $0.field)): \($0.message)" } ?? [], hasErrors: errors != nil,
-            totals: totals, isFrozen: isFrozen), status: status)
+            totals: totals, isFrozen: target.isFrozen), status: status)
     }
 
     /// "Table 1, row 3" for `content.pricetables[0].rows[2].price`, so a problem can be found on the page.

@@ -4,7 +4,7 @@ import Hummingbird
 /// `/api/v1/document-templates` (Offorte's favorites, with their price tables) and
 /// `/api/v1/text-templates` (Markdown blocks). A document is made from a template by
 /// `POST /api/v1/document-engagements` with `template_id`.
-struct TemplatesAPIController {
+struct DocumentTemplatesAPIController {
     let templates: DocumentTemplateService
     let apiURL: String
 
