@@ -73,7 +73,7 @@ public struct DocumentService: Sendable {
         let metadata = reader.object("metadata", label: "Metadata")
         let prefill = reader.object("prefill_data", label: "Prefill data")
         let content = reader.priceTables()
-        let linkActions = RecipientLinkService.actions(&reader, field: "link_actions", label: "Link actions")
+        let linkActions = RecipientLinkService.actions(&reader, field: "link_actions", label: "Link actions", nullMeansDefault: true)
 
         return try await database.write { tx in
             let contacts = tx.contacts

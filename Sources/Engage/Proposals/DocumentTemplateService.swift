@@ -39,6 +39,7 @@ public struct DocumentTemplateService: Sendable {
             var problems: [ValidationError.FieldError] = []
             if let source = values.removeValue(forKey: "document_id") {
                 var reader = InputReader(Input(["document_id": source], isForm: input.isForm), allowed: ["document_id"])
+                if case .null = source { reader.report("document_id", .invalidFormat, "Document must be a positive whole number.") }
                 if let id = reader.id("document_id", label: "Document").value {
                     if let document = try await tx.documents.find(id: id), document.deletedAt == nil {
                         let tables = try await tx.priceTables.tables(of: .document(id))
@@ -135,7 +136,7 @@ public struct DocumentTemplateService: Sendable {
         let description = reader.text("description", label: "Description", max: 10_000)
         let message = reader.text("custom_message", label: "Default message", max: 10_000)
         let currency = DocumentService.currency(&reader)
-        let actions = RecipientLinkService.actions(&reader, field: "link_actions", label: "Link actions")
+        let actions = RecipientLinkService.actions(&reader, field: "link_actions", label: "Link actions", nullMeansDefault: true)
         let content = reader.priceTables()
         let tables = try await reader.completedPriceTables(content, in: tx)
         try reader.finish()

@@ -132,11 +132,13 @@ public struct RecipientLinkService: Sendable {
         actions(&reader, field: "allowed_actions", label: "Allowed actions").value ?? defaultActions
     }
 
-    /// Actions named in `field`, in the canonical order, each once; null or none is refused.
-    static func actions(_ reader: inout InputReader, field: String, label: String) -> Provided<[RecipientAction]> {
+    /// Actions named in `field`, in the canonical order, each once; none is refused, and so is null
+    /// unless `nullMeansDefault` (a document's or template's link actions: back to the type's default).
+    static func actions(_ reader: inout InputReader, field: String, label: String, nullMeansDefault: Bool = false) -> Provided<[RecipientAction]> {
         let names: [String]
         switch reader.strings(field, label: label, maxCount: 6) {
         case .absent: return .absent
+        case .null where nullMeansDefault: return .null
         case .null: names = []
         case .value(let given): names = given
         }

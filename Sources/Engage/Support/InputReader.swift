@@ -118,15 +118,10 @@ struct InputReader {
 
     /// An amount of money: at least 0, at most 2 decimals, below 10^13 (DECIMAL(15,2)).
     mutating func money(_ field: String, label: String) -> Provided<Decimal> {
-        switch raw(field, required: false, label: label) {
+        switch number(field, label: label) {
         case .absent: return .absent
         case .null: return .null
-        case .value(let value):
-            let parsed: Decimal? = switch value {
-            case .number(let number): number
-            case .string(let text): Money.parse(text)
-            default: nil
-            }
+        case .value(let parsed):
             guard let parsed else {
                 report(field, .invalidFormat, "\(label) must be a number such as 1250.50.")
                 return .absent
@@ -144,15 +139,10 @@ struct InputReader {
 
     /// A number in `range` with at most `decimals` places (a JSON number, or text such as "5.5").
     mutating func decimal(_ field: String, label: String, in range: ClosedRange<Decimal>, decimals: Int) -> Provided<Decimal> {
-        switch raw(field, required: false, label: label) {
+        switch number(field, label: label) {
         case .absent: return .absent
         case .null: return .null
-        case .value(let value):
-            let parsed: Decimal? = switch value {
-            case .number(let number): number
-            case .string(let text): Money.parse(text)
-            default: nil
-            }
+        case .value(let parsed):
             guard let parsed, range.contains(parsed), Money.rounded(parsed, places: decimals) == parsed else {
                 report(field, .outOfRange, "\(label) must be a number from \(range.lowerBound) to \(range.upperBound) with at most \(decimals) decimals.")
                 return .absent
@@ -332,6 +322,17 @@ struct InputReader {
             return input.values[field] == nil ? .absent : .null
         case let value?:
             return .value(value)
+        }
+    }
+
+    /// A number as given: a JSON number or its text ("1250.50"); a value of nil when it is neither.
+    private mutating func number(_ field: String, label: String) -> Provided<Decimal?> {
+        switch raw(field, required: false, label: label) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(.number(let number)): return .value(number)
+        case .value(.string(let text)): return .value(Money.parse(text))
+        case .value: return .value(nil)
         }
     }
 

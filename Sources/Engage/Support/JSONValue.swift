@@ -9,6 +9,9 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// The largest magnitude a number may have (1e125).
+    static let largestNumber = Decimal(sign: .plus, exponent: 125, significand: 1)
+
     /// The text of a string value.
     public var text: String? {
         if case .string(let text) = self { return text }
@@ -22,6 +25,10 @@ public enum JSONValue: Sendable, Equatable, Codable {
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Decimal.self) {
+            // The bound the API documents for any JSON value (FreeJSON), whatever Decimal could hold.
+            guard value.magnitude <= Self.largestNumber else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Numbers must lie between -1e125 and 1e125.")
+            }
             self = .number(value)
         } else if let value = try? container.decode(Double.self) {
             // A number Decimal cannot hold: closer to 0 than 1e-128 is kept as 0; beyond 1e165 it cannot be kept.
