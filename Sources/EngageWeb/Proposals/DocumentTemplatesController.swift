@@ -11,7 +11,7 @@ struct DocumentTemplatesController {
     let documents: DocumentService
 
     struct IndexPage: PageContext {
-        let title = "Templates"
+        let title = "Document and text templates"
         let chrome: PortalChrome?
         let templates: [TemplateRow]
         let hasTemplates: Bool
