@@ -1,5 +1,6 @@
 import Engage
 import Hummingbird
+import NIOCore
 
 /// An error as the API presents it: the spec's code, an HTTP status, a message and field details.
 public struct APIError: Error, Sendable, Equatable {
@@ -109,6 +110,9 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(.internalServerError, code: "EXPORT_FAILED", message: "\(error.reason) Ask for the export again.")
         case let error as HTTPError:
             return APIError(http: error)
+        case is NIOTooManyBytesError:
+            // A body past the upload limit, met while it is being read (a form, a JSON body).
+            return APIError(http: HTTPError(.contentTooLarge))
         case is DecodingError:
             return .invalidJSON("The request body is not valid JSON.")
         case let error as ServiceUnavailable:

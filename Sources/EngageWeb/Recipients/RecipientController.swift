@@ -94,7 +94,12 @@ struct RecipientController {
         _ request: Request, _ context: EngageRequestContext,
         _ act: (String, ClientInfo, Body) async throws -> (RecipientVisit, KeyPath<RecipientStrings, String>?)
     ) async throws -> Response {
-        let body = try await Self.body(of: request, context)
+        let body: Body
+        do {
+            body = try await Self.body(of: request, context)
+        } catch {
+            return try failure(error, request, RecipientLanguage.of(request))  // too large, or not JSON: told as the client asked
+        }
         let language = RecipientLanguage.of(request, form: body.form)
         let secret = context.parameters.get("token") ?? ""
         do {

@@ -48,6 +48,19 @@ struct RecipientAPITests {
         }
     }
 
+    @Test("a body past the upload limit (2 MiB for a recipient's form) is a 413, as a page or as JSON, not a server error")
+    func tooLarge() async throws {
+        try await APIHarness.run { api in
+            let (_, secret) = try await arrange(api)
+            let body = "full_name=Ann&signature_image=" + String(repeating: "x", count: 3_000_000)
+            let page = try await api.visit(.post, "/p/\(secret)/sign", headers: Self.form, body: body)
+            #expect(page.status == .contentTooLarge)
+            let json = try await api.visit(.post, "/p/\(secret)/sign", headers: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"], body: body)
+            #expect(json.status == .contentTooLarge)
+            #expect(json.errorCode == "PAYLOAD_TOO_LARGE")
+        }
+    }
+
     @Test("the creation response has the public URL and pixel; three mistakes give three details; viewers cannot create")
     func tokenCreation() async throws {
         try await APIHarness.run { api in
