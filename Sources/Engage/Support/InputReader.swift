@@ -168,7 +168,7 @@ struct InputReader {
         let text = text(field, label: label, max: 40)
         guard case .value(let written) = text else { return text.withoutValue() }
         guard let moment = ISOTimestamp.parse(written) else {
-            report(field, .invalidFormat, "\(label) must be a date and time with its offset, such as 2026-12-31T17:00:00Z.")
+            report(field, .invalidFormat, "\(label) must be a date and time with its offset (at most ±18:00), such as 2026-12-31T17:00:00Z.")
             return .absent
         }
         guard moment > now || kept.map({ abs($0.timeIntervalSince(moment)) < 1 }) == true else {
