@@ -28,6 +28,8 @@
     target.addEventListener("submit", function (event) { event.preventDefault(); send(); });
     var button = target.querySelector("#update-total");
     if (button) button.hidden = true;
+    // Each change is saved as it happens: there is nothing to update before deciding.
+    document.querySelectorAll(".decide-on-total").forEach(function (hint) { hint.hidden = true; });
   }
   listen(form);
 })();

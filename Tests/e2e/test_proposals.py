@@ -45,6 +45,7 @@ class ProposalTest(StaffTestCase):
         try:
             phone.open(link["url"])
             self.assertIn("€4,680.00", phone.text(".table-total"))
+            self.assertEqual(phone.attribute(".decide-on-total", "hidden"), "true", "with the script each change is saved: no hint")
             phone.screenshot(os.path.join(SHOTS, "proposal-phone.png"))
 
             phone.click(f"#row_{hosting}")

@@ -106,6 +106,7 @@ struct RecipientStrings: Sendable {
     let updateTotal: String
     let chooseIntro: String
     let choicesSaved: String
+    let decideOnShownTotal: String
 
     static let english = RecipientStrings(
         languageName: "English", from: "From", amount: "Amount", dueDate: "Due date", reference: "Reference",
@@ -132,7 +133,8 @@ struct RecipientStrings: Sendable {
         quantity: "Quantity", unitPrice: "Unit price", lineAmount: "Amount", optionLabel: "Include", optionBadge: "Option", leftOut: "left out", subtotalExclVAT: "Total excl. VAT",
         totalInclVAT: "Total incl. VAT", total: "Total", updateTotal: "Update the total",
         chooseIntro: "Tick the options you want and adjust the quantities: the total follows. Your choice is final once you accept or sign.",
-        choicesSaved: "Your choices are saved and the total is updated.")
+        choicesSaved: "Your choices are saved and the total is updated.",
+        decideOnShownTotal: "You agree to the total shown above. Changed an option or a quantity? Press “Update the total” first.")
 
     static let french = RecipientStrings(
         languageName: "Français", from: "De la part de", amount: "Montant", dueDate: "Échéance", reference: "Référence",
@@ -161,5 +163,6 @@ struct RecipientStrings: Sendable {
         quantity: "Quantité", unitPrice: "Prix unitaire", lineAmount: "Montant", optionLabel: "Inclure", optionBadge: "Option", leftOut: "non retenue", subtotalExclVAT: "Total HT",
         totalInclVAT: "Total TTC", total: "Total", updateTotal: "Mettre à jour le total",
         chooseIntro: "Cochez les options souhaitées et ajustez les quantités : le total suit. Votre choix est définitif une fois accepté ou signé.",
-        choicesSaved: "Vos choix sont enregistrés et le total est mis à jour.")
+        choicesSaved: "Vos choix sont enregistrés et le total est mis à jour.",
+        decideOnShownTotal: "Vous acceptez le total affiché ci-dessus. Vous avez changé une option ou une quantité ? Appuyez d’abord sur « Mettre à jour le total ».")
 }

@@ -34,6 +34,8 @@ struct RecipientPage: PageContext, Hashable {
     let priceTables: PriceTablesView?
     /// Problems with the choices, told above the tables.
     let choiceErrors: [String]
+    /// The recipient may choose: accepting or signing agrees to the total as last updated.
+    let hasChoices: Bool
 
     init(
         visit: RecipientVisit, secret: String, language: RecipientLanguage, sender: String, notice: String? = nil,
@@ -66,6 +68,7 @@ struct RecipientPage: PageContext, Hashable {
         hasActions = canAccept || canSign || canRegister || canDecline
         priceTables = visit.content.isEmpty ? nil : PriceTablesView(
             visit.content, currency: document.currency, locale: language.locale, choosable: canAccept || canSign)
+        hasChoices = priceTables?.hasChoices ?? false
         choiceErrors = errors.filter { $0.key.hasPrefix("choices") }.sorted { $0.key < $1.key }.map(\.value)
         self.notice = notice ?? Self.state(of: visit, language.strings)
         self.noticeIsError = noticeIsError

@@ -157,6 +157,7 @@ struct PriceTablesAPITests {
                 body: "lang=en&optional_rows=\(option)&count_rows=\(training)&row_\(option)=on&count_\(training)=2")
             #expect(form.status == .ok, "\(form.text)")
             #expect(form.text.contains("Your choices are saved"))
+            #expect(form.text.contains("Press “Update the total” first."), "without a script, accepting agrees to the total last updated")
             #expect(form.text.contains("€1,982.37"), "back to 270.00 @21 and 1600.00 @10, −5 %: 256.50 + 53.87 + 1520.00 + 152.00")
 
             let accepted = try await api.visit(.post, "/p/\(secret)/accept", headers: Self.json, body: "{}")
