@@ -2,10 +2,20 @@ import Foundation
 
 /// The document's prices can no longer change: a recipient accepted or signed it (or a party completed).
 public struct PricesFrozen: Error, Sendable {
+    /// True once a decision binds the document's prices: accepted, signed or paid, or a party completed.
+    public static func applies(to document: Document, parties: [DocumentParty]) -> Bool {
+        document.acceptedAt != nil || document.signedAt != nil || document.paidAt != nil || parties.contains { $0.completedAt != nil }
+    }
+
     /// Refuses unless the document's prices may still change.
     static func check(_ document: Document, in tx: Transaction) async throws {
-        if document.acceptedAt != nil || document.signedAt != nil || document.paidAt != nil { throw PricesFrozen() }
-        if try await tx.parties.all(documentID: document.id).contains(where: { $0.completedAt != nil }) { throw PricesFrozen() }
+        if try await isFrozen(document, in: tx) { throw PricesFrozen() }
+    }
+
+    static func isFrozen(_ document: Document, in tx: Transaction) async throws -> Bool {
+        // The document's own stamps answer most often, without reading its parties.
+        if applies(to: document, parties: []) { return true }
+        return applies(to: document, parties: try await tx.parties.all(documentID: document.id))
     }
 }
 

@@ -24,14 +24,13 @@ public struct ProposalService: Sendable {
     public func content(documentID: Int64) async throws -> (content: PriceContent, isFrozen: Bool) {
         try await database.read { tx in
             let document = try await tx.documents.requireLive(id: documentID)
-            let content = try await PriceContent.load(.document(documentID), in: tx)
-            do {
-                try await PricesFrozen.check(document, in: tx)
-                return (content, false)
-            } catch is PricesFrozen {
-                return (content, true)
-            }
+            return (try await PriceContent.load(.document(documentID), in: tx), try await PricesFrozen.isFrozen(document, in: tx))
         }
+    }
+
+    /// True when the document has a price table (its amount is then theirs).
+    public func hasTables(documentID: Int64) async throws -> Bool {
+        try await database.read { try await $0.priceTables.exist(for: .document(documentID)) }
     }
 
     /// The first products by name, for the editor's "add from the catalogue".

@@ -216,9 +216,13 @@ public struct RecipientService: Sendable {
 
     /// The visit of `link`'s page, with its party and whether its turn has come.
     func visit(_ link: RecipientLink, _ document: Document) async throws -> RecipientVisit {
-        let content = try await database.read { try await PriceContent.load(.document(document.id), in: $0) }
+        // One borrowed connection for what the page shows beside the document.
+        let (content, parties) = try await database.read { tx in
+            (try await PriceContent.load(.document(document.id), in: tx),
+             link.partyID == nil ? [] : try await tx.parties.all(documentID: document.id))
+        }
         guard let partyID = link.partyID else { return RecipientVisit(link: link, document: document, content: content) }
-        let flow = PartyFlow(try await database.read { try await $0.parties.all(documentID: document.id) })
+        let flow = PartyFlow(parties)
         guard let party = flow.party(partyID) else { throw RecipientError.linkInvalid }
         return RecipientVisit(link: link, document: document, party: party, isPartyTurn: flow.isTurn(of: party), content: content)
     }

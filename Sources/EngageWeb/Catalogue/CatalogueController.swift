@@ -85,7 +85,7 @@ struct CatalogueController {
         portal.get("/catalogue") { request, context in try await index(request, context) }
         portal.post("/catalogue/directories") { request, context in
             do {
-                _ = try await catalogue.createDirectory(formInput(context), by: try context.actor())
+                _ = try await catalogue.createDirectory((context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
                 return Response.redirect(to: "/catalogue?done=directory-created", type: .normal)
             } catch let error as ValidationError {
                 return try await index(request, context, directoryName: context.form?.values["name"] ?? "", directoryError: error, status: .unprocessableContent)
@@ -93,7 +93,7 @@ struct CatalogueController {
         }
         portal.post("/catalogue/directories/:id") { request, context in
             do {
-                _ = try await catalogue.renameDirectory(id: try context.id(), formInput(context), by: try context.actor())
+                _ = try await catalogue.renameDirectory(id: try context.id(), (context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
                 return Response.redirect(to: "/catalogue?done=directory-renamed", type: .normal)
             } catch let error as ValidationError {
                 return try await index(request, context, errors: error.fields.map(\.message), status: .unprocessableContent)
@@ -137,7 +137,7 @@ struct CatalogueController {
         }
         admin.post("/catalogue/vat-groups") { _, context in
             do {
-                _ = try await catalogue.createVATGroup(formInput(context), by: try context.actor())
+                _ = try await catalogue.createVATGroup((context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
                 return Response.redirect(to: "/catalogue/vat-groups?done=vat-created", type: .normal)
             } catch let error as ValidationError {
                 return try await vatPage(context, values: context.form?.values ?? [:], errors: error)
@@ -145,7 +145,7 @@ struct CatalogueController {
         }
         admin.post("/catalogue/vat-groups/:id") { _, context in
             do {
-                _ = try await catalogue.updateVATGroup(id: try context.id(), formInput(context), by: try context.actor())
+                _ = try await catalogue.updateVATGroup(id: try context.id(), (context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
                 return Response.redirect(to: "/catalogue/vat-groups?done=vat-updated", type: .normal)
             } catch let error as ValidationError {
                 return try await vatPage(context, errors: error)
@@ -157,14 +157,9 @@ struct CatalogueController {
         }
     }
 
-    /// The posted form without its CSRF token, as the services read input.
-    private func formInput(_ context: EngageRequestContext) -> Input {
-        Input(form: (context.form?.values ?? [:]).filter { $0.key != "csrf_token" })
-    }
-
     /// A product's form: an unticked "optional" box sends nothing, which means no.
     private func productInput(_ context: EngageRequestContext) -> Input {
-        var input = formInput(context)
+        var input = (context.form ?? FormData(urlEncoded: "")).input
         if input.values["optional"] == nil { input.values["optional"] = .string("off") }
         return input
     }

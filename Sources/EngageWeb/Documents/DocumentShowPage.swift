@@ -141,8 +141,7 @@ struct DocumentShowPage: PageContext {
         self.uploadError = uploadError
         canWrite = try context.actor().role.canWrite
         hasCertificate = document.completedAt != nil
-        canEditPrices = canWrite && document.acceptedAt == nil && document.signedAt == nil && document.paidAt == nil
-            && !details.parties.contains { $0.completedAt != nil }
+        canEditPrices = canWrite && !PricesFrozen.applies(to: document, parties: details.parties)
         priceTables = details.content.isEmpty ? nil : PriceTablesView(
             details.content, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false)
     }

@@ -226,7 +226,7 @@ struct DocumentsController {
         let action = document.map { "/documents/\($0.id)" } ?? "/documents"
         let texts = try await templates.textTemplates()
         var amountIsComputed = false
-        if let document { amountIsComputed = try await !proposals.content(documentID: document.id).content.isEmpty }
+        if let document { amountIsComputed = try await proposals.hasTables(documentID: document.id) }
         return try views.render("portal/documents/form", FormPage(
             title: document.map { "Edit \($0.documentNumber)" } ?? "New document",
             chrome: PortalChrome(context: context, section: "documents"),
