@@ -143,7 +143,11 @@ struct InputReader {
         case .absent: return .absent
         case .null: return .null
         case .value(let parsed):
-            guard let parsed, range.contains(parsed), Money.rounded(parsed, places: decimals) == parsed else {
+            guard let parsed else {
+                report(field, .invalidFormat, "\(label) must be a number such as 5.5.")
+                return .absent
+            }
+            guard range.contains(parsed), Money.rounded(parsed, places: decimals) == parsed else {
                 report(field, .outOfRange, "\(label) must be a number from \(range.lowerBound) to \(range.upperBound) with at most \(decimals) decimals.")
                 return .absent
             }

@@ -81,7 +81,7 @@ struct PriceTablesAPITests {
                 {"document_type": "custom", "title": "Broken offer", "total_amount": 10,
                  "content": {"pricetables": [
                    {"id": "a b", "settings": {"vat_default_percentage": 120}, "rows": [
-                     {"type": "price", "count": -1},
+                     {"type": "price", "count": -1, "vat_percentage": "abc"},
                      {"type": "discount"},
                      {"type": "gift", "content": "x"},
                      {"type": "price", "product_id": 999999},
@@ -91,10 +91,14 @@ struct PriceTablesAPITests {
             #expect(refused.status == .badRequest)
             #expect(Set(refused.errorFields) == [
                 "total_amount", "content.pricetables[0].id", "content.pricetables[0].settings.vat_default_percentage",
-                "content.pricetables[0].rows[0].count", "content.pricetables[0].rows[0].content", "content.pricetables[0].rows[0].price",
+                "content.pricetables[0].rows[0].count", "content.pricetables[0].rows[0].vat_percentage",
+                "content.pricetables[0].rows[0].content", "content.pricetables[0].rows[0].price",
                 "content.pricetables[0].rows[1].discount", "content.pricetables[0].rows[2].type", "content.pricetables[0].rows[3].product_id",
                 "content.pricetables[0].rows[4]", "content.pricetables[1].rows[0].content",
             ], "\(refused.text)")
+            let codes = Dictionary(refused.details.map { ($0["field"] as? String ?? "", $0["code"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+            #expect(codes["content.pricetables[0].rows[0].vat_percentage"] == "VALIDATION_INVALID_FORMAT", "not a number")
+            #expect(codes["content.pricetables[0].rows[0].count"] == "VALIDATION_OUT_OF_RANGE", "a number outside the range")
             let list = try await api.call(.get, path)
             #expect(list.meta["total"] == 0, "nothing was created")
         }
