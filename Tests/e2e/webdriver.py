@@ -66,14 +66,8 @@ class Browser:
         return self._session("GET", "/title")
 
     def text(self, css="body"):
-        """The element's text; retried while a page that follows a form post is still loading."""
-        for attempt in range(50):
-            try:
-                return self._session("GET", f"/element/{self._find(css)}/text")
-            except WebDriverError as error:
-                if attempt == 49 or not ("stale element" in str(error) or "no such element" in str(error)):
-                    raise
-                time.sleep(0.1)
+        """The element's text."""
+        return self._while_loading(lambda: self._session("GET", f"/element/{self._find(css)}/text"))
 
     def type(self, css, value):
         element = self._find(css)
@@ -112,7 +106,7 @@ class Browser:
 
     def value(self, css):
         """The current value of a form field."""
-        return self._session("GET", f"/element/{self._find(css)}/property/value")
+        return self._while_loading(lambda: self._session("GET", f"/element/{self._find(css)}/property/value"))
 
     def attribute(self, css, name):
         """An attribute of the first element matching `css`."""
@@ -137,6 +131,16 @@ class Browser:
         import base64
         with open(path, "wb") as file:
             file.write(base64.b64decode(self._session("GET", "/screenshot")))
+
+    def _while_loading(self, read):
+        """Retries `read` while a page that follows a form post or a reload is still loading."""
+        for attempt in range(50):
+            try:
+                return read()
+            except WebDriverError as error:
+                if attempt == 49 or not ("stale element" in str(error) or "no such element" in str(error)):
+                    raise
+                time.sleep(0.1)
 
     def _find(self, css):
         found = self._session("POST", "/element", {"using": "css selector", "value": css})
