@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// `engage worker`: deliver the outbox and webhooks, queue reminders, run sync jobs and build exports, without serving HTTP.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Deliver queued emails, SMS and webhooks, queue reminders, run sync jobs and build large exports, until SIGINT/SIGTERM.")
+        commandName: "worker", abstract: "Deliver queued emails, SMS and webhooks, queue reminders, run sync jobs, merge lead syncs and build large exports, until SIGINT/SIGTERM.")
 
     func run() async throws {
         let (configuration, logger) = try Startup.load()
@@ -27,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
 struct WorkerService: Service {
     let loop: @Sendable () async -> Void
 
-    /// Every worker loop: the outbox, webhooks, sync jobs and push-backs, exports, and document expiry.
+    /// Every worker loop: the outbox, webhooks, sync jobs and push-backs, exports, document expiry, and lead syncs.
     static func all(
         configuration: EngageConfiguration, database: Database, messaging: MessageServices, integrations: IntegrationServices, logger: Logger
     ) -> [WorkerService] {
@@ -38,6 +38,7 @@ struct WorkerService: Service {
             WorkerService(loop: outbox.run), WorkerService(loop: webhooks.run), WorkerService(loop: integrations.worker(logger: logger).run),
             WorkerService(loop: ExportWorker(database: database, logger: logger).run),
             WorkerService(loop: DocumentExpiry(database: database, sender: messaging.sender, logger: logger).run),
+            WorkerService(loop: LeadSyncWorker(database: database, logger: logger).run),
         ]
     }
 

@@ -51,6 +51,11 @@ struct ProfileRecordRepository {
         try await connection.queryFirst("SELECT 1 AS found FROM \(table.name) WHERE id = ?", [id]) != nil
     }
 
+    /// The oldest record whose `column` (a name from code) equals `value`, ignoring case.
+    func firstID(where column: StaticString, is value: String) async throws -> Int64? {
+        try await connection.queryFirst("SELECT id FROM \(table.name) WHERE \(column) = ? ORDER BY id LIMIT 1", [value])?.decode("id")
+    }
+
     /// The row of one record.
     func find(id: Int64) async throws -> SQLRow? {
         try await connection.queryFirst("\(table.select) WHERE \(table.name).id = ?", [id])

@@ -42,4 +42,5 @@ struct Transaction: Sendable {
     var catalogue: CatalogueRepository { .init(connection: connection) }
     var priceTables: PriceTableRepository { .init(connection: connection) }
     var documentTemplates: TemplateRepository { .init(connection: connection) }
+    var leads: LeadRepository { .init(connection: connection) }
 }

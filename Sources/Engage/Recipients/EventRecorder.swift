@@ -1,8 +1,7 @@
 import Foundation
 
-/// Records recipients' events in shared transactions: requests that arrive while one batch is
-/// being written wait together and are written in the next, one transaction for all of them. A
-/// caller is answered only once its event is committed (or refused, with nothing written).
+/// Records recipients' events in shared transactions (`WriteBatcher`): a caller is answered only
+/// once its event is committed (or refused, with nothing written).
 ///
 /// Each batch locks its documents, then its links (the order every writer follows), has
 /// `DocumentLifecycle` decide each change against the document as the batch's earlier changes
@@ -10,7 +9,7 @@ import Foundation
 /// and effects, and queues the side effects the lifecycle asked for. A link of a party acts
 /// through `PartyFlow`: the party's step and status decide what its action does to the document,
 /// and the parties whose turn comes are notified in the same transaction.
-actor EventRecorder {
+struct EventRecorder: Sendable {
     /// One change to record.
     struct Recording: Sendable {
         let documentID: Int64
@@ -27,57 +26,27 @@ actor EventRecorder {
         var details: @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     }
 
-    private struct Waiting {
-        let recording: Recording
-        let continuation: CheckedContinuation<Document, any Error>
-    }
-
-    private let database: Database
-    /// Queues the signer's confirmation email; none without it (tests of links alone).
-    private let confirmations: SendService?
-    private var waiting: [Waiting] = []
-    private var writing = false
+    private let batcher: WriteBatcher<Recording, Document>
     /// Rows per transaction at most, so that one batch never holds its locks for long.
     private static let batchLimit = 500
     private static let lockConflictRetries = 3
 
     init(database: Database, confirmations: SendService?) {
-        self.database = database
-        self.confirmations = confirmations
+        batcher = WriteBatcher(limit: Self.batchLimit) { batch in
+            do {
+                return try await database.write(attempts: Self.lockConflictRetries + 1) { tx in
+                    try await Self.write(batch, in: tx, confirmations: confirmations)
+                }
+            } catch {
+                return batch.map { _ in .failure(error) }
+            }
+        }
     }
 
     /// Writes `recording` with whatever else is waiting; returns the document as it stands once
     /// the change is committed.
     func record(_ recording: Recording) async throws -> Document {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(recording: recording, continuation: continuation))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(Self.batchLimit))
-            waiting.removeFirst(batch.count)
-            let outcomes = await write(batch.map(\.recording))
-            for (entry, outcome) in zip(batch, outcomes) {
-                entry.continuation.resume(with: outcome)
-            }
-        }
-        writing = false
-    }
-
-    private func write(_ batch: [Recording]) async -> [Result<Document, any Error>] {
-        do {
-            return try await database.write(attempts: Self.lockConflictRetries + 1) { [confirmations] tx in
-                try await Self.write(batch, in: tx, confirmations: confirmations)
-            }
-        } catch {
-            return batch.map { _ in .failure(error) }
-        }
+        try await batcher.submit(recording)
     }
 
     private static func write(_ batch: [Recording], in tx: Transaction, confirmations: SendService?) async throws -> [Result<Document, any Error>] {
@@ -103,6 +72,7 @@ actor EventRecorder {
         var outcomes: [Result<Document, any Error>] = []
         var effects: [(DocumentLifecycle.SideEffect, Recording, Document, [String: JSONValue]?)] = []
         var notices: [(documentID: Int64, notice: PartyFlow.Notice)] = []
+        var registrations: [LeadRepository.Queued] = []
         let now = Date()
         for recording in batch {
             guard var document = changes[recording.documentID] else {
@@ -135,6 +105,9 @@ actor EventRecorder {
                         action, by: party.party.id, at: now, evidence: Self.evidence(of: recording, details, at: now))
                     notices += kept.map { (recording.documentID, $0) }
                 }
+                if case .recipient(.register) = recording.change, decision.refusal == nil, let lead = Self.registration(details) {
+                    registrations.append(.init(changes: lead, source: .document, documentID: recording.documentID))
+                }
                 // A party's flow sends its own copies on completion.
                 effects += decision.effects.filter { recording.partyID == nil || $0 != .signedConfirmation }
                     .map { ($0, recording, document.document, details) }
@@ -161,6 +134,7 @@ actor EventRecorder {
                 break  // queued by DocumentChanges.write
             }
         }
+        _ = try await tx.leads.queue(registrations, at: now)
         for (id, var flow) in flows.sorted(by: { $0.key < $1.key }) {
             for notice in notices where notice.documentID == id {
                 try await confirmations?.deliver(notice.notice, flow: &flow, in: tx, at: now)
@@ -170,6 +144,12 @@ actor EventRecorder {
             }
         }
         return outcomes
+    }
+
+    /// The lead a Register makes (the details `RecipientService.register` gave).
+    private static func registration(_ details: [String: JSONValue]?) -> LeadChanges? {
+        guard case .string(let name)? = details?["name"], case .string(let email)? = details?["email"] else { return nil }
+        return .registration(name: name, email: email, company: details?["company"]?.text, phone: details?["phone"]?.text)
     }
 
     /// How a party completed or declined: where from, when, and what it signed with.

@@ -58,7 +58,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// The JSON type's name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"

@@ -96,6 +96,11 @@ public struct APIError: Error, Sendable, Equatable {
                 message: "This document is \(error.status.rawValue): its certificate exists once it is signed or accepted.")
         case let error as CertificatePDFFailed:
             return APIError(.conflict, code: "CERTIFICATE_PDF_FAILED", message: "The completed PDF could not be made: \(error.reason). Is the uploaded PDF readable?")
+        case let error as LeadAlreadyConverted:
+            var conflict = APIError(
+                .conflict, code: "LEAD_ALREADY_CONVERTED", message: "Lead \(error.leadID) was converted already: it is contact \(error.contactID).")
+            conflict.headers[.contentLocation] = "/api/v1/contacts/\(error.contactID)"
+            return conflict
         case let error as RecordInUse:
             return APIError(.conflict, code: "RESOURCE_IN_USE", message: error.message)
         case is PricesFrozen:

@@ -1,3 +1,4 @@
+import Engage
 import Foundation
 import Hummingbird
 
@@ -29,6 +30,16 @@ enum APIResponse {
     /// A success envelope around `data`.
     static func success(_ data: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         try json(Success(data: data), status: status)
+    }
+
+    /// A success envelope around a record that writes its own JSON, written directly.
+    static func written(_ data: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("data"); data.writeJSON(&writer)
+        writer.key("success"); writer.value(true)
+        writer.endObject()
+        return json(bytes: writer.bytes, status: status)
     }
 
     /// An error envelope.

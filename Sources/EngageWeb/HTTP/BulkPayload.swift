@@ -1,9 +1,12 @@
 import Engage
 
-/// A bulk operation's answer: how many were done and failed, then each document's own answer in
-/// the order asked — its data, or its error as the single operation would have given it.
+/// A bulk operation's answer: how many were done and failed, then each item's own answer in the
+/// order asked (by document id, or by index in the request) — its data, or its error as the
+/// single operation would have given it.
 struct BulkPayload<Outcome>: JSONWritable {
-    let results: [(documentID: Int64, result: Result<Outcome, any Error>)]
+    let results: [(key: Int64, result: Result<Outcome, any Error>)]
+    /// What each result is keyed by: "document_id" or "index".
+    let keyName: StaticString
     /// The count's name for those done ("queued", "updated", "deleted").
     let done: String
     let writeData: (Outcome, inout JSONWriter) -> Void
@@ -14,9 +17,19 @@ struct BulkPayload<Outcome>: JSONWritable {
         results: [(documentID: Int64, result: Result<Outcome, any Error>)], done: String,
         lead: @escaping (inout JSONWriter) -> Void = { _ in }, writeData: @escaping (Outcome, inout JSONWriter) -> Void
     ) {
-        self.results = results
+        self.results = results.map { ($0.documentID, $0.result) }
+        keyName = "document_id"
         self.done = done
         self.writeLead = lead
+        self.writeData = writeData
+    }
+
+    /// Results in request order, keyed by their index (a batch of new items).
+    init(indexed results: [Result<Outcome, any Error>], done: String, writeData: @escaping (Outcome, inout JSONWriter) -> Void) {
+        self.results = results.enumerated().map { (Int64($0.offset), $0.element) }
+        keyName = "index"
+        self.done = done
+        writeLead = { _ in }
         self.writeData = writeData
     }
 
@@ -27,32 +40,37 @@ struct BulkPayload<Outcome>: JSONWritable {
         w.key("failed"); w.value(results.filter { if case .failure = $0.result { true } else { false } }.count)
         w.key("results")
         w.beginArray()
-        for (documentID, result) in results {
+        for (key, result) in results {
             w.beginObject()
-            w.key("document_id"); w.value(documentID)
+            w.key(keyName); w.value(key)
             switch result {
             case .success(let outcome):
                 w.key("success"); w.value(true)
                 w.key("data"); writeData(outcome, &w)
             case .failure(let error):
-                let apiError = APIError.from(error) ?? .notFound()
                 w.key("success"); w.value(false)
-                w.key("error")
-                w.beginObject()
-                w.key("code"); w.value(apiError.code)
-                w.key("message"); w.value(apiError.message)
-                w.key("details")
-                w.beginArray()
-                for detail in apiError.details {
-                    w.beginObject()
-                    w.key("field"); w.value(detail.field)
-                    w.key("code"); w.value(detail.code)
-                    w.key("message"); w.value(detail.message)
-                    w.endObject()
-                }
-                w.endArray()
-                w.endObject()
+                w.key("error"); (APIError.from(error) ?? .notFound()).writeJSON(&w)
             }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+extension APIError: JSONWritable {
+    /// The error object of an envelope, for answers that hold several (bulk and batch results).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("code"); w.value(code)
+        w.key("message"); w.value(message)
+        w.key("details")
+        w.beginArray()
+        for detail in details {
+            w.beginObject()
+            w.key("field"); w.value(detail.field)
+            w.key("code"); w.value(detail.code)
+            w.key("message"); w.value(detail.message)
             w.endObject()
         }
         w.endArray()

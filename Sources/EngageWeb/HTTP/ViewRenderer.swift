@@ -104,6 +104,7 @@ struct PortalChrome: Sendable {
     let onDocuments: Bool
     let onOrganizations: Bool
     let onContacts: Bool
+    let onLeads: Bool
     let onOutbox: Bool
     let onTemplates: Bool
     let onSync: Bool
@@ -122,6 +123,7 @@ struct PortalChrome: Sendable {
         onDocuments = section == "documents"
         onOrganizations = section == "organizations"
         onContacts = section == "contacts"
+        onLeads = section == "leads"
         onOutbox = section == "outbox"
         onTemplates = section == "templates"
         onSync = section == "sync"

@@ -19,8 +19,10 @@ struct APIHarness {
     let admin: User
     let configuration: EngageConfiguration
 
-    /// Runs `test` against a new application with an admin, a staff member and their keys.
+    /// Runs `test` against a new application with an admin, a staff member and their keys; `live`
+    /// serves it on a loopback port (`client.port`) that other connections may use too.
     static func run(
+        live: Bool = false,
         configure: @Sendable (inout EngageConfiguration) -> Void = { _ in }, _ test: @Sendable (APIHarness) async throws -> Void
     ) async throws {
         try await TestDatabase.withMigratedPool { pool in
@@ -38,7 +40,8 @@ struct APIHarness {
             let configuration = configured
             let router = try await buildRouter(configuration: configuration, database: database)
             let frozenKeys = keys
-            try await Application(router: router).test(.router) { client in
+            let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await application.test(live ? .live : .router) { client in
                 try await test(APIHarness(client: client, database: database, keys: frozenKeys, admin: admin, configuration: configuration))
             }
         }
