@@ -20,8 +20,15 @@ struct APIKeyRepository {
         try await connection.queryFirst("SELECT \(Self.columns) FROM api_keys WHERE id = ?", [id]).map(Self.key)
     }
 
-    func find(hash: Data) async throws -> APIKey? {
-        try await connection.queryFirst("SELECT \(Self.columns) FROM api_keys WHERE key_hash = ?", [hash]).map(Self.key)
+    /// The keys of these hashes, by hash.
+    func find(hashes: [Data]) async throws -> [Data: APIKey] {
+        guard !hashes.isEmpty else { return [:] }
+        var keys: [Data: APIKey] = [:]
+        for row in try await connection.query(
+            "SELECT \(Self.columns), key_hash FROM api_keys WHERE key_hash IN (\(SQLList.placeholders(hashes.count)))", hashes) {
+            keys[try row.decode("key_hash")] = try Self.key(row)
+        }
+        return keys
     }
 
     /// Every key, newest first.

@@ -8,9 +8,6 @@ public struct APIKeyService: Sendable {
     /// Seals the signing secrets of keys that require signed requests.
     private let seal: SecretSeal?
 
-    // Writing last_used_at on every call would cost a write per request; once a minute is enough.
-    private static let usageResolution: TimeInterval = 60
-
     /// A service over `database`.
     public init(database: Database, seal: SecretSeal? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
@@ -84,23 +81,6 @@ public struct APIKeyService: Sendable {
             let keys = tx.apiKeys
             guard try await keys.find(id: id) != nil else { throw APIKeyNotFound() }
             try await keys.revoke(id: id)
-        }
-    }
-
-    /// The active, unexpired key with this secret; notes its use. A key keeps working when the admin
-    /// who made it is deactivated: keys are the organisation's integrations, listed and revoked by
-    /// any admin, not their maker's personal credentials.
-    public func authenticate(_ secret: String) async throws -> APIKey {
-        let now = now()
-        return try await database.statements { tx in
-            let keys = tx.apiKeys
-            guard let key = try await keys.find(hash: SecretToken.hash(secret)), key.isActive, !key.isExpired(at: now) else {
-                throw AuthenticationError.invalidCredentials
-            }
-            if key.lastUsedAt.map({ now.timeIntervalSince($0) > Self.usageResolution }) ?? true {
-                try await keys.markUsed(id: key.id, at: now)
-            }
-            return key
         }
     }
 }

@@ -10,36 +10,53 @@ public struct RateLimitStatus: Sendable, Equatable {
     public let resetAt: Int
 }
 
-/// Limits API requests per caller (user or API key) per minute, with counts shared through MariaDB.
+/// The API rate limit: requests per caller (user or API key) per minute, with counts shared
+/// through MariaDB. `APIGate` counts the calls of a batch together: one statement per caller and
+/// window adds them all, so a busy caller's counter row is locked once per batch, not once per call.
 public struct APIRateLimiter: Sendable {
-    private let database: Database
     /// Requests allowed per caller per minute.
     public let limit: Int
-    private let now: @Sendable () -> Date
 
-    /// A limiter allowing `limit` requests a minute.
-    public init(database: Database, limit: Int, now: @escaping @Sendable () -> Date = Date.init) {
-        self.database = database
-        self.limit = limit
-        self.now = now
+    /// One call of a caller in a window.
+    struct Hit: Sendable, Hashable {
+        let principal: String
+        let window: Date
     }
 
-    /// Counts a request of `principal` ("user:12", "key:3"); throws `RateLimitExceeded` past the limit.
-    public func hit(_ principal: String) async throws -> RateLimitStatus {
-        let now = now().timeIntervalSince1970
-        let windowStart = (now / 60).rounded(.down) * 60
-        let hits = try await database.statements { tx in
-            let counters = tx.rateCounters
-            let hits = try await counters.hit(principal: principal, window: Date(timeIntervalSince1970: windowStart))
-            // The first hit of a window tidies up windows that are over, once a minute per caller.
-            if hits == 1 { try await counters.deleteOlder(than: Date(timeIntervalSince1970: windowStart)) }
-            return hits
-        }
-        let resetAt = Int(windowStart) + 60
+    /// A limiter allowing `limit` requests a minute.
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// The start of the minute `now` is in.
+    static func window(of now: Date) -> Date {
+        Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+    }
+
+    /// Where a call that is the window's `hits`-th stands; throws `RateLimitExceeded` past the limit.
+    func status(hits: Int, window: Date, now: Date) throws -> RateLimitStatus {
+        let resetAt = Int(window.timeIntervalSince1970) + 60
         let status = RateLimitStatus(limit: limit, remaining: max(0, limit - hits), resetAt: resetAt)
         guard hits <= limit else {
-            throw RateLimitExceeded(retryAfter: max(1, resetAt - Int(now.rounded(.down))), status: status)
+            throw RateLimitExceeded(retryAfter: max(1, resetAt - Int(now.timeIntervalSince1970.rounded(.down))), status: status)
         }
         return status
+    }
+
+    /// Adds each caller's hits (in a fixed order, so batches never deadlock); each hit's count is
+    /// its place in the window. The first hit of a window tidies up windows that are over.
+    static func count(_ hits: [Hit], in tx: Transaction) async throws -> [Int] {
+        var added: [Hit: Int] = [:]
+        for hit in hits { added[hit, default: 0] += 1 }
+        var totals: [Hit: Int] = [:]
+        for (hit, count) in added.sorted(by: { ($0.key.principal, $0.key.window) < ($1.key.principal, $1.key.window) }) {
+            let total = try await tx.rateCounters.hit(principal: hit.principal, window: hit.window, count: count)
+            if total == count { try await tx.rateCounters.deleteOlder(than: hit.window) }
+            totals[hit] = total - count
+        }
+        return hits.map { hit in
+            totals[hit, default: 0] += 1
+            return totals[hit]!
+        }
     }
 }

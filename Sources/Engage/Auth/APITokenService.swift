@@ -83,9 +83,9 @@ public struct APITokenService: Sendable {
         return try await pair(user, refreshToken: token)
     }
 
-    /// The active user an access token was issued to, as long as their password has not changed
-    /// and they were not deactivated since.
-    public func user(forAccessToken token: String) async throws -> User {
+    /// Who an access token was issued to, once its signature, issuer and expiry hold; `APIGate`
+    /// then checks that the user is active with the credentials they had then.
+    public func claims(ofAccessToken token: String) async throws -> AccessClaims {
         let claims: Claims
         do {
             claims = try await keys.verify(token, as: Claims.self)
@@ -96,9 +96,7 @@ public struct APITokenService: Sendable {
             throw AuthenticationError.invalidCredentials
         }
         guard claims.exp.value > now() else { throw AuthenticationError.tokenExpired }
-        let user = try await database.read { try await $0.users.find(id: id) }
-        guard let user, user.isActive, user.credentialsVersion == claims.ver ?? 0 else { throw AuthenticationError.invalidCredentials }
-        return user
+        return AccessClaims(userID: id, version: claims.ver ?? 0)
     }
 
     private func pair(_ user: User, refreshToken: String) async throws -> TokenPair {
@@ -118,4 +116,10 @@ public struct APITokenService: Sendable {
         try await tokens.insert(hash: hash, family: family, userID: userID, expiresAt: expiresAt)
         return token
     }
+}
+
+/// What an access token says: its user, and the credentials version it was issued under.
+public struct AccessClaims: Sendable {
+    public let userID: Int64
+    public let version: Int
 }

@@ -4,13 +4,13 @@ import Foundation
 struct RateCounterRepository {
     let connection: SQLConnection
 
-    /// Counts one request of `principal` in the window and returns the window's count so far.
-    func hit(principal: String, window: Date) async throws -> Int {
+    /// Counts `count` requests of `principal` in the window and returns the window's count so far.
+    func hit(principal: String, window: Date, count: Int) async throws -> Int {
         // LAST_INSERT_ID(expr) hands the new count back without a second query.
         let result = try await connection.execute("""
-            INSERT INTO api_rate_counters (principal, window_start, hits) VALUES (?, ?, LAST_INSERT_ID(1))
-            ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)
-            """, [principal, window])
+            INSERT INTO api_rate_counters (principal, window_start, hits) VALUES (?, ?, LAST_INSERT_ID(?))
+            ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + ?)
+            """, [principal, window, count, count] as [any SQLBindable])
         return Int(result.lastInsertID)
     }
 

@@ -24,6 +24,18 @@ struct UserRepository {
         try await connection.queryFirst("SELECT \(Self.columns) FROM users WHERE id = ?", [id]).map(Self.user)
     }
 
+    /// The users of these ids, by id.
+    func find(ids: [Int64]) async throws -> [Int64: User] {
+        guard !ids.isEmpty else { return [:] }
+        let unique = Array(Set(ids))
+        var users: [Int64: User] = [:]
+        for row in try await connection.query("SELECT \(Self.columns) FROM users WHERE id IN (\(SQLList.placeholders(unique.count)))", unique) {
+            let user = try Self.user(row)
+            users[user.id] = user
+        }
+        return users
+    }
+
     /// The user with this email (any case).
     func find(email: String) async throws -> User? {
         try await connection.queryFirst("SELECT \(Self.columns) FROM users WHERE email = ?", [email]).map(Self.user)

@@ -18,13 +18,38 @@ public struct LeadChanges: Sendable, Equatable {
     /// Custom fields given, by name: a value sets, `.null` removes.
     public var custom: [String: JSONValue] = [:]
 
-    /// How the changes are kept in `lead_syncs.changes` (the email has its own column).
-    struct Stored: Codable {
+    /// `lead_syncs.changes` as the worker reads it back (the email has its own column).
+    struct Stored {
         let fields: [String: String?]
         let custom: [String: JSONValue]
+
+        /// What `storedJSON` wrote.
+        init(json: String) throws {
+            let object = try JSONParser.object(json.utf8)
+            var fields: [String: String?] = [:]
+            if case .object(let given)? = object["fields"] {
+                for (name, value) in given { fields[name] = .some(value.text) }
+            }
+            self.fields = fields
+            if case .object(let custom)? = object["custom"] { self.custom = custom } else { custom = [:] }
+        }
     }
 
-    var stored: Stored { Stored(fields: fields, custom: custom) }
+    /// The changes as `lead_syncs.changes` keeps them, written directly (a sync's hot path).
+    var storedJSON: String {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.key("custom")
+        w.beginObject()
+        for (name, value) in custom.sorted(by: { $0.key < $1.key }) { w.key(named: name); w.value(value) }
+        w.endObject()
+        w.key("fields")
+        w.beginObject()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) { w.key(named: name); w.value(value) }
+        w.endObject()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
 
     init(email: String, stored: Stored) {
         self.email = email

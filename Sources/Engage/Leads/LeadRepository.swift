@@ -26,7 +26,7 @@ struct LeadRepository {
         guard !syncs.isEmpty else { return [] }
         var binds: [any SQLBindable] = []
         for sync in syncs {
-            binds += [sync.changes.email, try SQLJSON.encode(sync.changes.stored), sync.source.rawValue, sync.documentID, now] as [any SQLBindable]
+            binds += [sync.changes.email, sync.changes.storedJSON, sync.source.rawValue, sync.documentID, now] as [any SQLBindable]
         }
         let rows = Array(repeating: "(?, ?, ?, ?, ?)", count: syncs.count).joined(separator: ", ")
         return try await connection.query(
@@ -97,7 +97,7 @@ struct LeadRepository {
 
     private static func sync(_ row: SQLRow) throws -> LeadSync {
         let email: String = try row.decode("email")
-        let stored = try row.decodeJSON("changes", as: LeadChanges.Stored.self) ?? .init(fields: [:], custom: [:])
+        let stored = try LeadChanges.Stored(json: row.decode("changes", as: String.self))
         return LeadSync(
             id: try row.decode("id"),
             status: LeadSync.Status(rawValue: try row.decode("status")) ?? .queued,

@@ -13,6 +13,8 @@ enum EmailAddress {
 
     /// White space, control characters and the byte-order mark: what `[\s\x00-\x1f\x7f-\x9f]` matches in OpenAPI's patterns.
     private static func isBlankOrControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control || scalar == "\u{FEFF}"
+        // Printable ASCII needs no look-up in Unicode's tables.
+        if (0x21...0x7E).contains(scalar.value) { return false }
+        return scalar.properties.isWhitespace || scalar.properties.generalCategory == .control || scalar == "\u{FEFF}"
     }
 }

@@ -20,8 +20,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // The commonest kinds first: each kind tried in vain costs a thrown error.
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Decimal.self) {
@@ -36,8 +39,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "Numbers must lie between -1e125 and 1e125.")
             }
             self = .number(0)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {

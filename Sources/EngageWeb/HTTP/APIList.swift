@@ -76,7 +76,14 @@ extension Request {
     /// The JSON object of a create or update body.
     /// `optional`: an empty body is an object without fields.
     func decodeInput(context: EngageRequestContext, optional: Bool = false) async throws -> Input {
-        Input(try await decodeJSON(as: [String: JSONValue].self, context: context, emptyAs: optional ? [:] : nil))
+        var request = self
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if optional, body.readableBytes == 0 { return Input([:]) }
+        do {
+            return Input(try JSONParser.object(body.readableBytesView))
+        } catch let error as JSONSyntaxError {
+            throw APIError.invalidJSON(error.path.isEmpty ? error.message : "The value of '\(error.path)' cannot be kept: \(error.message)")
+        }
     }
 }
 

@@ -24,6 +24,13 @@ struct APITokenServiceTests {
         }
     }
 
+    /// The user an access token admits, through the gate as the API's middleware does.
+    private func admitted(_ tokens: APITokenService, _ database: Database, _ token: String) async throws -> User {
+        let gate = APIGate(database: database, tokens: tokens, limit: 1_000)
+        guard case .user(let user) = try await gate.admit(accessToken: token).caller else { throw AuthenticationError.invalidCredentials }
+        return user
+    }
+
     @Test("signing in gives a one-hour HS256 JWT and an opaque refresh token stored only as a hash")
     func issue() async throws {
         try await withTokens { tokens, user, database, clock in
@@ -31,7 +38,7 @@ struct APITokenServiceTests {
             #expect(pair.token.split(separator: ".").count == 3)
             #expect(abs(pair.expiresAt.timeIntervalSince(clock.now) - 3600) < 1.5)
             #expect(pair.refreshToken.hasPrefix("rt_") && pair.refreshToken.count > 40)
-            #expect(try await tokens.user(forAccessToken: pair.token).id == user.id)
+            #expect(try await admitted(tokens, database, pair.token).id == user.id)
             let stored = try await database.pool.withConnection {
                 try await $0.query("SELECT token_hash FROM refresh_tokens WHERE user_id = ?", [user.id])
             }
@@ -54,12 +61,12 @@ struct APITokenServiceTests {
 
     @Test("an access token is refused as expired after an hour, and as invalid when forged")
     func expiryAndTampering() async throws {
-        try await withTokens { tokens, _, _, clock in
+        try await withTokens { tokens, _, database, clock in
             let pair = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             clock.advance(3599)
-            _ = try await tokens.user(forAccessToken: pair.token)
+            _ = try await admitted(tokens, database, pair.token)
             clock.advance(2)
-            await #expect(throws: AuthenticationError.tokenExpired) { try await tokens.user(forAccessToken: pair.token) }
+            await #expect(throws: AuthenticationError.tokenExpired) { try await admitted(tokens, database, pair.token) }
 
             // Another user's id under the original signature, and a signature with its first character changed.
             let parts = pair.token.split(separator: ".").map(String.init)
@@ -69,20 +76,20 @@ struct APITokenServiceTests {
             let flipped = (signature.first == "A" ? "B" : "A") + signature.dropFirst()
             for forged in [[parts[0], forgedClaims, parts[2]], [parts[0], parts[1], flipped]] {
                 await #expect(throws: AuthenticationError.invalidCredentials) {
-                    try await tokens.user(forAccessToken: forged.joined(separator: "."))
+                    try await admitted(tokens, database, forged.joined(separator: "."))
                 }
             }
-            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: "not.a.jwt") }
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await admitted(tokens, database, "not.a.jwt") }
         }
     }
 
     @Test("a refresh token works once; the new pair works")
     func rotation() async throws {
-        try await withTokens { tokens, user, _, _ in
+        try await withTokens { tokens, user, database, _ in
             let first = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             let second = try await tokens.refresh(first.refreshToken)
             #expect(second.refreshToken != first.refreshToken)
-            #expect(try await tokens.user(forAccessToken: second.token).id == user.id)
+            #expect(try await admitted(tokens, database, second.token).id == user.id)
             let third = try await tokens.refresh(second.refreshToken)
             #expect(third.refreshToken != second.refreshToken)
         }
@@ -117,7 +124,7 @@ struct APITokenServiceTests {
         try await withTokens { tokens, user, database, _ in
             let pair = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
             try await database.pool.withConnection { try await $0.execute("UPDATE users SET active = 0 WHERE id = ?", [user.id]) }
-            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: pair.token) }
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await admitted(tokens, database, pair.token) }
             await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.refresh(pair.refreshToken) }
         }
     }
@@ -127,19 +134,19 @@ struct APITokenServiceTests {
         try await withTokens { tokens, user, database, _ in
             let users = UserService(database: database, hasher: PasswordHasher(cost: 4))
             let before = try await tokens.issue(email: "api@example.com", password: password, address: "192.0.2.1")
-            #expect(try await tokens.user(forAccessToken: before.token).id == user.id)
+            #expect(try await admitted(tokens, database, before.token).id == user.id)
             try await users.changePassword(
                 of: user, current: password, new: "another good passphrase", confirmation: "another good passphrase", keepingSession: nil)
-            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: before.token) }
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await admitted(tokens, database, before.token) }
             let after = try await tokens.issue(email: "api@example.com", password: "another good passphrase", address: "192.0.2.1")
-            #expect(try await tokens.user(forAccessToken: after.token).id == user.id)
+            #expect(try await admitted(tokens, database, after.token).id == user.id)
 
             let admin = try await users.create(email: "root@example.com", name: "Root", role: "admin", password: password)
             try await users.setActive(false, for: user.id, by: admin)
             try await users.setActive(true, for: user.id, by: admin)
-            await #expect(throws: AuthenticationError.invalidCredentials) { try await tokens.user(forAccessToken: after.token) }
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await admitted(tokens, database, after.token) }
             let again = try await tokens.issue(email: "api@example.com", password: "another good passphrase", address: "192.0.2.1")
-            #expect(try await tokens.user(forAccessToken: again.token).id == user.id)
+            #expect(try await admitted(tokens, database, again.token).id == user.id)
         }
     }
 }

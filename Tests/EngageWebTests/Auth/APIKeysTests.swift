@@ -107,9 +107,9 @@ struct APIKeysTests {
             let keys = APIKeyService(database: database, now: { clock.now })
             let created = try await keys.create(name: "Nightly export", role: "viewer", expiresInDays: "1", by: admin)
             #expect(abs((created.key.expiresAt ?? .distantPast).timeIntervalSince(clock.now.addingTimeInterval(86_400))) < 0.001)
-            #expect(try await keys.authenticate(created.secret).id == created.key.id)
+            #expect(try await admitted(created.secret, database, now: { clock.now }).id == created.key.id)
             clock.advance(86_401)
-            await #expect(throws: AuthenticationError.invalidCredentials) { try await keys.authenticate(created.secret) }
+            await #expect(throws: AuthenticationError.invalidCredentials) { try await admitted(created.secret, database, now: { clock.now }) }
             for bad in ["0", "3651", "soon"] {
                 let refused = await #expect(throws: ValidationError.self) {
                     try await keys.create(name: "Bad", role: "viewer", expiresInDays: bad, by: admin)
@@ -135,7 +135,16 @@ struct APIKeysTests {
             let keys = APIKeyService(database: database)
             let created = try await keys.create(name: "CRM sync", role: "staff", by: leaving)
             try await users.setActive(false, for: leaving.id, by: first)
-            #expect(try await keys.authenticate(created.secret).id == created.key.id)
+            #expect(try await admitted(created.secret, database).id == created.key.id)
         }
+    }
+
+    /// The key a secret admits, through the gate as the API's middleware does.
+    private func admitted(_ secret: String, _ database: Database, now: @escaping @Sendable () -> Date = Date.init) async throws -> APIKey {
+        let signIn = SignInService(database: database, users: UserService(database: database, hasher: PasswordHasher(cost: 4)))
+        let tokens = await APITokenService(database: database, signIn: signIn, secret: EngageConfiguration.testJWTSecret)
+        guard case .apiKey(let key) = try await APIGate(database: database, tokens: tokens, limit: 100, now: now).admit(apiKey: secret).caller
+        else { throw AuthenticationError.invalidCredentials }
+        return key
     }
 }

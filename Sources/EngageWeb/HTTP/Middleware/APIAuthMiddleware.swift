@@ -9,9 +9,8 @@ import Hummingbird
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
-    let tokens: APITokenService
+    let gate: APIGate
     let apiKeys: APIKeyService
-    let limiter: APIRateLimiter
 
     static let time = HTTPField.Name("X-Engage-Time")!
     static let signature = HTTPField.Name("X-Engage-Signature")!
@@ -23,26 +22,26 @@ struct APIAuthMiddleware: RouterMiddleware {
         let credential = String(header.dropFirst("Bearer ".count))
         var context = context
         var request = request
-        let principal: String
-        if credential.hasPrefix("ek_") {
-            let key = try await apiKeys.authenticate(credential)
+        let admission = credential.hasPrefix("ek_")
+            ? try await gate.admit(apiKey: credential) : try await gate.admit(accessToken: credential)
+        var status = admission.status
+        switch admission.caller {
+        case .apiKey(let key):
             if key.requiresSignature {
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
                 let query = request.uri.query.map { "?" + $0 } ?? ""
                 try await apiKeys.verifySignature(
                     of: key, method: request.method.rawValue, target: request.uri.path + query,
                     time: request.headers[Self.time], signature: request.headers[Self.signature], body: Data(buffer: body))
+                // Only a signed call counts, so that a key alone cannot use up its limit.
+                status = try await gate.count(admission.caller)
             }
             context.apiKey = key
-            principal = "key:\(key.id)"
-        } else {
-            let user = try await tokens.user(forAccessToken: credential)
+        case .user(let user):
             context.user = user
-            principal = "user:\(user.id)"
         }
-        let status = try await limiter.hit(principal)
         var response = try await next(request, context)
-        response.headers.append(contentsOf: status.headerFields)
+        if let status { response.headers.append(contentsOf: status.headerFields) }
         return response
     }
 }
