@@ -4,7 +4,7 @@
 help:
 	@echo "make run    install what is missing, start a private MariaDB, migrate, serve on http://127.0.0.1:8080"
 	@echo "make test   the same bootstrap with its own database, then every test"
-	@echo "make bench  pool vs sysbench, the documents API on a million rows, recipient page and pixel (wrk), analytics over ten million events, outbox vs smtp-source, webhooks to 3 receivers, sync"
+	@echo "make bench  pool vs sysbench, the documents API on a million rows, recipient page and pixel (wrk), analytics over ten million events, outbox vs smtp-source, webhooks to 3 receivers, sync, lead syncs"
 	@echo "make stop   stop the private MariaDB servers"
 
 deps:

@@ -9,6 +9,7 @@ bash .ci/lib/deps.sh wrk curl
 
 db=${1:?DB_DIR missing}
 calls=${BENCH_LEAD_SYNCS:-20000}
+threads=${BENCH_WRK_THREADS:-2}
 port=8099
 swift build -c release --product engage
 
@@ -34,7 +35,7 @@ wait_for_port $port
 sql() { bash .ci/lib/mariadb.sh sql "$db" -N "$name" <<< "$1"; }
 # The machine's speed drifts from minute to minute: a trivial request's rate just before, for scale.
 trivial=$(wrk -t2 -c32 -d3s "http://127.0.0.1:$port/healthz" | awk '/Requests\/sec/ { print $2 }')
-out=$(LEAD_QUOTA=$((calls / 2)) BENCH_KEY=$key wrk -t2 -c32 -d$((calls / 1000 + 10))s -s .ci/lib/bench-leads.lua "http://127.0.0.1:$port")
+out=$(LEAD_QUOTA=$((calls / threads)) BENCH_KEY=$key wrk -t$threads -c32 -d$((calls / 1000 + 10))s -s .ci/lib/bench-leads.lua "http://127.0.0.1:$port")
 summary=$(echo "$out" | grep '^accepted')
 accepted=$(echo "$summary" | awk '{ print $2 }')
 for _ in $(seq 1 1200); do
@@ -45,10 +46,10 @@ read -r stored processed leads span merged <<< "$(sql "SELECT COUNT(*), SUM(stat
   TIMESTAMPDIFF(MICROSECOND, MIN(created_at), MAX(created_at)) / 1e6, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), MAX(processed_at)) / 1e6
   FROM lead_syncs")"
 lag=$(sql "SELECT ROUND(AVG(TIMESTAMPDIFF(MICROSECOND, created_at, processed_at)) / 1e3), ROUND(MAX(TIMESTAMPDIFF(MICROSECOND, created_at, processed_at)) / 1e3) FROM lead_syncs")
-expected_leads=$(( 2 * (calls / 2 * 3 / 4) ))
+expected_leads=$(( threads * (calls / threads * 3 / 4) ))
 
 echo "leads: GET /healthz (trivial) just before: $trivial req/s"
-echo "leads: $calls delayed syncs from wrk (32 connections, 2 threads), one release engage serve with its lead worker; innodb_flush_log_at_trx_commit=1"
+echo "leads: $calls delayed syncs from wrk (32 connections, $threads thread(s)), one release engage serve with its lead worker; innodb_flush_log_at_trx_commit=1"
 echo "$summary" | awk -v span="$span" -v merged="$merged" -v lag="$lag" '{
   printf "  accepted %d (refused %d) in %.2f s: %.0f syncs/s (target >= 5,000)   p50 %s ms   p99 %s ms\n", $2, $4, span, $2 / span, $6, $8
   split(lag, l, "\t")

@@ -65,6 +65,12 @@ RULES = {
     ("POST /api/v1/document-templates", "title", "VALIDATION_REQUIRED_FIELD"): "a title is required unless the document_id gives it (two fields, stored records)",
 }
 
+# Rules for fields named by the request itself: (pattern of the field, error code) → why.
+PATTERN_RULES = {
+    (r"^(leadCustomField|lead_custom_field|custom_fields)\.[^.]+$", "VALIDATION_DUPLICATE"):
+        "custom field names ignore case: two keys that differ only in case are one field (two keys)",
+}
+
 # A recipient's link is shared by every generated request: once one signs, accepts or declines, the
 # document's state refuses what follows, with the spec's codes (400).
 DOCUMENT_STATE = {
@@ -78,7 +84,8 @@ def covered(operation, detail):
     field, code = re.sub(r"^\w+\[\d+\]\.", "", detail.get("field") or ""), detail.get("code")
     # Nested lists are judged by their path without positions: content.pricetables[0].rows[2].price.
     nested = re.sub(r"\[\d+\]", "", detail.get("field") or "")
-    return any((scope, name, code) in RULES for scope in (operation, ANY) for name in (field, nested))
+    return any((scope, name, code) in RULES for scope in (operation, ANY) for name in (field, nested)) or any(
+        rule_code == code and re.match(pattern, nested) for pattern, rule_code in PATTERN_RULES)
 
 
 def has_vanishing_number(value):

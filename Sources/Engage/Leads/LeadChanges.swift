@@ -159,9 +159,13 @@ public struct LeadChanges: Sendable, Equatable {
                 ? either(field.camelName, field.rawValue, in: &reader)
                 : (reader.contains(field.rawValue) ? field.rawValue : nil)
             else { continue }
-            // Publitrac's example gives crmLeadId as a number.
+            // Publitrac's example gives crmLeadId as a number: a whole one is kept as its digits.
             if field == .crmLeadID, case .number(let number)? = reader.value(name) {
-                fields[field.rawValue] = .some("\(number)")
+                if let whole = InputReader.wholeNumber(number) {
+                    fields[field.rawValue] = .some(String(whole))
+                } else {
+                    reader.report(name, .invalidFormat, "\(name) must be text or a whole number.")
+                }
                 continue
             }
             switch reader.text(name, label: name, max: field.maxLength) {
