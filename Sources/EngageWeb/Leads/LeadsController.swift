@@ -259,7 +259,7 @@ struct LeadsController {
             lead: LeadView(
                 id: lead.id, email: lead.email,
                 facts: LeadStandardField.allCases.compactMap { field in lead.field(field).map { Fact(label: field.label, value: $0) } },
-                source: lead.source.rawValue, contactID: lead.contactID, organizationID: lead.organizationID,
+                source: lead.source == .api ? "API sync" : "Register on a document", contactID: lead.contactID, organizationID: lead.organizationID,
                 converted: lead.convertedAt.map(PortalTime.init), created: PortalTime(lead.createdAt), updated: PortalTime(lead.updatedAt)),
             values: lead.custom.map { ValueRow(name: $0.name, type: $0.type.rawValue, value: $0.value, flagged: $0.flagged) },
             hasValues: !lead.custom.isEmpty,
