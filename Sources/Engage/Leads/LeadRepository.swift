@@ -47,23 +47,35 @@ struct LeadRepository {
         ).map(Self.sync)
     }
 
-    /// Marks syncs processed, in one statement per 500.
+    /// Marks syncs processed in one statement: what each became travels as one JSON array joined
+    /// by id (a `CASE` per column compared every row with every id).
     func markProcessed(_ syncs: [Processed], at now: Date) async throws {
-        for chunk in stride(from: 0, to: syncs.count, by: 500).map({ syncs[$0..<min($0 + 500, syncs.count)] }) {
-            var binds: [any SQLBindable] = [now]
-            let cases = { (column: (Processed) throws -> any SQLBindable) throws -> String in
-                for sync in chunk { binds += [sync.id, try column(sync)] }
-                return "CASE id " + Array(repeating: "WHEN ? THEN ?", count: chunk.count).joined(separator: " ") + " END"
+        guard !syncs.isEmpty else { return }
+        var w = JSONWriter(capacity: 48 * syncs.count)
+        w.beginArray()
+        for sync in syncs {
+            w.beginArray()
+            w.value(sync.id)
+            w.value(sync.leadID)
+            w.value(sync.outcome.rawValue)
+            if sync.flagged.isEmpty {
+                w.value(nil as String?)
+            } else {
+                var flagged = JSONWriter()
+                flagged.beginArray()
+                for name in sync.flagged { flagged.value(name) }
+                flagged.endArray()
+                w.value(String(decoding: flagged.bytes, as: UTF8.self))
             }
-            let lead = try cases { $0.leadID }
-            let outcome = try cases { $0.outcome.rawValue }
-            let flagged = try cases { $0.flagged.isEmpty ? nil as SQLValue? : try SQLJSON.encode($0.flagged) }
-            binds += chunk.map(\.id) as [any SQLBindable]
-            try await connection.execute("""
-                UPDATE lead_syncs SET status = 'processed', processed_at = ?, lead_id = \(lead), outcome = \(outcome),
-                    flagged = \(flagged) WHERE id IN (\(SQLList.placeholders(chunk.count)))
-                """, binds)
+            w.endArray()
         }
+        w.endArray()
+        try await connection.execute("""
+            UPDATE lead_syncs s JOIN JSON_TABLE(?, '$[*]' COLUMNS (
+                id BIGINT UNSIGNED PATH '$[0]', lead_id BIGINT UNSIGNED PATH '$[1]', outcome VARCHAR(10) PATH '$[2]', flagged TEXT PATH '$[3]')) j
+            ON j.id = s.id
+            SET s.status = 'processed', s.processed_at = ?, s.lead_id = j.lead_id, s.outcome = j.outcome, s.flagged = j.flagged
+            """, [String(decoding: w.bytes, as: UTF8.self), now] as [any SQLBindable])
     }
 
     func sync(id: Int64) async throws -> LeadSync? {

@@ -1,9 +1,8 @@
 import Logging
 
 /// Merges queued lead syncs as they arrive, a batch at a time: after a batch that emptied the
-/// queue it lets 100 ms of syncs gather (a few large batches cost far less than many small ones
-/// under load), and looks every 200 ms while the queue is empty, so a sync is merged well within a
-/// second of its 202.
+/// queue, or while it is empty, it waits 200 ms (under load, a few large batches cost far less
+/// than many small ones), so a sync is merged well within a second of its 202.
 public struct LeadSyncWorker: Sendable {
     private let syncs: LeadSyncService
     private let logger: Logger
@@ -18,7 +17,7 @@ public struct LeadSyncWorker: Sendable {
         while !Task.isCancelled {
             do {
                 let merged = try await Task { try await syncs.process() }.value
-                if merged < LeadSyncService.processLimit { try? await Task.sleep(for: .milliseconds(merged == 0 ? 200 : 100)) }
+                if merged < LeadSyncService.processLimit { try? await Task.sleep(for: .milliseconds(200)) }
             } catch {
                 logger.error("lead sync failed", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
