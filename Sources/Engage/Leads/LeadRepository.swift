@@ -189,8 +189,9 @@ struct LeadRepository {
         try await connection.queryFirst("SELECT 1 FROM leads WHERE email = ? AND id <> ?", [email, id] as [any SQLBindable]) != nil
     }
 
-    /// A page of leads; custom filters are by field id and canonical value.
-    func list(_ query: LeadQuery, customFilters: [(fieldID: Int64, value: String)]) async throws -> (leads: [Lead], total: Int) {
+    /// A page of leads, and how many match (unless `counting` is false); custom filters are by
+    /// field id and canonical value.
+    func list(_ query: LeadQuery, customFilters: [(fieldID: Int64, value: String)], counting: Bool = true) async throws -> (leads: [Lead], total: Int) {
         var conditions: [String] = []
         var binds: [any SQLBindable] = []
         if let search = query.search {
@@ -215,7 +216,7 @@ struct LeadRepository {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let direction = query.order == .asc ? "ASC" : "DESC"
-        let total: Int = try await connection.queryFirst("SELECT COUNT(*) AS total FROM leads l \(whereClause)", binds)?.decode("total") ?? 0
+        let total: Int = counting ? try await connection.queryFirst("SELECT COUNT(*) AS total FROM leads l \(whereClause)", binds)?.decode("total") ?? 0 : 0
         let rows = try await connection.query("""
             SELECT \(Self.leadColumns) FROM leads l \(whereClause)
             ORDER BY l.\(query.sort.rawValue) \(direction), l.id \(direction) LIMIT ? OFFSET ?
@@ -223,15 +224,15 @@ struct LeadRepository {
         return (try await withValues(rows), total)
     }
 
-    /// Every lead matching the query, in its order, `batch` at a time (exports).
+    /// Every lead matching the query, in its order, a page of 100 at a time (exports).
     func forEachBatch(
-        _ query: LeadQuery, customFilters: [(fieldID: Int64, value: String)], batch: Int, _ body: ([Lead]) async throws -> Void
+        _ query: LeadQuery, customFilters: [(fieldID: Int64, value: String)], _ body: ([Lead]) async throws -> Void
     ) async throws {
         var page = 1
         while true {
             var paged = query
             paged.page = PageRequest(page: page, perPage: PageRequest.maximumSize)
-            let leads = try await list(paged, customFilters: customFilters).leads
+            let leads = try await list(paged, customFilters: customFilters, counting: false).leads
             if !leads.isEmpty { try await body(leads) }
             if leads.count < PageRequest.maximumSize { return }
             page += 1

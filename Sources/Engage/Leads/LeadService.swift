@@ -37,7 +37,7 @@ public struct LeadService: Sendable {
     public func forEachBatch(_ query: LeadQuery, _ body: ([Lead]) async throws -> Void) async throws {
         let filters = try await database.read { try await Self.customFilters(query, in: $0) }
         try await database.read { tx in
-            try await tx.leads.forEachBatch(query, customFilters: filters, batch: PageRequest.maximumSize, body)
+            try await tx.leads.forEachBatch(query, customFilters: filters, body)
         }
     }
 

@@ -60,6 +60,22 @@ struct LeadsPortalTests {
         }
     }
 
+    @Test("an export longer than a page holds every lead once, in the list's order")
+    func longExport() async throws {
+        try await APIHarness.run { api in
+            let leads = (0..<250).map { #"{"leadInfo": {"email": "lead\#($0)@example.com", "lastName": "L\#(String(format: "%03d", $0))"}}"# }
+            _ = try await api.call(.post, "/api/v1/leads/sync/batch", json: #"{"leads": [\#(leads.joined(separator: ","))]}"#)
+            let syncs = LeadSyncService(database: api.database)
+            while try await syncs.process() > 0 {}
+            var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
+            let csv = String(buffer: try await staff.get(api.client, "/leads.csv?sort=last_name&order=asc").body)
+            let rows = csv.split(separator: "\r\n").dropFirst()
+            #expect(rows.count == 250)
+            #expect(Set(rows.map { $0.split(separator: ",")[1] }).count == 250, "each lead once")
+            #expect(rows.first?.contains("lead0@example.com") == true && rows.last?.contains("lead249@example.com") == true)
+        }
+    }
+
     @Test("a lead's page: its fields, a flagged value, its history; edit (mistakes shown), convert, delete")
     func page() async throws {
         try await APIHarness.run { api in
