@@ -2,7 +2,8 @@
 # make bench, leads: 20,000 delayed lead syncs (POST /api/v1/leads/sync) from 32 wrk connections to
 # one release `engage serve` (its lead worker merging them as they come), MariaDB at production
 # durability (innodb_flush_log_at_trx_commit=1). Reports the syncs accepted per second (first to
-# last 202, from the rows' own times), the time until every one is merged, and checks none is lost.
+# last stored, from the rows' own times), the time until every one is merged, and checks that every
+# sync sent is stored and merged.
 # Usage: bench-leads.sh DB_DIR (a running private server, as bench.sh leaves it)
 source "$(dirname "$0")/common.sh"
 bash .ci/lib/deps.sh wrk curl
@@ -36,8 +37,7 @@ sql() { bash .ci/lib/mariadb.sh sql "$db" -N "$name" <<< "$1"; }
 # The machine's speed drifts from minute to minute: a trivial request's rate just before, for scale.
 trivial=$(wrk -t2 -c32 -d3s "http://127.0.0.1:$port/healthz" | awk '/Requests\/sec/ { print $2 }')
 out=$(LEAD_QUOTA=$((calls / threads)) BENCH_KEY=$key wrk -t$threads -c32 -d$((calls / 1000 + 10))s -s .ci/lib/bench-leads.lua "http://127.0.0.1:$port")
-summary=$(echo "$out" | grep '^accepted')
-accepted=$(echo "$summary" | awk '{ print $2 }')
+summary=$(echo "$out" | grep '^sent')
 for _ in $(seq 1 1200); do
   [ "$(sql "SELECT COUNT(*) FROM lead_syncs WHERE status = 'queued'")" = 0 ] && break
   sleep 0.1
@@ -50,9 +50,9 @@ expected_leads=$(( threads * (calls / threads * 3 / 4) ))
 
 echo "leads: GET /healthz (trivial) just before: $trivial req/s"
 echo "leads: $calls delayed syncs from wrk (32 connections, $threads thread(s)), one release engage serve with its lead worker; innodb_flush_log_at_trx_commit=1"
-echo "$summary" | awk -v span="$span" -v merged="$merged" -v lag="$lag" '{
-  printf "  accepted %d (refused %d) in %.2f s: %.0f syncs/s (target >= 5,000)   p50 %s ms   p99 %s ms\n", $2, $4, span, $2 / span, $6, $8
+echo "$summary" | awk -v span="$span" -v merged="$merged" -v lag="$lag" -v stored="$stored" '{
+  printf "  accepted %d (answers that were errors: %d) in %.2f s: %.0f syncs/s (target >= 5,000)   p50 %s ms   p99 %s ms\n", stored, $4, span, stored / span, $6, $8
   split(lag, l, "\t")
   printf "  all merged %.2f s after the first was accepted; accepted to merged: mean %s ms, max %s ms\n", merged, l[1], l[2] }'
-echo "  stored $stored, merged $processed, leads $leads (expected $expected_leads)"
-[ "$stored" = "$accepted" ] && [ "$processed" = "$stored" ] && [ "$leads" = "$expected_leads" ] || { echo "  LOST OR UNMERGED SYNCS"; exit 1; }
+echo "  sent $calls, stored $stored, merged $processed, leads $leads (expected $expected_leads)"
+[ "$stored" = "$calls" ] && [ "$processed" = "$stored" ] && [ "$leads" = "$expected_leads" ] || { echo "  LOST OR UNMERGED SYNCS"; exit 1; }
