@@ -86,7 +86,7 @@ public func buildRouter(
     let leads = LeadService(database: database)
     let leadSyncs = LeadSyncService(database: database)
     LeadsAPIController(syncs: leadSyncs, leads: leads, apiURL: apiURL).register(on: api)
-    LeadsController(views: views, leads: leads, syncs: leadSyncs).register(on: portal)
+    LeadsController(views: views, leads: leads, syncs: leadSyncs, contacts: contacts, organizations: organizations).register(on: portal)
     let webhooks = WebhookService(database: database, seal: messaging.seal, settings: configuration.webhooks)
     WebhooksAPIController(webhooks: webhooks, collectionURL: apiURL + "/webhooks").register(on: api)
     WebhooksController(views: views, webhooks: webhooks).register(on: admin)

@@ -8,6 +8,8 @@ struct LeadsController {
     let views: ViewRenderer
     let leads: LeadService
     let syncs: LeadSyncService
+    let contacts: ContactService
+    let organizations: OrganizationService
 
     struct Row: Sendable {
         let id: Int64
@@ -85,7 +87,9 @@ struct LeadsController {
         let facts: [Fact]
         let source: String
         let contactID: Int64?
+        let contactName: String
         let organizationID: Int64?
+        let organizationName: String
         let converted: PortalTime?
         let created: PortalTime
         let updated: PortalTime
@@ -254,12 +258,18 @@ struct LeadsController {
         let details = try await leads.details(id: id)
         let lead = details.lead
         let canWrite = try context.actor().role.canWrite
+        // What the lead became, by name (a link to a record deleted since falls back to its number).
+        var contactName = lead.contactID.map { "Contact #\($0)" } ?? ""
+        if let id = lead.contactID, let contact = try? await contacts.find(id: id) { contactName = contact.fullname }
+        var organizationName = lead.organizationID.map { "Organization #\($0)" } ?? ""
+        if let id = lead.organizationID, let organization = try? await organizations.find(id: id) { organizationName = organization.name }
         return try views.render("portal/leads/show", ShowPage(
             title: lead.displayName, chrome: PortalChrome(context: context, section: "leads"),
             lead: LeadView(
                 id: lead.id, email: lead.email,
                 facts: LeadStandardField.allCases.compactMap { field in lead.field(field).map { Fact(label: field.label, value: $0) } },
-                source: lead.source == .api ? "API sync" : "Register on a document", contactID: lead.contactID, organizationID: lead.organizationID,
+                source: lead.source == .api ? "API sync" : "Register on a document",
+                contactID: lead.contactID, contactName: contactName, organizationID: lead.organizationID, organizationName: organizationName,
                 converted: lead.convertedAt.map(PortalTime.init), created: PortalTime(lead.createdAt), updated: PortalTime(lead.updatedAt)),
             values: lead.custom.map { ValueRow(name: $0.name, type: $0.type.rawValue, value: $0.value, flagged: $0.flagged) },
             hasValues: !lead.custom.isEmpty,
@@ -331,3 +341,4 @@ enum LeadExport {
             + fields.map { field in lead.value(of: field.name).map { .text($0.value) } ?? .empty }
     }
 }
+

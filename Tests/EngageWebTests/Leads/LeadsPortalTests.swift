@@ -105,6 +105,7 @@ struct LeadsPortalTests {
             #expect(converted.headers[.location] == "/leads/\(bob)?done=converted")
             let after = String(buffer: try await staff.get(api.client, "/leads/\(bob)?done=converted").body)
             #expect(after.contains("Converted:") && after.contains(#"href="/contacts/"#) && after.contains(#"href="/organizations/"#))
+            #expect(after.contains(">Bob Porter</a>") && after.contains(">Initech</a>"), "the contact and organization by name")
             #expect(!after.contains(#"action="/leads/\#(bob)/convert""#))
             #expect(try await staff.post(api.client, "/leads/\(bob)/convert", [:]).headers[.location] == "/leads/\(bob)?done=converted", "a second click is harmless")
 
