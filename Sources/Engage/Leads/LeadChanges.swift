@@ -68,6 +68,9 @@ public struct LeadChanges: Sendable, Equatable {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
+    /// The names `leadInfo` may hold: the email and each standard field in either spelling.
+    private static let infoFields = Set(["email"] + LeadStandardField.allCases.flatMap { [$0.rawValue, $0.camelName] })
+
     /// Custom fields per request at most, and a custom value's longest text.
     static let maximumCustomFields = 100
     static let maximumValueLength = 2000
@@ -82,7 +85,7 @@ public struct LeadChanges: Sendable, Equatable {
         if let name = either("leadInfo", "lead_info", in: &reader) {
             switch reader.value(name) {
             case .object(let object)?:
-                var nested = InputReader(Input(object), allowed: Set(["email"] + LeadStandardField.allCases.flatMap { [$0.rawValue, $0.camelName] }))
+                var nested = InputReader(Input(object), allowed: infoFields)
                 email = readEmail(&nested, required: true)
                 fields = readStandard(&nested, camelCase: true)
                 reader.adopt(nested, at: name)

@@ -35,9 +35,8 @@ public struct LeadService: Sendable {
 
     /// Every lead the query matches, in its order, a page at a time (exports).
     public func forEachBatch(_ query: LeadQuery, _ body: ([Lead]) async throws -> Void) async throws {
-        let filters = try await database.read { try await Self.customFilters(query, in: $0) }
         try await database.read { tx in
-            try await tx.leads.forEachBatch(query, customFilters: filters, body)
+            try await tx.leads.forEachBatch(query, customFilters: try await Self.customFilters(query, in: tx), body)
         }
     }
 
@@ -113,13 +112,9 @@ public struct LeadService: Sendable {
         try await database.read { try await $0.leads.allFields() }
     }
 
-    /// The custom fields `userID` shows as columns (those that still exist).
-    public func columns(userID: Int64) async throws -> [LeadCustomField] {
-        try await database.read { tx in
-            let chosen = try await tx.leads.columns(userID: userID)
-            let fields = LeadFieldDirectory(try await tx.leads.fields(named: chosen))
-            return chosen.compactMap { fields[$0] }
-        }
+    /// The names of the custom fields `userID` chose to show as columns.
+    public func columns(userID: Int64) async throws -> Set<String> {
+        Set(try await database.read { try await $0.leads.columns(userID: userID) })
     }
 
     /// Remembers the columns `userID` shows; unknown names are refused.

@@ -157,7 +157,7 @@ struct LeadsController {
             let fields = try await leads.fields()
             return try views.render("portal/leads/fields", FieldsPage(
                 chrome: PortalChrome(context: context, section: "leads"),
-                fields: fields.map { FieldRow(name: $0.name, type: $0.type.rawValue, usage: $0.usage, filterURL: "/leads?field=\(Self.escaped($0.name))") },
+                fields: fields.map { FieldRow(name: $0.name, type: $0.type.rawValue, usage: $0.usage, filterURL: QueryString.url("/leads", [("field", $0.name)])) },
                 hasFields: !fields.isEmpty))
         }
         portal.post("/leads/columns") { _, context in
@@ -220,11 +220,12 @@ struct LeadsController {
             errors = error.fields.map(\.message)
         }
         let userID = try context.actor().userID ?? 0
-        let columns = try await leads.columns(userID: userID)
         let fields = try await leads.fields()
-        let chosen = Set(columns.map(\.id))
+        // The chosen fields that still exist, from the list already read.
+        let chosen = try await leads.columns(userID: userID)
+        let columns = fields.filter { chosen.contains($0.name) }
         let backlog = try await syncs.backlog()
-        let exportQuery = Self.encoded(query.parameters)
+        let exportQuery = QueryString.encode(query.parameters)
         return try views.render("portal/leads/index", IndexPage(
             chrome: PortalChrome(context: context, section: "leads"),
             rows: (page?.items ?? []).map { lead in
@@ -234,7 +235,7 @@ struct LeadsController {
             },
             hasRows: page?.items.isEmpty == false,
             columns: columns.map(\.name),
-            choices: fields.map { ColumnChoice(name: $0.name, type: $0.type.rawValue, checked: chosen.contains($0.id)) },
+            choices: fields.map { ColumnChoice(name: $0.name, type: $0.type.rawValue, checked: chosen.contains($0.name)) },
             hasFields: !fields.isEmpty,
             search: query.search ?? "",
             sourceOptions: LeadSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: query.source == $0) },
@@ -315,14 +316,6 @@ struct LeadsController {
         var query = try Self.query(request.queryDictionary)
         query.page = PageRequest()
         return (query, try await leads.fields())
-    }
-
-    private static func encoded(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(escaped($0.0))=\(escaped($0.1))" }.joined(separator: "&")
-    }
-
-    private static func escaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 }
 
