@@ -2,8 +2,9 @@ import Foundation
 
 /// Admits API calls: finds the caller (an API key by its hash, or the user of an access token) and
 /// counts the call against its rate limit. Calls that arrive together are admitted together: one
-/// transaction looks up every key and user of the batch and adds each caller's hits
-/// (`WriteBatcher`), so a call costs no database round trip of its own.
+/// statement looks up every key of the batch, one every user, and one per caller adds its hits
+/// (`WriteBatcher`), so a call costs no database round trip of its own. Each statement is complete
+/// by itself, so they run without a transaction around them: two commits' round trips fewer.
 public struct APIGate: Sendable {
     /// Who a call acts as.
     public enum Caller: Sendable {
@@ -45,7 +46,9 @@ public struct APIGate: Sendable {
         self.limiter = limiter
         batcher = WriteBatcher(limit: 1_000) { entries in
             do {
-                return try await database.write { try await Self.admit(entries, at: now(), in: $0) }
+                // A batch that loses a lock conflict runs again whole; hits it added already stay
+                // counted (a conflict on one-row statements is rare, and the error is in the limit's favour).
+                return try await database.statements { try await Self.admit(entries, at: now(), in: $0) }
             } catch {
                 return entries.map { _ in .failure(error) }
             }

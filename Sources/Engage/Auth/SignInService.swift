@@ -80,7 +80,7 @@ public struct SignInService: Sendable {
 
     /// The email as the counter keys it: trimmed, NFC, lower-cased; nil when it cannot be an address.
     static func account(_ email: String) -> String? {
-        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = email.trimmingWhitespace()
         let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned]
         guard EmailAddress.isValid(trimmed), !trimmed.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) })
         else { return nil }

@@ -1,8 +1,8 @@
-/// Shares transactions between concurrent callers: items that arrive while one batch is being
-/// written wait together and are written in the next, one transaction for all of them. Each
-/// caller is answered only once its batch is committed (or with the batch's error, nothing written).
+/// Shares writes between concurrent callers: items that arrive while one batch is being written
+/// wait together and are written in the next, one write (a transaction, or statements each atomic)
+/// for all of them. Each caller is answered only once its batch is committed (or with its error).
 actor WriteBatcher<Item: Sendable, Output: Sendable> {
-    /// Writes a batch in one transaction: one result per item, in order.
+    /// Writes a batch: one result per item, in order.
     typealias Write = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
     private struct Waiting {

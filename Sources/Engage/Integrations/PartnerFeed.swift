@@ -81,7 +81,7 @@ enum PartnerJSON {
 
     static func text(_ value: JSONValue?) -> String? {
         guard case .string(let text)? = value else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
     }
 

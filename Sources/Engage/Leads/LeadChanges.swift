@@ -65,7 +65,7 @@ public struct LeadChanges: Sendable, Equatable {
 
     /// An email as leads are keyed by it.
     static func key(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        email.trimmingWhitespace().lowercased()
     }
 
     /// The names `leadInfo` may hold: the email and each standard field in either spelling.
@@ -202,7 +202,7 @@ public struct LeadChanges: Sendable, Equatable {
             case .string(let text) where text.count > maximumValueLength:
                 reader.report(field, .tooLong, "\(name) must be at most \(maximumValueLength) characters.")
             case .string(let text):
-                custom[name] = .string(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                custom[name] = .string(text.trimmingWhitespace())
             case .number, .bool, .null:
                 custom[name] = value
             case .array, .object:

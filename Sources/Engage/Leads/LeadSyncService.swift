@@ -1,7 +1,7 @@
 import Foundation
 
 /// The delayed lead sync: a sync is validated and queued at once (requests waiting together share
-/// one transaction), then merged into its lead by `process`, oldest first.
+/// one `INSERT`, atomic by itself), then merged into its lead by `process`, oldest first.
 public struct LeadSyncService: Sendable {
     private let database: Database
     private let intake: WriteBatcher<LeadRepository.Queued, Int64>
@@ -14,7 +14,7 @@ public struct LeadSyncService: Sendable {
         self.database = database
         intake = WriteBatcher(limit: 1_000) { syncs in
             do {
-                let ids = try await database.write { try await $0.leads.queue(syncs, at: Date()) }
+                let ids = try await database.statements { try await $0.leads.queue(syncs, at: Date()) }
                 return ids.map { .success($0) }
             } catch {
                 return syncs.map { _ in .failure(error) }

@@ -62,7 +62,7 @@ public struct MessageRenderer: Sendable {
             if blank, lines.last.map({ $0.allSatisfy(\.isWhitespace) }) ?? true { continue }
             lines.append(blank ? "" : line)
         }
-        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return lines.joined(separator: "\n").trimmingWhitespace()
     }
 
     /// `<https://…>` (a Markdown autolink) as the bare address, which is how plain text shows it.

@@ -161,6 +161,6 @@ extension InputReader {
 
     /// Text without HTML tags: the seed writes `<p>Product Awesome</p>`; content is Markdown here.
     private static func withoutTags(_ text: String) -> String {
-        text.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression).trimmingCharacters(in: .whitespacesAndNewlines)
+        text.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression).trimmingWhitespace()
     }
 }

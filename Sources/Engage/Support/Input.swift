@@ -18,7 +18,7 @@ public struct Input: Sendable, Equatable {
 
     /// Input from form fields: an empty field is `null` (a form cannot tell "absent" from "cleared").
     public init(form fields: [String: String]) {
-        values = fields.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? .null : .string($0) }
+        values = fields.mapValues { $0.trimmingWhitespace().isEmpty ? .null : .string($0) }
         isForm = true
     }
 }

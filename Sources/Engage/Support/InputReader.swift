@@ -42,7 +42,7 @@ struct InputReader {
         case .null: return .null
         case .value(let value):
             guard case .string(let string) = value else { return wrongType(field, label: label, expected: "text", got: value) }
-            let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = string.trimmingWhitespace()
             if text.isEmpty {
                 if required { report(field, .required, "\(label) is required.") }
                 return required ? .absent : .null

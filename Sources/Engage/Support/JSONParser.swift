@@ -190,6 +190,10 @@ public struct JSONParser {
         guard let first = peek, first.isDigit else { throw invalid() }
         index += 1
         if first != UInt8(ascii: "0") { skipDigits() }
+        // Most numbers are small integers: read exactly without Decimal's string parsing.
+        if index - start <= 18, peek != UInt8(ascii: "."), peek != UInt8(ascii: "e"), peek != UInt8(ascii: "E") {
+            return Decimal(Self.integer(bytes[start..<index]))
+        }
         if peek == UInt8(ascii: ".") {
             index += 1
             guard peek?.isDigit == true else { throw invalid() }
@@ -209,6 +213,13 @@ public struct JSONParser {
         // What Decimal cannot hold: closer to 0 than 1e-128 is kept as 0, anything larger is refused.
         guard let double = Double(token), abs(double) < 1 else { throw outOfRange() }
         return 0
+    }
+
+    /// An optionally negative run of at most 18 digits, which Int64 always holds.
+    private static func integer(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Int64 {
+        let negative = token.first == UInt8(ascii: "-")
+        let magnitude = token.dropFirst(negative ? 1 : 0).reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        return negative ? -magnitude : magnitude
     }
 
     private mutating func skipDigits() {

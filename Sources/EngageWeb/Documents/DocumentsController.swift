@@ -257,7 +257,7 @@ struct DocumentsController {
         guard values["intent"] == "insert_text", let id = values["text_template_id"].flatMap(Int64.init) else { return nil }
         var values = values
         let text = try await templates.textTemplate(id: id).body
-        let description = values["description"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let description = values["description"]?.trimmingWhitespace() ?? ""
         values["description"] = description.isEmpty ? text : description + "\n\n" + text
         return values
     }

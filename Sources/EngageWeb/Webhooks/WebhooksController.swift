@@ -218,7 +218,7 @@ struct WebhooksController {
         AttemptRow(
             attempt: attempt.attempt, sent: PortalTime(attempt.sentAt).text, duration: attempt.durationMilliseconds,
             timestamp: attempt.signedTimestamp, signature: attempt.signature, code: attempt.statusCode.map(String.init) ?? "no answer",
-            headers: attempt.responseHeaders.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 },
+            headers: attempt.responseHeaders.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 },
             body: attempt.responseBody.flatMap { $0.isEmpty ? nil : $0 }, error: attempt.error)
     }
 

@@ -1,4 +1,5 @@
 @testable import Engage
+import Foundation
 import Testing
 
 @Suite("Input reader")
@@ -18,6 +19,23 @@ struct InputReaderTests {
         #expect(formAnswers == (true, false, false, false))
         #expect(formID == 7)
         #expect(form.problems.map(\.field) == ["e"])
+    }
+
+    @Test("text is trimmed of what Foundation's whitespacesAndNewlines trims, and of nothing else", arguments: [
+        "", " ", "plain", "  both \t\n", "\u{A0}nbsp\u{3000}", "\u{2028}line\u{2029}", "\u{85}next\u{1680}",
+        "\u{200B}zero width\u{200B}", "\u{FEFF}bom", "e\u{301} ", " \u{301}mark", "in  side", "\r\n\u{B}\u{C}",
+    ])
+    func trimming(text: String) {
+        #expect(text.trimmingWhitespace() == text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test("every code point below U+3100 (where all white space lies) is trimmed exactly when Foundation trims it")
+    func trimmingEveryCodePoint() {
+        let differing = (0..<0x3100).compactMap(Unicode.Scalar.init).filter { scalar in
+            let text = "\(scalar)x\(scalar)"
+            return text.trimmingWhitespace() != text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(differing.isEmpty)
     }
 
     @Test("text length counts code points, as the column and JSON Schema do, not grapheme clusters")
