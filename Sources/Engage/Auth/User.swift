@@ -24,4 +24,8 @@ public struct User: Sendable, Equatable, Identifiable {
     public let createdAt: Date
     /// Goes up with each password change and deactivation; access tokens of an older one no longer work.
     public let credentialsVersion: Int
+    /// The portal's language for this user; nil follows the browser's.
+    public let language: Language?
+    /// The time zone the portal shows times in (an IANA name); nil is the installation's.
+    public let timeZone: String?
 }

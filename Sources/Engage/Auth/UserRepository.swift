@@ -4,7 +4,7 @@ import Foundation
 struct UserRepository {
     let connection: SQLConnection
 
-    private static let columns = "id, email, name, role, active, last_login_at, created_at, credentials_version"
+    private static let columns = "id, email, name, role, active, last_login_at, created_at, credentials_version, language, time_zone"
 
     /// Inserts a user; returns nil when the email is already taken.
     func insert(email: String, name: String, role: User.Role, passwordHash: String) async throws -> Int64? {
@@ -108,6 +108,10 @@ struct UserRepository {
         try await connection.queryFirst("SELECT 1 AS found FROM users WHERE role = 'admin' AND active = 1 LIMIT 1") != nil
     }
 
+    func update(id: Int64, language: Language?, timeZone: String?) async throws {
+        try await connection.execute("UPDATE users SET language = ?, time_zone = ? WHERE id = ?", [language?.rawValue, timeZone, id] as [any SQLBindable])
+    }
+
     /// Notes a successful sign-in.
     func recordLogin(id: Int64) async throws {
         try await connection.execute("UPDATE users SET last_login_at = UTC_TIMESTAMP(6) WHERE id = ?", [id])
@@ -122,6 +126,8 @@ struct UserRepository {
             isActive: try row.decode("active"),
             lastLoginAt: try row.decode("last_login_at"),
             createdAt: try row.decode("created_at"),
-            credentialsVersion: try row.decode("credentials_version"))
+            credentialsVersion: try row.decode("credentials_version"),
+            language: try row.decode("language", as: String?.self).flatMap(Language.init(rawValue:)),
+            timeZone: try row.decode("time_zone"))
     }
 }

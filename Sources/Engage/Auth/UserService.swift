@@ -127,6 +127,23 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Sets the portal language (`en`, `fr`, or empty to follow the browser) and time zone (an
+    /// IANA name, or empty for the installation's) of `user`; both problems are told at once.
+    public func setPreferences(of user: User, language: String, timeZone: String) async throws {
+        var problems: [ValidationError.FieldError] = []
+        let chosenLanguage = Language(rawValue: language)
+        if !language.isEmpty, chosenLanguage == nil {
+            problems.append(.init(field: "language", code: .invalidValue, message: "Language must be en or fr."))
+        }
+        if !timeZone.isEmpty, !TimeZone.knownTimeZoneIdentifiers.contains(timeZone) {
+            problems.append(.init(field: "time_zone", code: .invalidValue, message: "Time zone must be an IANA name such as Europe/Paris."))
+        }
+        guard problems.isEmpty else { throw ValidationError(fields: problems) }
+        try await database.statements {
+            try await $0.users.update(id: user.id, language: chosenLanguage, timeZone: timeZone.isEmpty ? nil : timeZone)
+        }
+    }
+
     private static func existing(_ id: Int64, in users: UserRepository) async throws -> User {
         guard let user = try await users.find(id: id) else { throw UserNotFound(id: id) }
         return user

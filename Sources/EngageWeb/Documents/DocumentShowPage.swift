@@ -40,7 +40,6 @@ struct DocumentShowPage: PageContext {
     let priceTables: PriceTablesView?
     /// Until a recipient accepted or signed (or a party completed), staff may change the prices.
     let canEditPrices: Bool
-    let t = RecipientLanguage.en.table
 
     /// One event of the timeline.
     struct EventRow: Sendable {

@@ -9,6 +9,8 @@ public func buildRouter(
     let messaging = try messaging ?? MessageServices(configuration: configuration, database: database)
     let integrations = integrations ?? IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
     let views = try await ViewRenderer(directory: configuration.templatesDirectory)
+    let locales = PortalLocales(
+        catalogue: try MessageCatalogue(templatesDirectory: configuration.templatesDirectory), defaultTimeZone: configuration.days.zone)
     let router = Router(context: EngageRequestContext.self)
     // Outermost first: the client is known before anything uses it; the id is set before anything
     // logs; headers also decorate error pages.
@@ -18,10 +20,11 @@ public func buildRouter(
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     let routeMethods = RouteMethods()
-    router.add(middleware: ErrorMiddleware(views: views, routes: routeMethods))
+    router.add(middleware: ErrorMiddleware(views: views, routes: routeMethods, locales: locales))
     if configuration.publicRateLimit > 0 { router.add(middleware: PublicRateLimitMiddleware(limit: configuration.publicRateLimit)) }
     let sessions = SessionService(database: database)
     router.add(middleware: SessionMiddleware(sessions: sessions))
+    router.add(middleware: PortalLocaleMiddleware(locales: locales))
     let loginForm = LoginFormToken(secret: try configuration.requiredJWTSecret())
     let pdfs = PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes)
     // Multipart posts (PDF uploads) may be as large as a PDF plus the form around it.
@@ -46,7 +49,7 @@ public func buildRouter(
 
     HealthController(database: database).register(on: router)
     LoginController(views: views, signIn: signIn, sessions: sessions, loginForm: loginForm).register(on: router)
-    AccountController(views: views, signIn: signIn).register(on: portal)
+    AccountController(views: views, users: users, signIn: signIn, defaultTimeZone: configuration.days.zone).register(on: portal)
     UsersController(views: views, users: users).register(on: admin)
     APIKeysController(views: views, apiKeys: apiKeys).register(on: admin)
     AuthAPIController(tokens: tokens).register(on: router, protected: api)
@@ -69,7 +72,7 @@ public func buildRouter(
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),
-        pdfs: documents.pdfs, sender: configuration.companyName
+        pdfs: documents.pdfs, sender: configuration.companyName, locales: locales
     ).register(on: router)
     MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)
     MessageTemplatesAPIController(templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName).register(on: api)

@@ -17,9 +17,14 @@ public struct ViewRenderer: Sendable {
         Self.response(try html(template, page), status: status)
     }
 
-    /// The HTML of `template` for `page`.
+    /// The HTML of `template` for `page`, in the request's language: templates read its texts as
+    /// `{{t.key}}` and its code as `{{lang}}`.
     func html(_ template: String, _ page: some PageContext) throws -> String {
-        guard let html = library.render(TemplateValues.tree(page) as Any, withTemplate: template) else {
+        var values = TemplateValues.tree(page) as? [String: Any] ?? [:]
+        let locale = PortalLocale.current
+        values["t"] = locale.messages
+        values["lang"] = locale.language.rawValue
+        guard let html = library.render(values, withTemplate: template) else {
             throw TemplateNotFound(name: template)
         }
         return html
@@ -113,7 +118,12 @@ struct PortalChrome: Sendable {
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
         userName = user.name
-        role = user.role.rawValue
+        let roleKey = switch user.role {
+        case .admin: "roleAdmin"
+        case .staff: "roleStaff"
+        case .viewer: "roleViewer"
+        }
+        role = PortalLocale.current.text(roleKey)
         isAdmin = user.role == .admin
         csrfToken = session.csrfToken
         onDashboard = section == "dashboard"

@@ -45,7 +45,6 @@ struct DocumentTemplatesController {
         let pricesURL: String?
         let deleteURL: String?
         let notice: String?
-        let t = RecipientLanguage.en.table
     }
 
     struct ActionChoice {

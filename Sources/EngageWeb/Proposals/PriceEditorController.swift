@@ -54,7 +54,6 @@ struct PriceEditorController {
         let hasErrors: Bool
         let totals: PriceTablesView?
         let isFrozen: Bool
-        let t = RecipientLanguage.en.table
     }
 
     struct TableView {

@@ -11,6 +11,8 @@ struct RecipientController {
     let pdfs: PDFStore
     /// Who the pages name as the sender.
     let sender: String
+    /// Each page is made with `PortalLocale` bound to its language.
+    let locales: PortalLocales
     /// Pages already rendered, by their values.
     let renderedPages = RenderedPages(limit: 4096)
 
@@ -21,7 +23,7 @@ struct RecipientController {
             }
         }
         router.get("/p/:token/pdf") { request, context in
-            let language = RecipientLanguage.of(request)
+            let language = Language.of(request)
             do {
                 let visit = try await recipients.download(context.parameters.get("token") ?? "", from: request.client(context))
                 if let pdf = visit.document.pdf { return try await Response.pdf(pdf, from: pdfs, inline: true, context: context) }
@@ -31,7 +33,7 @@ struct RecipientController {
             }
         }
         router.get("/p/:token/pay") { request, context in
-            let language = RecipientLanguage.of(request)
+            let language = Language.of(request)
             do {
                 let visit = try await recipients.pay(context.parameters.get("token") ?? "", from: request.client(context))
                 return Response(status: .seeOther, headers: [.location: visit.document.paymentURL ?? "/", .cacheControl: "no-store"])
@@ -41,29 +43,29 @@ struct RecipientController {
         }
         router.post("/p/:token/accept") { request, context in
             try await answer(request, context) { secret, client, input in
-                (try await recipients.accept(secret, input.values, from: client), \.accepted)
+                (try await recipients.accept(secret, input.values, from: client), "accepted")
             }
         }
         router.post("/p/:token/sign") { request, context in
             try await answer(request, context) { secret, client, input in
-                let consent = RecipientLanguage.of(request, form: input.form).strings.consent
-                return (try await recipients.sign(secret, input.values, consentText: consent, from: client), \.signed)
+                let consent = locales.locale(Language.of(request, form: input.form)).text("consent")
+                return (try await recipients.sign(secret, input.values, consentText: consent, from: client), "signed")
             }
         }
         router.post("/p/:token/register") { request, context in
             try await answer(request, context) { secret, client, input in
-                (try await recipients.register(secret, input.values, from: client), \.registered)
+                (try await recipients.register(secret, input.values, from: client), "registered")
             }
         }
         router.post("/p/:token/choices") { request, context in
             try await answer(request, context) { secret, client, input in
                 let choices = input.form.isEmpty ? input.values : PriceTablesView.choices(fromForm: input.form)
-                return (try await recipients.choose(secret, choices, from: client), \.choicesSaved)
+                return (try await recipients.choose(secret, choices, from: client), "choicesSaved")
             }
         }
         router.post("/p/:token/decline") { request, context in
             try await answer(request, context) { secret, client, input in
-                (try await recipients.decline(secret, input.values, from: client), \.declined)
+                (try await recipients.decline(secret, input.values, from: client), "declined")
             }
         }
         router.get("/t/:pixel") { request, context in
@@ -92,39 +94,43 @@ struct RecipientController {
     /// Runs one recipient request and presents its result or its refusal.
     private func answer(
         _ request: Request, _ context: EngageRequestContext,
-        _ act: (String, ClientInfo, Body) async throws -> (RecipientVisit, KeyPath<RecipientStrings, String>?)
+        _ act: (String, ClientInfo, Body) async throws -> (RecipientVisit, confirmation: String?)
     ) async throws -> Response {
         let body: Body
         do {
             body = try await Self.body(of: request, context)
         } catch {
-            return try failure(error, request, RecipientLanguage.of(request))  // too large, or not JSON: told as the client asked
+            return try failure(error, request, Language.of(request))  // too large, or not JSON: told as the client asked
         }
-        let language = RecipientLanguage.of(request, form: body.form)
+        let language = Language.of(request, form: body.form)
         let secret = context.parameters.get("token") ?? ""
-        do {
-            let (visit, confirmation) = try await act(secret, request.client(context), body)
-            if wantsJSON(request) { return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender)) }
-            let page = RecipientPage(
-                visit: visit, secret: secret, language: language, sender: sender,
-                notice: confirmation.map { language.strings[keyPath: $0] })
-            return ViewRenderer.response(try renderedPages.html(for: page) { try views.html("recipient/show", $0) })
-        } catch let error as ValidationError where !wantsJSON(request) {
-            // The form comes back with the typed values and every problem, and nothing is recorded.
-            let visit = try await recipients.peek(secret, from: request.client(context))
-            let page = RecipientPage(
-                visit: visit, secret: secret, language: language, sender: sender, notice: language.strings.fixErrors,
-                noticeIsError: true, errors: Self.messages(error, language), values: body.form)
-            return try views.render("recipient/show", page, status: .unprocessableContent)
-        } catch {
-            return try failure(error, request, language)
+        return try await PortalLocale.$current.withValue(locales.locale(language)) {
+            let t = PortalLocale.current
+            do {
+                let (visit, confirmation) = try await act(secret, request.client(context), body)
+                if wantsJSON(request) { return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender)) }
+                let page = RecipientPage(
+                    visit: visit, secret: secret, language: language, sender: sender, notice: confirmation.map { t.text($0) })
+                return ViewRenderer.response(try renderedPages.html(for: page) { try views.html("recipient/show", $0) })
+            } catch let error as ValidationError where !wantsJSON(request) {
+                // The form comes back with the typed values and every problem, and nothing is recorded.
+                let visit = try await recipients.peek(secret, from: request.client(context))
+                let page = RecipientPage(
+                    visit: visit, secret: secret, language: language, sender: sender, notice: t.text("fixErrors"),
+                    noticeIsError: true, errors: Self.messages(error, t), values: body.form)
+                return try views.render("recipient/show", page, status: .unprocessableContent)
+            } catch {
+                return try failure(error, request, language)
+            }
         }
     }
 
-    private func failure(_ error: any Error, _ request: Request, _ language: RecipientLanguage) throws -> Response {
+    private func failure(_ error: any Error, _ request: Request, _ language: Language) throws -> Response {
         guard let apiError = APIError.from(error), apiError.status != .internalServerError else { throw error }
         if wantsJSON(request) { return try APIResponse.failure(apiError) }
-        return try views.render("recipient/error", RecipientErrorPage(error, language: language), status: apiError.status)
+        return try PortalLocale.$current.withValue(locales.locale(language)) {
+            try views.render("recipient/error", RecipientErrorPage(error, language: language), status: apiError.status)
+        }
     }
 
     private func wantsJSON(_ request: Request) -> Bool {
@@ -141,16 +147,17 @@ struct RecipientController {
         return Body(values: Input(form: form.filter { $0.key != "lang" }), form: form)
     }
 
-    /// Field messages in the page's language (the services write English).
-    private static func messages(_ error: ValidationError, _ language: RecipientLanguage) -> [String: String] {
-        guard language == .fr else { return error.messagesByField }
+    /// Field messages in the page's language: the services' own (English), or the catalogue's
+    /// French for each kind of problem.
+    private static func messages(_ error: ValidationError, _ t: PortalLocale) -> [String: String] {
+        guard t.language == .fr else { return error.messagesByField }
         return Dictionary(error.fields.map { field in
-            let message = switch field.code {
-            case .required: field.field == "consent" ? "Cochez la case pour signer." : "Ce champ est obligatoire."
-            case .tooShort, .tooLong: "Vérifiez la longueur de ce champ."
-            default: "Vérifiez ce champ."
+            let key = switch field.code {
+            case .required: field.field == "consent" ? "fieldConsentRequired" : "fieldRequired"
+            case .tooShort, .tooLong: "fieldLength"
+            default: "fieldCheck"
             }
-            return (field.field, message)
+            return (field.field, t.text(key))
         }, uniquingKeysWith: { first, _ in first })
     }
 

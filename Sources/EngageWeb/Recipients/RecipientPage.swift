@@ -4,8 +4,7 @@ import Foundation
 /// The recipient's document page; after an action, the same page with its confirmation.
 struct RecipientPage: PageContext, Hashable {
     let title: String
-    /// The page's sentences by name (`RecipientStrings`).
-    let t: [String: String]
+    /// The page's language; its sentences come from the catalogue (`PortalLocale`, bound to it).
     let lang: String
     let switchLanguage: String
     let switchLanguageName: String
@@ -38,15 +37,14 @@ struct RecipientPage: PageContext, Hashable {
     let hasChoices: Bool
 
     init(
-        visit: RecipientVisit, secret: String, language: RecipientLanguage, sender: String, notice: String? = nil,
+        visit: RecipientVisit, secret: String, language: Language, sender: String, notice: String? = nil,
         noticeIsError: Bool = false, errors: [String: String] = [:], values: [String: String] = [:]
     ) {
         let document = visit.document
         let available = Set(visit.availableActions)
-        t = language.table
         lang = language.rawValue
         switchLanguage = language.other.rawValue
-        switchLanguageName = language.other.strings.languageName
+        switchLanguageName = language.other.name
         title = document.title
         token = secret
         number = document.documentNumber
@@ -70,7 +68,7 @@ struct RecipientPage: PageContext, Hashable {
             visit.content, currency: document.currency, locale: language.locale, choosable: canAccept || canSign)
         hasChoices = priceTables?.hasChoices ?? false
         choiceErrors = errors.filter { $0.key.hasPrefix("choices") }.sorted { $0.key < $1.key }.map(\.value)
-        self.notice = notice ?? Self.state(of: visit, language.strings)
+        self.notice = notice ?? Self.state(of: visit).map { PortalLocale.current.text($0) }
         self.noticeIsError = noticeIsError
         hasErrors = !errors.isEmpty
         self.errors = errors
@@ -86,16 +84,17 @@ struct RecipientPage: PageContext, Hashable {
     /// copy link only views), an acceptance when the link could accept. A document still on its way
     /// (draft to downloaded, such as one reopened to be revised) shows no earlier round's outcome.
     /// A party is told when its turn has not come, or that its part is done while others' is not.
-    private static func state(of visit: RecipientVisit, _ t: RecipientStrings) -> String? {
+    /// The message's key.
+    private static func state(of visit: RecipientVisit) -> String? {
         let document = visit.document, link = visit.link
         if let party = visit.party, DocumentLifecycle.awaitsDecision(document.status) {
-            if party.status == .completed { return t.partyDone }
-            if !visit.isPartyTurn, party.role.completes { return t.notYourTurn }
+            if party.status == .completed { return "partyDone" }
+            if !visit.isPartyTurn, party.role.completes { return "notYourTurn" }
         }
         if DocumentLifecycle.awaitsDecision(document.status) { return nil }
-        if document.signedAt != nil { return t.alreadySigned }
-        if document.rejectedAt != nil { return t.alreadyDeclined }
-        if document.acceptedAt != nil, link.allows(.accept) { return t.alreadyAccepted }
+        if document.signedAt != nil { return "alreadySigned" }
+        if document.rejectedAt != nil { return "alreadyDeclined" }
+        if document.acceptedAt != nil, link.allows(.accept) { return "alreadyAccepted" }
         return nil
     }
 }
@@ -103,30 +102,30 @@ struct RecipientPage: PageContext, Hashable {
 /// A recipient's request that cannot be served: the reason in their language, with the same status as the API.
 struct RecipientErrorPage: PageContext {
     let title: String
-    let t: [String: String]
     let lang: String
     let message: String
 
-    init(_ error: any Error, language: RecipientLanguage) {
-        let t = language.strings
-        self.t = language.table
+    /// Made while `PortalLocale` is bound to `language`.
+    init(_ error: any Error, language: Language) {
+        let t = PortalLocale.current
         lang = language.rawValue
-        title = (error as? RecipientError) == .cancelled ? t.withdrawnTitle : t.errorTitle
-        message = switch error as? RecipientError {
-        case .linkInvalid?: t.linkInvalid
-        case .expired?: t.expired
-        case .alreadySigned?: t.alreadySigned
-        case .actionNotAllowed?: t.notAllowed
-        case .addressNotAllowed?: t.addressNotAllowed
-        case .alreadyDone(.decline)?: t.alreadyDeclined
-        case .alreadyDone(.register)?: t.alreadyRegistered
-        case .alreadyDone?: t.alreadyAccepted
-        case .noPDF?: t.noPDF
-        case .noPaymentLink?: t.noPaymentLink
-        case .cancelled?: t.withdrawn
-        case .alreadyPaid?: t.alreadyPaid
-        case .notYourTurn?: t.notYourTurn
-        case nil: t.somethingWrong
+        title = t.text((error as? RecipientError) == .cancelled ? "withdrawnTitle" : "errorTitle")
+        let key = switch error as? RecipientError {
+        case .linkInvalid?: "linkInvalid"
+        case .expired?: "expired"
+        case .alreadySigned?: "alreadySigned"
+        case .actionNotAllowed?: "notAllowed"
+        case .addressNotAllowed?: "addressNotAllowed"
+        case .alreadyDone(.decline)?: "alreadyDeclined"
+        case .alreadyDone(.register)?: "alreadyRegistered"
+        case .alreadyDone?: "alreadyAccepted"
+        case .noPDF?: "noPDF"
+        case .noPaymentLink?: "noPaymentLink"
+        case .cancelled?: "withdrawn"
+        case .alreadyPaid?: "alreadyPaid"
+        case .notYourTurn?: "notYourTurn"
+        case nil: "somethingWrong"
         }
+        message = t.text(key)
     }
 }

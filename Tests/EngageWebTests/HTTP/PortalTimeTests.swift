@@ -1,15 +1,36 @@
+import Engage
 import Foundation
 import Testing
 
 @testable import EngageWeb
 
-@Suite("Portal times")
+@Suite("Portal times and amounts")
 struct PortalTimeTests {
-    @Test("a time reads as day, month, year and a 24-hour UTC clock; the exact instant stays beside it")
+    @Test("a time reads as day, month, year and a 24-hour clock in the reader's zone; the exact instant stays beside it")
     func format() {
         let night = PortalTime(Date(timeIntervalSince1970: 1_795_393_491))
-        #expect(night.text == "23 Nov 2026, 00:24 UTC")
+        #expect(night.text == "23 Nov 2026, 00:24")
         #expect(night.iso == "2026-11-23T00:24:51Z")
-        #expect(PortalTime(Date(timeIntervalSince1970: 1_795_393_491 + 13 * 3600)).text == "23 Nov 2026, 13:24 UTC")
+        #expect(PortalTime(Date(timeIntervalSince1970: 1_795_393_491 + 13 * 3600)).text == "23 Nov 2026, 13:24")
+
+        // The same instant for a French reader in Paris (UTC+1 in November), and in New York.
+        let paris = PortalLocale(language: .fr, timeZone: TimeZone(identifier: "Europe/Paris")!, messages: [:])
+        PortalLocale.$current.withValue(paris) {
+            #expect(PortalTime(Date(timeIntervalSince1970: 1_795_393_491)).text == "23 nov. 2026, 01:24")
+            #expect(PortalTime(Date(timeIntervalSince1970: 1_795_393_491)).iso == "2026-11-23T00:24:51Z")
+        }
+        let newYork = PortalLocale(language: .en, timeZone: TimeZone(identifier: "America/New_York")!, messages: [:])
+        PortalLocale.$current.withValue(newYork) {
+            #expect(PortalTime(Date(timeIntervalSince1970: 1_795_393_491)).text == "22 Nov 2026, 19:24")
+        }
+    }
+
+    @Test("amounts in the reader's language: 1 250,50 € in French, €1,250.50 in English")
+    func money() {
+        let french = PortalLocale(language: .fr, timeZone: .gmt, messages: [:])
+        let english = PortalLocale(language: .en, timeZone: .gmt, messages: [:])
+        // French groups with a narrow no-break space and puts a no-break space before the sign.
+        #expect(french.money(Decimal(string: "1250.5")!, currency: "EUR") == "1\u{202F}250,50\u{A0}€")
+        #expect(english.money(Decimal(string: "1250.5")!, currency: "EUR") == "€1,250.50")
     }
 }

@@ -8,6 +8,8 @@ struct ErrorMiddleware: RouterMiddleware {
     let views: ViewRenderer
     /// Tells a path that exists with other methods (405) from one that does not (404).
     let routes: RouteMethods
+    /// Error pages speak the browser's language (the session is not known out here).
+    let locales: PortalLocales
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -29,8 +31,9 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return try APIResponse.failure(apiError)
             }
-            var response = try views.render(
-                "errors/error", ErrorPage(error: apiError, requestID: context.requestID), status: apiError.status)
+            var response = try PortalLocale.$current.withValue(locales.locale(for: nil, acceptLanguage: request.headers[.acceptLanguage])) {
+                try views.render("errors/error", ErrorPage(error: apiError, requestID: context.requestID), status: apiError.status)
+            }
             response.headers.append(contentsOf: apiError.headers)
             return response
         }
@@ -46,15 +49,14 @@ struct ErrorPage: PageContext {
 
     init(error: APIError, requestID: String) {
         status = Int(error.status.code)
+        let t = PortalLocale.current
         switch error.status.code {
         case 404:
-            title = "Page not found"
-            message = "There is nothing at this address. Check the link, or go back to the home page."
+            title = t.text("errorNotFoundTitle")
+            message = t.text("errorNotFound")
         case 500...:
-            title = "Something went wrong"
-            message = error.status.code == 500
-                ? "An unexpected error occurred. If it persists, quote the reference below to your administrator."
-                : error.message
+            title = t.text("errorServerTitle")
+            message = error.status.code == 500 ? t.text("errorServer") : error.message
         default:
             title = error.status.reasonPhrase
             message = error.message

@@ -1,0 +1,50 @@
+import Engage
+import Foundation
+
+/// The language, time zone and texts a request is answered in. It is bound for the whole request
+/// (a task-local, by `PortalLocaleMiddleware`), so the times, amounts and sentences made anywhere
+/// while answering agree without being handed down through every page builder.
+struct PortalLocale: Sendable {
+    let language: Language
+    let timeZone: TimeZone
+    /// The catalogue's texts in `language`.
+    let messages: [String: String]
+
+    /// Outside a request (and in code that runs before one is known): English, UTC, no texts.
+    @TaskLocal static var current = PortalLocale(language: .en, timeZone: .gmt, messages: [:])
+
+    /// The text of `key` with its `{name}`s filled in.
+    func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        messages.text(key, values)
+    }
+
+    /// "1 250,50 €" in French, "€1,250.50" in English.
+    func money(_ amount: Decimal, currency: String) -> String {
+        amount.formatted(.currency(code: currency).locale(language.locale))
+    }
+
+    /// "30 nov. 2026, 14:05" or "30 Nov 2026, 14:05" in the time zone.
+    func time(_ date: Date) -> String {
+        let base = Date.FormatStyle(locale: language == .fr ? language.locale : Locale(identifier: "en_GB"),
+                                    calendar: Calendar(identifier: .gregorian), timeZone: timeZone)
+        // Two styles joined by hand: ICU's combined date-time patterns differ between versions ("at", unpadded hours).
+        return "\(date.formatted(base.day().month(.abbreviated).year())), \(date.formatted(base.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)))"
+    }
+}
+
+/// Decides each request's `PortalLocale`: the signed-in user's language and time zone, else the
+/// browser's language (`Accept-Language`) and the installation's zone (`ENGAGE_TIME_ZONE`).
+struct PortalLocales: Sendable {
+    let catalogue: MessageCatalogue
+    let defaultTimeZone: TimeZone
+
+    func locale(for user: User?, acceptLanguage: String?) -> PortalLocale {
+        let zone = user?.timeZone.flatMap(TimeZone.init(identifier:)) ?? defaultTimeZone
+        return locale(user?.language ?? Language.preferred(acceptLanguage ?? ""), timeZone: zone)
+    }
+
+    /// `language` in `timeZone` (the installation's by default).
+    func locale(_ language: Language, timeZone: TimeZone? = nil) -> PortalLocale {
+        PortalLocale(language: language, timeZone: timeZone ?? defaultTimeZone, messages: catalogue.table(language))
+    }
+}
