@@ -46,7 +46,7 @@ class DocumentsPortalTest(unittest.TestCase):
         b.submit(".form-buttons button")
         self.assertIn("Document created.", b.text(".alert-ok"))
         self.assertIn("Website redesign", b.text("h1"))
-        self.assertIn("1250.50 EUR", b.text(".facts"))
+        self.assertIn("€1,250.50", b.text(".facts"))
         document_url = b.url.split("?")[0]
         b.screenshot(os.path.join(SHOTS, "document-show.png"))
 

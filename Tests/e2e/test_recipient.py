@@ -79,9 +79,9 @@ class RecipientLinkTest(StaffTestCase):
         # Staff: the timeline has each step, from the phone.
         s.open(page)
         steps = [step for step in s.text(".timeline").split("\n")]
-        for expected in ["token created", "page viewed", "pdf downloaded", "signed"]:
+        for expected in ["link created", "page viewed", "PDF downloaded", "signed"]:
             self.assertTrue(any(expected in step for step in steps), f"{expected} missing from {steps}")
-        self.assertTrue(any("signed" in step and "mobile" in step and "by Camille Martin" in step for step in steps), steps)
+        self.assertTrue(any("signed" in step and "phone" in step and "by Camille Martin" in step for step in steps), steps)
         self.assertIn("signed", s.text(".page-head .badge"))
         s.screenshot(os.path.join(SHOTS, f"document-timeline-{language}.png"))
         s.open(page + "/audit-trail")

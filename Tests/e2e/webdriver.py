@@ -112,6 +112,16 @@ class Browser:
         """An attribute of the first element matching `css`."""
         return self._session("GET", f"/element/{self._find(css)}/attribute/{name}")
 
+    def select(self, css, value):
+        """Chooses the option with this value in the <select> matching `css`, as picking it would (a change event)."""
+        self._session("POST", "/execute/sync", {
+            "script": "const s = document.querySelector(arguments[0]); s.value = arguments[1];"
+                      "s.dispatchEvent(new Event('change', {bubbles: true}));", "args": [css, value]})
+
+    def script(self, source, *args):
+        """Runs JavaScript in the page and returns its result."""
+        return self._session("POST", "/execute/sync", {"script": source, "args": list(args)})
+
     def upload(self, css, path):
         """Chooses the file at `path` in a file input."""
         self._session("POST", f"/element/{self._find(css)}/value", {"text": path})

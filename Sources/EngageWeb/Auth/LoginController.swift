@@ -9,7 +9,7 @@ struct LoginController {
     let loginForm: LoginFormToken
 
     struct LoginPage: PageContext {
-        let title = "Sign in"
+        let title = PortalLocale.current.text("signIn")
         let csrfToken: String
         let email: String
         let error: String?
@@ -33,11 +33,11 @@ struct LoginController {
         do {
             user = try await signIn.signIn(email: form["email"], password: form["password"], address: context.clientAddress)
         } catch AuthenticationError.invalidCredentials {
-            return try showAgain(context, form, error: "Wrong email or password.", status: .unauthorized)
+            return try showAgain(context, form, error: PortalLocale.current.text("wrongPassword"), status: .unauthorized)
         } catch let limited as RateLimitExceeded {
             let minutes = (limited.retryAfter + 59) / 60
             var response = try showAgain(
-                context, form, error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                context, form, error: PortalLocale.current.text("tooManyAttempts", ["minutes": String(minutes)]),
                 status: .tooManyRequests)
             response.headers[.retryAfter] = String(limited.retryAfter)
             return response

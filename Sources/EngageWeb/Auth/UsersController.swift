@@ -19,7 +19,7 @@ struct UsersController {
     }
 
     struct UsersPage: PageContext {
-        let title = "Users"
+        let title = PortalLocale.current.text("navUsers")
         let chrome: PortalChrome?
         let rows: [Row]
         let notice: String?
@@ -31,8 +31,7 @@ struct UsersController {
 
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
     private static let notices = [
-        "role": "Role changed.", "deactivated": "User deactivated; their sessions and tokens ended.",
-        "activated": "User reactivated.",
+        "role": "roleChangedNotice", "deactivated": "userDeactivatedNotice", "activated": "userReactivatedNotice",
     ]
 
     func register(on admin: RouterGroup<EngageRequestContext>) {
@@ -76,12 +75,12 @@ struct UsersController {
         let rows = try await users.list().map { user in
             Row(
                 id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
-                lastLogin: user.lastLoginAt.map { PortalTime($0).text } ?? "never", isSelf: user.id == me.id,
-                roleOptions: SelectOption.all(User.Role.self, selected: user.role.rawValue))
+                lastLogin: user.lastLoginAt.map { PortalTime($0).text } ?? PortalLocale.current.text("never"), isSelf: user.id == me.id,
+                roleOptions: User.Role.options(selected: user.role.rawValue))
         }
         return try views.render("portal/users/index", UsersPage(
             chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
             generatedPassword: generatedPassword, errors: errors, form: form,
-            roleOptions: SelectOption.all(User.Role.self, selected: form["role"] ?? "staff")), status: status)
+            roleOptions: User.Role.options(selected: form["role"] ?? "staff")), status: status)
     }
 }

@@ -46,7 +46,7 @@ struct DashboardController {
     }
 
     struct DashboardPage: PageContext {
-        let title = "Dashboard"
+        let title = PortalLocale.current.text("navDashboard")
         let chrome: PortalChrome?
         let name: String
         let periods: [Choice]
@@ -93,7 +93,7 @@ struct DashboardController {
                 charts: [Self.timelineChart(timeline), Self.statusChart(current), Self.funnelChart(current)],
                 activity: latest.map {
                     Activity(documentID: $0.event.documentID, number: $0.number, title: $0.title,
-                             event: $0.event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime($0.event.createdAt))
+                             event: $0.event.eventType.label, time: PortalTime($0.event.createdAt))
                 },
                 hasActivity: !latest.isEmpty, exportQuery: chosen.isEmpty ? "" : "?period=\(chosen)"))
         }

@@ -72,7 +72,14 @@ struct DocumentShowPage: PageContext {
     /// A checkbox of the new-link form.
     struct ActionChoice: Sendable {
         let name: String
+        let label: String
         let checked: Bool
+
+        init(_ action: RecipientAction, checked: Bool) {
+            name = action.rawValue
+            label = action.label
+            self.checked = checked
+        }
     }
 
     init(
@@ -86,32 +93,33 @@ struct DocumentShowPage: PageContext {
         chrome = PortalChrome(context: context, section: "documents")
         id = document.id
         number = document.documentNumber
-        status = document.status.rawValue
-        statusClass = DocumentRow.badgeClass(document.status)
+        status = document.status.label
+        statusClass = document.status.badgeClass
+        let t = PortalLocale.current
         facts = [
-            Fact("Type", document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")),
-            Fact("Amount", document.totalAmount.map { "\(Money.format($0)) \(document.currency)" }),
-            Fact("Due date", document.dueDate?.description),
-            Fact("Expires", document.expiresAt.map(ISOTimestamp.string)),
-            Fact("Recipient", [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
-            Fact("Company", document.recipientCompany),
-            Fact("Contact", document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),
-            Fact("Organization", document.organizationID.map { "#\($0)" }, url: document.organizationID.map { "/organizations/\($0)" }),
-            Fact("External reference", [document.externalSource?.rawValue, document.externalID].compactMap { $0 }.joined(separator: " ")),
-            Fact("External link", document.externalURL, url: document.externalURL),
-            Fact("PDF link", document.pdfURL, url: document.pdfURL),
-            Fact("Payment link", document.paymentURL, url: document.paymentURL),
-            Fact("Views", String(document.viewCount)),
-            Fact("Message to the recipient", document.customMessage),
+            Fact(t.text("type"), document.documentType.label),
+            Fact(t.text("amount"), document.totalAmount.map { t.money($0, currency: document.currency) }),
+            Fact(t.text("dueDate"), document.dueDate.map(t.day)),
+            Fact(t.text("expires"), document.expiresAt.map(t.time)),
+            Fact(t.text("recipient"), [document.recipientName, document.recipientEmail].compactMap { $0 }.joined(separator: " · ")),
+            Fact(t.text("company"), document.recipientCompany),
+            Fact(t.text("contact"), document.contactID.map { "#\($0)" }, url: document.contactID.map { "/contacts/\($0)" }),
+            Fact(t.text("organization"), document.organizationID.map { "#\($0)" }, url: document.organizationID.map { "/organizations/\($0)" }),
+            Fact(t.text("externalReference"), [document.externalSource?.rawValue, document.externalID].compactMap { $0 }.joined(separator: " ")),
+            Fact(t.text("externalLink"), document.externalURL, url: document.externalURL),
+            Fact(t.text("pdfLink"), document.pdfURL, url: document.pdfURL),
+            Fact(t.text("paymentLink"), document.paymentURL, url: document.paymentURL),
+            Fact(t.text("views"), String(document.viewCount)),
+            Fact(t.text("messageToRecipient"), document.customMessage),
         ].filter { !$0.value.isEmpty }
         let timestamps: [(String, Date?)] = [
-            ("Created", document.createdAt), ("Sent", document.sentAt), ("First viewed", document.firstViewedAt),
-            ("Last viewed", document.lastViewedAt), ("Downloaded", document.downloadedAt), ("Accepted", document.acceptedAt),
-            ("Signed", document.signedAt), ("Registered", document.registeredAt), ("Paid", document.paidAt),
-            ("Rejected", document.rejectedAt), ("Expired", document.expiredAt), ("Cancelled", document.cancelledAt),
-            ("Last changed", document.updatedAt),
+            ("created", document.createdAt), ("sentAt", document.sentAt), ("firstViewedAt", document.firstViewedAt),
+            ("lastViewedAt", document.lastViewedAt), ("downloadedAt", document.downloadedAt), ("acceptedAt", document.acceptedAt),
+            ("signedAt", document.signedAt), ("registeredAt", document.registeredAt), ("paidAt", document.paidAt),
+            ("rejectedAt", document.rejectedAt), ("expiredAt", document.expiredAt), ("cancelledAt", document.cancelledAt),
+            ("lastChanged", document.updatedAt),
         ]
-        firsts = timestamps.compactMap { label, date in date.map { TimeFact(label: label, time: PortalTime($0)) } }
+        firsts = timestamps.compactMap { key, date in date.map { TimeFact(label: t.text(key), time: PortalTime($0)) } }
         events = details.recentEvents.map(Self.row)
         messages = details.messages.map(OutboxRow.init)
         hasMessages = !messages.isEmpty
@@ -131,7 +139,7 @@ struct DocumentShowPage: PageContext {
         self.linkErrors = linkErrors?.messagesByField ?? [:]
         self.linkValues = linkValues
         let chosen = linkValues.isEmpty ? ["view", "download"] : RecipientAction.allCases.map(\.rawValue).filter { linkValues["action_\($0)"] != nil }
-        actionChoices = RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) }
+        actionChoices = RecipientAction.allCases.map { ActionChoice($0, checked: chosen.contains($0.rawValue)) }
         parties = PartiesPanel(details.parties, newLinks: newPartyLinks, errors: partyErrors, values: partyValues)
         description = document.description.map(Markdown.render)
         metadata = try document.metadata.map { String(decoding: try APIResponse.encoder.encode($0), as: UTF8.self) }
@@ -142,7 +150,7 @@ struct DocumentShowPage: PageContext {
         hasCertificate = document.completedAt != nil
         canEditPrices = canWrite && !PricesFrozen.applies(to: document, parties: details.parties)
         priceTables = details.content.isEmpty ? nil : PriceTablesView(
-            details.content, currency: document.currency, locale: Locale(identifier: "en_US"), choosable: false)
+            details.content, currency: document.currency, locale: t.language.locale, choosable: false)
     }
 
     /// "for 1982.37 EUR": the total of the price tables an acceptance or a signature agreed to.
@@ -171,8 +179,8 @@ struct DocumentShowPage: PageContext {
         // A view the document refused (it was cancelled) says so, beside its link.
         let refused = event.details?["refused"]?.text.map { "refused: " + $0.replacingOccurrences(of: "_", with: " ") }
         return EventRow(
-            type: event.eventType.rawValue.replacingOccurrences(of: "_", with: " "), time: PortalTime(event.createdAt),
-            device: event.deviceType?.rawValue ?? "", address: event.ipAddress ?? "",
+            type: event.eventType.label, time: PortalTime(event.createdAt),
+            device: event.deviceType?.label ?? "", address: event.ipAddress ?? "",
             detail: [detail, refused].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "))
     }
 }

@@ -20,29 +20,16 @@ struct DocumentRow: Sendable {
         id = document.id
         number = document.documentNumber
         title = document.title
-        type = document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")
-        status = document.status.rawValue
-        statusClass = DocumentRow.badgeClass(document.status)
+        type = document.documentType.label
+        status = document.status.label
+        statusClass = document.status.badgeClass
         recipient = document.recipientName ?? document.recipientEmail ?? ""
-        amount = document.totalAmount.map { "\(Money.format($0)) \(document.currency)" } ?? ""
-        dueDate = document.dueDate?.description ?? ""
-        created = DocumentRow.day(document.createdAt)
+        let t = PortalLocale.current
+        amount = document.totalAmount.map { t.money($0, currency: document.currency) } ?? ""
+        dueDate = document.dueDate.map(t.day) ?? ""
+        created = t.day(document.createdAt)
         viewCount = document.viewCount
-        deleted = document.deletedAt.map(DocumentRow.day) ?? ""
-    }
-
-    /// The badge colour of a status: green once agreed, red when closed without agreement.
-    static func badgeClass(_ status: DocumentStatus) -> String {
-        switch status {
-        case .accepted, .signed, .paid: "badge-ok"
-        case .rejected, .expired, .cancelled: "badge-error"
-        case .viewed, .downloaded: "badge-info"
-        case .draft, .pending, .sent: ""
-        }
-    }
-
-    static func day(_ date: Date) -> String {
-        CalendarDate(date).description
+        deleted = document.deletedAt.map(t.day) ?? ""
     }
 }
 
@@ -55,7 +42,7 @@ struct SortHeader: Sendable {
 
     static func all(for query: DocumentQuery, path: String) -> [SortHeader] {
         let labels: [(DocumentQuery.Sort, String)] = [
-            (.documentType, "Type"), (.status, "Status"), (.totalAmount, "Amount"), (.dueDate, "Due"), (.createdAt, "Created"),
+            (.documentType, "type"), (.status, "status"), (.totalAmount, "amount"), (.dueDate, "due"), (.createdAt, "created"),
         ]
         return labels.map { sort, label in
             let current = query.sort == sort
@@ -63,7 +50,7 @@ struct SortHeader: Sendable {
             next.sort = sort
             next.order = current && query.order == .desc ? .asc : .desc
             return SortHeader(
-                label: label, url: QueryString.url(path, next.parameters),
+                label: PortalLocale.current.text(label), url: QueryString.url(path, next.parameters),
                 ariaSort: current ? (query.order == .asc ? "ascending" : "descending") : "none",
                 arrow: current ? (query.order == .asc ? "▲" : "▼") : "")
         }

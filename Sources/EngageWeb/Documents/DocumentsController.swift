@@ -74,12 +74,12 @@ struct DocumentsController {
 
     // Outcomes shown after a redirect; fixed texts, so nothing from the URL reaches the page.
     private static let notices = [
-        "created": "Document created.", "updated": "Document saved.", "deleted": "Document deleted. An admin can restore it.",
-        "restored": "Document restored.", "uploaded": "PDF uploaded.", "prices": "Prices saved: the total is the tables' total.", "link-revoked": "Link revoked: it no longer opens.",
-        "email-queued": "Email queued: a worker delivers it shortly.", "sms-queued": "SMS queued: a worker delivers it shortly.",
-        "reminders-on": "Reminders turned on.", "reminders-off": "Reminders turned off.",
-        "party-added": "Party added.", "party-changed": "Party saved.", "party-removed": "Party removed: its link no longer opens.",
-        "party-notified": "Link sent again: a worker delivers it shortly.",
+        "created": "docCreatedNotice", "updated": "docSavedNotice", "deleted": "docDeletedNotice",
+        "restored": "docRestoredNotice", "uploaded": "pdfUploadedNotice", "prices": "pricesSavedNotice", "link-revoked": "linkRevokedNotice",
+        "email-queued": "emailQueuedNotice", "sms-queued": "smsQueuedNotice",
+        "reminders-on": "remindersOnNotice", "reminders-off": "remindersOffNotice",
+        "party-added": "partyAddedNotice", "party-changed": "partySavedNotice", "party-removed": "partyRemovedNotice",
+        "party-notified": "partyNotifiedNotice",
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>, admin: RouterGroup<EngageRequestContext>) {
@@ -162,7 +162,7 @@ struct DocumentsController {
             SelectOption(value: String($0.id), label: $0.name, selected: false)
         }
         return try views.render("portal/documents/index", IndexPage(
-            title: deleted ? "Deleted documents" : "Documents",
+            title: PortalLocale.current.text(deleted ? "docDeletedTitle" : "navDocuments"),
             chrome: PortalChrome(context: context, section: "documents"),
             deletedView: deleted,
             rows: page?.items.map(DocumentRow.init) ?? [],
@@ -173,12 +173,12 @@ struct DocumentsController {
             hasErrors: !errors.isEmpty,
             notice: request.notice(from: Self.notices),
             filters: filters,
-            statusOptions: SelectOption.all(DocumentStatus.self, selected: parameters["status"]),
-            typeOptions: SelectOption.all(DocumentType.self, selected: parameters["document_type"]),
+            statusOptions: DocumentStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: parameters["status"] == $0.rawValue) },
+            typeOptions: DocumentType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: parameters["document_type"] == $0.rawValue) },
             sourceOptions: SelectOption.all(ExternalSource.self, selected: parameters["external_source"]),
             viewedOptions: [
-                SelectOption(value: "true", label: "viewed", selected: query.viewed == true),
-                SelectOption(value: "false", label: "never viewed", selected: query.viewed == false),
+                SelectOption(value: "true", label: PortalLocale.current.text("viewedYes"), selected: query.viewed == true),
+                SelectOption(value: "false", label: PortalLocale.current.text("viewedNever"), selected: query.viewed == false),
             ],
             hasFilters: !query.parameters.filter { !["sort", "order", "per_page"].contains($0.0) }.isEmpty,
             exportURL: QueryString.url("/documents.csv", query.parameters),

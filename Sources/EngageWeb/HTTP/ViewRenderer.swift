@@ -114,16 +114,13 @@ struct PortalChrome: Sendable {
     let onTemplates: Bool
     let onSync: Bool
     let onCatalogue: Bool
+    /// One of the admin menu's pages.
+    let onAdmin: Bool
 
     init?(context: EngageRequestContext, section: String) {
         guard let user = context.user, let session = context.session else { return nil }
         userName = user.name
-        let roleKey = switch user.role {
-        case .admin: "roleAdmin"
-        case .staff: "roleStaff"
-        case .viewer: "roleViewer"
-        }
-        role = PortalLocale.current.text(roleKey)
+        role = user.role.label
         isAdmin = user.role == .admin
         csrfToken = session.csrfToken
         onDashboard = section == "dashboard"
@@ -138,5 +135,6 @@ struct PortalChrome: Sendable {
         onTemplates = section == "templates"
         onSync = section == "sync"
         onCatalogue = section == "catalogue"
+        onAdmin = onUsers || onAPIKeys || onWebhooks
     }
 }

@@ -25,10 +25,24 @@ struct PortalLocale: Sendable {
 
     /// "30 nov. 2026, 14:05" or "30 Nov 2026, 14:05" in the time zone.
     func time(_ date: Date) -> String {
-        let base = Date.FormatStyle(locale: language == .fr ? language.locale : Locale(identifier: "en_GB"),
-                                    calendar: Calendar(identifier: .gregorian), timeZone: timeZone)
         // Two styles joined by hand: ICU's combined date-time patterns differ between versions ("at", unpadded hours).
-        return "\(date.formatted(base.day().month(.abbreviated).year())), \(date.formatted(base.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)))"
+        "\(day(date)), \(date.formatted(style(in: timeZone).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)))"
+    }
+
+    /// "30 nov. 2026": the day `date` falls on in the time zone.
+    func day(_ date: Date) -> String {
+        date.formatted(style(in: timeZone).day().month(.abbreviated).year())
+    }
+
+    /// A calendar day (a due date) as `day` writes it, whatever the time zone.
+    func day(_ date: CalendarDate) -> String {
+        date.startOfDay.formatted(style(in: .gmt).day().month(.abbreviated).year())
+    }
+
+    // British English for day-month-year order and a 24-hour clock.
+    private func style(in zone: TimeZone) -> Date.FormatStyle {
+        Date.FormatStyle(locale: language == .fr ? language.locale : Locale(identifier: "en_GB"),
+                         calendar: Calendar(identifier: .gregorian), timeZone: zone)
     }
 }
 

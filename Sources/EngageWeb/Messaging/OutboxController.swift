@@ -17,10 +17,10 @@ struct OutboxController {
             let page = try await outbox.list(query)
             let counts = try await outbox.counts()
             return try views.render("portal/outbox/index", OutboxPage(
-                title: "Outbox", chrome: PortalChrome(context: context, section: "outbox"),
-                tabs: [OutboxTab(label: "all", url: "/outbox", count: counts.values.reduce(0, +), current: query.status == nil)]
+                title: PortalLocale.current.text("navOutbox"), chrome: PortalChrome(context: context, section: "outbox"),
+                tabs: [OutboxTab(label: PortalLocale.current.text("outboxAll"), url: "/outbox", count: counts.values.reduce(0, +), current: query.status == nil)]
                     + OutboxStatus.allCases.map { status in
-                        OutboxTab(label: status.rawValue, url: "/outbox?status=\(status.rawValue)", count: counts[status] ?? 0, current: query.status == status)
+                        OutboxTab(label: status.label, url: "/outbox?status=\(status.rawValue)", count: counts[status] ?? 0, current: query.status == status)
                     },
                 rows: page.items.map(OutboxRow.init), hasRows: !page.items.isEmpty,
                 pager: Pager(page, path: "/outbox", parameters: query.parameters)))

@@ -19,10 +19,10 @@ struct OutboxRow: Sendable {
     init(_ message: OutboxMessage) {
         id = message.id
         url = "/outbox/\(message.id)"
-        channel = message.channel.rawValue
+        channel = message.channel.label
         recipient = message.recipient
         subject = message.subject ?? String(message.textBody.prefix(60))
-        status = message.status.rawValue
+        status = message.status.label
         statusClass = Self.badgeClass(message.status)
         attempts = message.attempts
         lastError = message.lastError ?? ""

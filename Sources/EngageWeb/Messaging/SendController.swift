@@ -48,15 +48,15 @@ struct SendController {
         let chosen = Set(RecipientAction.allCases.map(\.rawValue).filter { !(values["action_\($0)"] ?? "").isEmpty })
         let previewValues = values.filter { $0.key != "csrf_token" }.sorted { $0.key < $1.key }
         return try views.render("portal/documents/send", SendPage(
-            title: "Send \(document.documentNumber)", chrome: PortalChrome(context: context, section: "documents"),
+            title: "\(PortalLocale.current.text("send")) \(document.documentNumber)", chrome: PortalChrome(context: context, section: "documents"),
             id: document.id, number: document.documentNumber, documentTitle: document.title, values: values,
             // The link's fields sit beside the others in the form: "token_options.max_uses" shows under max_uses.
             errors: Dictionary((errors?.messagesByField ?? [:]).map { ($0.key.replacingOccurrences(of: "token_options.", with: ""), $0.value) }) { first, _ in first },
             errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
-            channelOptions: SelectOption.all(MessageChannel.self, selected: values["channel"]),
-            templateOptions: SelectOption.all(MessagePurpose.templated, selected: values["template"]),
-            languageOptions: SelectOption.all(Language.self, selected: values["language"]),
-            linkChoices: RecipientAction.allCases.map { DocumentShowPage.ActionChoice(name: $0.rawValue, checked: chosen.contains($0.rawValue)) },
+            channelOptions: MessageChannel.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["channel"] == $0.rawValue) },
+            templateOptions: MessagePurpose.templated.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["template"] == $0.rawValue) },
+            languageOptions: Language.allCases.map { SelectOption(value: $0.rawValue, label: $0.name, selected: values["language"] == $0.rawValue) },
+            linkChoices: RecipientAction.allCases.map { DocumentShowPage.ActionChoice($0, checked: chosen.contains($0.rawValue)) },
             withLink: values["link"] != "none",
             previewURL: QueryString.url("/documents/\(document.id)/send/preview", previewValues)),
             status: errors == nil ? .ok : .unprocessableContent)

@@ -198,7 +198,7 @@ struct PortalSessionTests {
             let response = try #require(last)
             #expect(response.status == .tooManyRequests)
             #expect(response.headers[.retryAfter] != nil)
-            #expect(String(buffer: response.body).contains("Too many failed attempts. Try again in 15 minutes."))
+            #expect(String(buffer: response.body).contains("Too many failed attempts. Try again in 15 min."))
         }
     }
 

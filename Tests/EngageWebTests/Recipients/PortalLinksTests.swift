@@ -35,7 +35,7 @@ struct PortalLinksTests {
             let again = String(buffer: try await staff.get(api.client, "/documents/\(id)").body)
             #expect(!again.contains(String(url)))
             #expect(again.contains(String(url.suffix(43).prefix(8)) + "…"))
-            #expect(again.contains("token created"))
+            #expect(again.contains("link created"))
 
             let tokenID = try #require(listed["id"] as? Int)
             let revoked = try await staff.post(api.client, "/documents/\(id)/links/\(tokenID)/revoke", [:])
@@ -43,7 +43,7 @@ struct PortalLinksTests {
             let after = String(buffer: try await staff.get(api.client, "/documents/\(id)?done=link-revoked").body)
             #expect(after.contains("Link revoked"))
             #expect(after.contains(">revoked<"))
-            #expect(after.contains("token revoked"))
+            #expect(after.contains("link revoked"))
         }
     }
 
@@ -56,11 +56,11 @@ struct PortalLinksTests {
             _ = try await api.visit(.post, "/p/\(secret)/sign", headers: [.contentType: "application/x-www-form-urlencoded"], body: "full_name=Ann+Lee&consent=on")
             var staff = try await Browser.signedIn(api.client, email: "staff@example.com", password: APIHarness.password)
             let page = String(buffer: try await staff.get(api.client, "/documents/\(id)").body)
-            for step in ["token created", "page viewed", "signed"] { #expect(page.contains(#"<strong class="event-type">\#(step)</strong>"#), "\(step)") }
+            for step in ["link created", "page viewed", "signed"] { #expect(page.contains(#"<strong class="event-type">\#(step)</strong>"#), "\(step)") }
             #expect(page.contains("by Ann Lee"))
             #expect(page.contains("<strong>Two</strong> colours"), "the description is Markdown")
             #expect(!page.contains("<script>x()"))
-            #expect(page.contains("mobile"))
+            #expect(page.contains("phone"), "the device, in words")
 
             let trail = String(buffer: try await staff.get(api.client, "/documents/\(id)/audit-trail").body)
             #expect(trail.contains("Verified:"))

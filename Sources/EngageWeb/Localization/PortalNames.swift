@@ -1,0 +1,145 @@
+import Engage
+
+// What the portal calls the product's values, in the reader's language. Each is a switch, so a
+// new case cannot go without its words.
+
+extension DocumentStatus {
+    var label: String {
+        let key = switch self {
+        case .draft: "statusDraft"
+        case .pending: "statusPending"
+        case .sent: "statusSent"
+        case .viewed: "statusViewed"
+        case .downloaded: "statusDownloaded"
+        case .accepted: "statusAccepted"
+        case .signed: "statusSigned"
+        case .paid: "statusPaid"
+        case .rejected: "statusRejected"
+        case .expired: "statusExpired"
+        case .cancelled: "statusCancelled"
+        }
+        return PortalLocale.current.text(key)
+    }
+
+    /// The badge's class: one colour per status (`status-signed`), the same on every page.
+    var badgeClass: String { "status-\(rawValue)" }
+}
+
+extension DocumentType {
+    var label: String {
+        let key = switch self {
+        case .pennylaneQuote: "typePennylaneQuote"
+        case .pennylaneInvoice: "typePennylaneInvoice"
+        case .projectApproval: "typeProjectApproval"
+        case .custom: "typeCustom"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension EventType {
+    var label: String {
+        let key = switch self {
+        case .pageViewed: "eventPageViewed"
+        case .pdfDownloaded: "eventPdfDownloaded"
+        case .emailOpened: "eventEmailOpened"
+        case .linkClicked: "eventLinkClicked"
+        case .paymentClicked: "eventPaymentClicked"
+        case .accepted: "eventAccepted"
+        case .signed: "eventSigned"
+        case .registered: "eventRegistered"
+        case .declined: "eventDeclined"
+        case .tokenCreated: "eventTokenCreated"
+        case .tokenRevoked: "eventTokenRevoked"
+        case .statusChanged: "eventStatusChanged"
+        case .emailQueued: "eventEmailQueued"
+        case .smsQueued: "eventSmsQueued"
+        case .emailFailed: "eventEmailFailed"
+        case .smsFailed: "eventSmsFailed"
+        case .partnerUpdated: "eventPartnerUpdated"
+        case .partnerUpdateFailed: "eventPartnerUpdateFailed"
+        case .partyCompleted: "eventPartyCompleted"
+        case .partyTransferred: "eventPartyTransferred"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension DeviceType {
+    var label: String {
+        let key = switch self {
+        case .desktop: "deviceDesktop"
+        case .mobile: "deviceMobile"
+        case .tablet: "deviceTablet"
+        case .bot: "deviceBot"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension RecipientAction {
+    var label: String {
+        let key = switch self {
+        case .view: "actionView"
+        case .download: "actionDownload"
+        case .accept: "actionAccept"
+        case .sign: "actionSign"
+        case .register: "actionRegister"
+        case .decline: "actionDecline"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension MessageChannel {
+    var label: String {
+        let key = switch self {
+        case .email: "channelEmail"
+        case .sms: "channelSms"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension OutboxStatus {
+    var label: String {
+        let key = switch self {
+        case .queued: "outboxQueued"
+        case .sending: "outboxSending"
+        case .sent: "outboxSent"
+        case .failed: "outboxFailed"
+        case .dead: "outboxDead"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension MessagePurpose {
+    var label: String {
+        let key = switch self {
+        case .quoteNotification: "purposeQuoteNotification"
+        case .invoiceNotification: "purposeInvoiceNotification"
+        case .approvalRequest: "purposeApprovalRequest"
+        case .reminder: "purposeReminder"
+        case .signedConfirmation: "purposeSignedConfirmation"
+        case .staffNotice: "purposeStaffNotice"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension User.Role {
+    var label: String {
+        let key = switch self {
+        case .admin: "roleAdmin"
+        case .staff: "roleStaff"
+        case .viewer: "roleViewer"
+        }
+        return PortalLocale.current.text(key)
+    }
+
+    /// Every role as a choice, labelled in the reader's language.
+    static func options(selected: String) -> [SelectOption] {
+        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
+    }
+}
