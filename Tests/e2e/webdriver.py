@@ -122,6 +122,10 @@ class Browser:
         """Runs JavaScript in the page and returns its result."""
         return self._session("POST", "/execute/sync", {"script": source, "args": list(args)})
 
+    def run_async(self, source, *args):
+        """Runs asynchronous JavaScript in the page (it calls its last argument when done) and returns what it gave."""
+        return self._session("POST", "/execute/async", {"script": source, "args": list(args)})
+
     def upload(self, css, path):
         """Chooses the file at `path` in a file input."""
         self._session("POST", f"/element/{self._find(css)}/value", {"text": path})
@@ -131,7 +135,7 @@ class Browser:
         script = "const done = arguments[arguments.length - 1];" \
                  "fetch(arguments[0]).then(r => r.arrayBuffer())" \
                  ".then(b => done(new TextDecoder('utf-8', {ignoreBOM: true}).decode(b)), e => done('FETCH FAILED ' + e));"
-        return self._session("POST", "/execute/async", {"script": script, "args": [url]})
+        return self.run_async(script, url)
 
     def cookie_header(self):
         """The page's cookies as a Cookie header, to download with urllib as the signed-in user."""
