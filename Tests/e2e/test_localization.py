@@ -95,7 +95,14 @@ class LocalizationTest(unittest.TestCase):
         self.assertEqual(claire.attribute("html", "lang"), "fr")
         self.assertIn("Votre langue et votre fuseau horaire sont enregistrés.", claire.text(".alert-ok"))
         self.assertEqual(claire.value("#language"), "fr")
+        self.assert_accessible(claire, "/account (fr)")
         self.walk(claire, document, "fr")
+
+        # Amounts are typed the French way: a decimal comma and spaced thousands.
+        claire.open(f"{BASE}/documents/{document['id']}/edit")
+        claire.type("#total_amount", "2 500,75")
+        claire.submit(".form-buttons button")
+        self.assertIn("2 500,75 €", plain(claire.text(".facts")))
 
         # The same pages on a phone.
         phone = self.browser(390)

@@ -159,7 +159,8 @@ struct CatalogueController {
 
     /// A product's form: an unticked "optional" box sends nothing, which means no.
     private func productInput(_ context: EngageRequestContext) -> Input {
-        var input = (context.form ?? FormData(urlEncoded: "")).input
+        let form = context.form ?? FormData(urlEncoded: "")
+        var input = Input(form: PortalLocale.current.typedNumbers(form.values, in: ["price", "vat_percentage"]))
         if input.values["optional"] == nil { input.values["optional"] = .string("off") }
         return input
     }

@@ -248,7 +248,8 @@ struct DocumentsController {
 
     /// The form's fields for the service, without the text-template picker's.
     private static func input(_ form: FormData) -> Input {
-        Input(form: form.values.filter { $0.key != "text_template_id" && $0.key != "intent" })
+        Input(form: PortalLocale.current.typedNumbers(
+            form.values.filter { $0.key != "text_template_id" && $0.key != "intent" }, in: ["total_amount"]))
     }
 
     /// The form's values with the chosen text template added to the description, when that is what
@@ -265,7 +266,7 @@ struct DocumentsController {
     private static func editValues(_ document: Document) -> [String: String] {
         [
             "title": document.title, "status": document.status.rawValue, "description": document.description ?? "",
-            "custom_message": document.customMessage ?? "", "total_amount": document.totalAmount.map(Money.format) ?? "",
+            "custom_message": document.customMessage ?? "", "total_amount": document.totalAmount.map(PortalLocale.current.editable) ?? "",
             "currency": document.currency, "due_date": document.dueDate?.description ?? "",
             "expires_at": document.expiresAt.map(ISOTimestamp.string) ?? "",
             "metadata": document.metadata.flatMap { try? String(decoding: APIResponse.encoder.encode($0), as: UTF8.self) } ?? "",

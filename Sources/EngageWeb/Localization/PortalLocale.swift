@@ -23,6 +23,28 @@ struct PortalLocale: Sendable {
         amount.formatted(.currency(code: currency).locale(language.locale))
     }
 
+    /// A number typed in a form, as the services read it ("1250.50"). In French the comma is the
+    /// decimal separator and spaces group the thousands ("1 250,50"); what is not such a number, and
+    /// anything typed in English, is passed on as typed (and refused there if it is no number).
+    func typedNumber(_ text: String) -> String {
+        guard language == .fr else { return text }
+        let grouping: Set<Character> = [" ", "\u{A0}", "\u{202F}"]
+        let compact = String(text.trimmingWhitespace().filter { !grouping.contains($0) })
+        guard compact.contains(","), !compact.contains("."), compact.filter({ $0 == "," }).count == 1 else { return text }
+        return compact.replacingOccurrences(of: ",", with: ".")
+    }
+
+    /// An amount to edit in a form: "1250,50" in French, "1250.50" in English (no grouping, so that
+    /// it reads back as typed).
+    func editable(_ amount: Decimal) -> String {
+        language == .fr ? Money.format(amount).replacingOccurrences(of: ".", with: ",") : Money.format(amount)
+    }
+
+    /// A form's fields with the numbers among `names` read by `typedNumber`.
+    func typedNumbers(_ fields: [String: String], in names: Set<String>) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: fields.map { name, value in (name, names.contains(name) ? typedNumber(value) : value) })
+    }
+
     /// "30 nov. 2026, 14:05" or "30 Nov 2026, 14:05" in the time zone.
     func time(_ date: Date) -> String {
         // Two styles joined by hand: ICU's combined date-time patterns differ between versions ("at", unpadded hours).

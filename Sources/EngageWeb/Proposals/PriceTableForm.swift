@@ -102,10 +102,14 @@ struct PriceTableForm {
         }
     }
 
+    /// The fields that hold numbers, typed in the reader's language.
+    static let numberFields: Set<String> = ["price", "count", "vat_percentage", "discount", "vat_default_percentage"]
+
     /// The API's `content`: blank fields left out, so that a row's product fills them.
     var content: JSONValue {
         func object(_ fields: [String: String]) -> [String: JSONValue] {
-            fields.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.mapValues(JSONValue.string)
+            PortalLocale.current.typedNumbers(fields, in: Self.numberFields)
+                .filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.mapValues(JSONValue.string)
         }
         return .object(["pricetables": .array(tables.map { table in
             var fields = object(table.fields)

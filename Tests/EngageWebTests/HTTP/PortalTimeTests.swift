@@ -33,4 +33,18 @@ struct PortalTimeTests {
         #expect(french.money(Decimal(string: "1250.5")!, currency: "EUR") == "1\u{202F}250,50\u{A0}€")
         #expect(english.money(Decimal(string: "1250.5")!, currency: "EUR") == "€1,250.50")
     }
+
+    @Test("numbers typed in French take a decimal comma and spaced thousands; English ones, and what is no number, go on as typed")
+    func typedNumbers() {
+        let french = PortalLocale(language: .fr, timeZone: .gmt, messages: [:])
+        let english = PortalLocale(language: .en, timeZone: .gmt, messages: [:])
+        #expect(french.typedNumber("1 250,50") == "1250.50")
+        #expect(french.typedNumber("1\u{202F}250,5") == "1250.5")
+        #expect(french.typedNumber("12,75 ") == "12.75")
+        #expect(french.typedNumber("1250.50") == "1250.50", "a dot is still a decimal point")
+        #expect(french.typedNumber("1.250,50") == "1.250,50", "both marks: left for the service to refuse")
+        #expect(french.typedNumber("1,2,3") == "1,2,3")
+        #expect(english.typedNumber("1250,50") == "1250,50", "in English a comma is no decimal point")
+        #expect(french.typedNumbers(["total_amount": "9,90", "title": "Offre 2,5"], in: ["total_amount"]) == ["total_amount": "9.90", "title": "Offre 2,5"])
+    }
 }
