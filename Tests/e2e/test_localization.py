@@ -104,6 +104,19 @@ class LocalizationTest(unittest.TestCase):
         claire.submit(".form-buttons button")
         self.assertIn("2 500,75 €", plain(claire.text(".facts")))
 
+        # The top bar's search box, then the keyboard alone: Down reaches the first result, Enter opens it.
+        claire.type(".top-search input", "Dupré")
+        claire.keys("\ue007")  # Enter
+        claire.wait_for_title("Recherche · Oui Engage")
+        self.assertIn("Cuisine Dupré", claire.text("#results-documents"))
+        self.assert_accessible(claire, "/search (fr)")
+        claire.screenshot(os.path.join(SHOTS, "portal-search-fr-1300.png"))
+        claire.script("document.querySelector('main input[name=q]').focus()")
+        claire.keys("\ue015")  # ArrowDown
+        self.assertEqual(claire.script("return document.activeElement.textContent"), f"{document['document_number']} · Cuisine Dupré")
+        claire.keys("\ue007")  # Enter
+        claire.wait_for_title("Cuisine Dupré · Oui Engage")
+
         # The same pages on a phone.
         phone = self.browser(390)
         phone.open(BASE + "/login")

@@ -118,6 +118,12 @@ class Browser:
             "script": "const s = document.querySelector(arguments[0]); s.value = arguments[1];"
                       "s.dispatchEvent(new Event('change', {bubbles: true}));", "args": [css, value]})
 
+    def keys(self, text):
+        """Presses keys in the focused element, as a keyboard would (WebDriver codes, "\\ue015" is ArrowDown)."""
+        self._session("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions":
+            [action for key in text for action in ({"type": "keyDown", "value": key}, {"type": "keyUp", "value": key})]}]})
+        self._session("DELETE", "/actions")
+
     def script(self, source, *args):
         """Runs JavaScript in the page and returns its result."""
         return self._session("POST", "/execute/sync", {"script": source, "args": list(args)})

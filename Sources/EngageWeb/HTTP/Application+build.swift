@@ -114,6 +114,8 @@ public func buildRouter(
     TemplatesController(views: views, templates: messaging.templates, links: recipientLinks, senderName: configuration.companyName)
         .register(on: portal)
     CRMController(views: views, resource: .organizations(organizations)).register(on: portal)
+    SearchController(views: views, search: SearchService(documents: documents, organizations: organizations, contacts: contacts))
+        .register(on: portal, api: api)
     CRMController(views: views, resource: .contacts(contacts, organizations: organizations)).register(on: portal)
     routeMethods.load(router)
     return router
