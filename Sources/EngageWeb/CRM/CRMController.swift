@@ -31,7 +31,8 @@ struct CRMController {
         let title: String
         let chrome: PortalChrome?
         let path: String
-        let singular: String
+        let newLabel: String
+        let addFirstLabel: String
         let rows: [Row]
         let hasRows: Bool
         let search: String
@@ -75,7 +76,7 @@ struct CRMController {
         let isEdit: Bool
     }
 
-    private static let notices = ["created": "Created.", "updated": "Saved.", "deleted": "Deleted."]
+    private static let notices = ["created": "createdNotice", "updated": "savedNotice", "deleted": "deletedNotice"]
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
         let path = "/" + resource.path
@@ -134,11 +135,12 @@ struct CRMController {
             listing = parsed
             page = try await resource.list(parsed)
         } catch let error as ValidationError {
-            errors = error.fields.map(\.message)
+            errors = error.messages
         }
         return try views.render("portal/crm/index", IndexPage(
-            title: resource.plural, chrome: PortalChrome(context: context, section: resource.path), path: "/" + resource.path,
-            singular: resource.singular, rows: page?.items ?? [], hasRows: page?.items.isEmpty == false,
+            title: PortalLocale.current.text(resource.words.plural), chrome: PortalChrome(context: context, section: resource.path),
+            path: "/" + resource.path, newLabel: PortalLocale.current.text(resource.words.new),
+            addFirstLabel: PortalLocale.current.text(resource.words.addFirst), rows: page?.items ?? [], hasRows: page?.items.isEmpty == false,
             search: parameters["search"] ?? "",
             pager: page.map { Pager($0, path: "/" + resource.path, parameters: listing?.parameters ?? []) },
             errors: errors, notice: request.notice(from: Self.notices),
@@ -153,7 +155,7 @@ struct CRMController {
             id: id,
             fields: resource.fields.compactMap { field in
                 details.values[field.name].map {
-                    FieldView(name: field.name, label: field.label, value: $0, error: nil, inputType: "",
+                    FieldView(name: field.name, label: field.portalLabel, value: $0, error: nil, inputType: "",
                               url: Self.link(field, $0))
                 }
             },
@@ -168,15 +170,15 @@ struct CRMController {
         let messages = errors?.messagesByField ?? [:]
         let organizations = resource.hasOrganization ? try await resource.organizationChoices() : []
         return try views.render("portal/crm/form", FormPage(
-            title: id == nil ? "New \(resource.singular)" : "Edit \(resource.singular)",
+            title: PortalLocale.current.text(id == nil ? resource.words.new : resource.words.edit),
             chrome: PortalChrome(context: context, section: resource.path), path: "/" + resource.path,
             action: id.map { "/\(resource.path)/\($0)" } ?? "/\(resource.path)",
             cancelURL: id.map { "/\(resource.path)/\($0)" } ?? "/\(resource.path)",
             fields: resource.fields.map { field in
-                FieldView(name: field.name, label: field.label, value: values[field.name] ?? "", error: messages[field.name],
+                FieldView(name: field.name, label: field.portalLabel, value: values[field.name] ?? "", error: messages[field.name],
                           inputType: Self.inputType(field), url: nil)
             },
-            hasErrors: errors != nil, errorList: errors?.fields.map(\.message) ?? [],
+            hasErrors: errors != nil, errorList: errors?.messages ?? [],
             organizationOptions: organizations.map {
                 SelectOption(value: String($0.id), label: $0.name, selected: values["organization_id"] == String($0.id))
             },
@@ -214,8 +216,10 @@ struct CRMResource: Sendable {
     }
 
     let path: String
-    let singular: String
+    /// The English plural, for exports' sheet names.
     let plural: String
+    /// The catalogue keys of what the pages call this kind of record.
+    let words: Words
     let fields: [ProfileField]
     let filters: [String]
     let hasOrganization: Bool
@@ -232,7 +236,9 @@ struct CRMResource: Sendable {
 
     static func organizations(_ service: OrganizationService) -> CRMResource {
         CRMResource(
-            path: "organizations", singular: "organization", plural: "Organizations", fields: ProfileField.organization,
+            path: "organizations", plural: "Organizations",
+            words: Words(plural: "navOrganizations", new: "newOrganization", edit: "editOrganization", addFirst: "addFirstOrganization"),
+            fields: ProfileField.organization,
             filters: [], hasOrganization: false, documentFilter: "organization_id", exportHeader: Export.organizationHeader,
             list: { parameters in
                 try await service.list(search: parameters.search, page: parameters.page).map(row)
@@ -252,7 +258,9 @@ struct CRMResource: Sendable {
 
     static func contacts(_ service: ContactService, organizations: OrganizationService) -> CRMResource {
         CRMResource(
-            path: "contacts", singular: "contact", plural: "Contacts", fields: ProfileField.contact,
+            path: "contacts", plural: "Contacts",
+            words: Words(plural: "navContacts", new: "newContact", edit: "editContact", addFirst: "addFirstContact"),
+            fields: ProfileField.contact,
             filters: ["organization_id"], hasOrganization: true, documentFilter: "contact_id", exportHeader: Export.contactHeader,
             list: { parameters in
                 try await service.list(search: parameters.search, organizationID: parameters.ids["organization_id"], page: parameters.page).map(row)
@@ -285,5 +293,15 @@ struct CRMResource: Sendable {
 
     private static func row(_ contact: Contact) -> CRMController.Row {
         CRMController.Row(id: contact.id, name: contact.fullname, email: contact.email, detail: contact.organizationName ?? "")
+    }
+}
+
+extension CRMResource {
+    /// The catalogue keys of a kind of record's names: its list, its new and edit forms, the empty list's invitation.
+    struct Words: Sendable {
+        let plural: String
+        let new: String
+        let edit: String
+        let addFirst: String
     }
 }

@@ -96,7 +96,7 @@ struct CatalogueController {
                 _ = try await catalogue.renameDirectory(id: try context.id(), (context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
                 return Response.redirect(to: "/catalogue?done=directory-renamed", type: .normal)
             } catch let error as ValidationError {
-                return try await index(request, context, errors: error.fields.map(\.message), status: .unprocessableContent)
+                return try await index(request, context, errors: error.messages, status: .unprocessableContent)
             }
         }
         portal.post("/catalogue/directories/:id/delete") { _, context in
@@ -178,7 +178,7 @@ struct CatalogueController {
             listing = parsed
             page = try await catalogue.products(directoryID: parsed.ids["directory_id"], search: parsed.search, page: parsed.page)
         } catch let error as ValidationError {
-            problems += error.fields.map(\.message)
+            problems += error.messages
         }
         let directories = try await catalogue.directories()
         let groups = Dictionary(try await catalogue.vatGroups().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -210,7 +210,7 @@ struct CatalogueController {
         return try views.render("portal/catalogue/product-form", ProductForm(
             title: id == nil ? "New product" : "Edit product", chrome: PortalChrome(context: context, section: "catalogue"),
             action: id.map { "/catalogue/products/\($0)" } ?? "/catalogue/products", values: values,
-            errors: errors?.messagesByField ?? [:], errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
+            errors: errors?.messagesByField ?? [:], errorList: errors?.messages ?? [], hasErrors: errors != nil,
             directories: directories.map { SelectOption(value: String($0.id), label: $0.name, selected: values["directory_id"] == String($0.id)) },
             vatGroups: groups.map { SelectOption(value: String($0.id), label: "\($0.name) (\($0.percentage) %)", selected: values["vat_id"] == String($0.id)) },
             isOptional: ["on", "true"].contains(values["optional"] ?? ""), deleteURL: id.map { "/catalogue/products/\($0)/delete" }),

@@ -98,7 +98,7 @@ struct BulkDocumentsController {
             let outcomes = results.map { id, result in
                 switch result {
                 case .success(let document): Outcome(id: id, number: document.documentNumber, result: document.status.rawValue, failed: false)
-                case .failure(let error as ValidationError): Outcome(id: id, number: "#\(id)", result: error.fields.map(\.message).joined(separator: " "), failed: true)
+                case .failure(let error as ValidationError): Outcome(id: id, number: "#\(id)", result: error.messages.joined(separator: " "), failed: true)
                 case .failure: Outcome(id: id, number: "#\(id)", result: "Not found (deleted meanwhile?).", failed: true)
                 }
             }

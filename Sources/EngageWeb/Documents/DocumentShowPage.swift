@@ -126,13 +126,13 @@ struct DocumentShowPage: PageContext {
         remindersEnabled = document.remindersEnabled
         hasEvents = !events.isEmpty
         links = details.tokens.map { token in
-            let state = token.revokedAt != nil ? "revoked" : token.isUsedUp ? "used up"
-                : token.expiresAt.map { $0 <= now } == true ? "expired" : "active"
+            let state = token.revokedAt != nil ? "linkRevoked" : token.isUsedUp ? "linkUsedUp"
+                : token.expiresAt.map { $0 <= now } == true ? "linkExpired" : "linkActive"
             return LinkRow(
-                revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…", actions: token.allowedActions.map(\.rawValue).joined(separator: ", "),
+                revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…", actions: token.allowedActions.map(\.label).joined(separator: ", "),
                 expires: token.expiresAt.map(PortalTime.init),
-                uses: token.maxUses.map { "\(token.useCount) of \($0)" } ?? String(token.useCount),
-                state: state, stateClass: state == "active" ? "badge-ok" : "badge-error", isActive: state == "active")
+                uses: token.maxUses.map { t.text("usesOf", ["used": String(token.useCount), "allowed": String($0)]) } ?? String(token.useCount),
+                state: t.text(state), stateClass: state == "linkActive" ? "badge-ok" : "badge-error", isActive: state == "linkActive")
         }
         hasLinks = !links.isEmpty
         self.newLink = newLink

@@ -152,7 +152,7 @@ struct DocumentsController {
         do {
             query = try DocumentQuery(parameters: parameters)
         } catch let error as ValidationError {
-            errors = error.fields.map(\.message)
+            errors = error.messages
         }
         query.deleted = deleted
         let page = errors.isEmpty ? try await documents.list(query) : nil
@@ -228,13 +228,13 @@ struct DocumentsController {
         var amountIsComputed = false
         if let document { amountIsComputed = try await proposals.hasTables(documentID: document.id) }
         return try views.render("portal/documents/form", FormPage(
-            title: document.map { "Edit \($0.documentNumber)" } ?? "New document",
+            title: document.map { "\(PortalLocale.current.text("edit")) \($0.documentNumber)" } ?? PortalLocale.current.text("docNew"),
             chrome: PortalChrome(context: context, section: "documents"),
             isEdit: document != nil, action: action, cancelURL: document.map { "/documents/\($0.id)" } ?? "/documents",
-            values: values, errors: errors?.messagesByField ?? [:], errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
-            typeOptions: SelectOption.all(DocumentType.self, selected: values["document_type"]),
+            values: values, errors: errors?.messagesByField ?? [:], errorList: errors?.messages ?? [], hasErrors: errors != nil,
+            typeOptions: DocumentType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["document_type"] == $0.rawValue) },
             sourceOptions: SelectOption.all(ExternalSource.self, selected: values["external_source"]),
-            statusOptions: SelectOption.all(DocumentStatus.self, selected: values["status"]),
+            statusOptions: DocumentStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["status"] == $0.rawValue) },
             contactOptions: contactPage.items.map {
                 SelectOption(value: String($0.id), label: "\($0.fullname) <\($0.email)>", selected: values["contact_id"] == String($0.id))
             },

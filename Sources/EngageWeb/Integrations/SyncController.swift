@@ -129,7 +129,7 @@ struct SyncController {
             } catch let error as PartnerUnavailable {
                 return try await message(context, "\(error.partner.displayName) cannot be used now: \(error.reason)")
             } catch let error as ValidationError {
-                return try await message(context, error.fields.map(\.message).joined(separator: " "))
+                return try await message(context, error.messages.joined(separator: " "))
             }
         }
         portal.get("/sync/jobs/:id") { _, context in

@@ -217,7 +217,7 @@ struct LeadsController {
             query = try Self.query(parameters)
             page = try await leads.list(query)
         } catch let error as ValidationError {
-            errors = error.fields.map(\.message)
+            errors = error.messages
         }
         let userID = try context.actor().userID ?? 0
         let fields = try await leads.fields()
@@ -295,7 +295,7 @@ struct LeadsController {
             fields: standard.map { FormField(name: $0.0, label: $0.1, value: values[$0.0] ?? "", error: messages[$0.0], type: $0.2) },
             customJSON: values["custom_fields"] ?? "",
             customError: messages.first { $0.key.hasPrefix("custom_fields") }?.value,
-            errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil),
+            errorList: errors?.messages ?? [], hasErrors: errors != nil),
             status: errors == nil ? .ok : .unprocessableContent)
     }
 

@@ -143,3 +143,63 @@ extension User.Role {
         allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
     }
 }
+
+extension DocumentParty.Role {
+    var label: String {
+        let key = switch self {
+        case .signer: "partyRoleSigner"
+        case .approver: "partyRoleApprover"
+        case .viewer: "partyRoleViewer"
+        case .cc: "partyRoleCc"
+        }
+        return PortalLocale.current.text(key)
+    }
+
+    /// Every role as a choice, labelled in the reader's language.
+    static func options(selected: String) -> [SelectOption] {
+        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
+    }
+}
+
+extension DocumentParty.Status {
+    var label: String {
+        let key = switch self {
+        case .pending: "partyPending"
+        case .notified: "partyNotified"
+        case .viewed: "partyViewed"
+        case .completed: "partyCompleted"
+        case .declined: "partyDeclined"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension ProfileField {
+    /// The field's label in the reader's language.
+    var portalLabel: String {
+        Self.labelKeys[name].map { PortalLocale.current.text($0) } ?? label
+    }
+
+    private static let labelKeys = [
+        "city": "profileCity",
+        "coc_number": "profileCocNumber",
+        "country": "profileCountry",
+        "email": "profileEmail",
+        "facebook": "profileFacebook",
+        "fax": "profileFax",
+        "firstname": "profileFirstname",
+        "fullname": "profileFullname",
+        "internet": "profileInternet",
+        "lastname": "profileLastname",
+        "linkedin": "profileLinkedin",
+        "mobile": "profileMobile",
+        "name": "profileName",
+        "phone": "profilePhone",
+        "salutation": "profileSalutation",
+        "state": "profileState",
+        "street": "profileStreet",
+        "twitter": "profileTwitter",
+        "vat_number": "profileVatNumber",
+        "zipcode": "profileZipcode",
+    ]
+}

@@ -20,7 +20,7 @@ struct SendController {
                 let message = try await sender.preview(documentID: try context.id(), Self.sendInput(values))
                 return Response.messagePreview(message)
             } catch let error as ValidationError {
-                return Response.messagePreview(problems: error.fields.map(\.message))
+                return Response.messagePreview(problems: error.messages)
             }
         }
         portal.post("/documents/:id/send") { request, context in
@@ -52,7 +52,7 @@ struct SendController {
             id: document.id, number: document.documentNumber, documentTitle: document.title, values: values,
             // The link's fields sit beside the others in the form: "token_options.max_uses" shows under max_uses.
             errors: Dictionary((errors?.messagesByField ?? [:]).map { ($0.key.replacingOccurrences(of: "token_options.", with: ""), $0.value) }) { first, _ in first },
-            errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
+            errorList: errors?.messages ?? [], hasErrors: errors != nil,
             channelOptions: MessageChannel.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["channel"] == $0.rawValue) },
             templateOptions: MessagePurpose.templated.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["template"] == $0.rawValue) },
             languageOptions: Language.allCases.map { SelectOption(value: $0.rawValue, label: $0.name, selected: values["language"] == $0.rawValue) },

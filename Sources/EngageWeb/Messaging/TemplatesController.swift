@@ -29,7 +29,7 @@ struct TemplatesController {
                 let template = try templates.validated(key, Input(form: request.formQuery))
                 return Response.messagePreview(templates.preview(template, senderName: senderName, links: links))
             } catch let error as ValidationError {
-                return Response.messagePreview(problems: error.fields.map(\.message))
+                return Response.messagePreview(problems: error.messages)
             }
         }
         portal.post("/templates/:channel/:purpose/:language") { _, context in

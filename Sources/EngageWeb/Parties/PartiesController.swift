@@ -60,7 +60,7 @@ struct PartiesController {
                     // The row's form is folded away: its problems are told above the steps, all at once.
                     throw ValidationError(fields: [.init(
                         field: "party", code: .invalidValue,
-                        message: "\(form["name"] ?? "The party") was not saved: " + refusal.fields.map(\.message).joined(separator: " "))])
+                        message: "\(form["name"] ?? "The party") was not saved: " + refusal.messages.joined(separator: " "))])
                 }
                 return Response.redirect(to: "/documents/\(id)?done=party-changed#parties", type: .normal)
             }

@@ -67,7 +67,7 @@ struct PartiesPanel: Sendable {
         hasNewLinks = !newLinks.isEmpty
         self.errors = errors?.messagesByField ?? [:]
         self.values = values
-        roleOptions = SelectOption.all(DocumentParty.Role.self, selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
+        roleOptions = DocumentParty.Role.options(selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
     }
 
     private static func row(_ party: DocumentParty, locked: Bool) -> Row {
@@ -77,8 +77,8 @@ struct PartiesPanel: Sendable {
         return Row(
             actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name,
             email: party.email ?? "", phone: party.phone ?? "", contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
-            role: party.role.rawValue, roleOptions: SelectOption.all(DocumentParty.Role.self, selected: party.role.rawValue),
-            order: party.step, status: party.status.rawValue,
+            role: party.role.label, roleOptions: DocumentParty.Role.options(selected: party.role.rawValue),
+            order: party.step, status: party.status.label,
             statusClass: badgeClass(party.status),
             lastAccess: party.lastAccessAt.map(PortalTime.init), evidence: evidence(party),
             canRenotify: reachable && told && party.status != .declined, canTransfer: told && !decided, canRemove: !locked)
@@ -98,8 +98,9 @@ struct PartiesPanel: Sendable {
         func text(_ key: String) -> String? { evidence[key]?.text }
         let address = [text("ip"), text("host").map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
         var parts: [String] = []
-        if let name = text("signer_name") { parts.append("as \(name)") }
-        if !address.isEmpty { parts.append("from \(address)") }
+        let t = PortalLocale.current
+        if let name = text("signer_name") { parts.append(t.text("evidenceAs", ["name": name])) }
+        if !address.isEmpty { parts.append(t.text("evidenceFrom", ["address": address])) }
         if let reason = party.declineReason { parts.append("“\(reason)”") }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }

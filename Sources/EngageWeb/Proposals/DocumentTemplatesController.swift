@@ -166,7 +166,7 @@ struct DocumentTemplatesController {
         return try views.render("portal/proposals/template-form", FormPage(
             title: id == nil ? "New template" : "Template: \(values["name"] ?? "")", chrome: PortalChrome(context: context, section: "documents"),
             action: id.map { "/document-templates/\($0)" } ?? "/document-templates", values: values,
-            errors: errors?.messagesByField ?? [:], errorList: errors?.fields.map(\.message) ?? [], hasErrors: errors != nil,
+            errors: errors?.messagesByField ?? [:], errorList: errors?.messages ?? [], hasErrors: errors != nil,
             typeOptions: SelectOption.all(DocumentType.self, selected: values["document_type"]),
             actions: RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: ticked.contains($0)) },
             priceTables: details.flatMap {

@@ -147,18 +147,13 @@ struct RecipientController {
         return Body(values: Input(form: form.filter { $0.key != "lang" }), form: form)
     }
 
-    /// Field messages in the page's language: the services' own (English), or the catalogue's
-    /// French for each kind of problem.
+    /// Field messages in the page's language; the consent box says what to do.
     private static func messages(_ error: ValidationError, _ t: PortalLocale) -> [String: String] {
-        guard t.language == .fr else { return error.messagesByField }
-        return Dictionary(error.fields.map { field in
-            let key = switch field.code {
-            case .required: field.field == "consent" ? "fieldConsentRequired" : "fieldRequired"
-            case .tooShort, .tooLong: "fieldLength"
-            default: "fieldCheck"
-            }
-            return (field.field, t.text(key))
-        }, uniquingKeysWith: { first, _ in first })
+        var messages = error.messagesByField
+        if t.language == .fr, error.fields.contains(where: { $0.field == "consent" && $0.code == .required }) {
+            messages["consent"] = t.text("fieldConsentRequired")
+        }
+        return messages
     }
 
     /// A 1×1 transparent GIF that no cache keeps, so each open reaches the server.
