@@ -29,7 +29,7 @@ struct LeadsController {
     }
 
     struct IndexPage: PageContext {
-        let title = "Leads"
+        let title = PortalLocale.current.text("navLeads")
         let chrome: PortalChrome?
         let rows: [Row]
         let hasRows: Bool
@@ -134,8 +134,7 @@ struct LeadsController {
     }
 
     private static let notices = [
-        "updated": "Saved.", "deleted": "Deleted.", "converted": "Converted: the contact and organization are linked below.",
-        "columns": "Columns saved.",
+        "updated": "savedNotice", "deleted": "deletedNotice", "converted": "leadConvertedNotice", "columns": "columnsSavedNotice",
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
@@ -240,8 +239,8 @@ struct LeadsController {
             search: query.search ?? "",
             sourceOptions: LeadSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: query.source == $0) },
             convertedOptions: [
-                SelectOption(value: "false", label: "not yet", selected: query.converted == .no),
-                SelectOption(value: "true", label: "converted", selected: query.converted == .yes),
+                SelectOption(value: "false", label: PortalLocale.current.text("notYet"), selected: query.converted == .no),
+                SelectOption(value: "true", label: PortalLocale.current.text("leadConverted"), selected: query.converted == .yes),
             ],
             fieldOptions: fields.map { field in
                 SelectOption(value: field.name, label: field.name, selected: query.custom.keys.contains { $0.lowercased() == field.name.lowercased() } || parameters["field"] == field.name)
@@ -250,7 +249,7 @@ struct LeadsController {
             hasFilters: !query.parameters.isEmpty,
             pager: page.map { Pager($0, path: "/leads", parameters: query.parameters) },
             errors: errors, notice: request.notice(from: Self.notices),
-            backlog: backlog.count == 0 ? nil : "\(backlog.count) sync\(backlog.count == 1 ? "" : "s") waiting to be merged",
+            backlog: backlog.count == 0 ? nil : PortalLocale.current.text("syncsWaiting", ["count": String(backlog.count)]),
             exportQuery: exportQuery.isEmpty ? "" : "?" + exportQuery),
             status: errors.isEmpty ? .ok : .badRequest)
     }
