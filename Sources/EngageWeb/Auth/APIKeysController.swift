@@ -22,7 +22,7 @@ struct APIKeysController {
     }
 
     struct APIKeysPage: PageContext {
-        let title = "API keys"
+        let title = PortalLocale.current.text("navAPIKeys")
         let chrome: PortalChrome?
         let rows: [Row]
         let hasRows: Bool
@@ -76,7 +76,7 @@ struct APIKeysController {
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
             newKey: newKey, newSigningSecret: newSigningSecret, notice: notice,
             errors: errors, name: name, expiresInDays: expiresInDays,
-            roleOptions: SelectOption.all(User.Role.self, selected: role)),
+            roleOptions: User.Role.options(selected: role)),
             status: status)
     }
 }

@@ -9,7 +9,7 @@ struct CatalogueController {
     let catalogue: CatalogueService
 
     struct IndexPage: PageContext {
-        let title = "Catalogue"
+        let title = PortalLocale.current.text("navCatalogue")
         let chrome: PortalChrome?
         let directories: [DirectoryRow]
         let hasDirectories: Bool
@@ -59,7 +59,7 @@ struct CatalogueController {
     }
 
     struct VATPage: PageContext {
-        let title = "VAT groups"
+        let title = PortalLocale.current.text("vatGroups")
         let chrome: PortalChrome?
         let groups: [VATRow]
         let values: [String: String]
@@ -137,7 +137,7 @@ struct CatalogueController {
         }
         admin.post("/catalogue/vat-groups") { _, context in
             do {
-                _ = try await catalogue.createVATGroup((context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
+                _ = try await catalogue.createVATGroup(vatInput(context), by: try context.actor())
                 return Response.redirect(to: "/catalogue/vat-groups?done=vat-created", type: .normal)
             } catch let error as ValidationError {
                 return try await vatPage(context, values: context.form?.values ?? [:], errors: error)
@@ -145,7 +145,7 @@ struct CatalogueController {
         }
         admin.post("/catalogue/vat-groups/:id") { _, context in
             do {
-                _ = try await catalogue.updateVATGroup(id: try context.id(), (context.form ?? FormData(urlEncoded: "")).input, by: try context.actor())
+                _ = try await catalogue.updateVATGroup(id: try context.id(), vatInput(context), by: try context.actor())
                 return Response.redirect(to: "/catalogue/vat-groups?done=vat-updated", type: .normal)
             } catch let error as ValidationError {
                 return try await vatPage(context, errors: error)
@@ -155,6 +155,11 @@ struct CatalogueController {
             try await catalogue.deleteVATGroup(id: try context.id(), by: try context.actor())
             return Response.redirect(to: "/catalogue/vat-groups?done=vat-deleted", type: .normal)
         }
+    }
+
+    /// A VAT group's form, its rate typed in the reader's language.
+    private func vatInput(_ context: EngageRequestContext) -> Input {
+        Input(form: PortalLocale.current.typedNumbers((context.form ?? FormData(urlEncoded: "")).values, in: ["vat"]))
     }
 
     /// A product's form: an unticked "optional" box sends nothing, which means no.

@@ -60,9 +60,10 @@ struct DashboardController {
         let exportQuery: String
     }
 
-    static let periods: [(value: String, label: String)] = [
-        ("", "Last 30 days"), ("today", "Today"), ("week", "This week"), ("month", "This month"), ("quarter", "This quarter"),
-        ("year", "This year"),
+    /// The periods offered, with the catalogue key of each one's name.
+    static let periods: [(value: String, key: String)] = [
+        ("", "periodLast30Days"), ("today", "periodToday"), ("week", "periodWeek"), ("month", "periodMonth"), ("quarter", "periodQuarter"),
+        ("year", "periodYear"),
     ]
 
     func register(on portal: RouterGroup<EngageRequestContext>) {
@@ -87,7 +88,7 @@ struct DashboardController {
             let latest = try await events.latest(limit: 10)
             return try views.render("portal/dashboard", DashboardPage(
                 chrome: PortalChrome(context: context, section: "dashboard"), name: user.name,
-                periods: Self.periods.map { Choice(value: $0.value, label: $0.label, selected: $0.value == chosen) },
+                periods: Self.periods.map { Choice(value: $0.value, label: PortalLocale.current.text($0.key), selected: $0.value == chosen) },
                 range: "\(period.first) to \(period.last) (\(analytics.zone))",
                 kpis: Self.kpis(current, previous), amounts: Self.amounts(current),
                 charts: [Self.timelineChart(timeline), Self.statusChart(current), Self.funnelChart(current)],
@@ -105,23 +106,24 @@ struct DashboardController {
     }
 
     private static func kpis(_ current: AnalyticsOverview, _ previous: AnalyticsOverview?) -> [KPI] {
-        [("Sent", "sent"), ("Viewed", "viewed"), ("Signed", "signed"), ("Paid", "paid")].map { label, step in
+        let t = PortalLocale.current
+        return [("kpiSent", "sent"), ("kpiViewed", "viewed"), ("kpiSigned", "signed"), ("kpiPaid", "paid")].map { key, step in
             let now = current.reached[step] ?? 0
             let before = previous?.reached[step]
             let change = before.map { before -> String in
                 let difference = now - before
                 let ratio = before == 0 ? "" : String(format: " (%+.0f%%)", Double(difference) * 100 / Double(before))
-                return (difference >= 0 ? "+" : "") + "\(difference)" + ratio + " vs the period before"
+                return (difference >= 0 ? "+" : "") + "\(difference)" + ratio + " " + t.text("vsPeriodBefore")
             }
-            return KPI(label: label, value: "\(now)", change: change, down: (before ?? 0) > now)
+            return KPI(label: t.text(key), value: "\(now)", change: change, down: (before ?? 0) > now)
         }
     }
 
     /// Amounts accepted and pending per currency.
     private static func amounts(_ overview: AnalyticsOverview) -> [Row] {
         overview.financial.flatMap { money in
-            [Row(label: "Accepted (\(money.currency))", value: Money.format(money.accepted)),
-             Row(label: "Pending (\(money.currency))", value: Money.format(money.pending))]
+            [Row(label: PortalLocale.current.text("amountAccepted", ["currency": money.currency]), value: PortalLocale.current.money(money.accepted, currency: money.currency)),
+             Row(label: PortalLocale.current.text("amountPending", ["currency": money.currency]), value: PortalLocale.current.money(money.pending, currency: money.currency))]
         }
     }
 

@@ -10,12 +10,15 @@ struct BulkDocumentsController {
     let documents: DocumentService
     let exports: ExportService
 
-    /// The actions offered: a status, delete, or an export.
-    static let actions = DocumentStatus.allCases.map { ("status:\($0.rawValue)", "Change status to \($0.rawValue)") } + [("delete", "Delete")]
-        + ExportFormat.allCases.map { ("export:\($0.rawValue)", "Export as \($0.rawValue.uppercased())") }
+    /// The actions offered (a status, delete, or an export), named in the reader's language.
+    static var actions: [(String, String)] {
+        let t = PortalLocale.current
+        return DocumentStatus.allCases.map { ("status:\($0.rawValue)", t.text("changeStatusTo", ["status": $0.label])) } + [("delete", t.text("delete"))]
+            + ExportFormat.allCases.map { ("export:\($0.rawValue)", t.text("exportAs", ["format": $0.rawValue.uppercased()])) }
+    }
 
     struct ConfirmPage: PageContext {
-        let title = "Confirm"
+        let title = PortalLocale.current.text("confirm")
         let chrome: PortalChrome?
         let action: String
         let label: String
@@ -38,7 +41,7 @@ struct BulkDocumentsController {
     }
 
     struct DonePage: PageContext {
-        let title = "Done"
+        let title = PortalLocale.current.text("bulkDone")
         let chrome: PortalChrome?
         let label: String
         let done: Int

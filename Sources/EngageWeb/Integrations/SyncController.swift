@@ -58,7 +58,7 @@ struct SyncController {
     }
 
     struct IndexPage: PageContext {
-        let title = "Sync"
+        let title = PortalLocale.current.text("navSync")
         let chrome: PortalChrome?
         let notice: String?
         let cards: [SourceCard]
@@ -98,7 +98,7 @@ struct SyncController {
     }
 
     struct SettingsPage: PageContext {
-        let title = "Integrations"
+        let title = PortalLocale.current.text("integrations")
         let chrome: PortalChrome?
         let notice: String?
         let cards: [SettingsCard]

@@ -120,7 +120,7 @@ struct LeadsController {
     }
 
     struct FieldsPage: PageContext {
-        let title = "Lead fields"
+        let title = PortalLocale.current.text("customFields")
         let chrome: PortalChrome?
         let fields: [FieldRow]
         let hasFields: Bool
@@ -290,7 +290,7 @@ struct LeadsController {
         let messages = errors?.messagesByField ?? [:]
         let standard = [("email", "Email", "email")] + LeadStandardField.allCases.map { ($0.rawValue, $0.label, $0 == .phone ? "tel" : "text") }
         return try views.render("portal/leads/form", FormPage(
-            title: "Edit \(lead.displayName)", chrome: PortalChrome(context: context, section: "leads"), id: lead.id,
+            title: "\(PortalLocale.current.text("edit")) \(lead.displayName)", chrome: PortalChrome(context: context, section: "leads"), id: lead.id,
             fields: standard.map { FormField(name: $0.0, label: $0.1, value: values[$0.0] ?? "", error: messages[$0.0], type: $0.2) },
             customJSON: values["custom_fields"] ?? "",
             customError: messages.first { $0.key.hasPrefix("custom_fields") }?.value,

@@ -15,7 +15,7 @@ struct TemplatesController {
         portal.get("/templates") { request, context in
             let templates = try await templates.all()
             return try views.render("portal/templates/index", TemplatesPage(
-                title: "Message templates", chrome: PortalChrome(context: context, section: "templates"),
+                title: PortalLocale.current.text("messageTemplates"), chrome: PortalChrome(context: context, section: "templates"),
                 rows: templates.map(TemplateRow.init), notice: request.notice(from: Self.notices)))
         }
         portal.get("/templates/:channel/:purpose/:language") { _, context in

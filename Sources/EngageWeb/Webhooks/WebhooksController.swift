@@ -49,7 +49,7 @@ struct WebhooksController {
     }
 
     struct IndexPage: PageContext {
-        let title = "Webhooks"
+        let title = PortalLocale.current.text("navWebhooks")
         let chrome: PortalChrome?
         let rows: [EndpointRow]
         let hasRows: Bool
