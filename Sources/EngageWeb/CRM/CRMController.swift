@@ -82,13 +82,13 @@ struct CRMController {
         let path = "/" + resource.path
         portal.get(RouterPath(path)) { request, context in try await index(request, context) }
         portal.get(RouterPath(path + ".csv")) { _, _ in
-            CSVDownload.response(filename: resource.path, header: resource.exportHeader) { write in
+            CSVDownload.response(filename: resource.path, header: PortalLocale.current.columns(resource.exportHeader)) { write in
                 try await resource.export { try await write($0.map { $0.map(\.text) }) }
             }
         }
         portal.get(RouterPath(path + ".xlsx")) { _, _ in
             try await XLSXDownload.response(filename: resource.path) { workbook in
-                try workbook.addSheet(resource.plural, columns: XLSXWorkbook.columns(resource.exportHeader))
+                try workbook.addSheet(resource.plural, columns: XLSXWorkbook.columns(PortalLocale.current.columns(resource.exportHeader)))
                 try await resource.export { try workbook.append($0) }
             }
         }

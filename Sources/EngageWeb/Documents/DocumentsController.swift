@@ -196,7 +196,7 @@ struct DocumentsController {
         query.page = PageRequest()
         let documents = self.documents
         let frozen = query
-        return CSVDownload.response(filename: "documents", header: Export.documentHeader) { write in
+        return CSVDownload.response(filename: "documents", header: PortalLocale.current.columns(Export.documentHeader)) { write in
             try await documents.forEachBatch(frozen) { batch in try await write(batch.map { Export.cells($0).map(\.text) }) }
         }
     }
@@ -206,7 +206,7 @@ struct DocumentsController {
         var query = try DocumentQuery(parameters: request.queryDictionary)
         query.page = PageRequest()
         return try await XLSXDownload.response(filename: "documents") { workbook in
-            try workbook.addSheet("Documents", columns: XLSXWorkbook.columns(Export.documentHeader))
+            try workbook.addSheet("Documents", columns: XLSXWorkbook.columns(PortalLocale.current.columns(Export.documentHeader)))
             try await documents.forEachBatch(query) { batch in try workbook.append(batch.map(Export.cells)) }
         }
     }

@@ -51,14 +51,14 @@ struct AuditTrailController {
         }
         portal.get("/documents/:id/events.csv") { _, context in
             let export = try await events.export(documentID: try context.id())
-            return CSVDownload.response(filename: "\(export.document.documentNumber)-events", header: Export.eventHeader) { write in
+            return CSVDownload.response(filename: "\(export.document.documentNumber)-events", header: PortalLocale.current.columns(Export.eventHeader)) { write in
                 try await export.forEachBatch { try await write($0.map { Export.cells($0).map(\.text) }) }
             }
         }
         portal.get("/documents/:id/events.xlsx") { _, context in
             let export = try await events.export(documentID: try context.id())
             return try await XLSXDownload.response(filename: "\(export.document.documentNumber)-events") { workbook in
-                try workbook.addSheet("Events", columns: XLSXWorkbook.columns(Export.eventHeader))
+                try workbook.addSheet("Events", columns: XLSXWorkbook.columns(PortalLocale.current.columns(Export.eventHeader)))
                 try await export.forEachBatch { try workbook.append($0.map(Export.cells)) }
             }
         }

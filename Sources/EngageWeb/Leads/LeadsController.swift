@@ -141,14 +141,14 @@ struct LeadsController {
         portal.get("/leads") { request, context in try await index(request, context) }
         portal.get("/leads.csv") { request, _ in
             let (query, fields) = try await export(request)
-            return CSVDownload.response(filename: "leads", header: LeadExport.header(fields)) { write in
+            return CSVDownload.response(filename: "leads", header: PortalLocale.current.columns(LeadExport.header(fields))) { write in
                 try await leads.forEachBatch(query) { try await write($0.map { LeadExport.cells($0, fields).map(\.text) }) }
             }
         }
         portal.get("/leads.xlsx") { request, _ in
             let (query, fields) = try await export(request)
             return try await XLSXDownload.response(filename: "leads") { workbook in
-                try workbook.addSheet("Leads", columns: XLSXWorkbook.columns(LeadExport.header(fields)))
+                try workbook.addSheet("Leads", columns: XLSXWorkbook.columns(PortalLocale.current.columns(LeadExport.header(fields))))
                 try await leads.forEachBatch(query) { try workbook.append($0.map { LeadExport.cells($0, fields) }) }
             }
         }
@@ -267,7 +267,7 @@ struct LeadsController {
             title: lead.displayName, chrome: PortalChrome(context: context, section: "leads"),
             lead: LeadView(
                 id: lead.id, email: lead.email,
-                facts: LeadStandardField.allCases.compactMap { field in lead.field(field).map { Fact(label: field.label, value: $0) } },
+                facts: LeadStandardField.allCases.compactMap { field in lead.field(field).map { Fact(label: field.portalLabel, value: $0) } },
                 source: lead.source == .api ? "API sync" : "Register on a document",
                 contactID: lead.contactID, contactName: contactName, organizationID: lead.organizationID, organizationName: organizationName,
                 converted: lead.convertedAt.map(PortalTime.init), created: PortalTime(lead.createdAt), updated: PortalTime(lead.updatedAt)),
@@ -288,7 +288,7 @@ struct LeadsController {
 
     private func form(_ context: EngageRequestContext, lead: Lead, values: [String: String], errors: ValidationError? = nil) async throws -> Response {
         let messages = errors?.messagesByField ?? [:]
-        let standard = [("email", "Email", "email")] + LeadStandardField.allCases.map { ($0.rawValue, $0.label, $0 == .phone ? "tel" : "text") }
+        let standard = [("email", PortalLocale.current.text("email"), "email")] + LeadStandardField.allCases.map { ($0.rawValue, $0.portalLabel, $0 == .phone ? "tel" : "text") }
         return try views.render("portal/leads/form", FormPage(
             title: "\(PortalLocale.current.text("edit")) \(lead.displayName)", chrome: PortalChrome(context: context, section: "leads"), id: lead.id,
             fields: standard.map { FormField(name: $0.0, label: $0.1, value: values[$0.0] ?? "", error: messages[$0.0], type: $0.2) },

@@ -203,3 +203,46 @@ extension ProfileField {
         "zipcode": "profileZipcode",
     ]
 }
+
+extension LeadStandardField {
+    /// The field's label in the reader's language.
+    var portalLabel: String {
+        let key = switch self {
+        case .crmLeadID: "leadCRMID"
+        case .jobTitle: "leadJobTitle"
+        case .firstName: "profileFirstname"
+        case .lastName: "profileLastname"
+        case .phone: "profilePhone"
+        case .company: "company"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension PortalLocale {
+    /// An export's header for this reader: the columns' keys in English (what tools read), their
+    /// names in French; a column without a name (a lead's custom field) keeps its key.
+    func columns(_ header: [String]) -> [String] {
+        guard language != .en else { return header }
+        return header.map { column in Self.columnKeys[column].map { text($0) } ?? column }
+    }
+
+    private static let columnKeys = [
+        "id": "columnID", "document_number": "number", "document_type": "type", "status": "status", "title": "docTitle",
+        "external_source": "externalSource", "external_id": "externalID", "recipient_name": "recipientName",
+        "recipient_email": "recipientEmail", "recipient_company": "recipientCompany", "contact_id": "columnContactID",
+        "organization_id": "columnOrganizationID", "organization_name": "organization", "total_amount": "amount",
+        "currency": "currency", "due_date": "dueDate", "view_count": "views", "first_viewed_at": "firstViewedAt",
+        "sent_at": "sentAt", "accepted_at": "acceptedAt", "signed_at": "signedAt", "paid_at": "paidAt",
+        "created_at": "created", "updated_at": "lastChanged", "converted_at": "converted", "source": "source",
+        "document_id": "document", "event_type": "event", "device_type": "device", "ip_address": "address",
+        "user_agent": "userAgent", "token_id": "link", "user_id": "columnUserID", "details": "evidence", "chain_hash": "columnHash",
+        "message": "problem", "email": "email", "crm_lead_id": "leadCRMID", "job_title": "leadJobTitle",
+        "first_name": "profileFirstname", "last_name": "profileLastname", "phone": "profilePhone", "company": "company",
+        "name": "profileName", "fax": "profileFax", "street": "profileStreet", "zipcode": "profileZipcode", "city": "profileCity",
+        "state": "profileState", "country": "profileCountry", "internet": "profileInternet", "linkedin": "profileLinkedin",
+        "facebook": "profileFacebook", "twitter": "profileTwitter", "coc_number": "profileCocNumber", "vat_number": "profileVatNumber",
+        "salutation": "profileSalutation", "firstname": "profileFirstname", "lastname": "profileLastname", "fullname": "profileFullname",
+        "mobile": "profileMobile",
+    ]
+}
