@@ -130,27 +130,31 @@ struct DashboardController {
     private static func timelineChart(_ timeline: AnalyticsService.Timeline) -> Chart {
         let labels = timeline.points.map(\.start.description)
         let series = timeline.metrics.map { metric in (metric.rawValue, timeline.points.map { $0.counts[metric] ?? 0 }) }
+        let t = PortalLocale.current
+        let title = t.text("chartTimeline", ["interval": timeline.interval.rawValue])
         return Chart(
-            id: "timeline", title: "Views, downloads and signatures per \(timeline.interval.rawValue)",
-            svg: SVGChart.lines(id: "timeline", title: "Views, downloads and signatures per \(timeline.interval.rawValue)", labels: labels, series: series),
-            columns: ["Date"] + timeline.metrics.map(\.rawValue.capitalized),
+            id: "timeline", title: title,
+            svg: SVGChart.lines(id: "timeline", title: title, labels: labels, series: series),
+            columns: [t.text("date")] + timeline.metrics.map(\.rawValue.capitalized),
             rows: timeline.points.map { point in [point.start.description] + timeline.metrics.map { String(point.counts[$0] ?? 0) } })
     }
 
     private static func statusChart(_ overview: AnalyticsOverview) -> Chart {
         let items = DocumentStatus.allCases.map { ($0.rawValue, overview.byStatus[$0] ?? 0) }
+        let t = PortalLocale.current
         return Chart(
-            id: "statuses", title: "Documents created in the period, by status",
-            svg: SVGChart.bars(id: "statuses", title: "Documents created in the period, by status", items: items),
-            columns: ["Status", "Documents"], rows: items.map { [$0.0, String($0.1)] })
+            id: "statuses", title: t.text("chartStatuses"),
+            svg: SVGChart.bars(id: "statuses", title: t.text("chartStatuses"), items: items),
+            columns: [t.text("status"), t.text("navDocuments")], rows: items.map { [$0.0, String($0.1)] })
     }
 
     private static func funnelChart(_ overview: AnalyticsOverview) -> Chart {
         let items = ["sent", "viewed", "accepted", "signed", "paid"].map { ($0, overview.reached[$0] ?? 0) }
+        let t = PortalLocale.current
         return Chart(
-            id: "funnel", title: "Funnel: sent → viewed → accepted → signed → paid",
-            svg: SVGChart.bars(id: "funnel", title: "Funnel: sent, viewed, accepted, signed, paid", items: items),
-            columns: ["Step", "Documents", "Of those sent"],
+            id: "funnel", title: t.text("chartFunnel"),
+            svg: SVGChart.bars(id: "funnel", title: t.text("chartFunnelSpoken"), items: items),
+            columns: [t.text("step"), t.text("navDocuments"), t.text("ofThoseSent")],
             rows: items.map { step, count in [step, String(count), overview.rate(step).map { String(format: "%.0f%%", $0 * 100) } ?? "—"] })
     }
 }
