@@ -89,7 +89,7 @@ struct DashboardController {
             return try views.render("portal/dashboard", DashboardPage(
                 chrome: PortalChrome(context: context, section: "dashboard"), name: user.name,
                 periods: Self.periods.map { Choice(value: $0.value, label: PortalLocale.current.text($0.key), selected: $0.value == chosen) },
-                range: "\(period.first) to \(period.last) (\(analytics.zone))",
+                range: PortalLocale.current.text("dateRange", ["from": PortalLocale.current.day(period.first), "to": PortalLocale.current.day(period.last), "zone": analytics.zone]),
                 kpis: Self.kpis(current, previous), amounts: Self.amounts(current),
                 charts: [Self.timelineChart(timeline), Self.statusChart(current), Self.funnelChart(current)],
                 activity: latest.map {
@@ -129,13 +129,13 @@ struct DashboardController {
 
     private static func timelineChart(_ timeline: AnalyticsService.Timeline) -> Chart {
         let labels = timeline.points.map(\.start.description)
-        let series = timeline.metrics.map { metric in (metric.rawValue, timeline.points.map { $0.counts[metric] ?? 0 }) }
+        let series = timeline.metrics.map { metric in (metric.label, timeline.points.map { $0.counts[metric] ?? 0 }) }
         let t = PortalLocale.current
-        let title = t.text("chartTimeline", ["interval": timeline.interval.rawValue])
+        let title = t.text("chartTimeline", ["interval": timeline.interval.perLabel])
         return Chart(
             id: "timeline", title: title,
             svg: SVGChart.lines(id: "timeline", title: title, labels: labels, series: series),
-            columns: [t.text("date")] + timeline.metrics.map(\.rawValue.capitalized),
+            columns: [t.text("date")] + timeline.metrics.map(\.label),
             rows: timeline.points.map { point in [point.start.description] + timeline.metrics.map { String(point.counts[$0] ?? 0) } })
     }
 

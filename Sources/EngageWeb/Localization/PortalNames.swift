@@ -246,3 +246,32 @@ extension PortalLocale {
         "mobile": "profileMobile",
     ]
 }
+
+extension AnalyticsService.Metric {
+    var label: String {
+        let key = switch self {
+        case .views: "metricViews"
+        case .downloads: "metricDownloads"
+        case .opens: "metricOpens"
+        case .clicks: "metricClicks"
+        case .acceptances: "metricAcceptances"
+        case .signatures: "metricSignatures"
+        case .declines: "metricDeclines"
+        case .sent: "metricSent"
+        case .paid: "metricPaid"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension AnalyticsService.Interval {
+    /// "per day", in the reader's language.
+    var perLabel: String {
+        let key = switch self {
+        case .day: "perDay"
+        case .week: "perWeek"
+        case .month: "perMonth"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
