@@ -275,3 +275,27 @@ extension AnalyticsService.Interval {
         return PortalLocale.current.text(key)
     }
 }
+
+extension PriceRow.Kind {
+    var label: String {
+        let key = switch self {
+        case .price: "rowPrice"
+        case .discount: "rowDiscount"
+        case .subtotal: "rowSubtotal"
+        case .title: "rowTitle"
+        }
+        return PortalLocale.current.text(key)
+    }
+}
+
+extension WebhookDelivery.Status {
+    var label: String {
+        let key = switch self {
+        case .queued: "deliveryQueued"
+        case .sending: "deliverySending"
+        case .delivered: "deliveryDelivered"
+        case .failed: "deliveryFailed"
+        }
+        return PortalLocale.current.text(key)
+    }
+}

@@ -49,6 +49,7 @@ struct DocumentTemplatesController {
 
     struct ActionChoice {
         let name: String
+        let label: String
         let checked: Bool
     }
 
@@ -168,7 +169,7 @@ struct DocumentTemplatesController {
             action: id.map { "/document-templates/\($0)" } ?? "/document-templates", values: values,
             errors: errors?.messagesByField ?? [:], errorList: errors?.messages ?? [], hasErrors: errors != nil,
             typeOptions: SelectOption.all(DocumentType.self, selected: values["document_type"]),
-            actions: RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, checked: ticked.contains($0)) },
+            actions: RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, label: $0.label, checked: ticked.contains($0)) },
             priceTables: details.flatMap {
                 $0.content.isEmpty ? nil : PriceTablesView($0.content, currency: $0.template.currency, locale: Locale(identifier: "en_US"), choosable: false)
             },

@@ -209,7 +209,7 @@ struct WebhooksController {
 
     private static func row(_ delivery: WebhookDelivery) -> DeliveryRow {
         DeliveryRow(
-            id: delivery.id, event: delivery.eventType, status: delivery.status.rawValue, isFailed: delivery.status == .failed,
+            id: delivery.id, event: delivery.eventType, status: delivery.status.label, isFailed: delivery.status == .failed,
             attempts: delivery.attempts, code: delivery.lastStatusCode.map(String.init) ?? "—", error: delivery.lastError,
             created: PortalTime(delivery.createdAt).text)
     }
