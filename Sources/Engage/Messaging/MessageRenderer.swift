@@ -21,11 +21,14 @@ public struct RenderedMessage: Sendable, Equatable {
 public struct MessageRenderer: Sendable {
     private let layout: MustacheTemplate
     private let companyName: String
+    /// The layout's own words, from the catalogue the portal and recipient pages use.
+    private let catalogue: MessageCatalogue
 
-    /// Loads the layout from `templatesDirectory`.
+    /// Loads the layout and the message catalogue from `templatesDirectory`.
     public init(templatesDirectory: String, companyName: String) throws {
         let text = try String(contentsOfFile: templatesDirectory + "/mail/layout.html", encoding: .utf8)
         layout = try MustacheTemplate(string: text)
+        catalogue = try MessageCatalogue(templatesDirectory: templatesDirectory)
         self.companyName = companyName
     }
 
@@ -39,15 +42,15 @@ public struct MessageRenderer: Sendable {
         }
         let subject = template.subject.map { Placeholders.fill($0, with: values).replacingOccurrences(of: "\n", with: " ") }
         let content = Markdown.render(Placeholders.fill(body, with: values, escape: Placeholders.markdownLiteral))
-        let strings = LayoutStrings.of(template.language)
+        let words = catalogue.table(template.language)
         let html = layout.render([
             "language": template.language.rawValue,
             "subject": subject ?? "",
             "company": companyName,
             "content": content.html,
             "link": values.link,
-            "open_document": strings.openDocument,
-            "footer": String(format: strings.footer, companyName),
+            "open_document": words.text("mailOpenDocument"),
+            "footer": words.text("mailFooter", ["company": companyName]),
             "pixel_url": pixelURL ?? "",
         ] as [String: Any])
         let text = plain + "\n\n-- \n" + companyName + "\n"
@@ -76,19 +79,6 @@ public struct MessageRenderer: Sendable {
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
-    }
-
-    /// The layout's own words.
-    private struct LayoutStrings {
-        let openDocument: String
-        let footer: String
-
-        static func of(_ language: Language) -> LayoutStrings {
-            switch language {
-            case .en: LayoutStrings(openDocument: "Open the document", footer: "You received this email because %@ sent you a document.")
-            case .fr: LayoutStrings(openDocument: "Ouvrir le document", footer: "Vous recevez ce message car %@ vous a adressé un document.")
-            }
-        }
     }
 }
 

@@ -75,7 +75,7 @@ struct ExportsController {
             do {
                 let export = try await exports.download(token: token).export
                 return try views.render("portal/export", ExportPage(
-                    chrome: chrome, documents: export.documents == 1 ? "1 document" : "\(export.documents) documents", format: export.format.rawValue.uppercased(),
+                    chrome: chrome, documents: PortalLocale.current.text(export.documents == 1 ? "oneDocument" : "someDocuments", ["count": String(export.documents)]), format: export.format.rawValue.uppercased(),
                     pending: export.status.isPending, ready: export.status == .ready, downloadURL: downloadURL(token),
                     size: ByteCountFormatter.string(fromByteCount: export.size ?? 0, countStyle: .file),
                     expiresAt: ISOTimestamp.string(export.expiresAt), problem: nil))

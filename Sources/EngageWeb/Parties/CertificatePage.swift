@@ -36,22 +36,24 @@ struct CertificatePage: PageContext {
 
     init(_ signed: SignedCertificate, chrome: PortalChrome?) {
         let certificate = signed.certificate
-        title = "Completion certificate · \(certificate.document.documentNumber)"
+        let t = PortalLocale.current
+        title = "\(t.text("certificateTitle")) · \(certificate.document.documentNumber)"
         self.chrome = chrome
         id = certificate.document.id
         number = certificate.document.documentNumber
         documentTitle = certificate.document.title
-        status = certificate.document.status.rawValue
+        status = certificate.document.status.label
         completedAt = certificate.completedAt.map(PortalTime.init)
-        contentKind = certificate.document.pdf == nil ? "the page" : "the PDF"
+        contentKind = t.text(certificate.document.pdf == nil ? "contentPage" : "contentPDF")
         contentSHA256 = certificate.contentSHA256
         verified = certificate.auditTrailVerified
         events = certificate.auditTrailEvents
         parties = certificate.parties.map { party in
             Party(
-                name: party.name, email: party.email, role: party.role, order: party.order, status: party.status,
+                name: party.name, email: party.email, role: DocumentParty.Role(rawValue: party.role)?.label ?? party.role, order: party.order,
+                status: DocumentParty.Status(rawValue: party.status)?.label ?? party.status,
                 isCompleted: party.status == DocumentParty.Status.completed.rawValue, completedAt: party.completedAt.map(PortalTime.init),
-                signerName: party.signerName, ip: party.ip ?? "unknown", host: party.host, userAgent: party.userAgent ?? "unknown",
+                signerName: party.signerName, ip: party.ip ?? t.text("unknown"), host: party.host, userAgent: party.userAgent ?? t.text("unknown"),
                 signatureImage: party.signatureImage.flatMap { $0.hasPrefix("data:image/png;base64,") ? $0 : nil })
         }
         keyID = certificate.keyID

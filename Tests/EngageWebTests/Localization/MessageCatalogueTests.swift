@@ -27,11 +27,11 @@ struct MessageCatalogueTests {
     func keysUsedAndDefined() throws {
         let catalogue = try MessageCatalogue(templatesDirectory: Checkout.path("Templates"))
         let templates = try Self.texts(under: "Templates", endingWith: ".mustache")
-        let code = try Self.texts(under: "Sources/EngageWeb", endingWith: ".swift")
-        // Templates read `{{t.key}}`; the code asks a locale (`t.text("key"`, `PortalLocale.current.text(`,
-        // `locales.locale(…).text(`) or names a key as a string literal it passes on.
+        let code = try Self.texts(under: "Sources/EngageWeb", endingWith: ".swift") + Self.texts(under: "Sources/Engage/Messaging", endingWith: ".swift")
+        // Templates read `{{t.key}}`; the code asks a table or a locale (`t.text("key"`, `words.text(`,
+        // `PortalLocale.current.text(`, `locales.locale(…).text(`) or names a key as a string literal it passes on.
         let asked = try Self.matches(of: #"\{\{[#^/]?t\.([A-Za-z0-9]+)"#, in: templates)
-            .union(try Self.matches(of: #"(?:\bt|current|\))\.text\("([A-Za-z0-9]+)""#, in: code))
+            .union(try Self.matches(of: #"(?:\bt|words|current|\))\.text\("([A-Za-z0-9]+)""#, in: code))
         let named = try Self.matches(of: #""([A-Za-z][A-Za-z0-9]*)""#, in: code)
         #expect(asked.subtracting(catalogue.keys).sorted() == [], "asked for, without a text")
         #expect(catalogue.keys.subtracting(asked).subtracting(named).sorted() == [], "in the catalogue, used nowhere")
