@@ -24,11 +24,11 @@ public struct MessageRenderer: Sendable {
     /// The layout's own words, from the catalogue the portal and recipient pages use.
     private let catalogue: MessageCatalogue
 
-    /// Loads the layout and the message catalogue from `templatesDirectory`.
-    public init(templatesDirectory: String, companyName: String) throws {
+    /// Loads the layout from `templatesDirectory`; its words come from `catalogue`.
+    public init(templatesDirectory: String, companyName: String, catalogue: MessageCatalogue) throws {
         let text = try String(contentsOfFile: templatesDirectory + "/mail/layout.html", encoding: .utf8)
         layout = try MustacheTemplate(string: text)
-        catalogue = try MessageCatalogue(templatesDirectory: templatesDirectory)
+        self.catalogue = catalogue
         self.companyName = companyName
     }
 

@@ -13,6 +13,8 @@ public struct MessageServices: Sendable {
     /// Completion certificates, signed with the key derived from the same secret; the worker
     /// attaches their PDFs to the copies parties get.
     public let certificates: CertificateService
+    /// Every sentence in each language (`Templates/messages/`), for the mail layout and the web pages.
+    public let catalogue: MessageCatalogue
 
     /// Loads the templates (a missing one stops start-up) and builds the services on `database`.
     public init(configuration: EngageConfiguration, database: Database) throws {
@@ -21,7 +23,9 @@ public struct MessageServices: Sendable {
         certificates = CertificateService(
             database: database, signer: CertificateSigner(secretKey: try configuration.requiredSecretKey()),
             pdfs: PDFStore(directory: configuration.storageDirectory, maximumBytes: configuration.pdfMaximumBytes))
-        let renderer = try MessageRenderer(templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName)
+        catalogue = try MessageCatalogue(templatesDirectory: configuration.templatesDirectory)
+        let renderer = try MessageRenderer(
+            templatesDirectory: configuration.templatesDirectory, companyName: configuration.companyName, catalogue: catalogue)
         templates = try MessageTemplateService(database: database, templatesDirectory: configuration.templatesDirectory, renderer: renderer)
         sender = SendService(
             database: database, templates: templates, links: links, senderName: configuration.companyName,

@@ -76,7 +76,7 @@ struct APIKeysController {
             chrome: PortalChrome(context: context, section: "api-keys"), rows: rows, hasRows: !rows.isEmpty,
             newKey: newKey, newSigningSecret: newSigningSecret, notice: notice,
             errors: errors, name: name, expiresInDays: expiresInDays,
-            roleOptions: User.Role.options(selected: role)),
+            roleOptions: SelectOption.named(User.Role.allCases, selected: role)),
             status: status)
     }
 }

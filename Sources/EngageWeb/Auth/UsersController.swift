@@ -76,11 +76,11 @@ struct UsersController {
             Row(
                 id: user.id, name: user.name, email: user.email, role: user.role.rawValue, isActive: user.isActive,
                 lastLogin: user.lastLoginAt.map { PortalTime($0).text } ?? PortalLocale.current.text("never"), isSelf: user.id == me.id,
-                roleOptions: User.Role.options(selected: user.role.rawValue))
+                roleOptions: SelectOption.named(User.Role.allCases, selected: user.role.rawValue))
         }
         return try views.render("portal/users/index", UsersPage(
             chrome: PortalChrome(context: context, section: "users"), rows: rows, notice: notice,
             generatedPassword: generatedPassword, errors: errors, form: form,
-            roleOptions: User.Role.options(selected: form["role"] ?? "staff")), status: status)
+            roleOptions: SelectOption.named(User.Role.allCases, selected: form["role"] ?? "staff")), status: status)
     }
 }

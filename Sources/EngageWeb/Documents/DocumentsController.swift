@@ -173,8 +173,8 @@ struct DocumentsController {
             hasErrors: !errors.isEmpty,
             notice: request.notice(from: Self.notices),
             filters: filters,
-            statusOptions: DocumentStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: parameters["status"] == $0.rawValue) },
-            typeOptions: DocumentType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: parameters["document_type"] == $0.rawValue) },
+            statusOptions: SelectOption.named(DocumentStatus.allCases, selected: parameters["status"]),
+            typeOptions: SelectOption.named(DocumentType.allCases, selected: parameters["document_type"]),
             sourceOptions: SelectOption.all(ExternalSource.self, selected: parameters["external_source"]),
             viewedOptions: [
                 SelectOption(value: "true", label: PortalLocale.current.text("viewedYes"), selected: query.viewed == true),
@@ -232,9 +232,9 @@ struct DocumentsController {
             chrome: PortalChrome(context: context, section: "documents"),
             isEdit: document != nil, action: action, cancelURL: document.map { "/documents/\($0.id)" } ?? "/documents",
             values: values, errors: errors?.messagesByField ?? [:], errorList: errors?.messages ?? [], hasErrors: errors != nil,
-            typeOptions: DocumentType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["document_type"] == $0.rawValue) },
+            typeOptions: SelectOption.named(DocumentType.allCases, selected: values["document_type"]),
             sourceOptions: SelectOption.all(ExternalSource.self, selected: values["external_source"]),
-            statusOptions: DocumentStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["status"] == $0.rawValue) },
+            statusOptions: SelectOption.named(DocumentStatus.allCases, selected: values["status"]),
             contactOptions: contactPage.items.map {
                 SelectOption(value: String($0.id), label: "\($0.fullname) <\($0.email)>", selected: values["contact_id"] == String($0.id))
             },

@@ -9,8 +9,7 @@ public func buildRouter(
     let messaging = try messaging ?? MessageServices(configuration: configuration, database: database)
     let integrations = integrations ?? IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
     let views = try await ViewRenderer(directory: configuration.templatesDirectory)
-    let locales = PortalLocales(
-        catalogue: try MessageCatalogue(templatesDirectory: configuration.templatesDirectory), defaultTimeZone: configuration.days.zone)
+    let locales = PortalLocales(catalogue: messaging.catalogue, defaultTimeZone: configuration.days.zone)
     let router = Router(context: EngageRequestContext.self)
     // Outermost first: the client is known before anything uses it; the id is set before anything
     // logs; headers also decorate error pages.

@@ -9,6 +9,32 @@ struct PortalLocale: Sendable {
     let timeZone: TimeZone
     /// The catalogue's texts in `language`.
     let messages: [String: String]
+    private let styles: DateStyles
+
+    init(language: Language, timeZone: TimeZone, messages: [String: String], styles: DateStyles? = nil) {
+        self.language = language
+        self.timeZone = timeZone
+        self.messages = messages
+        self.styles = styles ?? DateStyles(language: language, timeZone: timeZone)
+    }
+
+    /// How a language writes days and clock times in a zone, made once rather than per time shown.
+    struct DateStyles: Sendable {
+        let day: Date.FormatStyle
+        let clock: Date.FormatStyle
+        let calendarDay: Date.FormatStyle
+
+        init(language: Language, timeZone: TimeZone) {
+            // British English for day-month-year order and a 24-hour clock.
+            func style(in zone: TimeZone) -> Date.FormatStyle {
+                Date.FormatStyle(locale: language == .fr ? language.locale : Locale(identifier: "en_GB"),
+                                 calendar: Calendar(identifier: .gregorian), timeZone: zone)
+            }
+            day = style(in: timeZone).day().month(.abbreviated).year()
+            clock = style(in: timeZone).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)
+            calendarDay = style(in: .gmt).day().month(.abbreviated).year()
+        }
+    }
 
     /// Outside a request (and in code that runs before one is known): English, UTC, no texts.
     @TaskLocal static var current = PortalLocale(language: .en, timeZone: .gmt, messages: [:])
@@ -48,23 +74,17 @@ struct PortalLocale: Sendable {
     /// "30 nov. 2026, 14:05" or "30 Nov 2026, 14:05" in the time zone.
     func time(_ date: Date) -> String {
         // Two styles joined by hand: ICU's combined date-time patterns differ between versions ("at", unpadded hours).
-        "\(day(date)), \(date.formatted(style(in: timeZone).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)))"
+        "\(day(date)), \(date.formatted(styles.clock))"
     }
 
     /// "30 nov. 2026": the day `date` falls on in the time zone.
     func day(_ date: Date) -> String {
-        date.formatted(style(in: timeZone).day().month(.abbreviated).year())
+        date.formatted(styles.day)
     }
 
     /// A calendar day (a due date) as `day` writes it, whatever the time zone.
     func day(_ date: CalendarDate) -> String {
-        date.startOfDay.formatted(style(in: .gmt).day().month(.abbreviated).year())
-    }
-
-    // British English for day-month-year order and a 24-hour clock.
-    private func style(in zone: TimeZone) -> Date.FormatStyle {
-        Date.FormatStyle(locale: language == .fr ? language.locale : Locale(identifier: "en_GB"),
-                         calendar: Calendar(identifier: .gregorian), timeZone: zone)
+        date.startOfDay.formatted(styles.calendarDay)
     }
 }
 
@@ -73,6 +93,14 @@ struct PortalLocale: Sendable {
 struct PortalLocales: Sendable {
     let catalogue: MessageCatalogue
     let defaultTimeZone: TimeZone
+    /// Each language's date styles in the installation's zone, made at start-up: most requests use them.
+    private let defaultStyles: [Language: PortalLocale.DateStyles]
+
+    init(catalogue: MessageCatalogue, defaultTimeZone: TimeZone) {
+        self.catalogue = catalogue
+        self.defaultTimeZone = defaultTimeZone
+        defaultStyles = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, PortalLocale.DateStyles(language: $0, timeZone: defaultTimeZone)) })
+    }
 
     func locale(for user: User?, acceptLanguage: String?) -> PortalLocale {
         let zone = user?.timeZone.flatMap(TimeZone.init(identifier:)) ?? defaultTimeZone
@@ -81,6 +109,8 @@ struct PortalLocales: Sendable {
 
     /// `language` in `timeZone` (the installation's by default).
     func locale(_ language: Language, timeZone: TimeZone? = nil) -> PortalLocale {
-        PortalLocale(language: language, timeZone: timeZone ?? defaultTimeZone, messages: catalogue.table(language))
+        let zone = timeZone ?? defaultTimeZone
+        return PortalLocale(language: language, timeZone: zone, messages: catalogue.table(language),
+                            styles: zone == defaultTimeZone ? defaultStyles[language] : nil)
     }
 }

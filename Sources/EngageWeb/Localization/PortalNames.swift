@@ -3,6 +3,26 @@ import Engage
 // What the portal calls the product's values, in the reader's language. Each is a switch, so a
 // new case cannot go without its words.
 
+/// A value the portal names in the reader's language, and offers as a choice by its raw value.
+protocol PortalNamed: RawRepresentable where RawValue == String {
+    var label: String { get }
+}
+
+extension SelectOption {
+    /// An option per value of `choices`, labelled in the reader's language.
+    static func named<T: PortalNamed>(_ choices: [T], selected: String?) -> [SelectOption] {
+        choices.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
+    }
+}
+
+extension DocumentStatus: PortalNamed {}
+extension DocumentType: PortalNamed {}
+extension MessageChannel: PortalNamed {}
+extension MessagePurpose: PortalNamed {}
+extension PriceRow.Kind: PortalNamed {}
+extension User.Role: PortalNamed {}
+extension DocumentParty.Role: PortalNamed {}
+
 extension DocumentStatus {
     var label: String {
         let key = switch self {
@@ -137,11 +157,6 @@ extension User.Role {
         }
         return PortalLocale.current.text(key)
     }
-
-    /// Every role as a choice, labelled in the reader's language.
-    static func options(selected: String) -> [SelectOption] {
-        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
-    }
 }
 
 extension DocumentParty.Role {
@@ -153,11 +168,6 @@ extension DocumentParty.Role {
         case .cc: "partyRoleCc"
         }
         return PortalLocale.current.text(key)
-    }
-
-    /// Every role as a choice, labelled in the reader's language.
-    static func options(selected: String) -> [SelectOption] {
-        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
     }
 }
 
@@ -180,7 +190,8 @@ extension ProfileField {
         Self.labelKeys[name].map { PortalLocale.current.text($0) } ?? label
     }
 
-    private static let labelKeys = [
+    /// The catalogue key of each field's label, by the field's name.
+    static let labelKeys = [
         "city": "profileCity",
         "coc_number": "profileCocNumber",
         "country": "profileCountry",
@@ -206,8 +217,11 @@ extension ProfileField {
 
 extension LeadStandardField {
     /// The field's label in the reader's language.
-    var portalLabel: String {
-        let key = switch self {
+    var portalLabel: String { PortalLocale.current.text(labelKey) }
+
+    /// The catalogue key of the field's label.
+    var labelKey: String {
+        switch self {
         case .crmLeadID: "leadCRMID"
         case .jobTitle: "leadJobTitle"
         case .firstName: "profileFirstname"
@@ -215,16 +229,19 @@ extension LeadStandardField {
         case .phone: "profilePhone"
         case .company: "company"
         }
-        return PortalLocale.current.text(key)
     }
 }
 
 extension PortalLocale {
     /// An export's header for this reader: the columns' keys in English (what tools read), their
-    /// names in French; a column without a name (a lead's custom field) keeps its key.
+    /// names in French (a profile or lead field's by its label); a column without a name (a lead's
+    /// custom field) keeps its key.
     func columns(_ header: [String]) -> [String] {
         guard language != .en else { return header }
-        return header.map { column in Self.columnKeys[column].map { text($0) } ?? column }
+        return header.map { column in
+            let key = Self.columnKeys[column] ?? ProfileField.labelKeys[column] ?? LeadStandardField(rawValue: column)?.labelKey
+            return key.map { text($0) } ?? column
+        }
     }
 
     private static let columnKeys = [
@@ -237,13 +254,7 @@ extension PortalLocale {
         "created_at": "created", "updated_at": "lastChanged", "converted_at": "converted", "source": "source",
         "document_id": "document", "event_type": "event", "device_type": "device", "ip_address": "address",
         "user_agent": "userAgent", "token_id": "link", "user_id": "columnUserID", "details": "evidence", "chain_hash": "columnHash",
-        "message": "problem", "email": "email", "crm_lead_id": "leadCRMID", "job_title": "leadJobTitle",
-        "first_name": "profileFirstname", "last_name": "profileLastname", "phone": "profilePhone", "company": "company",
-        "name": "profileName", "fax": "profileFax", "street": "profileStreet", "zipcode": "profileZipcode", "city": "profileCity",
-        "state": "profileState", "country": "profileCountry", "internet": "profileInternet", "linkedin": "profileLinkedin",
-        "facebook": "profileFacebook", "twitter": "profileTwitter", "coc_number": "profileCocNumber", "vat_number": "profileVatNumber",
-        "salutation": "profileSalutation", "firstname": "profileFirstname", "lastname": "profileLastname", "fullname": "profileFullname",
-        "mobile": "profileMobile",
+        "message": "problem",
     ]
 }
 

@@ -53,8 +53,8 @@ struct SendController {
             // The link's fields sit beside the others in the form: "token_options.max_uses" shows under max_uses.
             errors: Dictionary((errors?.messagesByField ?? [:]).map { ($0.key.replacingOccurrences(of: "token_options.", with: ""), $0.value) }) { first, _ in first },
             errorList: errors?.messages ?? [], hasErrors: errors != nil,
-            channelOptions: MessageChannel.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["channel"] == $0.rawValue) },
-            templateOptions: MessagePurpose.templated.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["template"] == $0.rawValue) },
+            channelOptions: SelectOption.named(MessageChannel.allCases, selected: values["channel"]),
+            templateOptions: SelectOption.named(MessagePurpose.templated, selected: values["template"]),
             languageOptions: Language.allCases.map { SelectOption(value: $0.rawValue, label: $0.name, selected: values["language"] == $0.rawValue) },
             linkChoices: RecipientAction.allCases.map { DocumentShowPage.ActionChoice($0, checked: chosen.contains($0.rawValue)) },
             withLink: values["link"] != "none",

@@ -67,7 +67,7 @@ struct PartiesPanel: Sendable {
         hasNewLinks = !newLinks.isEmpty
         self.errors = errors?.messagesByField ?? [:]
         self.values = values
-        roleOptions = DocumentParty.Role.options(selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
+        roleOptions = SelectOption.named(DocumentParty.Role.allCases, selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
     }
 
     private static func row(_ party: DocumentParty, locked: Bool) -> Row {
@@ -77,7 +77,7 @@ struct PartiesPanel: Sendable {
         return Row(
             actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name,
             email: party.email ?? "", phone: party.phone ?? "", contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
-            role: party.role.label, roleOptions: DocumentParty.Role.options(selected: party.role.rawValue),
+            role: party.role.label, roleOptions: SelectOption.named(DocumentParty.Role.allCases, selected: party.role.rawValue),
             order: party.step, status: party.status.label,
             statusClass: badgeClass(party.status),
             lastAccess: party.lastAccessAt.map(PortalTime.init), evidence: evidence(party),

@@ -149,7 +149,7 @@ struct PriceEditorController {
                     return RowView(
                         prefix: prefix, order: r + 1, isPrice: (row["type"] ?? "price") == "price",
                         hasDiscount: ["price", "discount"].contains(row["type"] ?? "price"),
-                        types: PriceRow.Kind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: row["type"] == $0.rawValue) },
+                        types: SelectOption.named(PriceRow.Kind.allCases, selected: row["type"]),
                         content: row["content"] ?? "", count: row["count"] ?? "", price: row["price"] ?? "", unit: row["unit"] ?? "",
                         vat: row["vat_percentage"] ?? "", discount: row["discount"] ?? "", productID: row["product_id"] ?? "",
                         sku: row["sku"] ?? "", isOptional: row["userinput_optional"] == "on",
