@@ -9,6 +9,9 @@
 #   mariadb.sh stop DIR              shut it down cleanly
 #   mariadb.sh kill DIR              kill -9 (fault tests)
 #   mariadb.sh sql DIR [ARGS…]       a root SQL prompt / runs SQL from stdin (ARGS go to the client)
+#
+# A DIR/my.cnf, when there is one, is the server's only option file (galera.sh writes one per node).
+# MARIADB_SERVER_USER runs the server as another OS user than the caller (root starting Galera nodes).
 set -euo pipefail
 
 command=${1:?usage: mariadb.sh start|provision|stop|kill|sql DIR …}
@@ -16,6 +19,7 @@ dir=$(mkdir -p "${2:?DIR missing}" && cd "$2" && pwd)
 socket="$dir/mariadb.sock"
 pidfile="$dir/mariadbd.pid"
 os_user=$(id -un)
+server_user=${MARIADB_SERVER_USER:-$os_user}
 
 running() {
   [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
@@ -35,16 +39,19 @@ case "$command" in
     if running && answers; then exit 0; fi
     # Each server gets its own tmpdir: two installs sharing /tmp collide on temporary tables.
     mkdir -p "$dir/tmp"
+    [ "$server_user" = "$os_user" ] || chown -R "$server_user" "$dir"
     if [ ! -d "$dir/data/mysql" ]; then
-      mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --user="$os_user" \
+      mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --user="$server_user" \
         --auth-root-authentication-method=socket --auth-root-socket-user="$os_user" \
         --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
+    defaults=(--no-defaults)
+    [ -f "$dir/my.cnf" ] && defaults=(--defaults-file="$dir/my.cnf")
     network=(--port="$port" --bind-address=127.0.0.1)
     [ "$port" = 0 ] && network=(--skip-networking)
     # shellcheck disable=SC2086  # MARIADB_EXTRA_OPTS holds several options on purpose
-    nohup mariadbd --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$socket" --pid-file="$pidfile" \
-      --log-error="$dir/mariadbd.log" --user="$os_user" "${network[@]}" --skip-name-resolve \
+    nohup mariadbd "${defaults[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$socket" --pid-file="$pidfile" \
+      --log-error="$dir/mariadbd.log" --user="$server_user" "${network[@]}" --skip-name-resolve \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --max-connections=1000 --innodb-buffer-pool-size=256M ${MARIADB_EXTRA_OPTS:-} \
       >/dev/null 2>&1 </dev/null &

@@ -13,6 +13,12 @@ public final class MariaDBConnection: @unchecked Sendable {
     private var isClosed = false
     /// When the pool last handed the connection back; drives the ping of long-idle connections.
     var lastReleased = ContinuousClock.now
+    /// When the connection was opened; a pool retires connections to a fallback server after a while.
+    let opened = ContinuousClock.now
+    /// Which of the configuration's endpoints the connection reached (0: the preferred one).
+    public internal(set) var endpointIndex = 0
+    /// Whether reads wait until this node has applied every write the cluster committed before them.
+    private var readsAreCausal = false
 
     // Prepared statements are cached per SQL text; past this many the cache is emptied.
     private static let statementCacheLimit = 512
@@ -25,15 +31,16 @@ public final class MariaDBConnection: @unchecked Sendable {
         if !isClosed { closeNow() }
     }
 
-    /// Opens a connection.
-    public static func connect(_ configuration: MariaDBConfiguration) async throws -> MariaDBConnection {
+    /// Opens a connection to the configuration's preferred server (`endpoint` 0) or another of its endpoints.
+    public static func connect(_ configuration: MariaDBConfiguration, endpoint: Int = 0) async throws -> MariaDBConnection {
         let handle = try newHandle(configuration)
+        let server = configuration.endpoints[endpoint]
         // libmariadb reads these during the whole connect, across its _cont steps.
         let strings = CStrings([
-            configuration.host, configuration.user, configuration.password, configuration.database,
+            server.host, configuration.user, configuration.password, configuration.database,
             configuration.unixSocket,
         ])
-        let port = UInt32(configuration.port)
+        let port = UInt32(server.port)
         let connected = await MariaDBReactor.shared.run(on: handle, initial: UnsafeMutablePointer<MYSQL>?.none) {
             mysql_real_connect_start($0, handle, strings[0], strings[1], strings[2], strings[3], port, strings[4], 0)
         } resume: {
@@ -45,7 +52,24 @@ public final class MariaDBConnection: @unchecked Sendable {
             mysql_close(handle)
             throw error
         }
-        return MariaDBConnection(handle: handle)
+        let connection = MariaDBConnection(handle: handle)
+        connection.endpointIndex = endpoint
+        return connection
+    }
+
+    /// Makes this connection's reads causal on a Galera cluster (`wsrep_sync_wait = 1`): each read
+    /// first waits until the node has applied every write committed anywhere before it, so a
+    /// request sees what the previous one wrote through another node. A round trip only on change.
+    public func setCausalReads(_ causal: Bool) async throws {
+        guard causal != readsAreCausal else { return }
+        try await command(causal ? "SET SESSION wsrep_sync_wait = 1" : "SET SESSION wsrep_sync_wait = 0")
+        readsAreCausal = causal
+    }
+
+    /// The node's Galera state when it is one (4 = Synced), nil for a server without replication.
+    public func galeraState() async throws -> Int? {
+        guard let row = try await queryFirst("SHOW GLOBAL STATUS LIKE 'wsrep_local_state'") else { return nil }
+        return Int(try row.decode("Value", as: String.self))
     }
 
     /// Runs a statement and returns its rows.

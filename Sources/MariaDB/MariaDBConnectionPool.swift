@@ -8,6 +8,11 @@ import NIOCore
 /// `acquireTimeout`. A connection that lost its server is discarded, together with the idle
 /// ones (a server restart kills them all), and new ones are opened on demand, so the pool heals
 /// itself once the server is back.
+///
+/// When the configuration names several servers (the nodes of a Galera cluster), new connections
+/// go to the first one that answers and is in sync, in the configuration's order: a server that
+/// failed is skipped for `retryDownAfter`, and a connection to a fallback server is retired once
+/// it is `failbackAfter` old, so the pool returns to the preferred server soon after it is back.
 public actor MariaDBConnectionPool {
     /// Pool settings.
     public struct Options: Sendable {
@@ -18,12 +23,22 @@ public actor MariaDBConnectionPool {
         /// An idle connection unused for this long is pinged before it is handed out.
         public var pingAfterIdle: Duration
 
+        /// How long a server that could not be reached is tried only after the others.
+        public var retryDownAfter: Duration
+        /// How old a connection to a server other than the preferred one grows before it is retired.
+        public var failbackAfter: Duration
+
         /// Creates pool settings.
-        public init(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), pingAfterIdle: Duration = .seconds(30)) {
+        public init(
+            maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), pingAfterIdle: Duration = .seconds(30),
+            retryDownAfter: Duration = .seconds(5), failbackAfter: Duration = .seconds(30)
+        ) {
             precondition(maxConnections > 0, "a pool needs at least one connection")
             self.maxConnections = maxConnections
             self.acquireTimeout = acquireTimeout
             self.pingAfterIdle = pingAfterIdle
+            self.retryDownAfter = retryDownAfter
+            self.failbackAfter = failbackAfter
         }
     }
 
@@ -43,12 +58,15 @@ public actor MariaDBConnectionPool {
     private var waiters = CircularBuffer<Waiter>()
     private var nextWaiterID: UInt64 = 0
     private var isShutDown = false
+    /// Per endpoint, until when it counts as down.
+    private var downUntil: [ContinuousClock.Instant?]
 
     /// Creates a pool; no connection is opened until one is needed.
     public init(configuration: MariaDBConfiguration, options: Options = .init(), logger: Logger = Logger(label: "mariadb.pool")) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
+        downUntil = Array(repeating: nil, count: configuration.endpoints.count)
     }
 
     /// Lends a connection to `body` and takes it back afterwards.
@@ -76,6 +94,9 @@ public actor MariaDBConnectionPool {
 
     /// How many callers are waiting for a connection right now.
     public var waitingCallers: Int { waiters.count }
+
+    /// Connections lent out, idle, and callers waiting, for metrics.
+    public var usage: (inUse: Int, idle: Int, waiting: Int) { (permitsInUse - idle.count, idle.count, waiters.count) }
 
     /// Closes every connection and fails waiting callers; the pool cannot be used afterwards.
     public func shutdown() async {
@@ -107,7 +128,51 @@ public actor MariaDBConnectionPool {
             if await connection.ping() { return connection }
             connection.close()
         }
-        return try await MariaDBConnection.connect(configuration)
+        return try await connect()
+    }
+
+    /// A connection of the caller's own, outside the pool's limit, opened the way the pool opens its
+    /// own (on a cluster, to the first server in sync); `readTimeout` overrides the configuration's.
+    /// The caller closes it.
+    public func openDedicated(readTimeout: Int? = nil) async throws -> MariaDBConnection {
+        var configuration = configuration
+        if let readTimeout { configuration.readTimeout = readTimeout }
+        return try await connect(configuration)
+    }
+
+    /// A new connection to the first server that answers, servers lately down tried last.
+    private func connect(_ configuration: MariaDBConfiguration? = nil) async throws -> MariaDBConnection {
+        let configuration = configuration ?? self.configuration
+        guard configuration.isCluster else { return try await MariaDBConnection.connect(configuration) }
+        let now = ContinuousClock.now
+        let order = downUntil.indices.sorted { (isDown($0, at: now) ? 1 : 0, $0) < (isDown($1, at: now) ? 1 : 0, $1) }
+        var lastError: any Error = MariaDBPoolError.shutDown
+        for index in order {
+            do {
+                let connection = try await MariaDBConnection.connect(configuration, endpoint: index)
+                // A Galera node that is not Synced (joining, donating, cut off) cannot serve: try the next.
+                if let state = try await connection.galeraState(), state != 4 {
+                    connection.close()
+                    throw MariaDBError(code: 1047, sqlState: "08S01", message: "node in Galera state \(state), not Synced")
+                }
+                if downUntil[index] != nil {
+                    downUntil[index] = nil
+                    logger.info("MariaDB server \(configuration.endpoints[index]) answers again")
+                }
+                return connection
+            } catch {
+                if !isDown(index, at: now) {
+                    logger.warning("MariaDB server \(configuration.endpoints[index]) is unusable, trying the next: \(error)")
+                }
+                downUntil[index] = ContinuousClock.now + options.retryDownAfter
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private func isDown(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
+        downUntil[index].map { now < $0 } ?? false
     }
 
     private func giveBack(_ connection: MariaDBConnection, lost: Bool) {
@@ -118,6 +183,12 @@ public actor MariaDBConnectionPool {
             releasePermit()
             if lost { logger.warning("discarded \(discarded.count) MariaDB connection(s) after a lost connection") }
             for dead in discarded { dead.close() }
+            return
+        }
+        if connection.endpointIndex > 0 && ContinuousClock.now - connection.opened > options.failbackAfter {
+            // Retired so that its successor tries the preferred server again.
+            connection.close()
+            releasePermit()
             return
         }
         connection.lastReleased = .now

@@ -25,8 +25,9 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
     }
 
     // CR_SERVER_GONE_ERROR, CR_SERVER_LOST, CR_SERVER_LOST_EXTENDED, ER_CONNECTION_KILLED,
-    // ER_SERVER_SHUTDOWN, ER_CLIENT_INTERACTION_TIMEOUT, CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR.
-    private static let connectionLostCodes: Set<UInt32> = [2006, 2013, 2055, 1927, 1053, 4031, 2002, 2003]
+    // ER_SERVER_SHUTDOWN, ER_CLIENT_INTERACTION_TIMEOUT, CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, and
+    // ER_UNKNOWN_COM_ERROR, which a Galera node outside the primary component answers to everything.
+    private static let connectionLostCodes: Set<UInt32> = [2006, 2013, 2055, 1927, 1053, 4031, 2002, 2003, 1047]
 
     public var description: String { "MariaDB error \(code) (\(sqlState)): \(message)" }
 }

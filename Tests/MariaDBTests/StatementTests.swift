@@ -109,4 +109,29 @@ struct StatementTests {
         #expect(try viaTCP?.decode("tz", as: String.self) == "+00:00")
         #expect(try viaTCP?.decode("cs", as: String.self) == "utf8mb4")
     }
+
+    @Test("with several hosts the pool skips one that is down, and retires fallback connections to try it again")
+    func failover() async throws {
+        guard let url = ProcessInfo.processInfo.environment["ENGAGE_TEST_DATABASE_TCP_URL"] else {
+            throw TestSetupError("ENGAGE_TEST_DATABASE_TCP_URL is not set: run the tests with `make test`")
+        }
+        let server = try MariaDBConfiguration(url: url)
+        // Port 1 on loopback refuses at once: the preferred node is down.
+        var configuration = try MariaDBConfiguration(url: "mariadb://x@127.0.0.1:1,127.0.0.1:1/")
+        configuration.endpoints[1] = server.endpoints[0]
+        configuration.user = server.user
+        configuration.password = server.password
+        let pool = MariaDBConnectionPool(
+            configuration: configuration, options: .init(maxConnections: 1, failbackAfter: .milliseconds(300)))
+        try await TestDatabase.withShutdown(pool) { pool in
+            let first = try await pool.withConnection { ($0.endpointIndex, try await $0.queryFirst("SELECT CONNECTION_ID() AS id")) }
+            #expect(first.0 == 1)
+            let again = try await pool.withConnection { try await $0.queryFirst("SELECT CONNECTION_ID() AS id") }
+            #expect(try again?.decode("id", as: Int.self) == first.1?.decode("id", as: Int.self), "young enough to be kept")
+            try await Task.sleep(for: .milliseconds(400))
+            _ = try await pool.withConnection { try await $0.queryFirst("SELECT 1") }  // handed back too old: retired
+            let later = try await pool.withConnection { try await $0.queryFirst("SELECT CONNECTION_ID() AS id") }
+            #expect(try later?.decode("id", as: Int.self) != first.1?.decode("id", as: Int.self))
+        }
+    }
 }

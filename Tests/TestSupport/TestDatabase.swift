@@ -36,10 +36,6 @@ public enum TestDatabase {
         return server.with(database: name)
     }
 
-    /// Every test migrates a fresh database on the one server, in turn (the lock is server-wide):
-    /// a long queue is not a stuck runner.
-    public static let migrationLockWait = 900
-
     /// Drops a database made by `create`.
     public static func drop(_ configuration: MariaDBConfiguration) async throws {
         guard let name = configuration.database, name.hasPrefix("engage_test_") else { return }
@@ -81,7 +77,7 @@ public enum TestDatabase {
     ) async throws -> T {
         try await withPool(maxConnections: maxConnections) { pool in
             try await MigrationRunner(
-                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: migrationLockWait
+                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test")
             ).migrate()
             return try await body(pool)
         }

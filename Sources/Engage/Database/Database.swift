@@ -29,9 +29,17 @@ public struct Database: Sendable {
         self.countsEvents = countsEvents
     }
 
+    /// True while a task serves someone who may read right after writing through another app
+    /// node (portal, API and recipient requests): on a cluster its reads wait for the writes the
+    /// cluster has committed (`wsrep_sync_wait`); workers and the pixel do without.
+    @TaskLocal public static var readsYourWrites = false
+
     /// A unit of work on `connection`.
-    private func unit(_ connection: MariaDBConnection) -> Transaction {
-        Transaction(SQLConnection(connection), days: days, countsEvents: countsEvents)
+    private func unit(_ connection: MariaDBConnection) async throws -> Transaction {
+        if pool.configuration.isCluster {
+            try await connection.setCausalReads(Self.readsYourWrites)
+        }
+        return Transaction(SQLConnection(connection), days: days, countsEvents: countsEvents)
     }
 
     /// Closes every connection; the database cannot be used afterwards.
@@ -55,9 +63,9 @@ public struct Database: Sendable {
     func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             if consistent {
-                return try await pool.withTransaction { try await body(unit($0)) }
+                return try await pool.withTransaction { try await body(try await unit($0)) }
             }
-            return try await pool.withConnection { try await body(unit($0)) }
+            return try await pool.withConnection { try await body(try await unit($0)) }
         }
     }
 
@@ -68,7 +76,7 @@ public struct Database: Sendable {
     func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withTransaction { try await body(unit($0)) }
+                try await pool.withTransaction { try await body(try await unit($0)) }
             }
         }
     }
@@ -79,7 +87,7 @@ public struct Database: Sendable {
     func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withConnection { try await body(unit($0)) }
+                try await pool.withConnection { try await body(try await unit($0)) }
             }
         }
     }

@@ -5,8 +5,8 @@ import MariaDB
 /// Applies `Migrations/*.sql` in version order and records each in `schema_migrations`.
 ///
 /// MariaDB commits DDL implicitly, so a migration is recorded only after all its statements
-/// succeeded; a failed one must be fixed by hand and re-run. A named lock keeps two
-/// instances that start together from applying the same migration twice.
+/// succeeded; a failed one must be fixed by hand and re-run. A `MigrationLock` keeps two
+/// instances that start together from applying the same migration twice, on a cluster too.
 public struct MigrationRunner: Sendable {
     /// Where a migration stands against the database.
     public enum State: String, Sendable {
@@ -36,7 +36,6 @@ public struct MigrationRunner: Sendable {
     private let directory: String
     private let logger: Logger
 
-    private static let lockName = "engage.schema_migrations"
     /// How long a runner waits for another to finish before giving up.
     private let lockWaitSeconds: Int
 
@@ -46,8 +45,7 @@ public struct MigrationRunner: Sendable {
     }
 
     /// A runner for the migrations in `directory`.
-    /// `lockWaitSeconds`: the tests, which migrate a fresh database per test on one server, one
-    /// after another, wait longer than an instance starting beside another.
+    /// `lockWaitSeconds`: how long to wait for another instance's runner to finish.
     public init(pool: MariaDBConnectionPool, directory: String, logger: Logger, lockWaitSeconds: Int = 60) {
         self.pool = pool
         self.directory = directory
@@ -65,11 +63,14 @@ public struct MigrationRunner: Sendable {
         let migrations = try Migration.load(from: directory)
         // A connection of its own with a long read timeout: a migration that rewrites a large
         // table (an index build, a backfill) may run for minutes, far past a request's timeout.
-        var configuration = pool.configuration
-        configuration.readTimeout = Self.statementTimeoutSeconds
-        let connection = try await MariaDBConnection.connect(configuration)
+        let connection = try await pool.openDedicated(readTimeout: Self.statementTimeoutSeconds)
         defer { connection.close() }
-        return try await withLock(connection) {
+        // What another node's runner applied must be seen before deciding what is pending.
+        if pool.configuration.isCluster { try await connection.setCausalReads(true) }
+        let lockConnection = try await pool.openDedicated()
+        defer { lockConnection.close() }
+        let lock = MigrationLock(connection: lockConnection, logger: logger)
+        return try await lock.withLock(waitSeconds: lockWaitSeconds) {
             let applied = try await Self.applied(connection)
             try Self.refuseChanged(migrations, applied: applied)
             let pending = migrations.filter { applied[$0.version] == nil }
@@ -140,18 +141,5 @@ public struct MigrationRunner: Sendable {
             applied[record.version] = record
         }
         return applied
-    }
-
-    private func withLock<T>(_ connection: MariaDBConnection, _ body: () async throws -> T) async throws -> T {
-        let row = try await connection.queryFirst("SELECT GET_LOCK(?, ?) AS locked", [Self.lockName, lockWaitSeconds])
-        guard try row?.decode("locked", as: Int?.self) == 1 else { throw MigrationError.lockTimeout }
-        do {
-            let result = try await body()
-            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [Self.lockName])
-            return result
-        } catch {
-            _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [Self.lockName])
-            throw error
-        }
     }
 }

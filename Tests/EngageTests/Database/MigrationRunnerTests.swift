@@ -18,7 +18,7 @@ struct MigrationRunnerTests {
     }
 
     private func runner(_ pool: MariaDBConnectionPool, _ folder: Folder) -> MigrationRunner {
-        MigrationRunner(pool: pool, directory: folder.path, logger: Logger(label: "test"), lockWaitSeconds: TestDatabase.migrationLockWait)
+        MigrationRunner(pool: pool, directory: folder.path, logger: Logger(label: "test"))
     }
 
     @Test("applies files in version order, whatever order the folder lists them in, then nothing more")
@@ -93,6 +93,52 @@ struct MigrationRunnerTests {
         }
     }
 
+    @Test("five runners started at once apply each migration once")
+    func concurrentRunners() async throws {
+        let folder = try Folder()
+        // Not idempotent: a second run of 0002 would fail on the duplicate key, a second 0001 on the existing table.
+        try folder.write("0001_a.sql", "CREATE TABLE a (id INT PRIMARY KEY);")
+        try folder.write("0002_b.sql", "INSERT INTO a VALUES (1); DO SLEEP(0.3);")
+        try await TestDatabase.withPool(maxConnections: 12) { pool in
+            let path = folder.path
+            let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        try await MigrationRunner(pool: pool, directory: path, logger: Logger(label: "test")).migrate().map(\.version)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(applied.filter { !$0.isEmpty } == [[1, 2]])
+            let rows = try await pool.withConnection { try await $0.query("SELECT id FROM a") }
+            #expect(rows.count == 1)
+            let locks = try await pool.withConnection { try await $0.query("SELECT holder FROM schema_migration_lock") }
+            #expect(locks.isEmpty, "the lock is released")
+        }
+    }
+
+    @Test("a lock held by a live runner makes the next wait and give up; a lapsed one is taken over")
+    func lockHeldAndLapsed() async throws {
+        let folder = try Folder()
+        try folder.write("0001_a.sql", "CREATE TABLE a (id INT PRIMARY KEY);")
+        try await TestDatabase.withPool { pool in
+            let timid = MigrationRunner(pool: pool, directory: folder.path, logger: Logger(label: "test"), lockWaitSeconds: 1)
+            try await timid.migrate()  // creates the lock table
+            try folder.write("0002_b.sql", "CREATE TABLE b (id INT PRIMARY KEY);")
+            try await pool.withConnection {
+                try await $0.execute(
+                    "INSERT INTO schema_migration_lock VALUES (1, 'elsewhere', UTC_TIMESTAMP(6) + INTERVAL 1 MINUTE)")
+            }
+            await #expect(throws: MigrationError.lockTimeout) { try await timid.migrate() }
+            #expect(try await timid.status().map(\.state) == [.applied, .pending])
+            // The holder died: its lease runs out and the next runner goes ahead.
+            try await pool.withConnection {
+                try await $0.execute("UPDATE schema_migration_lock SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND")
+            }
+            #expect(try await timid.migrate().map(\.version) == [2])
+        }
+    }
+
     @Test("badly named or duplicate files are refused before touching the database", arguments: [
         (["001_short.sql"], MigrationError.invalidFileName("001_short.sql")),
         (["0001_Has Spaces.sql"], MigrationError.invalidFileName("0001_Has Spaces.sql")),
@@ -108,10 +154,25 @@ struct MigrationRunnerTests {
     func projectMigrations() async throws {
         try await TestDatabase.withPool { pool in
             let runner = MigrationRunner(
-                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"), lockWaitSeconds: TestDatabase.migrationLockWait)
+                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test"))
             let applied = try await runner.migrate()
             #expect(try await runner.status().allSatisfy { $0.state == .applied })
             #expect(applied.count == (try Migration.load(from: Checkout.path("Migrations"))).count)
+            // Galera replicates rows by primary key: a table without one is slow to replicate and unsafe to delete from.
+            let withoutKey = try await pool.withConnection {
+                try await $0.query("""
+                    SELECT t.TABLE_NAME AS name FROM information_schema.TABLES t
+                    WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' AND NOT EXISTS (
+                        SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA
+                          AND c.TABLE_NAME = t.TABLE_NAME AND c.CONSTRAINT_TYPE = 'PRIMARY KEY')
+                    """)
+            }
+            #expect(try withoutKey.map { try $0.decode("name", as: String.self) } == [])
+            let notInnoDB = try await pool.withConnection {
+                try await $0.query(
+                    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND ENGINE <> 'InnoDB'")
+            }
+            #expect(try notInnoDB.map { try $0.decode("name", as: String.self) } == [], "Galera replicates InnoDB only")
         }
     }
 }
