@@ -34,9 +34,9 @@ fresh_database() {
   echo "mariadb://$name:$password@localhost/$name?socket=$db/mariadb.sock"
 }
 
-# Waits until something listens on 127.0.0.1:PORT (10 s at most).
+# Waits until something listens on 127.0.0.1:PORT (SECONDS, 10 by default).
 wait_for_port() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done

@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger)
         }
         var services: [any Service] = [app]
+        if let metrics = Startup.metricsService(configuration: configuration, database: database, logger: logger) {
+            services.append(metrics)
+        }
         if !skipWorker {
             services += WorkerService.all(
                 configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger)

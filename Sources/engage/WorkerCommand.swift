@@ -13,9 +13,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let database = Database(configuration: configuration, logger: logger)
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
         let integrations = IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
+        var services: [any Service] = WorkerService.all(
+            configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger)
+        if let metrics = Startup.metricsService(configuration: configuration, database: database, logger: logger) {
+            services.append(metrics)
+        }
         try await ServiceGroup(
-            services: WorkerService.all(
-                configuration: configuration, database: database, messaging: messaging, integrations: integrations, logger: logger),
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ).run()

@@ -122,13 +122,13 @@ struct StatementTests {
         configuration.user = server.user
         configuration.password = server.password
         let pool = MariaDBConnectionPool(
-            configuration: configuration, options: .init(maxConnections: 1, failbackAfter: .milliseconds(300)))
+            configuration: configuration, options: .init(maxConnections: 1, failbackAfter: .seconds(2)))
         try await TestDatabase.withShutdown(pool) { pool in
             let first = try await pool.withConnection { ($0.endpointIndex, try await $0.queryFirst("SELECT CONNECTION_ID() AS id")) }
             #expect(first.0 == 1)
             let again = try await pool.withConnection { try await $0.queryFirst("SELECT CONNECTION_ID() AS id") }
             #expect(try again?.decode("id", as: Int.self) == first.1?.decode("id", as: Int.self), "young enough to be kept")
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(2100))
             _ = try await pool.withConnection { try await $0.queryFirst("SELECT 1") }  // handed back too old: retired
             let later = try await pool.withConnection { try await $0.queryFirst("SELECT CONNECTION_ID() AS id") }
             #expect(try later?.decode("id", as: Int.self) != first.1?.decode("id", as: Int.self))

@@ -76,12 +76,20 @@ public enum TestDatabase {
         maxConnections: Int = 4, _ body: (MariaDBConnectionPool) async throws -> T
     ) async throws -> T {
         try await withPool(maxConnections: maxConnections) { pool in
-            try await MigrationRunner(
-                pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test")
-            ).migrate()
+            try await migrate(pool)
             return try await body(pool)
         }
     }
+
+    /// Applies the project's migrations to `pool`'s fresh database. Suites migrate one at a time:
+    /// hundreds of databases built at once, DDL against DDL, would starve the tests that run beside them.
+    public static func migrate(_ pool: MariaDBConnectionPool) async throws {
+        try await migrations.run {
+            _ = try await MigrationRunner(pool: pool, directory: Checkout.path("Migrations"), logger: Logger(label: "test")).migrate()
+        }
+    }
+
+    private static let migrations = OneAtATime()
 
     /// Runs `body` with `pool` and shuts the pool down however `body` ends.
     @discardableResult
@@ -110,4 +118,21 @@ public enum TestDatabase {
 public struct TestSetupError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Runs the bodies given to it one after another, in arrival order.
+actor OneAtATime {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run(_ body: @Sendable () async throws -> Void) async throws {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        busy = true
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        try await body()
+    }
 }

@@ -20,6 +20,12 @@ public struct EngageConfiguration: Sendable {
     public var baseURL: URL
     /// Minimum log level (`ENGAGE_LOG_LEVEL`, default info).
     public var logLevel: Logger.Level
+    /// Text lines or one JSON object per line (`ENGAGE_LOG_FORMAT`, default text).
+    public var logFormat: LogFormat
+    /// Where `serve` and `worker` answer `GET /metrics` for Prometheus (`ENGAGE_METRICS_PORT`); none when unset.
+    public var metricsPort: Int?
+    /// The address the metrics port binds (`ENGAGE_METRICS_HOST`, default 127.0.0.1): keep it off the public network.
+    public var metricsHost: String
     /// The folder holding Templates/, Public/ and Migrations/ (`ENGAGE_ROOT`, default the working directory).
     public var rootDirectory: String
     /// API requests allowed per caller per minute (`ENGAGE_API_RATE_LIMIT`, default 600).
@@ -131,6 +137,9 @@ public struct EngageConfiguration: Sendable {
         httpPort = try reader.integer("ENGAGE_HTTP_PORT", default: 8080, in: 1...65535)
         baseURL = try reader.baseURL("ENGAGE_BASE_URL", default: "http://\(httpHost):\(httpPort)")
         logLevel = try reader.logLevel("ENGAGE_LOG_LEVEL", default: .info)
+        logFormat = try reader.logFormat("ENGAGE_LOG_FORMAT")
+        metricsPort = reader.optional("ENGAGE_METRICS_PORT") == nil ? nil : try reader.integer("ENGAGE_METRICS_PORT", default: 0, in: 1...65535)
+        metricsHost = reader.optional("ENGAGE_METRICS_HOST") ?? "127.0.0.1"
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
         apiRateLimit = try reader.integer("ENGAGE_API_RATE_LIMIT", default: 600, in: 1...1_000_000)
         jwtSecret = reader.optional("ENGAGE_JWT_SECRET")
@@ -296,6 +305,14 @@ private struct VariableReader {
         let from = try required("ENGAGE_SMS_FROM")
         return TwilioSMSTransport.Settings(
             url: url, account: try required("ENGAGE_SMS_ACCOUNT"), token: try required("ENGAGE_SMS_TOKEN"), from: from)
+    }
+
+    func logFormat(_ name: String) throws(ConfigurationError) -> LogFormat {
+        guard let text = optional(name) else { return .text }
+        guard let format = LogFormat(rawValue: text.lowercased()) else {
+            throw ConfigurationError(variable: name, problem: "must be text or json, got '\(text)'")
+        }
+        return format
     }
 
     func logLevel(_ name: String, default fallback: Logger.Level) throws(ConfigurationError) -> Logger.Level {

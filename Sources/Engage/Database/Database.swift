@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import MariaDB
+import Metrics
 
 /// The application's database and its units of work. Services never see a connection: they ask
 /// for a `Transaction` and work through its repositories; borrowing connections, lock-conflict
@@ -35,7 +37,7 @@ public struct Database: Sendable {
     @TaskLocal public static var readsYourWrites = false
 
     /// A unit of work on `connection`.
-    private func unit(_ connection: MariaDBConnection) async throws -> Transaction {
+    private func transaction(on connection: MariaDBConnection) async throws -> Transaction {
         if pool.configuration.isCluster {
             try await connection.setCausalReads(Self.readsYourWrites)
         }
@@ -63,20 +65,37 @@ public struct Database: Sendable {
     func read<T>(consistent: Bool = false, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             if consistent {
-                return try await pool.withTransaction { try await body(try await unit($0)) }
+                return try await pool.withTransaction { try await body(try await transaction(on: $0)) }
             }
-            return try await pool.withConnection { try await body(try await unit($0)) }
+            return try await pool.withConnection { try await body(try await transaction(on: $0)) }
         }
     }
 
     /// Runs `body` as one transaction: committed when it returns, rolled back when it throws. A
     /// transaction that loses a deadlock or a lock wait is run again as a whole, after a short
-    /// pause, up to `attempts` runs: `body` must have no effect outside the database.
+    /// pause, up to `attempts` runs: `body` must have no effect outside the database. `unit` names
+    /// it in the conflict metric (a claim that lost to another node's, on a Galera cluster).
     @discardableResult
-    func write<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
+    func write<T>(attempts: Int = 5, unit: String = "write", _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
-            try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withTransaction { try await body(try await unit($0)) }
+            try await retryingLockConflicts(attempts: attempts, unit: unit) {
+                try await pool.withTransaction { try await body(try await transaction(on: $0)) }
+            }
+        }
+    }
+
+    /// Like `write`, for an outcome that must not be lost: while the database cannot be reached (a
+    /// cluster node failing over, a restart) it is tried again, with growing pauses, until
+    /// `deadline`. A delivery whose success goes unrecorded would be made again when its lease ends.
+    @discardableResult
+    func writeOutcome<T>(until deadline: Date, _ body: (Transaction) async throws -> T) async throws -> T {
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await write(body)
+            } catch let failure as ServiceUnavailable where failure.reason != .shuttingDown && Date() + pause.seconds < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
             }
         }
     }
@@ -86,8 +105,8 @@ public struct Database: Sendable {
     @discardableResult
     func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
-            try await retryingLockConflicts(attempts: attempts) {
-                try await pool.withConnection { try await body(try await unit($0)) }
+            try await retryingLockConflicts(attempts: attempts, unit: "statements") {
+                try await pool.withConnection { try await body(try await transaction(on: $0)) }
             }
         }
     }
@@ -108,13 +127,14 @@ public struct Database: Sendable {
     }
 
     private func retryingLockConflicts<T>(
-        attempts: Int, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
+        attempts: Int, unit: String, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
             } catch let error as MariaDBError where error.isLockConflict && attempt < attempts {
+                Counter(label: "engage_db_conflict_retries_total", dimensions: [("unit", unit)]).increment()
                 try await Task.sleep(for: .milliseconds(5 * attempt))
                 attempt += 1
             }

@@ -43,4 +43,5 @@ struct Transaction: Sendable {
     var priceTables: PriceTableRepository { .init(connection: connection) }
     var documentTemplates: TemplateRepository { .init(connection: connection) }
     var leads: LeadRepository { .init(connection: connection) }
+    var queues: QueueRepository { .init(connection: connection) }
 }

@@ -73,11 +73,13 @@ struct DocumentEventRepository {
         }
         guard !stored.isEmpty else { return ([], heads) }
         let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: stored.count).joined(separator: ", ")
-        let inserted = try await connection.execute("""
+        // Ids come back in insert order; they step by the cluster's size on Galera, and interleave
+        // with other inserts' under `innodb_autoinc_lock_mode = 2`, so they are read, not computed.
+        let ids = try await connection.query("""
             INSERT INTO document_events (document_id, event_type, access_token_id, user_id, ip_address, user_agent,
                 device_type, details, created_at, chain_hash)
-            VALUES \(placeholders)
-            """, binds)
+            VALUES \(placeholders) RETURNING id
+            """, binds).map { try $0.decode("id", as: Int64.self) }
         if counts {
             // The local day once for the append; only events with times of their own (demo histories) need theirs.
             let day = analytics.days.day(of: time)
@@ -85,9 +87,7 @@ struct DocumentEventRepository {
                 chain.events.map { (AnalyticsRepository.keys(of: $0.type, details: $0.details), chain.dimensions, $0.at.map(analytics.days.day(of:)) ?? day) }
             })
         }
-        // InnoDB gives a multi-row insert consecutive ids from the first one.
-        let firstID = inserted.lastInsertID
-        return (stored.enumerated().map { offset, event in event.withID(firstID + Int64(offset)) }, heads)
+        return (zip(stored, ids).map { event, id in event.withID(id) }, heads)
     }
 
     /// The events of a document matching the filters, newest first, and how many match.

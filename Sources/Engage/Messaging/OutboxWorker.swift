@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOPosix
 
 /// How workers pace and retry deliveries.
@@ -118,7 +119,7 @@ public final class OutboxWorker: Sendable {
         guard !claimed.isEmpty else { return 0 }
         let count = claimed.count
         claimed = await attachingFiles(claimed)
-        let sent = SentRecorder { [self] messages in await recordSent(messages) }
+        let sent = SentRecorder { [self] messages in await recordSent(messages, leaseEnd: leaseEnd) }
         await withTaskGroup(of: Void.self) { group in
             for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
                 let sessions = sessions[channel] ?? []
@@ -164,9 +165,12 @@ public final class OutboxWorker: Sendable {
         return ready
     }
 
+    private static let claims = Counter(label: "engage_queue_claims_total", dimensions: [("queue", "outbox")])
+
     /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.
     private func claim(now: Date, leaseEnd: Date) async throws -> [OutboxMessage] {
-        try await database.write { tx in
+        Self.claims.increment()
+        return try await database.write(unit: "outbox_claim") { tx in
             try await tx.outbox.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
         }
     }
@@ -208,15 +212,18 @@ public final class OutboxWorker: Sendable {
         return session.deliver(outgoing)
     }
 
-    /// Marks a group of deliveries sent. Like every outcome, it is written again (by the unit of
-    /// work) when a claim elsewhere made it a deadlock victim: a row left `sending` would be sent twice once its lease ends.
-    private func recordSent(_ messages: [SentMessage]) async {
+    /// Marks a group of deliveries sent. It is written again when a claim elsewhere made it a deadlock
+    /// victim, and while the database cannot be reached, until the lease ends: a row left `sending`
+    /// would be sent twice once its lease ends.
+    private func recordSent(_ messages: [SentMessage], leaseEnd: Date) async {
         do {
-            try await database.write { tx in
+            try await database.writeOutcome(until: leaseEnd) { tx in
+                var marked = 0
                 for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
-                    try await tx.outbox.markSent(ids: group.map(\.id), owner: name, providerID: providerID)
+                    marked += try await tx.outbox.markSent(ids: group.map(\.id), owner: name, providerID: providerID)
                 }
-                if try await tx.announces(.messageDelivered) {
+                // None marked: a commit whose answer was lost had done it already, announcements included.
+                if marked > 0, try await tx.announces(.messageDelivered) {
                     for sent in messages {
                         if let message = try await tx.outbox.find(id: sent.id) { try await tx.announce(.messageDelivered, message) }
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// Records recipients' events in shared transactions (`WriteBatcher`): a caller is answered only
 /// once its event is committed (or refused, with nothing written).
@@ -30,9 +31,12 @@ struct EventRecorder: Sendable {
     /// Rows per transaction at most, so that one batch never holds its locks for long.
     private static let batchLimit = 500
     private static let lockConflictRetries = 3
+    /// How many recordings each transaction carried: near 1 when idle, larger as load grows.
+    private static let batchSizes = Recorder(label: "engage_event_batch_size", aggregate: true)
 
     init(database: Database, confirmations: SendService?) {
         batcher = WriteBatcher(limit: Self.batchLimit) { batch in
+            Self.batchSizes.record(batch.count)
             do {
                 return try await database.write(attempts: Self.lockConflictRetries + 1) { tx in
                     try await Self.write(batch, in: tx, confirmations: confirmations)

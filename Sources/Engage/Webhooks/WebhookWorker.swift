@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Logging
+import Metrics
 import NIOPosix
 import Synchronization
 
@@ -96,12 +97,15 @@ public final class WebhookWorker: Sendable {
         }
     }
 
+    private static let claims = Counter(label: "engage_queue_claims_total", dimensions: [("queue", "webhooks")])
+
     /// Claims one batch of due deliveries and sends it; returns how many were claimed.
     @discardableResult
     public func deliverBatch() async throws -> Int {
         let now = Date()
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
-        let claimed = try await database.write { tx in
+        Self.claims.increment()
+        let claimed = try await database.write(unit: "webhook_claim") { tx in
             try await tx.webhooks.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
         }
         guard !claimed.isEmpty else { return 0 }
@@ -144,18 +148,18 @@ public final class WebhookWorker: Sendable {
             for (index, delivery) in share.enumerated() {
                 // A delivery sent after its lease ended might be sent by another worker too.
                 guard Date().addingTimeInterval(settings.timeout.seconds + 5) < leaseEnd else {
-                    try await record(outcomes, putBack: Array(share[index...]))
+                    try await record(outcomes, putBack: Array(share[index...]), leaseEnd: leaseEnd)
                     return
                 }
                 let outcome = await send(delivery, to: target, secrets: secrets)
                 outcomes.append(outcome)
                 // No answer (or 410): the rest would fare no better now.
                 if !outcome.succeeded, outcome.attempt.statusCode == nil || outcome.attempt.statusCode == 410 {
-                    try await record(outcomes, putBack: Array(share[(index + 1)...]))
+                    try await record(outcomes, putBack: Array(share[(index + 1)...]), leaseEnd: leaseEnd)
                     return
                 }
             }
-            try await record(outcomes, putBack: [])
+            try await record(outcomes, putBack: [], leaseEnd: leaseEnd)
         } catch let refusal as AddressGuard.Refusal {
             await refuse(share, reason: refusal.description)
         } catch {
@@ -216,10 +220,11 @@ public final class WebhookWorker: Sendable {
     }
 
     /// Writes what a share came to in one transaction: each delivery that succeeded, each that
-    /// failed (queued again, failed for good, or its endpoint disabled), and those put back untried.
-    private func record(_ outcomes: [Outcome], putBack: [WebhookRepository.Claimed]) async throws {
+    /// failed (queued again, failed for good, or its endpoint disabled), and those put back untried;
+    /// waits out an unreachable database until the lease ends rather than send them twice.
+    private func record(_ outcomes: [Outcome], putBack: [WebhookRepository.Claimed], leaseEnd: Date) async throws {
         let now = Date()
-        try await database.write { tx in
+        try await database.writeOutcome(until: leaseEnd) { tx in
             let webhooks = tx.webhooks
             let answered = outcomes.contains(where: \.succeeded)
             var retryAt = now
@@ -284,7 +289,9 @@ public final class WebhookWorker: Sendable {
             attempt: first.attempt, sentAt: Date(), durationMilliseconds: 0, signedTimestamp: Int64(Date().timeIntervalSince1970),
             signature: "", statusCode: nil, responseHeaders: nil, responseBody: nil, error: reason)
         do {
-            try await record([Outcome(delivery: first, attempt: attempt, succeeded: false, retryAfter: nil)], putBack: Array(share.dropFirst()))
+            try await record(
+                [Outcome(delivery: first, attempt: attempt, succeeded: false, retryAfter: nil)], putBack: Array(share.dropFirst()),
+                leaseEnd: Date())
         } catch {
             logger.error("cannot record webhook refusal", metadata: ["endpoint_id": "\(first.endpointID)", "error": "\(error)"])
         }

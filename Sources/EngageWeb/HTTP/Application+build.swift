@@ -16,6 +16,7 @@ public func buildRouter(
     router.add(middleware: ClientAddressMiddleware(
         trustedProxies: configuration.trustedProxies, httpsByConfiguration: configuration.baseURL.scheme == "https"))
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ReadYourWritesMiddleware())
