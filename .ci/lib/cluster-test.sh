@@ -14,7 +14,7 @@ mkdir -p "$dir"
 
 mail_dir="$dir/mail"
 mkdir -p "$mail_dir"
-/usr/bin/python3 .ci/lib/smtp_sink.py "$mail_dir" --count-only >"$dir/smtp.log" 2>&1 &
+/usr/bin/python3 .ci/lib/smtp_sink.py "$mail_dir" >"$dir/smtp.log" 2>&1 &
 sink=$!
 trap 'kill $sink 2>/dev/null; bash .ci/lib/cluster.sh stop "$dir"' EXIT
 for _ in $(seq 1 100); do [ -f "$mail_dir/port" ] && break; sleep 0.1; done

@@ -3,7 +3,7 @@
 # `engage serve --no-worker` and an `engage worker`, behind HAProxy. `make cluster` and the cluster tests.
 #
 #   cluster.sh start DIR DB_BASE HTTP_PORT  Galera nodes answer SQL on DB_BASE+1..3 (galera.sh), app node N
-#                                           serves on HTTP_PORT+N and prefers database node N, HAProxy on HTTP_PORT;
+#                                           serves on HTTP_PORT+N, HAProxy on HTTP_PORT; all prefer database node 1;
 #                                           node N's metrics: server on HTTP_PORT+10+N, worker on HTTP_PORT+20+N
 #   cluster.sh app DIR N start|stop|kill    one app node (its server and its worker)
 #   cluster.sh run DIR N COMMAND…           a command with app node N's settings (engage create-user, …)
@@ -22,9 +22,10 @@ node_env() {
   set -a
   source "$dir/env"
   set +a
-  local n=$1 rotated="" i
-  for i in $n $(( n % 3 + 1 )) $(( (n + 1) % 3 + 1 )); do rotated+="${rotated:+,}127.0.0.1:$((DB_BASE + i))"; done
-  export ENGAGE_DATABASE_URL="mariadb://engage:$DB_PASSWORD@$rotated/engage"
+  local n=$1
+  # The same order on every node: all write through the first node in sync, the others take over
+  # when it fails (Galera lets a stale read on one node overwrite a newer write made on another).
+  export ENGAGE_DATABASE_URL="mariadb://engage:$DB_PASSWORD@127.0.0.1:$((DB_BASE + 1)),127.0.0.1:$((DB_BASE + 2)),127.0.0.1:$((DB_BASE + 3))/engage"
   export ENGAGE_HTTP_PORT=$((HTTP_PORT + n))
 }
 
@@ -105,7 +106,9 @@ case "$command" in
         echo "ENGAGE_BASE_URL=${ENGAGE_BASE_URL:-http://127.0.0.1:$HTTP_PORT}"
         echo "ENGAGE_TRUSTED_PROXIES=127.0.0.1"
         echo "ENGAGE_STORAGE_DIR=${ENGAGE_STORAGE_DIR:-$dir/storage}"
-        env | grep -E '^ENGAGE_' | grep -vE '^ENGAGE_(BIN|BASE_URL|STORAGE_DIR|DATABASE_URL|HTTP_PORT)=' || true
+        for name in $(compgen -e | grep -E '^ENGAGE_' | grep -vxE 'ENGAGE_(BIN|BASE_URL|STORAGE_DIR|DATABASE_URL|HTTP_PORT)'); do
+          printf '%s=%q\n' "$name" "${!name}"
+        done
       ) >"$dir/env"
     fi
     # The nodes start together: each applies pending migrations first, and the lock lets one do it.

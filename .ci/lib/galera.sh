@@ -37,6 +37,8 @@ write_config() {
 binlog_format=ROW
 default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
+# Galera logs like a binary log: without this, only SUPER may create the migrations' triggers.
+log_bin_trust_function_creators=ON
 wsrep_on=ON
 wsrep_provider=/usr/lib/galera/libgalera_smm.so
 wsrep_cluster_name=engage
@@ -50,10 +52,24 @@ wsrep_sst_receive_address=127.0.0.1:$((base + 3000 + node))
 EOF
 }
 
+# After a crash grastate.dat no longer knows the node's position (seqno -1) and the node would
+# need a full SST; InnoDB still knows it: --wsrep-recover reads it, and the node joins from there by IST.
+recovered_position() { # NODE
+  local data state
+  data="$(node_dir "$1")/data"
+  state="$data/grastate.dat"
+  [ -f "$state" ] && grep -q '^seqno: *-1' "$state" || return 0
+  mariadbd --defaults-file="$(node_dir "$1")/my.cnf" --datadir="$data" --user="${MARIADB_SERVER_USER:-$(id -un)}" \
+    --wsrep-recover --log-error="$(node_dir "$1")/recover.log" >/dev/null 2>&1 || true
+  sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$(node_dir "$1")/recover.log" | tail -1
+}
+
 start_node() { # NODE BASE [bootstrap]
-  local node=$1 base=$2 extra=""
+  local node=$1 base=$2 extra="" position
   write_config "$node" "$base"
   [ "${3:-}" = bootstrap ] && extra="--wsrep-new-cluster"
+  position=$(recovered_position "$node")
+  [ -n "$position" ] && extra="$extra --wsrep-start-position=$position"
   MARIADB_EXTRA_OPTS="${MARIADB_EXTRA_OPTS:-} $extra" bash "$here/mariadb.sh" start "$(node_dir "$node")" "$((base + node))"
 }
 

@@ -140,10 +140,26 @@ public actor MariaDBConnectionPool {
         return try await connect(configuration)
     }
 
-    /// A new connection to the first server that answers, servers lately down tried last.
+    /// A new connection to the first server that answers, servers lately down tried last. On a
+    /// cluster, when none can serve (a view change after a node died stalls the others for a few
+    /// seconds), the list is tried again, for up to the acquire timeout, rather than failing at once.
     private func connect(_ configuration: MariaDBConfiguration? = nil) async throws -> MariaDBConnection {
         let configuration = configuration ?? self.configuration
         guard configuration.isCluster else { return try await MariaDBConnection.connect(configuration) }
+        let giveUp = ContinuousClock.now + options.acquireTimeout
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await connectToFirstInSync(configuration)
+            } catch {
+                guard ContinuousClock.now + pause < giveUp else { throw error }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(500))
+            }
+        }
+    }
+
+    private func connectToFirstInSync(_ configuration: MariaDBConfiguration) async throws -> MariaDBConnection {
         let now = ContinuousClock.now
         let order = downUntil.indices.sorted { (isDown($0, at: now) ? 1 : 0, $0) < (isDown($1, at: now) ? 1 : 0, $1) }
         var lastError: any Error = MariaDBPoolError.shutDown

@@ -47,8 +47,11 @@ struct WorkerService: Service {
     }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await loop()
+        // Claims must see every claim committed on any node before them (see `Database.causalReads`).
+        await Database.$causalReads.withValue(true) {
+            await cancelWhenGracefulShutdown {
+                await loop()
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 """Oui Engage on a three-node MariaDB Galera cluster, with real processes: three app nodes (server and
-worker each) behind HAProxy, a real SMTP server on loopback, and a Galera node killed with SIGKILL in
-the middle of the traffic, then restarted. Run by .ci/lib/cluster-test.sh, which starts the cluster
+worker each) behind HAProxy, a real SMTP server on loopback, and the Galera node they all write through
+killed with SIGKILL in the middle of the traffic, then restarted (IST). Run by .ci/lib/cluster-test.sh, which starts the cluster
 (three app nodes at once on an empty cluster) and stops it; the tests run in name order."""
 
 import collections
@@ -30,8 +30,8 @@ PIXEL_HITS = int(os.environ.get("CLUSTER_PIXEL_HITS", "30000"))
 DOCUMENTS = 30
 
 
-def sql(statement, node=1):
-    """Runs SQL as root on one Galera node (socket) and returns the rows."""
+def sql(statement, node=2):
+    """Runs SQL as root on one Galera node (socket; node 2, which the tests never kill) and returns the rows."""
     output = subprocess.run(
         ["bash", ".ci/lib/mariadb.sh", "sql", f"{DIR}/galera/node{node}", "-N", "-B", "engage", "-e", statement],
         check=True, capture_output=True, text=True).stdout
@@ -58,6 +58,37 @@ def api(method, path, body=None):
     raise AssertionError(f"{method} {path} kept failing")
 
 
+def delivered_messages():
+    """{Message-ID: [files]} of what the SMTP sink received."""
+    copies = collections.defaultdict(list)
+    for name in sorted(os.listdir(MAIL_DIR)):
+        if name.endswith(".eml"):
+            copies[headers(os.path.join(MAIL_DIR, name), b"message-id").strip("<>")].append(name)
+    return copies
+
+
+def headers(path, name):
+    """The first header called `name` (lower case) of a stored message."""
+    path = path if os.path.isabs(path) else os.path.join(MAIL_DIR, path)
+    with open(path, "rb") as file:
+        for line in file:
+            if line.lower().startswith(name + b":"):
+                return line.split(b":", 1)[1].strip().decode()
+    return ""
+
+
+def metrics(port):
+    """A process's Prometheus metrics as {series: value}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    series = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            series[name] = float(value)
+    return series
+
+
 class Traffic:
     """Calls spread over `threads` keep-alive connections through HAProxy; a call that fails (connection
     lost, 5xx) is tried again. Counts the 2xx answers per key."""
@@ -66,6 +97,8 @@ class Traffic:
         self.threads = threads
         self.answered = collections.Counter()
         self.retries = 0
+        self.reasons = collections.Counter()
+        self.slowest = 0.0
         self.done = 0
         self.lock = threading.Lock()
 
@@ -83,9 +116,11 @@ class Traffic:
         for key, method, path, body in share:
             for attempt in range(50):
                 try:
+                    started = time.monotonic()
                     connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
                     response = connection.getresponse()
                     response.read()
+                    self.slowest = max(self.slowest, time.monotonic() - started)
                     if 200 <= response.status < 300:
                         with self.lock:
                             self.answered[key] += 1
@@ -93,11 +128,14 @@ class Traffic:
                         break
                     if response.status < 500:
                         raise AssertionError(f"{method} {path}: {response.status}")
-                except (http.client.HTTPException, OSError):
+                    reason = str(response.status)
+                except (http.client.HTTPException, OSError) as error:
+                    reason = type(error).__name__
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
                 with self.lock:
                     self.retries += 1
+                    self.reasons[reason] += 1
                 time.sleep(0.05)
             else:
                 raise AssertionError(f"{method} {path} kept failing")
@@ -143,7 +181,7 @@ class ClusterTest(unittest.TestCase):
                  for i in range(MESSAGES)]
         traffic = Traffic(threads=8)
         workers = traffic.run(calls)
-        killed_at = self.kill_and_restart(2, traffic, after=MESSAGES // 3, total=MESSAGES)
+        killed_at = self.kill_and_restart(1, traffic, after=MESSAGES // 3, total=MESSAGES)
         for worker in workers:
             worker.join()
         self.assertEqual(traffic.done, MESSAGES)
@@ -153,15 +191,22 @@ class ClusterTest(unittest.TestCase):
         while time.time() < deadline and sql("SELECT COUNT(*) FROM outbox_messages WHERE status <> 'sent'")[0][0] != "0":
             time.sleep(0.5)
         self.assertEqual(sql("SELECT status, COUNT(*) FROM outbox_messages GROUP BY status"), [["sent", str(queued)]])
-        with open(os.path.join(MAIL_DIR, "ids")) as file:
-            delivered = collections.Counter(line.strip().strip("<>") for line in file if line.strip())
+        copies = delivered_messages()
+        delivered = collections.Counter({message_id: len(files) for message_id, files in copies.items()})
         expected = {row[0] for row in sql("SELECT message_id FROM outbox_messages")}
         self.assertEqual(set(delivered), expected, "every message reached the SMTP server")
-        twice = {i: n for i, n in delivered.items() if n > 1}
+        twice = {i: [(f, headers(f, b"date")) for f in copies[i]] for i, n in delivered.items() if n > 1}
         self.assertEqual(twice, {}, "and none twice")
-        senders = sql("SELECT SUBSTRING_INDEX(locked_by, ':', 1), COUNT(*) FROM outbox_messages GROUP BY 1")
-        print(f"\n{MESSAGES} sends ({traffic.retries} retried by the client; node 2 killed after {killed_at}), "
-              f"{queued} messages, each delivered once; sent by {senders}", flush=True)
+        senders = sql("SELECT SUBSTRING_INDEX(locked_by, ':', 2), COUNT(*) FROM outbox_messages GROUP BY 1")
+        claims = conflicts = 0
+        for node in (1, 2, 3):
+            worker = metrics(PORT + 20 + node)
+            claims += worker.get('engage_queue_claims_total{queue="outbox"}', 0)
+            conflicts += worker.get('engage_db_conflict_retries_total{unit="outbox_claim"}', 0)
+        self.assertGreater(claims, 0)
+        print(f"\n{MESSAGES} sends ({traffic.retries} retried by the client {dict(traffic.reasons)}; node 1, the writer, killed after {killed_at}), "
+              f"{queued} messages, each delivered once; sent by {senders}; outbox claims {claims:.0f}, "
+              f"certification conflicts retried {conflicts:.0f} ({100 * conflicts / claims:.1f}%)", flush=True)
 
     def test_3_every_answered_pixel_has_its_event_and_chains_verify(self):
         pixels = {}
@@ -173,7 +218,7 @@ class ClusterTest(unittest.TestCase):
         calls = [(d, "GET", pixels[d], None) for i in range(PIXEL_HITS) for d in [self.documents[i % DOCUMENTS]]]
         traffic = Traffic(threads=16)
         workers = traffic.run(calls)
-        killed_at = self.kill_and_restart(3, traffic, after=PIXEL_HITS // 3, total=PIXEL_HITS)
+        killed_at = self.kill_and_restart(1, traffic, after=PIXEL_HITS // 3, total=PIXEL_HITS)
         for worker in workers:
             worker.join()
         self.assertEqual(traffic.done, PIXEL_HITS)
@@ -188,9 +233,24 @@ class ClusterTest(unittest.TestCase):
             trail = api("GET", f"/api/v1/document-engagements/{document}/audit-trail")
             self.assertTrue(trail["verified"], f"document {document}'s chain verifies")
         extra = sum(stored.values()) - PIXEL_HITS
-        print(f"\n{PIXEL_HITS} pixel hits ({traffic.retries} retried by the client; node 3 killed after {killed_at}), "
-              f"{sum(stored.values())} events ({extra} from retried requests whose answer was lost), {DOCUMENTS} chains verify",
+        print(f"\n{PIXEL_HITS} pixel hits ({traffic.retries} retried by the client {dict(traffic.reasons)}; node 1, the writer, killed after {killed_at}), "
+              f"{sum(stored.values())} events ({extra} from retried requests whose answer was lost), {DOCUMENTS} chains verify; "
+              f"slowest answer {traffic.slowest:.1f} s",
               flush=True)
+
+    def test_5_metrics_per_node(self):
+        for node in (1, 2, 3):
+            server = metrics(PORT + 10 + node)
+            pixel = [v for k, v in server.items()
+                     if k.startswith("hb_requests{") and 'http_route="/t/{pixel}"' in k and 'http_response_status_code="200"' in k]
+            self.assertTrue(pixel and pixel[0] > 0, f"node {node} counts pixel requests by route pattern and status")
+            self.assertTrue(any(k.startswith("http_server_request_duration_bucket{") for k in server), "latency histograms")
+            self.assertGreater(server.get("engage_event_batch_size_count", 0), 0, "event batch sizes")
+            self.assertIn('engage_db_pool_connections{state="in_use"}', server)
+            self.assertEqual(server['engage_outbox_messages{status="queued"}'], 0, "the queue drained")
+            self.assertEqual(server["engage_outbox_oldest_due_seconds"], 0)
+        batches = server["engage_event_batch_size_count"]
+        print(f"\nnode 3 wrote {server['engage_event_batch_size_sum']:.0f} events in {batches:.0f} batches", flush=True)
 
     def test_4_portal_session_works_whichever_node_answers(self):
         webdriver.BASE, webdriver.EMAIL, webdriver.PASSWORD = BASE, EMAIL, PASSWORD
@@ -200,7 +260,7 @@ class ClusterTest(unittest.TestCase):
             pages = ["/documents", "/contacts", "/organizations", "/outbox", "/account", "/"] * 2
             for page in pages:
                 browser.open(BASE + page)
-                self.assertNotIn("Sign in", browser.title(), f"{page} asked to sign in again")
+                self.assertNotIn("Sign in", browser.title, f"{page} asked to sign in again")
                 # The same request from inside the page, to read which node answered it.
                 answer = browser.run_async(
                     "const done = arguments[arguments.length - 1];"

@@ -31,15 +31,18 @@ public struct Database: Sendable {
         self.countsEvents = countsEvents
     }
 
-    /// True while a task serves someone who may read right after writing through another app
-    /// node (portal, API and recipient requests): on a cluster its reads wait for the writes the
-    /// cluster has committed (`wsrep_sync_wait`); workers and the pixel do without.
-    @TaskLocal public static var readsYourWrites = false
+    /// True while a task must read everything the cluster committed before it (`wsrep_sync_wait`
+    /// on a Galera cluster; nothing on one server): requests that may follow a write made through
+    /// another app node (portal, API, recipient pages), workers claiming queued rows, and event
+    /// batches extending hash chains. Galera does not stop a transaction that read a stale row on
+    /// one node from overwriting a newer one written on another (a lost update): a claim or a
+    /// chain head read stale would send a message twice or fork a chain.
+    @TaskLocal public static var causalReads = false
 
     /// A unit of work on `connection`.
     private func transaction(on connection: MariaDBConnection) async throws -> Transaction {
         if pool.configuration.isCluster {
-            try await connection.setCausalReads(Self.readsYourWrites)
+            try await connection.setCausalReads(Self.causalReads)
         }
         return Transaction(SQLConnection(connection), days: days, countsEvents: countsEvents)
     }
@@ -76,26 +79,31 @@ public struct Database: Sendable {
     /// pause, up to `attempts` runs: `body` must have no effect outside the database. `unit` names
     /// it in the conflict metric (a claim that lost to another node's, on a Galera cluster).
     @discardableResult
-    func write<T>(attempts: Int = 5, unit: String = "write", _ body: (Transaction) async throws -> T) async throws -> T {
+    func write<T>(attempts: Int? = nil, unit: String = "write", _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
-            try await retryingLockConflicts(attempts: attempts, unit: unit) {
+            try await retryingLockConflicts(attempts: attempts ?? defaultAttempts, unit: unit) {
                 try await pool.withTransaction { try await body(try await transaction(on: $0)) }
             }
         }
     }
 
-    /// Like `write`, for an outcome that must not be lost: while the database cannot be reached (a
-    /// cluster node failing over, a restart) it is tried again, with growing pauses, until
-    /// `deadline`. A delivery whose success goes unrecorded would be made again when its lease ends.
+    /// Like `write`, for an outcome that must not be lost: lock conflicts (on a cluster, another
+    /// node's transaction winning certification) and an unreachable database (a node failing over,
+    /// a restart) are waited out, with growing pauses, until `deadline`. A delivery whose success
+    /// goes unrecorded would be made again when its lease ends.
     @discardableResult
     func writeOutcome<T>(until deadline: Date, _ body: (Transaction) async throws -> T) async throws -> T {
-        var pause = Duration.milliseconds(50)
-        while true {
-            do {
-                return try await write(body)
-            } catch let failure as ServiceUnavailable where failure.reason != .shuttingDown && Date() + pause.seconds < deadline {
+        try await Self.mappingErrors {
+            var pause = Duration.milliseconds(10)
+            while true {
+                do {
+                    return try await pool.withTransaction { try await body(try await transaction(on: $0)) }
+                } catch let error as MariaDBError where (error.isLockConflict || error.isConnectionLost) && Date() + pause.seconds < deadline {
+                    Counter(label: "engage_db_conflict_retries_total", dimensions: [("unit", error.isLockConflict ? "outcome" : "outcome_reconnect")])
+                        .increment()
+                } catch let error as MariaDBPoolError where error != .shutDown && Date() + pause.seconds < deadline {}
                 try await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(2))
+                pause = min(pause * 2, .seconds(1))
             }
         }
     }
@@ -103,9 +111,9 @@ public struct Database: Sendable {
     /// Runs writes that are each complete in one statement, without a transaction, each retried
     /// like `write` when it loses a lock conflict (the workers' outcomes).
     @discardableResult
-    func statements<T>(attempts: Int = 5, _ body: (Transaction) async throws -> T) async throws -> T {
+    func statements<T>(attempts: Int? = nil, _ body: (Transaction) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
-            try await retryingLockConflicts(attempts: attempts, unit: "statements") {
+            try await retryingLockConflicts(attempts: attempts ?? defaultAttempts, unit: "statements") {
                 try await pool.withConnection { try await body(try await transaction(on: $0)) }
             }
         }
@@ -126,6 +134,11 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs of a transaction that keeps losing lock conflicts. On one server a deadlock is rare; on
+    /// a Galera cluster, nodes writing the same rows at once is how contention shows (certification
+    /// is optimistic), so it gets more.
+    private var defaultAttempts: Int { pool.configuration.isCluster ? 12 : 5 }
+
     private func retryingLockConflicts<T>(
         attempts: Int, unit: String, isolation: isolated (any _Concurrency.Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
@@ -135,7 +148,9 @@ public struct Database: Sendable {
                 return try await body()
             } catch let error as MariaDBError where error.isLockConflict && attempt < attempts {
                 Counter(label: "engage_db_conflict_retries_total", dimensions: [("unit", unit)]).increment()
-                try await Task.sleep(for: .milliseconds(5 * attempt))
+                // Jittered and growing: transactions that keep meeting (on a cluster, nodes writing the
+                // same rows) fall out of step.
+                try await Task.sleep(for: .microseconds(Int.random(in: 1_000...(5_000 << min(attempt, 5)))))
                 attempt += 1
             }
         }

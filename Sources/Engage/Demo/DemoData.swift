@@ -19,19 +19,19 @@ struct DemoDataRepository {
         """
     }
 
-    /// Adds `count` organizations with their names and cities.
-    func insertOrganizations(_ count: Int) async throws {
+    /// Adds organizations number `after + 1` to `after + count` with their names and cities.
+    func insertOrganizations(_ count: Int, after: Int) async throws {
         let name = Self.clientName(of: "seq")
         try await connection.execute("""
             INSERT INTO organizations (name, city, country, email, created_at, updated_at)
             SELECT \(name), ELT(1 + seq MOD 6, 'Paris', 'Lyon', 'Breda', 'Nantes', 'Lille', 'Gent'),
                 'France', CONCAT('contact', seq, '@example.com'), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
-            FROM seq_1_to_\(count)
-            """)
+            FROM (SELECT ? + seq AS seq FROM seq_1_to_\(count)) numbers
+            """, [after])
     }
 
-    /// Adds `count` contacts spread over the organizations.
-    func insertContacts(_ count: Int, organizations: Int) async throws {
+    /// Adds contacts number `after + 1` to `after + count`, spread over the organizations.
+    func insertContacts(_ count: Int, after: Int, organizations: Int) async throws {
         try await connection.execute("""
             INSERT INTO contacts (organization_id, email, firstname, lastname, fullname, created_at, updated_at)
             SELECT o.id, CONCAT('person', p.seq, '@example.com'), p.firstname, p.lastname, CONCAT(p.firstname, ' ', p.lastname),
@@ -40,10 +40,10 @@ struct DemoDataRepository {
                 SELECT seq,
                     ELT(1 + seq MOD 8, 'Anne', 'Bruno', 'Chloé', 'David', 'Emma', 'Félix', 'Hugo', 'Inès') AS firstname,
                     ELT(1 + (seq DIV 8) MOD 8, 'Martin', 'Bernard', 'Dubois', 'Durand', 'Lefèvre', 'Moreau', 'Girard', 'Roux') AS lastname
-                FROM seq_1_to_\(count)
+                FROM (SELECT ? + seq AS seq FROM seq_1_to_\(count)) numbers
             ) p
             JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM organizations) o ON o.n = 1 + p.seq MOD ?
-            """, [organizations])
+            """, [after, organizations])
     }
 
     /// Adds `size` documents numbered after the current highest id (one statement; callers keep
@@ -92,6 +92,9 @@ struct DemoDataRepository {
 public struct DemoDataService: Sendable {
     private let database: Database
 
+    /// Rows one demo statement adds at most (a few megabytes of write set).
+    static let rowsPerStatement = 20_000
+
     public init(database: Database) {
         self.database = database
     }
@@ -99,20 +102,27 @@ public struct DemoDataService: Sendable {
     /// Adds organizations, contacts and documents, each document with a plausible history of
     /// events (`DemoHistory`), and counts them for analytics; progress is reported after each step.
     public func load(organizations: Int, contacts: Int, documents: Int, progress: @Sendable (String) -> Void) async throws {
-        // Not repeatable as a whole: a lock conflict is reported, not retried.
+        // Not repeatable as a whole: a lock conflict is reported, not retried. Every statement adds at
+        // most `chunk` rows: on a Galera cluster each is one write set, which must stay well under
+        // `wsrep_max_ws_size` and small enough not to stall the other nodes while it replicates.
+        let chunk = Self.rowsPerStatement
         let added = try await database.statements(attempts: 1) { tx -> ClosedRange<Int64>? in
             let demo = tx.demo
             if organizations > 0 {
-                try await demo.insertOrganizations(organizations)
+                for after in stride(from: 0, to: organizations, by: chunk) {
+                    try await demo.insertOrganizations(min(chunk, organizations - after), after: after)
+                }
                 progress("\(organizations) organizations")
             }
             if contacts > 0, organizations > 0 {
-                try await demo.insertContacts(contacts, organizations: organizations)
+                for after in stride(from: 0, to: contacts, by: chunk) {
+                    try await demo.insertContacts(min(chunk, contacts - after), after: after, organizations: organizations)
+                }
                 progress("\(contacts) contacts")
             }
             var added: ClosedRange<Int64>?
             while (added?.count ?? 0) < documents {
-                let ids = try await demo.insertDocuments(min(20_000, documents - (added?.count ?? 0)))
+                let ids = try await demo.insertDocuments(min(chunk, documents - (added?.count ?? 0)))
                 try await tx.documents.indexWords(of: ids)
                 added = (added?.lowerBound ?? ids.lowerBound)...ids.upperBound
                 if added!.count % 100_000 == 0 || added!.count == documents { progress("\(added!.count) of \(documents) documents") }

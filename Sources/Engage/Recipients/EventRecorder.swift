@@ -30,7 +30,6 @@ struct EventRecorder: Sendable {
     private let batcher: WriteBatcher<Recording, Document>
     /// Rows per transaction at most, so that one batch never holds its locks for long.
     private static let batchLimit = 500
-    private static let lockConflictRetries = 3
     /// How many recordings each transaction carried: near 1 when idle, larger as load grows.
     private static let batchSizes = Recorder(label: "engage_event_batch_size", aggregate: true)
 
@@ -38,8 +37,11 @@ struct EventRecorder: Sendable {
         batcher = WriteBatcher(limit: Self.batchLimit) { batch in
             Self.batchSizes.record(batch.count)
             do {
-                return try await database.write(attempts: Self.lockConflictRetries + 1) { tx in
-                    try await Self.write(batch, in: tx, confirmations: confirmations)
+                // Each batch extends chains from the heads it reads: never from a stale one.
+                return try await Database.$causalReads.withValue(true) {
+                    try await database.write { tx in
+                        try await Self.write(batch, in: tx, confirmations: confirmations)
+                    }
                 }
             } catch {
                 return batch.map { _ in .failure(error) }

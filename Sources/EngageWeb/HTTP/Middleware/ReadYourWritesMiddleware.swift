@@ -3,7 +3,7 @@ import Hummingbird
 
 /// On a cluster, a person or an integrator may read through one app node what they wrote through
 /// another a moment before (sign in, then the next page; create, then fetch): their requests read
-/// causally (`Database.readsYourWrites`). The pixel, which only records, and health checks do not wait.
+/// causally (`Database.causalReads`). The pixel, which only records, and health checks do not wait.
 struct ReadYourWritesMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
@@ -12,6 +12,6 @@ struct ReadYourWritesMiddleware: RouterMiddleware {
         guard !path.hasPrefix("/t/") && path != "/healthz" && path != "/metrics" else {
             return try await next(request, context)
         }
-        return try await Database.$readsYourWrites.withValue(true) { try await next(request, context) }
+        return try await Database.$causalReads.withValue(true) { try await next(request, context) }
     }
 }
