@@ -30,6 +30,7 @@ suite() {
   "$@" 2>&1 | tee "$log" || failed+=("$name")
 }
 suite e2e bash .ci/lib/e2e.sh "$db"
+suite cluster bash .ci/lib/cluster-test.sh
 suite fuzz bash .ci/lib/fuzz.sh "$db"
 suite swift swift test --skip-build
 [ ${#failed[@]} -eq 0 ] && exit 0
