@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: the connection pool against sysbench oltp_point_select on the same private server,
-# then the documents API over a million documents (bench-http.sh).
+# then the documents API over a million documents (bench-http.sh) and the rest, the cluster last (bench-cluster.sh).
 source "$(dirname "$0")/common.sh"
 bash .ci/lib/deps.sh sysbench
 
@@ -46,3 +46,4 @@ bash .ci/lib/bench-mail.sh "$db"
 bash .ci/lib/bench-webhooks.sh "$db"
 bash .ci/lib/bench-sync.sh "$db"
 bash .ci/lib/bench-leads.sh "$db"
+bash .ci/lib/bench-cluster.sh

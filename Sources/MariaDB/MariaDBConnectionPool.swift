@@ -96,7 +96,7 @@ public actor MariaDBConnectionPool {
     public var waitingCallers: Int { waiters.count }
 
     /// Connections lent out, idle, and callers waiting, for metrics.
-    public var usage: (inUse: Int, idle: Int, waiting: Int) { (permitsInUse - idle.count, idle.count, waiters.count) }
+    public var usage: (inUse: Int, idle: Int, waiting: Int) { (permitsInUse, idle.count, waiters.count) }
 
     /// Closes every connection and fails waiting callers; the pool cannot be used afterwards.
     public func shutdown() async {

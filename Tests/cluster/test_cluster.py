@@ -7,6 +7,7 @@ import collections
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -161,6 +162,10 @@ class ClusterTest(unittest.TestCase):
         time.sleep(3)
         galera("restart", str(DB_BASE), str(node))
         galera("wait", str(DB_BASE), "3")
+        # It caught up from where it stopped (IST), not from nothing (a full copy).
+        with open(f"{DIR}/galera/node{node}/mariadbd.log") as log:
+            ranges = re.findall(r"Prepared IST receiver for (\d+)-(\d+)", log.read())
+        self.assertTrue(ranges and int(ranges[-1][0]) > 0, f"node {node} rejoined by IST: {ranges[-1:]}")
         return killed_at
 
     def test_1_migrations_ran_once(self):

@@ -19,7 +19,7 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ReadYourWritesMiddleware())
+    router.add(middleware: CausalReadsMiddleware())
     let routeMethods = RouteMethods()
     router.add(middleware: ErrorMiddleware(views: views, routes: routeMethods, locales: locales))
     if configuration.publicRateLimit > 0 { router.add(middleware: PublicRateLimitMiddleware(limit: configuration.publicRateLimit)) }

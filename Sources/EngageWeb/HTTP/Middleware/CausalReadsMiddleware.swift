@@ -4,7 +4,7 @@ import Hummingbird
 /// On a cluster, a person or an integrator may read through one app node what they wrote through
 /// another a moment before (sign in, then the next page; create, then fetch): their requests read
 /// causally (`Database.causalReads`). The pixel, which only records, and health checks do not wait.
-struct ReadYourWritesMiddleware: RouterMiddleware {
+struct CausalReadsMiddleware: RouterMiddleware {
     typealias Context = EngageRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
