@@ -3,7 +3,7 @@
 # HAProxy, a real SMTP server on loopback, Galera nodes killed and restarted in the middle of the traffic.
 # Usage: cluster-test.sh; CLUSTER_MESSAGES and CLUSTER_PIXEL_HITS shrink a run by hand.
 source "$(dirname "$0")/common.sh"
-bash .ci/lib/deps.sh galera-4 rsync haproxy
+bash .ci/lib/deps.sh galera-4 rsync haproxy mariadb-backup
 
 dir="$DATA/test-cluster"
 db_base=${ENGAGE_CLUSTER_TEST_DB_BASE:-3350}
