@@ -80,6 +80,7 @@ bash .ci/lib/mariadb.sh stop "$single"
 # Three app nodes on a three-node Galera cluster behind HAProxy.
 cluster="$DATA/bench-cluster"
 bash .ci/lib/cluster.sh stop "$cluster" 2>/dev/null || true
+bash .ci/lib/galera.sh remove "$cluster/galera"
 rm -rf "$cluster"
 http=${ENGAGE_BENCH_CLUSTER_PORT:-8280}
 trap 'bash .ci/lib/cluster.sh stop "$cluster"' EXIT

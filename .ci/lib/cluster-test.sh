@@ -9,6 +9,7 @@ dir="$DATA/test-cluster"
 db_base=${ENGAGE_CLUSTER_TEST_DB_BASE:-3350}
 port=${ENGAGE_CLUSTER_TEST_PORT:-8180}
 bash .ci/lib/cluster.sh stop "$dir" 2>/dev/null || true
+bash .ci/lib/galera.sh remove "$dir/galera"
 rm -rf "$dir"
 mkdir -p "$dir"
 

@@ -12,6 +12,7 @@
 #                                    like mariadb.sh provision, through a running node (Galera replicates it)
 #   galera.sh url DIR USER PASSWORD DATABASE BASE
 #                                    the app's ENGAGE_DATABASE_URL naming the three nodes
+#   galera.sh remove DIR             delete the (stopped) nodes' folders, linked ones included
 set -euo pipefail
 
 command=${1:?usage: galera.sh start|stop|kill|restart|wait|provision|url DIR …}
@@ -21,7 +22,19 @@ nodes=(1 2 3)
 # rsync SST run by root drops to 'nobody', who may not write the joiner's data: nodes started by root run as mysql.
 if [ "$(id -u)" = 0 ] && id mysql >/dev/null 2>&1; then export MARIADB_SERVER_USER=mysql; fi
 
-node_dir() { echo "$dir/node$1"; }
+# Nodes started by root run as mysql, who must reach their folders: under a folder mysql cannot
+# enter (a private temporary folder, a 0700 home), DIR/nodeN is a link to a folder in /var/tmp.
+node_dir() { # NODE: DIR/nodeN's physical path, made on first use
+  local link="$dir/node$1"
+  if [ ! -e "$link" ]; then
+    if [ -n "${MARIADB_SERVER_USER:-}" ] && ! runuser -u "$MARIADB_SERVER_USER" -- test -x "$dir"; then
+      ln -s "$(mktemp -d /var/tmp/engage-galera-node"$1".XXXXXX)" "$link"
+    else
+      mkdir -p "$link"
+    fi
+  fi
+  (cd "$link" && pwd -P)
+}
 running() { local pidfile; pidfile="$(node_dir "$1")/mariadbd.pid"; [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 status_of() { # NODE VARIABLE: a wsrep status value of a running node
   echo "SHOW GLOBAL STATUS LIKE '$2'" | bash "$here/mariadb.sh" sql "$(node_dir "$1")" -N 2>/dev/null | cut -f2
@@ -117,6 +130,12 @@ case "$command" in
     done
     echo "galera.sh: no node of $dir runs" >&2
     exit 1
+    ;;
+  remove)
+    for node in "${nodes[@]}"; do
+      [ -L "$dir/node$node" ] && rm -rf "$(readlink "$dir/node$node")"
+    done
+    rm -rf "$dir"
     ;;
   url)
     user=${3:?USER missing}; password=${4:?PASSWORD missing}; database=${5:?DATABASE missing}; base=${6:?BASE missing}

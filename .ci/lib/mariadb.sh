@@ -15,7 +15,7 @@
 set -euo pipefail
 
 command=${1:?usage: mariadb.sh start|provision|stop|kill|sql DIR …}
-dir=$(mkdir -p "${2:?DIR missing}" && cd "$2" && pwd)
+dir=$(mkdir -p "${2:?DIR missing}" && cd "$2" && pwd -P)
 socket="$dir/mariadb.sock"
 pidfile="$dir/mariadbd.pid"
 os_user=$(id -un)

@@ -11,6 +11,9 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let (configuration, logger) = try Startup.load()
         let database = Database(configuration: configuration, logger: logger)
+        try await Startup.reportingFailure {
+            try await waitForMigrations(MigrationRunner(database: database, directory: configuration.migrationsDirectory, logger: logger), logger)
+        }
         let messaging = try await Startup.reportingFailure { try MessageServices(configuration: configuration, database: database) }
         let integrations = IntegrationServices(configuration: configuration, database: database, seal: messaging.seal)
         var services: [any Service] = WorkerService.all(
@@ -24,6 +27,17 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger
         ).run()
         await database.shutdown()
+    }
+}
+
+/// Workers started beside the servers that migrate (a cluster's nodes start together) wait for the
+/// schema instead of failing every loop on tables that are not there yet.
+private func waitForMigrations(_ runner: MigrationRunner, _ logger: Logger) async throws {
+    var told = false
+    while try await runner.status().contains(where: { $0.state == .pending }) {
+        if !told { logger.info("waiting for pending migrations (engage serve or engage migrate applies them)") }
+        told = true
+        try await Task.sleep(for: .seconds(1))
     }
 }
 

@@ -291,11 +291,12 @@ class ClusterTest(unittest.TestCase):
         with open(f"{DIR}/app.password") as file:
             password = file.read().strip()
         app_port = PORT + 50
+        log = open(f"{DIR}/restored-app.log", "w")
         server = subprocess.Popen(
             ["bash", ".ci/lib/cluster.sh", "run", DIR, "1", "env", f"ENGAGE_DATABASE_URL=mariadb://engage:{password}@127.0.0.1:{port}/engage",
              f"ENGAGE_HTTP_PORT={app_port}", "ENGAGE_METRICS_PORT=", "ENGAGE_LOG_FORMAT=text", ".build/debug/engage", "serve", "--no-worker"],
-            stdout=subprocess.DEVNULL, stderr=open(f"{DIR}/restored-app.log", "w"))
-        self.addCleanup(lambda: (server.terminate(), server.wait()))
+            stdout=subprocess.DEVNULL, stderr=log)
+        self.addCleanup(lambda: (server.terminate(), server.wait(), log.close()))
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{app_port}/healthz", timeout=1)
