@@ -34,3 +34,8 @@ key=$(bash .ci/lib/cluster.sh run "$dir" 2 .build/debug/engage create-api-key --
 export CLUSTER_DIR="$dir" CLUSTER_DB_BASE="$db_base" CLUSTER_HTTP_PORT="$port" CLUSTER_API_KEY="$key"
 export CLUSTER_EMAIL=cluster@example.com CLUSTER_PASSWORD="$password" CLUSTER_MAIL_DIR="$mail_dir" E2E_SCREENSHOTS="$DATA/e2e"
 "$(test_python)" -m unittest discover -s Tests/cluster -p "test_*.py" -v
+# Passed: the nodes' data (about a gigabyte, maybe under /var/tmp) goes; after a failure it stays to be read.
+kill $sink 2>/dev/null
+bash .ci/lib/cluster.sh stop "$dir"
+bash .ci/lib/galera.sh remove "$dir/galera"
+rm -rf "$dir/backup" "$dir/restored"

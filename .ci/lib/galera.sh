@@ -24,8 +24,9 @@ if [ "$(id -u)" = 0 ] && id mysql >/dev/null 2>&1; then export MARIADB_SERVER_US
 
 # Nodes started by root run as mysql, who must reach their folders: under a folder mysql cannot
 # enter (a private temporary folder, a 0700 home), DIR/nodeN is a link to a folder in /var/tmp.
-node_dir() { # NODE: DIR/nodeN's physical path, made on first use
+node_dir() { # NODE [create]: DIR/nodeN's physical path; with create, made on first use
   local link="$dir/node$1"
+  [ -e "$link" ] || [ "${2:-}" = create ] || { echo "$link"; return; }
   if [ ! -e "$link" ]; then
     if [ -n "${MARIADB_SERVER_USER:-}" ] && ! runuser -u "$MARIADB_SERVER_USER" -- test -x "$dir"; then
       ln -s "$(mktemp -d /var/tmp/engage-galera-node"$1".XXXXXX)" "$link"
@@ -44,8 +45,7 @@ status_of() { # NODE VARIABLE: a wsrep status value of a running node
 write_config() {
   local node=$1 base=$2 peers="" other
   for other in "${nodes[@]}"; do peers+="${peers:+,}127.0.0.1:$((base + 1000 + other))"; done
-  mkdir -p "$(node_dir "$node")"
-  cat >"$(node_dir "$node")/my.cnf" <<EOF
+  cat >"$(node_dir "$node" create)/my.cnf" <<EOF
 [mariadbd]
 binlog_format=ROW
 default_storage_engine=InnoDB
@@ -59,7 +59,7 @@ wsrep_cluster_address=gcomm://$peers
 wsrep_node_name=node$node
 wsrep_node_address=127.0.0.1:$((base + 1000 + node))
 wsrep_node_incoming_address=127.0.0.1:$((base + node))
-wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:$((base + 1000 + node));ist.recv_addr=127.0.0.1:$((base + 2000 + node));gcache.size=256M"
+wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:$((base + 1000 + node));ist.recv_addr=127.0.0.1:$((base + 2000 + node));gcache.size=64M"
 wsrep_sst_method=rsync
 wsrep_sst_receive_address=127.0.0.1:$((base + 3000 + node))
 EOF
@@ -112,7 +112,10 @@ case "$command" in
     wait_synced "$base" 3
     ;;
   stop)
-    for node in 3 2 1; do bash "$here/mariadb.sh" stop "$(node_dir "$node")"; done
+    for node in 3 2 1; do
+      [ -e "$dir/node$node" ] && bash "$here/mariadb.sh" stop "$(node_dir "$node")"
+    done
+    true
     ;;
   kill)
     bash "$here/mariadb.sh" kill "$(node_dir "${3:?N missing}")"
