@@ -126,7 +126,8 @@ case "$command" in
   run)
     n=${3:?N missing}
     shift 3
-    ( node_env "$n"; "$@" )
+    node_env "$n"
+    exec "$@"  # the command takes this process's place: a signal to it reaches the command
     ;;
   stop)
     stop_pid "$dir/haproxy.pid"

@@ -138,7 +138,7 @@ public struct EngageConfiguration: Sendable {
         baseURL = try reader.baseURL("ENGAGE_BASE_URL", default: "http://\(httpHost):\(httpPort)")
         logLevel = try reader.logLevel("ENGAGE_LOG_LEVEL", default: .info)
         logFormat = try reader.logFormat("ENGAGE_LOG_FORMAT")
-        metricsPort = reader.optional("ENGAGE_METRICS_PORT") == nil ? nil : try reader.integer("ENGAGE_METRICS_PORT", default: 0, in: 1...65535)
+        metricsPort = try reader.integer("ENGAGE_METRICS_PORT", in: 1...65535)
         metricsHost = reader.optional("ENGAGE_METRICS_HOST") ?? "127.0.0.1"
         rootDirectory = reader.optional("ENGAGE_ROOT") ?? FileManager.default.currentDirectoryPath
         apiRateLimit = try reader.integer("ENGAGE_API_RATE_LIMIT", default: 600, in: 1...1_000_000)
@@ -254,7 +254,12 @@ private struct VariableReader {
     }
 
     func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let text = optional(name) else { return fallback }
+        try integer(name, in: range) ?? fallback
+    }
+
+    /// A whole number within `range`, or nil when the variable is unset.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = optional(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
                 variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")

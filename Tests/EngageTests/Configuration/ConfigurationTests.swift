@@ -21,6 +21,10 @@ struct ConfigurationTests {
         #expect(configuration.httpPort == 8080)
         #expect(configuration.baseURL.absoluteString == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .info)
+        #expect(configuration.logFormat == .text)
+        #expect(configuration.metricsPort == nil)
+        #expect(configuration.metricsHost == "127.0.0.1")
+        #expect(try load(["ENGAGE_METRICS_PORT": "9464", "ENGAGE_LOG_FORMAT": "JSON"]).metricsPort == 9464)
         #expect(configuration.databasePoolSize == 8)
         #expect(configuration.database.unixSocket == "/tmp/x.sock")
         #expect(configuration.trustedProxies.isEmpty)
@@ -35,6 +39,8 @@ struct ConfigurationTests {
         (["ENGAGE_HTTP_PORT": "70000"], "ENGAGE_HTTP_PORT: must be a whole number from 1 to 65535, got '70000'"),
         (["ENGAGE_BASE_URL": "ftp://files"], "ENGAGE_BASE_URL: must be an http(s) URL"),
         (["ENGAGE_LOG_LEVEL": "loud"], "ENGAGE_LOG_LEVEL: must be one of trace, debug, info"),
+        (["ENGAGE_LOG_FORMAT": "xml"], "ENGAGE_LOG_FORMAT: must be text or json, got 'xml'"),
+        (["ENGAGE_METRICS_PORT": "0"], "ENGAGE_METRICS_PORT: must be a whole number from 1 to 65535, got '0'"),
         (["ENGAGE_DATABASE_POOL_SIZE": "0"], "ENGAGE_DATABASE_POOL_SIZE: must be a whole number from 1 to 500"),
         (["ENGAGE_ROOT": "/nonexistent"], "ENGAGE_ROOT: '/nonexistent' has no Templates folder"),
     ])
