@@ -57,12 +57,14 @@ public final class MariaDBConnection: @unchecked Sendable {
         return connection
     }
 
-    /// Makes this connection's reads causal on a Galera cluster (`wsrep_sync_wait = 1`): each read
-    /// first waits until the node has applied every write committed anywhere before it, so a
-    /// request sees what the previous one wrote through another node. A round trip only on change.
+    /// Makes this connection's reads causal on a Galera cluster (`wsrep_sync_wait = 3`): each
+    /// SELECT, UPDATE and DELETE first waits until the node has applied every write committed
+    /// anywhere before it, so a request sees what the previous one wrote through another node. An
+    /// UPDATE must wait too: one that matched no row on a node still applying a claim would record
+    /// nothing, and the message would be sent again when its lease ends. A round trip only on change.
     public func setCausalReads(_ causal: Bool) async throws {
         guard causal != readsAreCausal else { return }
-        try await command(causal ? "SET SESSION wsrep_sync_wait = 1" : "SET SESSION wsrep_sync_wait = 0")
+        try await command(causal ? "SET SESSION wsrep_sync_wait = 3" : "SET SESSION wsrep_sync_wait = 0")
         readsAreCausal = causal
     }
 
