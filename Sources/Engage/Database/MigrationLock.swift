@@ -56,10 +56,10 @@ struct MigrationLock {
                     [holder, Self.leaseSeconds])
                 return
             } catch let error as MariaDBError where error.isDuplicateKey || error.isLockConflict {
-                // Held: take it over at once if its lease ran out, else wait a little.
-                let expired = try await connection.execute(
+                // Held: take it over at once if its lease ran out, else wait a little (a conflict here is another taking it).
+                let expired = try? await connection.execute(
                     "DELETE FROM schema_migration_lock WHERE id = 1 AND expires_at < UTC_TIMESTAMP(6)")
-                if expired.affectedRows > 0 {
+                if (expired?.affectedRows ?? 0) > 0 {
                     logger.warning("took over a migration lock whose holder stopped renewing it")
                     continue
                 }

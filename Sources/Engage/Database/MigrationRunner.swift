@@ -71,6 +71,7 @@ public struct MigrationRunner: Sendable {
         defer { lockConnection.close() }
         let lock = MigrationLock(connection: lockConnection, logger: logger)
         return try await lock.withLock(waitSeconds: lockWaitSeconds) {
+            try await Self.createTable(connection)
             let applied = try await Self.applied(connection)
             try Self.refuseChanged(migrations, applied: applied)
             let pending = migrations.filter { applied[$0.version] == nil }
@@ -107,9 +108,18 @@ public struct MigrationRunner: Sendable {
         } catch let error as MariaDBError {
             throw MigrationError.failed(migration.fileName, reason: error.description)
         }
-        try await connection.execute(
-            "INSERT INTO schema_migrations (version, file_name, checksum, applied_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
-            [migration.version, migration.fileName, migration.checksum])
+        // On a cluster another node's DDL may abort this insert (1213): it is run again rather than
+        // leaving an applied migration unrecorded, which the next runner would apply twice.
+        for attempt in 1... {
+            do {
+                try await connection.execute(
+                    "INSERT INTO schema_migrations (version, file_name, checksum, applied_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
+                    [migration.version, migration.fileName, migration.checksum])
+                break
+            } catch let error as MariaDBError where error.isLockConflict && attempt < 10 {
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
         logger.info("applied migration", metadata: [
             "migration": "\(migration.fileName)", "duration": "\(ContinuousClock.now - started)",
         ])
@@ -123,7 +133,10 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    private static func applied(_ connection: MariaDBConnection) async throws -> [Int: Applied] {
+    /// The bookkeeping table, made by the runner that holds the lock only: on a cluster a DDL
+    /// statement runs on every node in total order and aborts what it crosses, so readers
+    /// (`status`, polled by waiting workers) must not issue one.
+    private static func createTable(_ connection: MariaDBConnection) async throws {
         try await connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INT NOT NULL PRIMARY KEY,
@@ -132,7 +145,16 @@ public struct MigrationRunner: Sendable {
                 applied_at DATETIME(6) NOT NULL
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
             """)
-        let rows = try await connection.query("SELECT version, file_name, checksum, applied_at FROM schema_migrations")
+    }
+
+    /// The applied migrations by version; none before the first runner made the table.
+    private static func applied(_ connection: MariaDBConnection) async throws -> [Int: Applied] {
+        let rows: [MariaDBRow]
+        do {
+            rows = try await connection.query("SELECT version, file_name, checksum, applied_at FROM schema_migrations")
+        } catch let error as MariaDBError where error.code == 1146 {
+            return [:]
+        }
         var applied: [Int: Applied] = [:]
         for row in rows {
             let record = Applied(
