@@ -17,6 +17,7 @@ struct Transaction: Sendable {
     var events: DocumentEventRepository { .init(connection: connection, analytics: analytics, counts: countsEvents) }
     var analytics: AnalyticsRepository { .init(connection: connection, days: days) }
     var links: RecipientLinkRepository { .init(connection: connection) }
+    var verifications: LinkVerificationRepository { .init(connection: connection) }
     var outbox: OutboxRepository { .init(connection: connection) }
     var templates: MessageTemplateRepository { .init(connection: connection) }
     var reminders: ReminderRepository { .init(connection: connection) }

@@ -45,6 +45,9 @@ public enum DocumentLifecycle {
         case linkRevoked
         /// The push-back of the document's status to its partner ended (`delivered` or failed for good).
         case partnerUpdated(delivered: Bool)
+        /// A recipient asked for a one-time code, or typed it: evidence only, the document stays as it is.
+        case verificationSent
+        case identityVerified
 
         /// True for what a recipient does through their link, which may count as one of its uses
         /// (the decision says whether it does); opens and clicks never do.
@@ -133,6 +136,10 @@ public enum DocumentLifecycle {
             return Decision(event: .tokenRevoked)
         case .partnerUpdated(let delivered):
             return Decision(event: delivered ? .partnerUpdated : .partnerUpdateFailed)
+        case .verificationSent:
+            return Decision(event: .verificationSent)
+        case .identityVerified:
+            return Decision(event: .identityVerified)
         }
     }
 

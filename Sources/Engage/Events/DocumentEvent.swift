@@ -25,6 +25,10 @@ public enum EventType: String, Sendable, CaseIterable {
     case partyCompleted = "party_completed"
     /// A party was handed to someone else: its link revoked, a new one made (details: `party_id`, `from`, `to`).
     case partyTransferred = "party_transferred"
+    /// A one-time code went to the link's recipient (details: `channel`, `destination` masked, `verification_id`, `outbox_message_id`).
+    case verificationSent = "verification_sent"
+    /// The recipient typed the code they were sent (details: `channel`, `destination`, `verification_id`).
+    case identityVerified = "identity_verified"
 }
 
 /// The kind of device a request came from, guessed from its User-Agent.

@@ -44,12 +44,14 @@ public struct MessageValues: Sendable, Equatable {
     public var link: String
     public var senderName: String
     public var message: String
+    /// A one-time code (the verification template's own).
+    public var code = ""
 
     /// Every placeholder by name.
     var byName: [String: String] {
         [
             "recipient_name": recipientName, "document_title": documentTitle, "amount": amount, "due_date": dueDate,
-            "link": link, "sender_name": senderName, "message": message,
+            "link": link, "sender_name": senderName, "message": message, "code": code,
         ]
     }
 
@@ -86,7 +88,7 @@ public struct MessageValues: Sendable, Equatable {
 /// `{{name}}` slots in template text.
 public enum Placeholders {
     /// The names a template may use.
-    public static let names = ["recipient_name", "document_title", "amount", "due_date", "link", "sender_name", "message"]
+    public static let names = ["recipient_name", "document_title", "amount", "due_date", "link", "sender_name", "message", "code"]
 
     /// `text` with each known placeholder replaced by its value passed through `escape`; `{{link}}` is
     /// never escaped (it is our own URL, and Markdown autolinks take no escapes).

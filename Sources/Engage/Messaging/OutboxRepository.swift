@@ -150,7 +150,7 @@ struct OutboxRepository {
     /// The newest notification sent to a document's recipient (not a reminder), which reminders follow.
     func lastNotification(documentID: Int64) async throws -> OutboxMessage? {
         try await connection.queryFirst("""
-            SELECT \(Self.columns) FROM outbox_messages WHERE document_id = ? AND purpose NOT IN ('reminder', 'signed_confirmation', 'staff_notice')
+            SELECT \(Self.columns) FROM outbox_messages WHERE document_id = ? AND purpose NOT IN ('reminder', 'signed_confirmation', 'staff_notice', 'verification_code')
             ORDER BY id DESC LIMIT 1
             """, [documentID]).map(Self.message)
     }

@@ -5,9 +5,9 @@ import Foundation
 /// `email_queued` or `sms_queued` and moves the document to `sent`; workers deliver later.
 public struct SendService: Sendable {
     let database: Database
-    private let templates: MessageTemplateService
+    let templates: MessageTemplateService
     let links: PublicLinks
-    private let senderName: String
+    let senderName: String
     /// The right-hand side of every `Message-ID` (the portal's host).
     let messageIDDomain: String
     /// Seals a new link's secret until the worker delivers the message.
@@ -201,19 +201,16 @@ public struct SendService: Sendable {
         let channel = reader.choice("channel", label: "Channel", as: MessageChannel.self).value ?? .email
         let email = reader.email("recipient_email", label: "Recipient email")
         let name = reader.text("recipient_name", label: "Recipient name", max: 200)
-        let phone = reader.text("recipient_phone", label: "Recipient phone", max: 16)
+        let phone = reader.phone("recipient_phone", label: "Recipient phone")
         let subject = reader.text("subject", label: "Subject", max: 200)
         let message = reader.text("message", label: "Message", max: channel == .email ? 5_000 : 1_000)
-        let purpose = reader.choice("template", label: "Template", among: MessagePurpose.templated).value
+        let purpose = reader.choice("template", label: "Template", among: MessagePurpose.sendable).value
             ?? .notification(for: document?.documentType ?? .custom)
         let language = reader.choice("language", label: "Language", as: Language.self).value ?? .en
         let cc = reader.strings("cc", label: "Cc", maxCount: Self.maximumCC).value ?? []
         let generateToken = reader.contains("generate_token") ? reader.flag("generate_token", label: "Generate a link") : true
         let reminders = reader.contains("reminders") ? reader.flag("reminders", label: "Reminders") : nil
         var problems = reader.allProblems
-        if let number = phone.value, !Self.isE164(number) {
-            problems.append(.init(field: "recipient_phone", code: .invalidFormat, message: "Recipient phone must be in E.164 form, such as +33612345678."))
-        }
 
         let recipient: String
         switch channel {
@@ -251,6 +248,9 @@ public struct SendService: Sendable {
             }
             if linkInput["recipient_email"] == nil, channel == .email, EmailAddress.isValid(recipient) {
                 linkInput["recipient_email"] = .string(recipient)
+            }
+            if linkInput["recipient_phone"] == nil, channel == .sms, Self.isE164(recipient) {
+                linkInput["recipient_phone"] = .string(recipient)
             }
             link = RecipientLinkService.options(Input(linkInput, isForm: input.isForm), prefix: "token_options.", problems: &problems)
         }

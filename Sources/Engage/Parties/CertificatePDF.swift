@@ -53,6 +53,7 @@ enum CertificatePDF {
             pen.write("\(party.name)\(party.email.map { " <\($0)>" } ?? "") · \(party.role), step \(party.order) · \(party.status)", size: 11, bold: true)
             pen.field("Completed", party.completedAt.map(ISOTimestamp.string) ?? "—")
             if let name = party.signerName { pen.field("Signed as", name) }
+            if let check = party.identityCheck { pen.field("Identity", check.summary) }
             pen.field("IP and host", "\(party.ip ?? "unknown")\(party.host.map { " (\($0))" } ?? "")")
             pen.field("User agent", party.userAgent ?? "unknown")
             if let image = party.signatureImage { pen.image(pngDataURL: image, width: 180, height: 54) }

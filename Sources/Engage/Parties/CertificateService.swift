@@ -56,7 +56,8 @@ public struct CertificateService: Sendable {
         return CompletionCertificate.Party(
             name: party.name, email: party.email, role: party.role.rawValue, order: party.step, status: party.status.rawValue,
             completedAt: party.completedAt, ip: text("ip"), host: text("host"), userAgent: text("user_agent"),
-            signerName: text("signer_name"), signatureImage: text("signature_image"), signatureImageSHA256: text("signature_image_sha256"))
+            signerName: text("signer_name"), signatureImage: text("signature_image"), signatureImageSHA256: text("signature_image_sha256"),
+            identityCheck: .init(evidence["verification"]))
     }
 
     /// The single recipient of a document without parties, from the newest event that signed or accepted it.
@@ -70,7 +71,7 @@ public struct CertificateService: Sendable {
                 role: type == .signed ? DocumentParty.Role.signer.rawValue : DocumentParty.Role.approver.rawValue, order: 1,
                 status: DocumentParty.Status.completed.rawValue, completedAt: event.createdAt, ip: event.ipAddress, host: nil,
                 userAgent: event.userAgent, signerName: text("signer_name"), signatureImage: text("signature_image"),
-                signatureImageSHA256: text("signature_image_sha256"))]
+                signatureImageSHA256: text("signature_image_sha256"), identityCheck: .init(event.details?["verification"]))]
         }
         return []
     }

@@ -20,6 +20,29 @@ public struct CompletionCertificate: Sendable, JSONWritable {
         /// The drawn signature (a PNG data URL), shown on the certificate; its digest is what is signed.
         public let signatureImage: String?
         public let signatureImageSHA256: String?
+        /// The one-time code the party typed before deciding, where its link asked for one.
+        public var identityCheck: IdentityCheck? = nil
+    }
+
+    /// A code check as the decision's evidence names it.
+    public struct IdentityCheck: Sendable {
+        public let channel: String
+        /// Masked, as the page showed it.
+        public let destination: String
+        public let verifiedAt: String?
+
+        /// The check named in `evidence` (a decision's `verification`), if any.
+        init?(_ evidence: JSONValue?) {
+            guard case .object(let check)? = evidence, let channel = check["channel"]?.text, let destination = check["destination"]?.text else { return nil }
+            self.channel = channel
+            self.destination = destination
+            verifiedAt = check["verified_at"]?.text
+        }
+
+        /// "email code to j•••@acme.example, typed 2026-11-30T13:35:00Z".
+        public var summary: String {
+            "\(channel == "sms" ? "SMS" : channel) code to \(destination)\(verifiedAt.map { ", typed \($0)" } ?? "")"
+        }
     }
 
     public let document: Document
@@ -59,6 +82,15 @@ public struct CompletionCertificate: Sendable, JSONWritable {
             w.key("user_agent"); w.value(party.userAgent)
             w.key("signer_name"); w.value(party.signerName)
             w.key("signature_image_sha256"); w.value(party.signatureImageSHA256)
+            // Only where there was one, so that certificates made before identity checks keep their bytes.
+            if let check = party.identityCheck {
+                w.key("identity_check")
+                w.beginObject()
+                w.key("channel"); w.value(check.channel)
+                w.key("destination"); w.value(check.destination)
+                w.key("verified_at"); w.value(check.verifiedAt)
+                w.endObject()
+            }
             w.endObject()
         }
         w.endArray()

@@ -18,6 +18,8 @@ public struct DocumentParty: Sendable, Equatable, Identifiable {
     public internal(set) var name: String
     public internal(set) var email: String?
     public let phone: String?
+    /// The code check its link asks for before it decides; nil for none.
+    public let verify: VerificationChannel?
     public let role: Role
     /// Parties of the same step act in parallel; a step begins once the one before is complete.
     public let step: Int
@@ -70,6 +72,7 @@ extension DocumentParty: JSONWritable {
         w.key("name"); w.value(name)
         w.key("email"); w.value(email)
         w.key("phone"); w.value(phone)
+        w.key("verify"); w.value(verify?.rawValue ?? "none")
         w.key("role"); w.value(role.rawValue)
         w.key("order"); w.value(step)
         w.key("status"); w.value(status.rawValue)

@@ -196,7 +196,7 @@ public struct PartyFlowService: Sendable {
 
     private static func wording(_ reader: inout InputReader) -> SendService.PartyWording {
         SendService.PartyWording(
-            purpose: reader.choice("template", label: "Template", among: MessagePurpose.templated).value,
+            purpose: reader.choice("template", label: "Template", among: MessagePurpose.sendable).value,
             language: reader.choice("language", label: "Language", as: Language.self).value,
             subject: reader.text("subject", label: "Subject", max: 200).value,
             message: reader.text("message", label: "Message", max: 5_000).value)

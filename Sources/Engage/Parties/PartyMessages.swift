@@ -22,7 +22,8 @@ extension SendService {
             return nil
         }
         let options = RecipientLinkService.LinkOptions(
-            actions: party.actions, expiresAt: nil, maxUses: nil, recipientEmail: party.email, prefill: nil, networks: [],
+            actions: party.actions, expiresAt: nil, maxUses: nil, recipientEmail: party.email, verify: party.verify,
+            recipientPhone: party.phone, prefill: nil, networks: [],
             partyID: party.id)
         let made = try await RecipientLinkService.insert(
             options, into: &changes, by: actor, from: client ?? .init(ipAddress: nil, userAgent: nil), in: tx)

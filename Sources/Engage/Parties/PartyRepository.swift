@@ -5,7 +5,7 @@ struct PartyRepository {
     let connection: SQLConnection
 
     private static let columns = """
-        id, document_id, name, email, phone, role, step, status, access_token_id, sealed_link_secret, last_access_at, notified_at,
+        id, document_id, name, email, phone, verify, role, step, status, access_token_id, sealed_link_secret, last_access_at, notified_at,
         completed_at, declined_at, decline_reason, evidence, created_at, updated_at,
         (SELECT t.prefix FROM access_tokens t WHERE t.id = document_parties.access_token_id) AS link_prefix
         """
@@ -15,6 +15,7 @@ struct PartyRepository {
         var name: String
         var email: String?
         var phone: String?
+        var verify: VerificationChannel?
         var role: DocumentParty.Role
         var step: Int
     }
@@ -33,16 +34,16 @@ struct PartyRepository {
 
     func insert(_ fields: Fields, documentID: Int64, at now: Date) async throws -> Int64 {
         try await connection.execute("""
-            INSERT INTO document_parties (document_id, name, email, phone, role, step, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [documentID, fields.name, fields.email, fields.phone, fields.role.rawValue, fields.step, now, now] as [any SQLBindable]
+            INSERT INTO document_parties (document_id, name, email, phone, verify, role, step, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [documentID, fields.name, fields.email, fields.phone, fields.verify?.rawValue ?? "none", fields.role.rawValue, fields.step, now, now] as [any SQLBindable]
         ).lastInsertID
     }
 
     func update(id: Int64, _ fields: Fields, at now: Date) async throws {
         try await connection.execute("""
-            UPDATE document_parties SET name = ?, email = ?, phone = ?, role = ?, step = ?, updated_at = ? WHERE id = ?
-            """, [fields.name, fields.email, fields.phone, fields.role.rawValue, fields.step, now, id] as [any SQLBindable])
+            UPDATE document_parties SET name = ?, email = ?, phone = ?, verify = ?, role = ?, step = ?, updated_at = ? WHERE id = ?
+            """, [fields.name, fields.email, fields.phone, fields.verify?.rawValue ?? "none", fields.role.rawValue, fields.step, now, id] as [any SQLBindable])
     }
 
     /// Stores how far the party got: its status, stamps, link, evidence, and name and email (a transfer).
@@ -78,6 +79,7 @@ struct PartyRepository {
         DocumentParty(
             id: try row.decode("id"), documentID: try row.decode("document_id"), name: try row.decode("name"),
             email: try row.decode("email"), phone: try row.decode("phone"),
+            verify: VerificationChannel(rawValue: try row.decode("verify", as: String.self)),
             role: DocumentParty.Role(rawValue: try row.decode("role")) ?? .viewer, step: Int(try row.decode("step", as: Int64.self)),
             status: DocumentParty.Status(rawValue: try row.decode("status")) ?? .pending, linkID: try row.decode("access_token_id"),
             sealedLinkSecret: try row.decode("sealed_link_secret"), linkPrefix: try row.decode("link_prefix"), lastAccessAt: try row.decode("last_access_at"), notifiedAt: try row.decode("notified_at"),

@@ -47,13 +47,14 @@ public struct PartyService: Sendable {
             ], isForm: input.isForm)
             if let email = found.email { merged.values["email"] = .string(email) }
             if let phone = found.phone { merged.values["phone"] = .string(phone) }
+            if let verify = found.verify { merged.values["verify"] = .string(verify.rawValue) }
             for (key, value) in input.values { merged.values[key] = value }
             var reader = InputReader(merged, allowed: Self.fields)
             let fields = Self.fields(&reader)
             try reader.finish()
             try Self.checkUnique(parties.filter { $0.id != found.id }.map(Self.fields) + [fields!])
             try await tx.parties.update(id: found.id, fields!, at: now)
-            if found.role != fields!.role || found.email != fields!.email || found.phone != fields!.phone {
+            if found.role != fields!.role || found.email != fields!.email || found.phone != fields!.phone || found.verify != fields!.verify {
                 try await Self.revokeLinks(of: [found], by: actor, in: tx)
             }
             return try await tx.parties.all(documentID: documentID).first { $0.id == found.id }!
@@ -101,27 +102,25 @@ public struct PartyService: Sendable {
         }
     }
 
-    private static let fields: Set<String> = ["name", "email", "phone", "role", "order"]
+    private static let fields: Set<String> = ["name", "email", "phone", "verify", "role", "order"]
 
     /// A party's fields, nil when any is refused (reported to `reader`).
     private static func fields(_ reader: inout InputReader) -> PartyRepository.Fields? {
         let name = reader.text("name", label: "Name", required: true, min: 1, max: 255)
         let email = reader.email("email", label: "Email")
-        let phone = reader.text("phone", label: "Phone", max: 32)
+        let phone = reader.phone("phone", label: "Phone")
         let role = reader.choice("role", label: "Role", as: DocumentParty.Role.self, required: true)
         let step = reader.integer("order", label: "Order", in: 1...100)
-        if let number = phone.value, !SendService.isE164(number) {
-            reader.report("phone", .invalidFormat, "Phone must be in E.164 form, such as +33612345678.")
-        }
+        let verify = RecipientLinkService.verification(&reader, email: email.value, phone: phone.value, contact: ("email", "phone"))
         if let role = role.value, role != .viewer, email.value == nil, phone.value == nil {
             reader.report("email", .required, "\(role == .approver ? "An" : "A") \(role.rawValue) needs an email or a phone to be sent their link.")
         }
         guard let name = name.value, let role = role.value, reader.allProblems.isEmpty else { return nil }
-        return PartyRepository.Fields(name: name, email: email.value, phone: phone.value, role: role, step: step.value ?? 1)
+        return PartyRepository.Fields(name: name, email: email.value, phone: phone.value, verify: verify, role: role, step: step.value ?? 1)
     }
 
     private static func fields(_ party: DocumentParty) -> PartyRepository.Fields {
-        PartyRepository.Fields(name: party.name, email: party.email, phone: party.phone, role: party.role, step: party.step)
+        PartyRepository.Fields(name: party.name, email: party.email, phone: party.phone, verify: party.verify, role: party.role, step: party.step)
     }
 
     /// Refuses two parties with the same name or email (case and surrounding spaces ignored), and too many.

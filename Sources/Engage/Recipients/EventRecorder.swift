@@ -166,7 +166,7 @@ struct EventRecorder: Sendable {
             "host": recording.host.map(JSONValue.string) ?? .null,
             "user_agent": recording.client.userAgent.map(JSONValue.string) ?? .null,
         ]
-        for key in ["signer_name", "signature_image", "signature_image_sha256", "content_sha256", "consent_sha256", "reason"] {
+        for key in ["signer_name", "signature_image", "signature_image_sha256", "content_sha256", "consent_sha256", "reason", "verification"] {
             if let value = details?[key] { evidence[key] = value }
         }
         return evidence

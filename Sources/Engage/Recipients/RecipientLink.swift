@@ -18,6 +18,10 @@ public struct RecipientLink: Sendable, Equatable, Identifiable {
     public let maxUses: Int?
     public let useCount: Int
     public let recipientEmail: String?
+    /// How the recipient proves who they are before accepting, signing or declining; nil for no check.
+    public let verify: VerificationChannel?
+    /// Where an SMS code goes (E.164).
+    public let recipientPhone: String?
     public let prefillData: [String: JSONValue]?
     /// CIDR blocks the link may be used from; empty means anywhere.
     public let restrictedIPs: [String]
@@ -31,6 +35,15 @@ public struct RecipientLink: Sendable, Equatable, Identifiable {
     /// True once `max_uses` requests have been served.
     public var isUsedUp: Bool {
         maxUses.map { useCount >= $0 } ?? false
+    }
+
+    /// Where this link's code goes, when it asks for one.
+    public var verificationAddress: String? {
+        switch verify {
+        case .email?: recipientEmail
+        case .sms?: recipientPhone
+        case nil: nil
+        }
     }
 
     /// True when `action` was granted.
@@ -61,6 +74,8 @@ extension RecipientLink: JSONWritable {
         w.key("max_uses"); w.value(maxUses)
         w.key("use_count"); w.value(useCount)
         w.key("recipient_email"); w.value(recipientEmail)
+        w.key("verify"); w.value(verify?.rawValue ?? "none")
+        w.key("recipient_phone"); w.value(recipientPhone)
         w.key("prefill_data"); w.value(prefillData.map(JSONValue.object))
         w.key("restricted_ips")
         w.beginArray()

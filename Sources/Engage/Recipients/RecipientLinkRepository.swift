@@ -6,7 +6,7 @@ struct RecipientLinkRepository {
 
     private static let columns = """
         t.id, t.document_id, t.party_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
-        t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
+        t.verify, t.recipient_phone, t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
         (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
         """
 
@@ -20,6 +20,8 @@ struct RecipientLinkRepository {
         var expiresAt: Date?
         var maxUses: Int?
         var recipientEmail: String?
+        var verify: VerificationChannel?
+        var recipientPhone: String?
         var prefillData: [String: JSONValue]?
         var restrictedIPs: [String]
         var createdBy: Int64?
@@ -29,11 +31,11 @@ struct RecipientLinkRepository {
     func insert(_ new: NewLink) async throws -> Int64 {
         let result = try await connection.execute("""
             INSERT INTO access_tokens (document_id, party_id, token_hash, prefix, allowed_actions, expires_at, max_uses,
-                recipient_email, prefill_data, restricted_ips, created_by, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
+                recipient_email, verify, recipient_phone, prefill_data, restricted_ips, created_by, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))
             """, [
                 new.documentID, new.partyID, new.hash, new.prefix, new.allowedActions.map(\.rawValue).joined(separator: ","), new.expiresAt,
-                new.maxUses, new.recipientEmail, try new.prefillData.map { try SQLJSON.encode($0) },
+                new.maxUses, new.recipientEmail, new.verify?.rawValue ?? "none", new.recipientPhone, try new.prefillData.map { try SQLJSON.encode($0) },
                 new.restrictedIPs.isEmpty ? nil : try SQLJSON.encode(new.restrictedIPs), new.createdBy,
             ])
         let id = Int64(result.lastInsertID)
@@ -142,7 +144,9 @@ struct RecipientLinkRepository {
             id: try row.decode("id"), documentID: try row.decode("document_id"), partyID: try row.decode("party_id"), prefix: try row.decode("prefix"),
             allowedActions: actions.split(separator: ",").compactMap { RecipientAction(rawValue: String($0)) },
             expiresAt: try row.decode("expires_at"), maxUses: try row.decode("max_uses"), useCount: try row.decode("use_count"),
-            recipientEmail: try row.decode("recipient_email"), prefillData: try row.decodeJSON("prefill_data"),
+            recipientEmail: try row.decode("recipient_email"),
+            verify: VerificationChannel(rawValue: try row.decode("verify", as: String.self)), recipientPhone: try row.decode("recipient_phone"),
+            prefillData: try row.decodeJSON("prefill_data"),
             restrictedIPs: try row.decodeJSON("restricted_ips", as: [String].self) ?? [],
             pixelID: try row.decode("pixel_id"), createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))

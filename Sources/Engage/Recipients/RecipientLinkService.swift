@@ -9,7 +9,7 @@ public struct RecipientLinkService: Sendable {
     }
 
     static let fields: Set<String> = [
-        "allowed_actions", "expires_in_days", "max_uses", "recipient_email", "prefill_data", "restricted_ips",
+        "allowed_actions", "expires_in_days", "max_uses", "recipient_email", "recipient_phone", "verify", "prefill_data", "restricted_ips",
     ]
     /// Links last this long unless the request says otherwise (`null` for never).
     static let defaultLifetimeDays = 30
@@ -29,6 +29,9 @@ public struct RecipientLinkService: Sendable {
         var expiresAt: Date?
         var maxUses: Int?
         var recipientEmail: String?
+        /// The code check before a decision, and the phone an SMS code goes to.
+        var verify: VerificationChannel? = nil
+        var recipientPhone: String? = nil
         var prefill: [String: JSONValue]?
         var networks: [IPNetwork]
         /// The party the link acts for, if any.
@@ -39,7 +42,7 @@ public struct RecipientLinkService: Sendable {
     static func options(copying link: RecipientLink) -> LinkOptions {
         LinkOptions(
             actions: link.allowedActions, expiresAt: link.expiresAt, maxUses: link.maxUses, recipientEmail: link.recipientEmail,
-            prefill: link.prefillData, networks: link.restrictedIPs.compactMap(IPNetwork.init), partyID: link.partyID)
+            verify: link.verify, recipientPhone: link.recipientPhone, prefill: link.prefillData, networks: link.restrictedIPs.compactMap(IPNetwork.init), partyID: link.partyID)
     }
 
     /// The end of a link made now that lives `days` days.
@@ -54,6 +57,8 @@ public struct RecipientLinkService: Sendable {
         let lifetime = reader.integer("expires_in_days", label: "Expiry in days", in: 1...3650)
         let maxUses = reader.integer("max_uses", label: "Maximum uses", in: 1...1_000_000)
         let email = reader.email("recipient_email", label: "Recipient email")
+        let phone = reader.phone("recipient_phone", label: "Recipient phone")
+        let verify = verification(&reader, email: email.value, phone: phone.value)
         let prefill = reader.object("prefill_data", label: "Prefill data")
         let networks = networks(&reader)
         problems += reader.allProblems.map { .init(field: prefix + $0.field, code: $0.code, message: $0.message) }
@@ -63,8 +68,8 @@ public struct RecipientLinkService: Sendable {
         case .value(let days): days
         }
         return LinkOptions(
-            actions: actions, expiresAt: days.map(expiry(inDays:)), maxUses: maxUses.value, recipientEmail: email.value, prefill: prefill.value,
-            networks: networks)
+            actions: actions, expiresAt: days.map(expiry(inDays:)), maxUses: maxUses.value, recipientEmail: email.value, verify: verify,
+            recipientPhone: phone.value, prefill: prefill.value, networks: networks)
     }
 
     /// Creates a link to a live document; the returned secret is the only time it exists in clear.
@@ -92,8 +97,8 @@ public struct RecipientLinkService: Sendable {
         let documentID = changes.document.id
         let id = try await tx.links.insert(.init(
             documentID: documentID, partyID: options.partyID, hash: hash, prefix: String(secret.prefix(8)), allowedActions: options.actions,
-            expiresAt: options.expiresAt, maxUses: options.maxUses,
-            recipientEmail: options.recipientEmail, prefillData: options.prefill, restrictedIPs: options.networks.map(\.description),
+            expiresAt: options.expiresAt, maxUses: options.maxUses, recipientEmail: options.recipientEmail,
+            verify: options.verify, recipientPhone: options.recipientPhone, prefillData: options.prefill, restrictedIPs: options.networks.map(\.description),
             createdBy: actor.userID))
         try changes.apply(
             .linkCreated, linkID: id, userID: actor.userID, client: client,
@@ -150,6 +155,26 @@ public struct RecipientLinkService: Sendable {
             reader.report(field, .required, "Allow at least one action.")
         }
         return .value(RecipientAction.allCases.filter { names.contains($0.rawValue) })
+    }
+
+    /// `verify`: none (the default), or the channel of a code, which needs its address on the link.
+    /// `contact` names the fields that hold the email and the phone (a party's own are `email` and `phone`).
+    static func verification(
+        _ reader: inout InputReader, email: String?, phone: String?, contact: (email: String, phone: String) = ("recipient_email", "recipient_phone")
+    ) -> VerificationChannel? {
+        let choice = reader.text("verify", label: "Identity check", max: 10).value ?? "none"
+        if choice == "none" { return nil }
+        guard let channel = VerificationChannel(rawValue: choice) else {
+            reader.report("verify", .invalidValue, "Identity check must be none, email or sms; not \(choice).")
+            return nil
+        }
+        if channel == .email, email == nil, !reader.hasProblem(contact.email) {
+            reader.report(contact.email, .required, "An email is required to send a code by email.")
+        }
+        if channel == .sms, phone == nil, !reader.hasProblem(contact.phone) {
+            reader.report(contact.phone, .required, "A phone (E.164, such as +33612345678) is required to send a code by SMS.")
+        }
+        return channel
     }
 
     private static func networks(_ reader: inout InputReader) -> [IPNetwork] {

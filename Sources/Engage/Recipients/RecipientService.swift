@@ -63,6 +63,9 @@ public struct RecipientVisit: Sendable {
 public struct RecipientService: Sendable {
     let database: Database
     private let recorder: EventRecorder
+    /// Checks the pass of a link that asks for a one-time code; none without `confirmations`
+    /// (such a link then refuses every decision).
+    private let verifications: VerificationService?
     /// An email open or a click is recorded once per message and client address in a window this
     /// long (seconds); 0 records every hit.
     private let trackingWindow: Int
@@ -71,6 +74,7 @@ public struct RecipientService: Sendable {
     public init(database: Database, confirmations: SendService? = nil, trackingWindow: Int = 3600) {
         self.database = database
         self.recorder = EventRecorder(database: database, confirmations: confirmations)
+        self.verifications = confirmations.map { VerificationService(database: database, sender: $0) }
         self.trackingWindow = trackingWindow
     }
 
@@ -90,16 +94,16 @@ public struct RecipientService: Sendable {
         try await act(secret, .download, from: client)
     }
 
-    /// Accepts the document.
-    public func accept(_ secret: String, _ input: Input = Input([:]), from client: ClientInfo) async throws -> RecipientVisit {
+    /// Accepts the document. `pass`: the browser's proof of a one-time code, where the link asks for one.
+    public func accept(_ secret: String, _ input: Input = Input([:]), pass: String? = nil, from client: ClientInfo) async throws -> RecipientVisit {
         // Accepting takes no fields: anything sent is a mistake to report, not to ignore.
         try InputReader(input, allowed: []).finish()
-        return try await act(secret, .accept, from: client)
+        return try await act(secret, .accept, pass: pass, from: client)
     }
 
     /// Signs with a typed full name and explicit consent, keeping the evidence in the event: the
     /// digest of what was shown, the consent text and its digest, and the drawn signature if any.
-    public func sign(_ secret: String, _ input: Input, consentText: String, from client: ClientInfo) async throws -> RecipientVisit {
+    public func sign(_ secret: String, _ input: Input, consentText: String, pass: String? = nil, from client: ClientInfo) async throws -> RecipientVisit {
         var reader = InputReader(input, allowed: Self.signFields)
         let name = reader.text("full_name", label: "Full name", required: true, min: 2, max: 200)
         if !reader.flag("consent", label: "Consent") {
@@ -112,7 +116,7 @@ public struct RecipientService: Sendable {
         try reader.finish()
         let signer = name.value ?? ""
         let drawn = image.value
-        return try await act(secret, .sign, from: client) { document in
+        return try await act(secret, .sign, pass: pass, from: client) { document in
             // What the signer saw, as the document stood when the signature was recorded.
             var details: [String: JSONValue] = [
                 "signer_name": .string(signer),
@@ -153,12 +157,12 @@ public struct RecipientService: Sendable {
     }
 
     /// Declines the document, with an optional reason.
-    public func decline(_ secret: String, _ input: Input, from client: ClientInfo) async throws -> RecipientVisit {
+    public func decline(_ secret: String, _ input: Input, pass: String? = nil, from client: ClientInfo) async throws -> RecipientVisit {
         var reader = InputReader(input, allowed: Self.declineFields)
         let reason = reader.text("reason", label: "Reason", max: 2000)
         try reader.finish()
         let details = reason.value.map { ["reason": JSONValue.string($0)] }
-        return try await act(secret, .decline, from: client) { _ in details }
+        return try await act(secret, .decline, pass: pass, from: client) { _ in details }
     }
 
     /// Records `email_opened` for a known pixel of a live document; false for any other id.
@@ -249,16 +253,23 @@ public struct RecipientService: Sendable {
     /// Checks the link, then has the recorder decide the action and record it in one transaction
     /// (shared with concurrent requests); the visit shows the document as the action left it.
     private func act(
-        _ secret: String, _ action: RecipientAction, from client: ClientInfo,
+        _ secret: String, _ action: RecipientAction, pass: String? = nil, from client: ClientInfo,
         details: @escaping @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     ) async throws -> RecipientVisit {
         let link = try await database.read { try await Self.authorize(secret, action, from: client, in: $0) }
+        let decides = VerificationService.decisions.contains(action)
+        var evidence = details
+        if decides, link.verify != nil {
+            guard let verifications else { throw VerificationError.required(for: link) }
+            // The decision names the check it rests on.
+            let check = try await verifications.requirePassed(link, pass: pass).evidence
+            evidence = { document in (details(document) ?? [:]).merging(["verification": check]) { $1 } }
+        }
         // A party's decision keeps the name its address resolves to, looked up before any lock is taken.
-        let decides = [.sign, .accept, .decline].contains(action)
         let host = link.partyID != nil && decides ? await ReverseDNS.name(of: client.ipAddress) : nil
         let document = try await recorder.record(.init(
             documentID: link.documentID, change: .recipient(action), linkID: link.id, client: client,
-            recipientEmail: link.recipientEmail, partyID: link.partyID, host: host, details: details))
+            recipientEmail: link.recipientEmail, partyID: link.partyID, host: host, details: evidence))
         return try await visit(link, document)
     }
 

@@ -88,6 +88,15 @@ struct InputReader {
         return text
     }
 
+    /// A phone number in E.164 form (`+` and 8 to 15 digits).
+    mutating func phone(_ field: String, label: String) -> Provided<String> {
+        let text = text(field, label: label, max: 16)
+        if case .value(let number) = text, !SendService.isE164(number) {
+            report(field, .invalidFormat, "\(label) must be in E.164 form, such as +33612345678.")
+        }
+        return text
+    }
+
     /// An absolute http or https address (`WebAddress`).
     mutating func url(_ field: String, label: String) -> Provided<String> {
         let text = text(field, label: label, max: 2048)

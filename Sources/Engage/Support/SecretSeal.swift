@@ -10,11 +10,14 @@ public struct SecretSeal: Sendable {
     static let placeholder = "zzENGAGELINKSECRETzz"
 
     private let key: SymmetricKey
+    /// Derived from `key` for `authenticationCode` alone.
+    private let macKey: SymmetricKey
 
     /// A seal with a 256-bit key.
     public init(key: Data) {
         precondition(key.count == 32, "ENGAGE_SECRET_KEY is checked to be 32 bytes when read")
         self.key = SymmetricKey(data: key)
+        macKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: self.key, info: Data("engage-verification".utf8), outputByteCount: 32)
     }
 
     /// `secret`, encrypted and authenticated (nonce, ciphertext and tag together).
@@ -23,6 +26,12 @@ public struct SecretSeal: Sendable {
             preconditionFailure("a 12-byte nonce always has a combined form")
         }
         return combined
+    }
+
+    /// A keyed digest of `text` (HMAC-SHA256 under a key derived for this use alone): what is
+    /// stored of a one-time code, and what signs a verified browser's pass.
+    func authenticationCode(for text: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: macKey))
     }
 
     /// The secret `seal` sealed; throws when it was sealed with another key or altered.

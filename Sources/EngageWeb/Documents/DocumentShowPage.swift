@@ -25,6 +25,7 @@ struct DocumentShowPage: PageContext {
     let newLink: String?
     let linkErrors: [String: String]
     let linkValues: [String: String]
+    let verifyOptions: [SelectOption]
     let actionChoices: [ActionChoice]
     let parties: PartiesPanel
     /// Staff's Markdown, rendered by cmark in safe mode.
@@ -138,6 +139,7 @@ struct DocumentShowPage: PageContext {
         self.newLink = newLink
         self.linkErrors = linkErrors?.messagesByField ?? [:]
         self.linkValues = linkValues
+        verifyOptions = SelectOption.identityChecks(selected: linkValues["verify"])
         let chosen = linkValues.isEmpty ? ["view", "download"] : RecipientAction.allCases.map(\.rawValue).filter { linkValues["action_\($0)"] != nil }
         actionChoices = RecipientAction.allCases.map { ActionChoice($0, checked: chosen.contains($0.rawValue)) }
         parties = PartiesPanel(details.parties, newLinks: newPartyLinks, errors: partyErrors, values: partyValues)
@@ -159,11 +161,18 @@ struct DocumentShowPage: PageContext {
         return "for \(Money.format(total)) \(pricing["currency"]?.text ?? "")"
     }
 
+    /// The identity check a decision names: its code's channel and masked address.
+    private static func verifiedBy(_ event: DocumentEvent) -> String? {
+        guard case .object(let check)? = event.details?["verification"] else { return nil }
+        return "identity verified by \(check["channel"]?.text ?? "") code to \(check["destination"]?.text ?? "")"
+    }
+
     static func row(_ event: DocumentEvent) -> EventRow {
         let detail: String = switch event.eventType {
-        case .signed: [event.details?["signer_name"].flatMap(\.text).map { "by \($0)" }, agreedTotal(event)].compactMap { $0 }.joined(separator: " · ")
-        case .accepted: agreedTotal(event) ?? ""
-        case .declined: event.details?["reason"].flatMap(\.text) ?? ""
+        case .signed: [event.details?["signer_name"].flatMap(\.text).map { "by \($0)" }, agreedTotal(event), verifiedBy(event)].compactMap { $0 }
+            .joined(separator: " · ")
+        case .accepted: [agreedTotal(event), verifiedBy(event)].compactMap { $0 }.joined(separator: " · ")
+        case .declined: [event.details?["reason"].flatMap(\.text), verifiedBy(event)].compactMap { $0 }.joined(separator: " · ")
         case .registered: [event.details?["name"], event.details?["email"]].compactMap { $0.flatMap(\.text) }.joined(separator: " · ")
         case .statusChanged:
             [event.details?["from"], event.details?["to"]].compactMap { $0.flatMap(\.text) }.joined(separator: " → ")
@@ -174,6 +183,8 @@ struct DocumentShowPage: PageContext {
         case .emailQueued, .smsQueued: ["to " + (event.details?["recipient"]?.text ?? ""), event.details?["template"]?.text]
             .compactMap { $0 }.joined(separator: " · ")
         case .emailFailed, .smsFailed: [event.details?["status"]?.text, event.details?["error"]?.text].compactMap { $0 }.joined(separator: ": ")
+        case .verificationSent, .identityVerified: [event.details?["channel"]?.text, event.details?["destination"]?.text]
+            .compactMap { $0 }.joined(separator: " · ")
         default: event.linkID.map { "link #\($0)" } ?? ""
         }
         // A view the document refused (it was cancelled) says so, beside its link.

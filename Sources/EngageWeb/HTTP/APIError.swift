@@ -56,6 +56,8 @@ public struct APIError: Error, Sendable, Equatable {
             return .notFound()
         case let error as RecipientError:
             return APIError(recipient: error)
+        case let error as VerificationError:
+            return APIError(verification: error)
         case let error as RecordNotFound:
             return .notFound("\(error.resource) \(error.id) not found.")
         case let error as RateLimitExceeded:
@@ -152,6 +154,33 @@ public struct APIError: Error, Sendable, Equatable {
             self.init(
                 .unauthorized, code: "AUTH_INVALID_SIGNATURE",
                 message: "This key requires signed requests: X-Engage-Time within five minutes and X-Engage-Signature over the request.")
+        }
+    }
+
+    private init(verification error: VerificationError) {
+        switch error {
+        case .required(let channel, let destination):
+            self.init(
+                .forbidden, code: "VERIFICATION_REQUIRED",
+                message: "Confirm it is you first: ask for a code (POST /p/{token}/verify/resend) and type it (POST /p/{token}/verify).",
+                details: [Detail(field: "channel", code: channel.rawValue, message: destination)])
+        case .invalid(let reason, let left):
+            let message = switch reason {
+            case .wrongCode: "This code is not the one we sent. \(left) attempt\(left == 1 ? "" : "s") left."
+            case .expired: "This code has expired: ask for a new one."
+            case .noCode: "No code has been sent for this link: ask for one."
+            case .used: "This code was used already: ask for a new one."
+            }
+            self.init(.badRequest, code: "VERIFICATION_INVALID", message: message, details: [
+                Detail(field: "attempts_left", code: String(left), message: "\(left) attempt\(left == 1 ? "" : "s") left with this code."),
+            ])
+        case .locked(let seconds):
+            self.init(
+                .tooManyRequests, code: "VERIFICATION_LOCKED",
+                message: "Too many codes or wrong attempts: try again in \(seconds) seconds with a new code.")
+            headers[.retryAfter] = String(seconds)
+        case .notRequired:
+            self.init(.notFound, code: "RESOURCE_NOT_FOUND", message: "This link asks for no code.")
         }
     }
 

@@ -73,6 +73,7 @@ public func buildRouter(
     RecipientController(
         views: views,
         recipients: RecipientService(database: database, confirmations: messaging.sender, trackingWindow: configuration.trackingWindow),
+        verifications: VerificationService(database: database, sender: messaging.sender),
         pdfs: documents.pdfs, sender: configuration.companyName, locales: locales
     ).register(on: router)
     MessagingAPIController(sender: messaging.sender, outbox: messaging.outbox, links: recipientLinks, apiURL: apiURL).register(on: api)

@@ -69,6 +69,13 @@ struct SelectOption: Sendable {
         all(Array(T.allCases), selected: selected)
     }
 
+    /// The identity checks a link may ask for, in the portal's language.
+    static func identityChecks(selected: String?) -> [SelectOption] {
+        [("none", "identityCheckNone"), ("email", "identityCheckEmail"), ("sms", "identityCheckSms")].map { value, key in
+            SelectOption(value: value, label: PortalLocale.current.text(key), selected: value == (selected ?? "none"))
+        }
+    }
+
     /// An option per value of `choices`, in order.
     static func all<T: RawRepresentable>(_ choices: [T], selected: String?) -> [SelectOption] where T.RawValue == String {
         choices.map { SelectOption(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: $0.rawValue == selected) }

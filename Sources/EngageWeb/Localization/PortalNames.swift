@@ -80,6 +80,8 @@ extension EventType {
         case .partnerUpdateFailed: "eventPartnerUpdateFailed"
         case .partyCompleted: "eventPartyCompleted"
         case .partyTransferred: "eventPartyTransferred"
+        case .verificationSent: "eventVerificationSent"
+        case .identityVerified: "eventIdentityVerified"
         }
         return PortalLocale.current.text(key)
     }
@@ -143,6 +145,7 @@ extension MessagePurpose {
         case .reminder: "purposeReminder"
         case .signedConfirmation: "purposeSignedConfirmation"
         case .staffNotice: "purposeStaffNotice"
+        case .verificationCode: "purposeVerificationCode"
         }
         return PortalLocale.current.text(key)
     }

@@ -54,9 +54,10 @@ struct SendController {
             errors: Dictionary((errors?.messagesByField ?? [:]).map { ($0.key.replacingOccurrences(of: "token_options.", with: ""), $0.value) }) { first, _ in first },
             errorList: errors?.messages ?? [], hasErrors: errors != nil,
             channelOptions: SelectOption.named(MessageChannel.allCases, selected: values["channel"]),
-            templateOptions: SelectOption.named(MessagePurpose.templated, selected: values["template"]),
+            templateOptions: SelectOption.named(MessagePurpose.sendable, selected: values["template"]),
             languageOptions: Language.allCases.map { SelectOption(value: $0.rawValue, label: $0.name, selected: values["language"] == $0.rawValue) },
             linkChoices: RecipientAction.allCases.map { DocumentShowPage.ActionChoice($0, checked: chosen.contains($0.rawValue)) },
+            verifyOptions: SelectOption.identityChecks(selected: values["verify"]),
             withLink: values["link"] != "none",
             previewURL: QueryString.url("/documents/\(document.id)/send/preview", previewValues)),
             status: errors == nil ? .ok : .unprocessableContent)
@@ -64,7 +65,7 @@ struct SendController {
 
     /// The form's fields as the send service reads them: the link choices become `token_options`.
     static func sendInput(_ fields: [String: String]) -> Input {
-        let linkFields = ["link", "expires_in_days", "csrf_token"] + RecipientAction.allCases.map { "action_\($0.rawValue)" }
+        let linkFields = ["link", "expires_in_days", "verify", "csrf_token"] + RecipientAction.allCases.map { "action_\($0.rawValue)" }
         var input = Input(form: fields.filter { !linkFields.contains($0.key) })
         if fields["link"] == "none" {
             input.values["generate_token"] = .bool(false)
@@ -72,7 +73,9 @@ struct SendController {
             var options: [String: JSONValue] = [
                 "allowed_actions": .array(RecipientAction.allCases.map(\.rawValue).filter { !(fields["action_\($0)"] ?? "").isEmpty }.map(JSONValue.string)),
             ]
-            if let days = fields["expires_in_days"], !days.trimmingCharacters(in: .whitespaces).isEmpty { options["expires_in_days"] = .string(days) }
+            for field in ["expires_in_days", "verify"] {
+                if let value = fields[field], !value.trimmingCharacters(in: .whitespaces).isEmpty { options[field] = .string(value) }
+            }
             input.values["token_options"] = .object(options)
         }
         return input
@@ -103,6 +106,7 @@ struct SendPage: PageContext {
     let templateOptions: [SelectOption]
     let languageOptions: [SelectOption]
     let linkChoices: [DocumentShowPage.ActionChoice]
+    let verifyOptions: [SelectOption]
     let withLink: Bool
     let previewURL: String
 }

@@ -12,6 +12,7 @@ struct CertificatePage: PageContext {
         let isCompleted: Bool
         let completedAt: PortalTime?
         let signerName: String?
+        let identityCheck: String?
         let ip: String
         let host: String?
         let userAgent: String
@@ -53,7 +54,7 @@ struct CertificatePage: PageContext {
                 name: party.name, email: party.email, role: DocumentParty.Role(rawValue: party.role)?.label ?? party.role, order: party.order,
                 status: DocumentParty.Status(rawValue: party.status)?.label ?? party.status,
                 isCompleted: party.status == DocumentParty.Status.completed.rawValue, completedAt: party.completedAt.map(PortalTime.init),
-                signerName: party.signerName, ip: party.ip ?? t.text("unknown"), host: party.host, userAgent: party.userAgent ?? t.text("unknown"),
+                signerName: party.signerName, identityCheck: party.identityCheck?.summary, ip: party.ip ?? t.text("unknown"), host: party.host, userAgent: party.userAgent ?? t.text("unknown"),
                 signatureImage: party.signatureImage.flatMap { $0.hasPrefix("data:image/png;base64,") ? $0 : nil })
         }
         keyID = certificate.keyID

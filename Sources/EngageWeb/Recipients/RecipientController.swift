@@ -8,6 +8,8 @@ import Hummingbird
 struct RecipientController {
     let views: ViewRenderer
     let recipients: RecipientService
+    /// The one-time codes of links that ask for one.
+    let verifications: VerificationService
     let pdfs: PDFStore
     /// Who the pages name as the sender.
     let sender: String
@@ -18,7 +20,7 @@ struct RecipientController {
 
     func register(on router: Router<EngageRequestContext>) {
         router.get("/p/:token") { request, context in
-            try await answer(request, context) { secret, client, _ in
+            try await answer(request, context) { secret, client, _, _ in
                 (try await recipients.view(secret, from: client), nil)
             }
         }
@@ -42,30 +44,43 @@ struct RecipientController {
             }
         }
         router.post("/p/:token/accept") { request, context in
-            try await answer(request, context) { secret, client, input in
-                (try await recipients.accept(secret, input.values, from: client), "accepted")
+            try await answer(request, context) { secret, client, input, pass in
+                (try await recipients.accept(secret, input.values, pass: pass, from: client), "accepted")
             }
         }
         router.post("/p/:token/sign") { request, context in
-            try await answer(request, context) { secret, client, input in
+            try await answer(request, context) { secret, client, input, pass in
                 let consent = locales.locale(Language.of(request, form: input.form)).text("consent")
-                return (try await recipients.sign(secret, input.values, consentText: consent, from: client), "signed")
+                return (try await recipients.sign(secret, input.values, consentText: consent, pass: pass, from: client), "signed")
             }
         }
         router.post("/p/:token/register") { request, context in
-            try await answer(request, context) { secret, client, input in
+            try await answer(request, context) { secret, client, input, _ in
                 (try await recipients.register(secret, input.values, from: client), "registered")
             }
         }
         router.post("/p/:token/choices") { request, context in
-            try await answer(request, context) { secret, client, input in
+            try await answer(request, context) { secret, client, input, _ in
                 let choices = input.form.isEmpty ? input.values : PriceTablesView.choices(fromForm: input.form)
                 return (try await recipients.choose(secret, choices, from: client), "choicesSaved")
             }
         }
         router.post("/p/:token/decline") { request, context in
-            try await answer(request, context) { secret, client, input in
-                (try await recipients.decline(secret, input.values, from: client), "declined")
+            try await answer(request, context) { secret, client, input, pass in
+                (try await recipients.decline(secret, input.values, pass: pass, from: client), "declined")
+            }
+        }
+        router.post("/p/:token/verify/resend") { request, context in
+            try await check(request, context) { secret, client, body, language in
+                let sent = try await verifications.send(secret, language: language, from: client)
+                let notice = PortalLocale.current.text("verifyCodeSent", ["destination": sent.destination])
+                return (try APIResponse.success(SentCodePayload(sent), status: .accepted), notice, nil)
+            }
+        }
+        router.post("/p/:token/verify") { request, context in
+            try await check(request, context) { secret, client, body, _ in
+                let passed = try await verifications.verify(secret, body.values, from: client)
+                return (try APIResponse.success(PassedPayload(passed)), PortalLocale.current.text("verifyDone"), passed)
             }
         }
         router.get("/t/:pixel") { request, context in
@@ -94,7 +109,7 @@ struct RecipientController {
     /// Runs one recipient request and presents its result or its refusal.
     private func answer(
         _ request: Request, _ context: EngageRequestContext,
-        _ act: (String, ClientInfo, Body) async throws -> (RecipientVisit, confirmation: String?)
+        _ act: (String, ClientInfo, Body, _ pass: String?) async throws -> (RecipientVisit, confirmation: String?)
     ) async throws -> Response {
         let body: Body
         do {
@@ -106,22 +121,101 @@ struct RecipientController {
         let secret = context.parameters.get("token") ?? ""
         return try await PortalLocale.$current.withValue(locales.locale(language)) {
             let t = PortalLocale.current
+            let pass = VerificationPass.of(request)
             do {
-                let (visit, confirmation) = try await act(secret, request.client(context), body)
-                if wantsJSON(request) { return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender)) }
+                let (visit, confirmation) = try await act(secret, request.client(context), body, pass)
+                let check = try await verifications.status(of: visit.link, pass: pass)
+                if wantsJSON(request) {
+                    return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender, check: check))
+                }
                 let page = RecipientPage(
-                    visit: visit, secret: secret, language: language, sender: sender, notice: confirmation.map { t.text($0) })
+                    visit: visit, secret: secret, language: language, sender: sender, check: check, notice: confirmation.map { t.text($0) })
                 return ViewRenderer.response(try renderedPages.html(for: page) { try views.html("recipient/show", $0) })
             } catch let error as ValidationError where !wantsJSON(request) {
                 // The form comes back with the typed values and every problem, and nothing is recorded.
-                let visit = try await recipients.peek(secret, from: request.client(context))
-                let page = RecipientPage(
-                    visit: visit, secret: secret, language: language, sender: sender, notice: t.text("fixErrors"),
-                    noticeIsError: true, errors: Self.messages(error, t), values: body.form)
-                return try views.render("recipient/show", page, status: .unprocessableContent)
+                return try await refusedForm(secret, request, context, language, pass: pass, notice: t.text("fixErrors"),
+                    status: .unprocessableContent, errors: Self.messages(error, t), values: body.form)
+            } catch let error as VerificationError where !wantsJSON(request) {
+                // The page asks for the code instead of the decision.
+                return try await refusedForm(secret, request, context, language, pass: pass, error: error, values: body.form)
             } catch {
                 return try failure(error, request, language)
             }
+        }
+    }
+
+    /// Asks for a code or checks one (`/verify/resend`, `/verify`): JSON for the API, else the
+    /// page with its notice; a pass given is kept in the link's cookie either way.
+    private func check(
+        _ request: Request, _ context: EngageRequestContext,
+        _ run: (String, ClientInfo, Body, Language) async throws -> (json: Response, notice: String, passed: VerificationService.Passed?)
+    ) async throws -> Response {
+        let body: Body
+        do {
+            body = try await Self.body(of: request, context)
+        } catch {
+            return try failure(error, request, Language.of(request))
+        }
+        let language = Language.of(request, form: body.form)
+        let secret = context.parameters.get("token") ?? ""
+        return try await PortalLocale.$current.withValue(locales.locale(language)) {
+            let pass = VerificationPass.of(request)
+            do {
+                let (json, notice, passed) = try await run(secret, request.client(context), body, language)
+                var response = json
+                if !wantsJSON(request) {
+                    let visit = try await recipients.peek(secret, from: request.client(context))
+                    let check = try await verifications.status(of: visit.link, pass: passed?.pass ?? pass)
+                    let page = RecipientPage(visit: visit, secret: secret, language: language, sender: sender, check: check, notice: notice)
+                    response = try views.render("recipient/show", page)
+                }
+                if let passed { response.setCookie(VerificationPass.cookie(passed, secret: secret, secure: context.isSecure)) }
+                return response
+            } catch let error as ValidationError where !wantsJSON(request) {
+                return try await refusedForm(secret, request, context, language, pass: pass, notice: PortalLocale.current.text("fixErrors"),
+                    status: .badRequest, errors: Self.messages(error, PortalLocale.current), values: [:])
+            } catch let error as VerificationError where !wantsJSON(request) {
+                return try await refusedForm(secret, request, context, language, pass: pass, error: error, values: [:])
+            } catch {
+                return try failure(error, request, language)
+            }
+        }
+    }
+
+    /// The page again after a refused form, with why: nothing was recorded.
+    private func refusedForm(
+        _ secret: String, _ request: Request, _ context: EngageRequestContext, _ language: Language, pass: String?,
+        error: VerificationError, values: [String: String]
+    ) async throws -> Response {
+        let refusal = APIError.from(error)!
+        var response = try await refusedForm(
+            secret, request, context, language, pass: pass, notice: Self.notice(error, PortalLocale.current), status: refusal.status,
+            errors: [:], values: values)
+        response.headers.append(contentsOf: refusal.headers)
+        return response
+    }
+
+    private func refusedForm(
+        _ secret: String, _ request: Request, _ context: EngageRequestContext, _ language: Language, pass: String?,
+        notice: String, status: HTTPResponse.Status, errors: [String: String], values: [String: String]
+    ) async throws -> Response {
+        let visit = try await recipients.peek(secret, from: request.client(context))
+        let check = try await verifications.status(of: visit.link, pass: pass)
+        let page = RecipientPage(
+            visit: visit, secret: secret, language: language, sender: sender, check: check, notice: notice,
+            noticeIsError: true, errors: errors, values: values)
+        return try views.render("recipient/show", page, status: status)
+    }
+
+    /// Why a code was refused, in the page's language.
+    private static func notice(_ error: VerificationError, _ t: PortalLocale) -> String {
+        switch error {
+        case .required: t.text("verifyRequired")
+        case .invalid(.wrongCode, let left): t.text("verifyWrong", ["left": String(left)])
+        case .invalid(.expired, _): t.text("verifyExpired")
+        case .invalid(.noCode, _), .invalid(.used, _): t.text("verifyNoCode")
+        case .locked(let seconds): t.text("verifyLocked", ["seconds": String(seconds)])
+        case .notRequired: t.text("somethingWrong")
         }
     }
 

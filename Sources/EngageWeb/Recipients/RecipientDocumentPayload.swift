@@ -10,6 +10,8 @@ struct RecipientDocumentPayload: JSONWritable {
     let secret: String
     /// Who the page names as the sender.
     let sender: String
+    /// The link's identity check, where it asks for one.
+    var check: VerificationService.Status? = nil
 
     /// The register form's fields a link may pre-fill.
     static let prefillFields = ["name", "email", "company", "phone"]
@@ -43,6 +45,18 @@ struct RecipientDocumentPayload: JSONWritable {
         w.endObject()
         w.key("content")
         visit.content.writeJSON(&w)
+        w.key("identity_check")
+        if let check {
+            w.beginObject()
+            w.key("channel"); w.value(check.channel.rawValue)
+            w.key("destination"); w.value(check.destination)
+            w.key("verified"); w.value(check.verified)
+            w.key("code_pending"); w.value(check.codePending)
+            w.key("resend_in"); w.value(check.resendIn)
+            w.endObject()
+        } else {
+            w.value(nil as String?)
+        }
         w.endObject()
     }
 }

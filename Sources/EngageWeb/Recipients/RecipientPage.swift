@@ -35,13 +35,18 @@ struct RecipientPage: PageContext, Hashable {
     let choiceErrors: [String]
     /// The recipient may choose: accepting or signing agrees to the total as last updated.
     let hasChoices: Bool
+    /// The identity check standing between the recipient and their decisions, until they pass it.
+    let verification: VerificationPanel?
 
     init(
-        visit: RecipientVisit, secret: String, language: Language, sender: String, notice: String? = nil,
-        noticeIsError: Bool = false, errors: [String: String] = [:], values: [String: String] = [:]
+        visit: RecipientVisit, secret: String, language: Language, sender: String, check: VerificationService.Status? = nil,
+        notice: String? = nil, noticeIsError: Bool = false, errors: [String: String] = [:], values: [String: String] = [:]
     ) {
         let document = visit.document
-        let available = Set(visit.availableActions)
+        var available = Set(visit.availableActions)
+        let decisions = available.intersection([.accept, .sign, .decline])
+        verification = check.flatMap { $0.verified || decisions.isEmpty ? nil : VerificationPanel($0) }
+        if verification != nil { available.subtract(decisions) }
         lang = language.rawValue
         switchLanguage = language.other.rawValue
         switchLanguageName = language.other.name
@@ -63,7 +68,7 @@ struct RecipientPage: PageContext, Hashable {
         canSign = available.contains(.sign)
         canRegister = available.contains(.register)
         canDecline = available.contains(.decline)
-        hasActions = canAccept || canSign || canRegister || canDecline
+        hasActions = canAccept || canSign || canRegister || canDecline || verification != nil
         priceTables = visit.content.isEmpty ? nil : PriceTablesView(
             visit.content, currency: document.currency, locale: language.locale, choosable: canAccept || canSign)
         hasChoices = priceTables?.hasChoices ?? false
@@ -96,6 +101,23 @@ struct RecipientPage: PageContext, Hashable {
         if document.rejectedAt != nil { return "alreadyDeclined" }
         if document.acceptedAt != nil, link.allows(.accept) { return "alreadyAccepted" }
         return nil
+    }
+}
+
+/// The code form shown instead of the decisions while the link's recipient has not proved who they are.
+struct VerificationPanel: Hashable {
+    let destination: String
+    let byEmail: Bool
+    /// True while the last code sent can be typed: the code field is shown.
+    let codePending: Bool
+    /// Seconds before another code may be asked for; nil when one may be now.
+    let resendIn: Int?
+
+    init(_ status: VerificationService.Status) {
+        destination = status.destination
+        byEmail = status.channel == .email
+        codePending = status.codePending
+        resendIn = status.resendIn > 0 ? status.resendIn : nil
     }
 }
 

@@ -178,7 +178,7 @@ struct MessagingAPITests {
             let templates = "/api/v1/message-templates"
             let all = try await api.call(.get, templates, as: .viewer)
             #expect(all.status == .ok)
-            #expect(all.items.count == 20)  // 2 channels × 5 purposes × 2 languages
+            #expect(all.items.count == 24)  // 2 channels × 6 purposes × 2 languages
             #expect(all.items.allSatisfy { $0["customized"] as? Bool == false })
             let one = "\(templates)/email/invoice_notification/fr"
             let shipped = try await api.call(.get, one)
@@ -188,7 +188,7 @@ struct MessagingAPITests {
             #expect(refused.status == .badRequest)
             #expect(refused.errorCode == "VALIDATION_FAILED")
             #expect(refused.errorFields == ["subject", "body"])
-            #expect(refused.details.last?["message"] as? String == "Unknown placeholder {{client}}; use {{recipient_name}}, {{document_title}}, {{amount}}, {{due_date}}, {{link}}, {{sender_name}}, {{message}}.")
+            #expect(refused.details.last?["message"] as? String == "Unknown placeholder {{client}}; use {{recipient_name}}, {{document_title}}, {{amount}}, {{due_date}}, {{link}}, {{sender_name}}, {{message}}, {{code}}.")
             #expect(try await api.call(.get, one).data["customized"] as? Bool == false)
             #expect(try await api.call(.put, one, as: .viewer, json: #"{"subject": "x", "body": "y"}"#).status == .forbidden)
             #expect(try await api.call(.get, "\(templates)/email/invoice_notification/de").status == .notFound)
