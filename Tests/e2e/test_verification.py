@@ -26,6 +26,8 @@ class IdentityCheckTest(StaffTestCase):
         s.submit("#new-link-form button[type=submit]")
         self.assertIn("An email is required to send a code by email.", s.text("#new-link-form"))
         self.assertEqual(s.value("#verify"), "email", "the choices are kept")
+        s.script("document.querySelector('#new-link-form').scrollIntoView()")
+        s.screenshot(os.path.join(SHOTS, "verify-link-form.png"))
         s.type("#recipient_email", "jeanne@acme.example")
         s.submit("#new-link-form button[type=submit]")
         link = s.value("#new-link")

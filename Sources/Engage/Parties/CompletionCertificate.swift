@@ -32,7 +32,7 @@ public struct CompletionCertificate: Sendable, JSONWritable {
         public let verifiedAt: String?
 
         /// The check named in `evidence` (a decision's `verification`), if any.
-        init?(_ evidence: JSONValue?) {
+        public init?(_ evidence: JSONValue?) {
             guard case .object(let check)? = evidence, let channel = check["channel"]?.text, let destination = check["destination"]?.text else { return nil }
             self.channel = channel
             self.destination = destination

@@ -130,7 +130,10 @@ struct DocumentShowPage: PageContext {
             let state = token.revokedAt != nil ? "linkRevoked" : token.isUsedUp ? "linkUsedUp"
                 : token.expiresAt.map { $0 <= now } == true ? "linkExpired" : "linkActive"
             return LinkRow(
-                revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…", actions: token.allowedActions.map(\.label).joined(separator: ", "),
+                revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…",
+                // The identity check the link asks for before a decision, beside what it allows.
+                actions: ([token.allowedActions.map(\.label).joined(separator: ", ")]
+                    + [token.verify.map { t.text($0 == .email ? "identityCheckEmail" : "identityCheckSms") }].compactMap { $0 }).joined(separator: " · "),
                 expires: token.expiresAt.map(PortalTime.init),
                 uses: token.maxUses.map { t.text("usesOf", ["used": String(token.useCount), "allowed": String($0)]) } ?? String(token.useCount),
                 state: t.text(state), stateClass: state == "linkActive" ? "badge-ok" : "badge-error", isActive: state == "linkActive")

@@ -24,6 +24,7 @@ struct PartiesPanel: Sendable {
         let role: String
         /// The role picker of the row's edit form.
         let roleOptions: [SelectOption]
+        let verifyOptions: [SelectOption]
         let order: Int
         let status: String
         let statusClass: String
@@ -51,6 +52,7 @@ struct PartiesPanel: Sendable {
     let errors: [String: String]
     let values: [String: String]
     let roleOptions: [SelectOption]
+    let verifyOptions: [SelectOption]
 
     init(_ parties: [DocumentParty], newLinks: [NewLink] = [], errors: ValidationError? = nil, values: [String: String] = [:]) {
         let grouped = Dictionary(grouping: parties, by: \.step)
@@ -68,6 +70,7 @@ struct PartiesPanel: Sendable {
         self.errors = errors?.messagesByField ?? [:]
         self.values = values
         roleOptions = SelectOption.named(DocumentParty.Role.allCases, selected: values["role"] ?? DocumentParty.Role.signer.rawValue)
+        verifyOptions = SelectOption.identityChecks(selected: values["verify"])
     }
 
     private static func row(_ party: DocumentParty, locked: Bool) -> Row {
@@ -76,8 +79,11 @@ struct PartiesPanel: Sendable {
         let decided = party.status == .completed || party.status == .declined
         return Row(
             actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name,
-            email: party.email ?? "", phone: party.phone ?? "", contact: [party.email, party.phone].compactMap { $0 }.joined(separator: " · "),
+            email: party.email ?? "", phone: party.phone ?? "",
+            contact: [party.email, party.phone, party.verify.map { PortalLocale.current.text($0 == .email ? "identityCheckEmail" : "identityCheckSms") }]
+                .compactMap { $0 }.joined(separator: " · "),
             role: party.role.label, roleOptions: SelectOption.named(DocumentParty.Role.allCases, selected: party.role.rawValue),
+            verifyOptions: SelectOption.identityChecks(selected: party.verify?.rawValue),
             order: party.step, status: party.status.label,
             statusClass: badgeClass(party.status),
             lastAccess: party.lastAccessAt.map(PortalTime.init), evidence: evidence(party),
@@ -101,6 +107,7 @@ struct PartiesPanel: Sendable {
         let t = PortalLocale.current
         if let name = text("signer_name") { parts.append(t.text("evidenceAs", ["name": name])) }
         if !address.isEmpty { parts.append(t.text("evidenceFrom", ["address": address])) }
+        if let check = CompletionCertificate.IdentityCheck(evidence["verification"]) { parts.append(check.summary) }
         if let reason = party.declineReason { parts.append("“\(reason)”") }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }

@@ -74,13 +74,13 @@ struct RecipientController {
             try await check(request, context) { secret, client, body, language in
                 let sent = try await verifications.send(secret, language: language, from: client)
                 let notice = PortalLocale.current.text("verifyCodeSent", ["destination": sent.destination])
-                return (try APIResponse.success(SentCodePayload(sent), status: .accepted), notice, nil)
+                return CheckOutcome(payload: SentCodePayload(sent), status: .accepted, notice: notice, passed: nil)
             }
         }
         router.post("/p/:token/verify") { request, context in
             try await check(request, context) { secret, client, body, _ in
                 let passed = try await verifications.verify(secret, body.values, from: client)
-                return (try APIResponse.success(PassedPayload(passed)), PortalLocale.current.text("verifyDone"), passed)
+                return CheckOutcome(payload: PassedPayload(passed), status: .ok, notice: PortalLocale.current.text("verifyDone"), passed: passed)
             }
         }
         router.get("/t/:pixel") { request, context in
@@ -148,7 +148,7 @@ struct RecipientController {
     /// page with its notice; a pass given is kept in the link's cookie either way.
     private func check(
         _ request: Request, _ context: EngageRequestContext,
-        _ run: (String, ClientInfo, Body, Language) async throws -> (json: Response, notice: String, passed: VerificationService.Passed?)
+        _ run: (String, ClientInfo, Body, Language) async throws -> CheckOutcome
     ) async throws -> Response {
         let body: Body
         do {
@@ -161,15 +161,17 @@ struct RecipientController {
         return try await PortalLocale.$current.withValue(locales.locale(language)) {
             let pass = VerificationPass.of(request)
             do {
-                let (json, notice, passed) = try await run(secret, request.client(context), body, language)
-                var response = json
-                if !wantsJSON(request) {
+                let outcome = try await run(secret, request.client(context), body, language)
+                var response: Response
+                if wantsJSON(request) {
+                    response = try APIResponse.success(outcome.payload, status: outcome.status)
+                } else {
                     let visit = try await recipients.peek(secret, from: request.client(context))
-                    let check = try await verifications.status(of: visit.link, pass: passed?.pass ?? pass)
-                    let page = RecipientPage(visit: visit, secret: secret, language: language, sender: sender, check: check, notice: notice)
+                    let check = try await verifications.status(of: visit.link, pass: outcome.passed?.pass ?? pass)
+                    let page = RecipientPage(visit: visit, secret: secret, language: language, sender: sender, check: check, notice: outcome.notice)
                     response = try views.render("recipient/show", page)
                 }
-                if let passed { response.setCookie(VerificationPass.cookie(passed, secret: secret, secure: context.isSecure)) }
+                if let passed = outcome.passed { response.setCookie(VerificationPass.cookie(passed, secret: secret, secure: context.isSecure)) }
                 return response
             } catch let error as ValidationError where !wantsJSON(request) {
                 return try await refusedForm(secret, request, context, language, pass: pass, notice: PortalLocale.current.text("fixErrors"),
@@ -180,6 +182,14 @@ struct RecipientController {
                 return try failure(error, request, language)
             }
         }
+    }
+
+    /// What asking for a code or checking one gave: the API's answer, the page's notice, and the pass when one was given.
+    struct CheckOutcome {
+        let payload: any Encodable
+        let status: HTTPResponse.Status
+        let notice: String
+        let passed: VerificationService.Passed?
     }
 
     /// The page again after a refused form, with why: nothing was recorded.
