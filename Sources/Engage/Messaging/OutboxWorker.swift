@@ -168,11 +168,15 @@ public final class OutboxWorker: Sendable {
     private static let claims = Counter(label: "engage_queue_claims_total", dimensions: [("queue", "outbox")])
 
     /// Leases a batch; two workers claiming at once may deadlock, and the loser simply claims again.
+    /// Only what the claim still holds once committed is delivered (`Database.confirmedClaim`).
     private func claim(now: Date, leaseEnd: Date) async throws -> [OutboxMessage] {
         Self.claims.increment()
-        return try await database.write(unit: "outbox_claim") { tx in
+        let claimed = try await database.write(unit: "outbox_claim") { tx in
             try await tx.outbox.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
         }
+        let held = try await database.confirmedClaim(
+            claimed.map(\.id), of: "outbox_messages", queue: "outbox", owner: name, leaseEnd: leaseEnd)
+        return claimed.filter { held.contains($0.id) }
     }
 
     /// Sends `messages` in order on a thread of the worker's own, which never waits for the database:

@@ -105,10 +105,14 @@ public final class WebhookWorker: Sendable {
         let now = Date()
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
         Self.claims.increment()
-        let claimed = try await database.write(unit: "webhook_claim") { tx in
+        let claims = try await database.write(unit: "webhook_claim") { tx in
             try await tx.webhooks.claim(limit: settings.batchSize, owner: name, leaseEnd: leaseEnd, now: now)
         }
-        guard !claimed.isEmpty else { return 0 }
+        // Only what the claim still holds once committed is delivered (`Database.confirmedClaim`).
+        let held = try await database.confirmedClaim(
+            claims.map(\.id), of: "webhook_deliveries", queue: "webhooks", owner: name, leaseEnd: leaseEnd)
+        let claimed = claims.filter { held.contains($0.id) }
+        guard !claimed.isEmpty else { return claims.count }
         var shares: [Int64: [WebhookRepository.Claimed]] = [:]
         var order: [Int64] = []
         for delivery in claimed {
