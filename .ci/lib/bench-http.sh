@@ -54,20 +54,34 @@ token=$(curl -sf "$base/api/v1/auth/token" -H 'Content-Type: application/json' \
 # The search term: one of the 2,000 demo client names, as a user would look a client up.
 search=Kavor
 
-# Prints "name rps p50 p99" for URL with CONNECTIONS (default 16) and the HEADER (default the bearer token).
+# Prints "name rps p50 p99" for URL with CONNECTIONS (default 16) and the HEADER (default the
+# bearer token); leaves the rate in $DATA/bench-last-rps.
 measure() {
-  local name=$1 url=$2 connections=${3:-16} header=${4:-"Authorization: Bearer $token"}
+  local name=$1 url=$2 connections=${3:-16} header=${4:-"Authorization: Bearer $token"} out
   wrk -t2 -c"$connections" -d2s -H "$header" "$url" >/dev/null  # warm-up
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$header" "$url" | awk -v name="$name" '
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$header" "$url")
+  echo "$out" | awk -v name="$name" '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
     /Non-2xx/ { errors = $NF }
     END { printf "%-28s %10s req/s   p50 %8s   p99 %8s%s\n", name, rps, p50, p99, errors ? "   NON-2XX: " errors : "" }'
+  echo "$out" | awk '/Requests\/sec/ { print $2 }' >"$DATA/bench-last-rps"
 }
-echo "wrk, 16 connections, 2 threads, ${seconds}s each, $(echo "SELECT COUNT(*) FROM engage_bench_http.documents" | bash .ci/lib/mariadb.sh sql "$db" | tail -1) documents:"
-measure "GET /healthz (trivial)" "$base/healthz"
-measure "status=sent&sort=due_date" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20"
-measure "… and search=$search" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20&search=$search"
+rounds=${BENCH_ROUNDS:-3}
+stored=$(echo "SELECT COUNT(*) FROM engage_bench_http.documents" | bash .ci/lib/mariadb.sh sql "$db" | tail -1)
+echo "wrk, 16 connections, 2 threads, ${seconds}s each, $rounds rounds, $stored documents:"
+list_ratios=() search_ratios=()
+for round in $(seq 1 "$rounds"); do
+  measure "GET /healthz (trivial)" "$base/healthz"
+  trivial=$(cat "$DATA/bench-last-rps")
+  measure "status=sent&sort=due_date" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20"
+  list_ratios+=("$(ratio "$(cat "$DATA/bench-last-rps")" "$trivial")")
+  measure "… and search=$search" "$base/api/v1/document-engagements?status=sent&sort=due_date&per_page=20&search=$search"
+  search_ratios+=("$(ratio "$(cat "$DATA/bench-last-rps")" "$trivial")")
+done
+echo "list / trivial $(median "${list_ratios[@]}"), search / trivial $(median "${search_ratios[@]}") (target >= 0.15 each)"
+bench_ratio "documents list, $stored documents ÷ /healthz" "$(median "${list_ratios[@]}")" ">= 0.15"
+bench_ratio "documents search, $stored documents ÷ /healthz" "$(median "${search_ratios[@]}")" ">= 0.15"
 
 # Signs the bench user in to the portal, keeping the session cookie in the jar JAR.
 portal_sign_in() {

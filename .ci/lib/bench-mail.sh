@@ -92,4 +92,7 @@ worker_rate=$(median "${worker_runs[@]}")
 echo "mail, $count messages of about $size bytes to an aiosmtpd sink on loopback, $sessions connections each, median of $rounds:"
 echo "  smtp-source -s $sessions -d -l $size: $source_rate messages/s"
 echo "  engage worker (release):     $worker_rate messages/s, every message once"
-awk -v w="$worker_rate" -v s="$source_rate" 'BEGIN { printf "  worker / smtp-source: %.0f%% (target >= 50%%)\n", 100 * w / s }'
+mail_ratios=()
+for round in $(seq 0 $((rounds - 1))); do mail_ratios+=("$(ratio "${worker_runs[$round]}" "${source_runs[$round]}")"); done
+echo "  worker / smtp-source, median of the rounds' ratios: $(median "${mail_ratios[@]}") (target >= 0.75)"
+bench_ratio "outbox ÷ smtp-source" "$(median "${mail_ratios[@]}")" ">= 0.75"

@@ -57,5 +57,15 @@ test_python() {
   echo "$venv/bin/python"
 }
 
+# A latency as wrk prints it ("850.00us", "12.34ms", "1.02s", "1.00m") in milliseconds.
+wrk_ms() { awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /ms$/) v += 0; else if (t ~ /m$/) v *= 60000; else if (t ~ /s$/) v *= 1000; print v }'; }
+
+# One row of make bench's summary: what was compared, the ratio measured, its target (">= 0.75"
+# or "<= 2"); bench.sh prints the rows as a table at the end.
+bench_ratio() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$DATA/bench-summary.tsv"; }
+
+# The ratio of two numbers, to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
 # The median of the numbers given.
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
