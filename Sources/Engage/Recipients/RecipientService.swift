@@ -69,6 +69,7 @@ public struct RecipientService: Sendable {
     /// An email open or a click is recorded once per message and client address in a window this
     /// long (seconds); 0 records every hit.
     private let trackingWindow: Int
+    private let pixels = KnownPixels(limit: 100_000)
 
     /// `confirmations` queues the signer's confirmation email with the signature; none without it (tests of links alone).
     public init(database: Database, confirmations: SendService? = nil, trackingWindow: Int = 3600) {
@@ -176,9 +177,7 @@ public struct RecipientService: Sendable {
     }
 
     private func recordTracking(_ id: String, as change: DocumentLifecycle.Change, from client: ClientInfo) async throws -> Bool {
-        guard id.count == 32, id.allSatisfy(\.isHexDigit),
-              let pixel = try await database.read({ try await $0.links.pixel(id: id) })
-        else { return false }
+        guard id.count == 32, id.allSatisfy(\.isHexDigit), let pixel = try await pixelOwner(id) else { return false }
         if trackingWindow > 0, try await !firstHit(id, change, from: client) { return true }
         let details = pixel.messageID.map { ["outbox_message_id": JSONValue.number(Decimal($0))] }
         do {
@@ -188,6 +187,15 @@ public struct RecipientService: Sendable {
         } catch is RecipientError {
             return false  // the document was deleted
         }
+    }
+
+    /// What pixel `id` belongs to, from memory once it was looked up.
+    private func pixelOwner(_ id: String) async throws -> KnownPixels.Owner? {
+        if let known = pixels.owner(of: id) { return known }
+        guard let found = try await database.read({ try await $0.links.pixel(id: id) }) else { return nil }
+        let owner = KnownPixels.Owner(documentID: found.documentID, linkID: found.linkID, messageID: found.messageID)
+        pixels.remember(owner, of: id)
+        return owner
     }
 
     /// True when this message's open (or click) from this address is the first of its window;

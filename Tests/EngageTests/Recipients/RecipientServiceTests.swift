@@ -275,6 +275,12 @@ struct RecipientServiceTests {
             let opens = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "email_opened"]))
             #expect(opens.total == 1)
             #expect(try await f.document().status == .draft)
+            // The pixel is now known without a lookup; its document deleted, it records nothing all the same.
+            try await f.sql("UPDATE documents SET deleted_at = UTC_TIMESTAMP(6) WHERE id = ?", [f.documentID])
+            #expect(try await f.recipients.recordOpen(pixelID: pixel, from: ClientInfo(ipAddress: "198.51.100.7", userAgent: "Mail")) == false)
+            try await f.sql("UPDATE documents SET deleted_at = NULL WHERE id = ?", [f.documentID])
+            let after = try await f.events.list(documentID: f.documentID, try EventQuery(parameters: ["event_type": "email_opened"]))
+            #expect(after.total == 1)
         }
     }
 
