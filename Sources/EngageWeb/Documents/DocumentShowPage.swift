@@ -133,7 +133,7 @@ struct DocumentShowPage: PageContext {
                 revokeURL: "/documents/\(document.id)/links/\(token.id)/revoke", prefix: token.prefix + "…",
                 // The identity check the link asks for before a decision, beside what it allows.
                 actions: ([token.allowedActions.map(\.label).joined(separator: ", ")]
-                    + [token.verify.map { t.text($0 == .email ? "identityCheckEmail" : "identityCheckSms") }].compactMap { $0 }).joined(separator: " · "),
+                    + [token.verify?.label].compactMap { $0 }).joined(separator: " · "),
                 expires: token.expiresAt.map(PortalTime.init),
                 uses: token.maxUses.map { t.text("usesOf", ["used": String(token.useCount), "allowed": String($0)]) } ?? String(token.useCount),
                 state: t.text(state), stateClass: state == "linkActive" ? "badge-ok" : "badge-error", isActive: state == "linkActive")

@@ -71,9 +71,8 @@ struct SelectOption: Sendable {
 
     /// The identity checks a link may ask for, in the portal's language.
     static func identityChecks(selected: String?) -> [SelectOption] {
-        [("none", "identityCheckNone"), ("email", "identityCheckEmail"), ("sms", "identityCheckSms")].map { value, key in
-            SelectOption(value: value, label: PortalLocale.current.text(key), selected: value == (selected ?? "none"))
-        }
+        [SelectOption(value: "none", label: PortalLocale.current.text("identityCheckNone"), selected: (selected ?? "none") == "none")]
+            + VerificationChannel.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: selected == $0.rawValue) }
     }
 
     /// An option per value of `choices`, in order.

@@ -23,6 +23,13 @@ extension PriceRow.Kind: PortalNamed {}
 extension User.Role: PortalNamed {}
 extension DocumentParty.Role: PortalNamed {}
 
+extension VerificationChannel {
+    /// The identity check, as the link and party forms offer it.
+    var label: String {
+        PortalLocale.current.text(self == .email ? "identityCheckEmail" : "identityCheckSms")
+    }
+}
+
 extension DocumentStatus {
     var label: String {
         let key = switch self {

@@ -80,7 +80,7 @@ struct PartiesPanel: Sendable {
         return Row(
             actions: "/documents/\(party.documentID)/parties/\(party.id)", key: "party-\(party.id)", name: party.name,
             email: party.email ?? "", phone: party.phone ?? "",
-            contact: [party.email, party.phone, party.verify.map { PortalLocale.current.text($0 == .email ? "identityCheckEmail" : "identityCheckSms") }]
+            contact: [party.email, party.phone, party.verify?.label]
                 .compactMap { $0 }.joined(separator: " · "),
             role: party.role.label, roleOptions: SelectOption.named(DocumentParty.Role.allCases, selected: party.role.rawValue),
             verifyOptions: SelectOption.identityChecks(selected: party.verify?.rawValue),
