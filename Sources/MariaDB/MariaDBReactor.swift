@@ -4,10 +4,11 @@ import Foundation
 /// One thread that drives the socket I/O of every connection with libmariadb's non-blocking API.
 ///
 /// A call that may wait on the server is split into `_start` and `_cont` steps; the reactor runs
-/// them (always on its own thread, as libmariadb's co-routines expect), polls the sockets of the
-/// calls that wait, and resumes each caller when its call is done. Callers never block a thread:
-/// under load one `poll` wakes up for many connections at once.
-final class MariaDBReactor: @unchecked Sendable {
+/// them (always on its own thread, as libmariadb's co-routines expect), waits with epoll for the
+/// sockets of the calls that wait, and resumes each caller when its call is done. Callers never
+/// block a thread: under load one `epoll_wait` wakes up for many connections at once, and only the
+/// sockets that became ready cost anything (`poll` walked every waiting socket on every round).
+final class MariaDBReactor: TaskExecutor, @unchecked Sendable {
     /// The process-wide reactor.
     static let shared = MariaDBReactor()
 
@@ -33,23 +34,48 @@ final class MariaDBReactor: @unchecked Sendable {
 
     private let lock = NSLock()
     private var submitted: [Operation] = []
+    /// Tasks' steps to run on this thread (see `MariaDBConnectionPool.withConnection`).
+    private var jobs: [UnownedJob] = []
     private var sleeping = false
-    /// A byte written to this pipe wakes the reactor from `poll` when a call is submitted.
-    private let wakeReader: Int32
-    private let wakeWriter: Int32
+    /// The reactor's own thread: a call made there starts at once, without a hand-over.
+    private var thread = pthread_t()
+    // The calls in flight and those done in this round; touched on the reactor's thread only.
+    private var waiting: [Int32: Operation] = [:]
+    private var finished: [Operation] = []
+    /// No waiting call's deadline comes before this; the waiting calls are scanned only once it passes.
+    private var nextDeadline: ContinuousClock.Instant?
+    private let epoll: Int32
+    /// Written to wake the reactor from `epoll_wait` when a call is submitted.
+    private let wakeup: Int32
 
     private init() {
-        var pipeEnds: [Int32] = [0, 0]
-        precondition(pipe(&pipeEnds) == 0, "pipe failed: \(errno)")
-        for end in pipeEnds {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(epoll >= 0, "epoll_create1 failed: \(errno)")
+        wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        precondition(wakeup >= 0, "eventfd failed: \(errno)")
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wakeup
+        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event) == 0, "epoll_ctl failed: \(errno)")
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            self.thread = pthread_self()
+            started.signal()
+            runLoop()
         }
-        wakeReader = pipeEnds[0]
-        wakeWriter = pipeEnds[1]
-        let thread = Thread { [self] in runLoop() }
         thread.name = "mariadb-reactor"
         thread.start()
+        started.wait()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        lock.lock()
+        jobs.append(job)
+        let wake = sleeping
+        sleeping = false
+        lock.unlock()
+        if wake { _ = eventfd_write(wakeup, 1) }
     }
 
     /// Runs one non-blocking libmariadb call to completion and returns what its blocking twin returns.
@@ -65,9 +91,14 @@ final class MariaDBReactor: @unchecked Sendable {
         result.initialize(to: initial)
         defer { result.deinitialize(count: 1).deallocate() }
         await withUnsafeContinuation { continuation in
-            submit(Operation(
+            let operation = Operation(
                 connection: connection, start: { start(result) }, resume: { resume(result, $0) },
-                continuation: continuation))
+                continuation: continuation)
+            if pthread_equal(pthread_self(), thread) != 0 {
+                advance(operation, status: operation.start())
+            } else {
+                submit(operation)
+            }
         }
         return result.pointee
     }
@@ -78,68 +109,60 @@ final class MariaDBReactor: @unchecked Sendable {
         let wake = sleeping
         sleeping = false
         lock.unlock()
-        if wake {
-            var byte: UInt8 = 1
-            _ = write(wakeWriter, &byte, 1)
-        }
+        if wake { _ = eventfd_write(wakeup, 1) }
     }
 
     private func runLoop() {
-        var waiting: [Operation] = []
-        var finished: [Operation] = []
-        var descriptors: [pollfd] = []
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        let executor = asUnownedTaskExecutor()
         while true {
             lock.lock()
             let fresh = submitted
             submitted.removeAll(keepingCapacity: true)
+            let steps = jobs
+            jobs.removeAll(keepingCapacity: true)
             lock.unlock()
             for operation in fresh {
-                advance(operation, status: operation.start(), waiting: &waiting, finished: &finished)
+                advance(operation, status: operation.start())
             }
-            resumeAll(&finished)
+            for step in steps {
+                step.runSynchronously(on: executor)
+            }
+            resumeAll()
 
-            descriptors.removeAll(keepingCapacity: true)
-            descriptors.append(pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0))
-            for operation in waiting {
-                descriptors.append(pollfd(
-                    fd: mysql_get_socket(operation.connection), events: Self.pollEvents(operation.waitingFor), revents: 0))
-            }
-            var timeout = pollTimeout(waiting)
+            var timeout = pollTimeout()
             lock.lock()
-            if submitted.isEmpty { sleeping = true } else { timeout = 0 }
+            if submitted.isEmpty && jobs.isEmpty { sleeping = true } else { timeout = 0 }
             lock.unlock()
-            _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
+            let count = epoll_wait(epoll, &events, Int32(events.count), timeout)
             lock.lock()
             sleeping = false
             lock.unlock()
-            if descriptors[0].revents != 0 {
-                var drain = [UInt8](repeating: 0, count: 64)
-                while read(wakeReader, &drain, drain.count) > 0 {}
-            }
 
-            let now = ContinuousClock.now
-            let polled = waiting
-            waiting.removeAll(keepingCapacity: true)
-            for (index, operation) in polled.enumerated() {
-                var ready = Self.readyStatus(descriptors[index + 1].revents, wanted: operation.waitingFor)
-                if ready == 0, let deadline = operation.deadline, deadline <= now { ready = MYSQL_WAIT_TIMEOUT }
-                if ready == 0 {
-                    waiting.append(operation)
-                } else {
-                    advance(operation, status: operation.resume(ready), waiting: &waiting, finished: &finished)
+            for index in 0..<Int(max(count, 0)) {
+                let socket = events[index].data.fd
+                if socket == wakeup {
+                    var value: eventfd_t = 0
+                    _ = eventfd_read(wakeup, &value)
+                    continue
                 }
+                // A socket can report after its call gave up on a timeout; nothing waits on it then.
+                guard let operation = waiting.removeValue(forKey: socket) else { continue }
+                let ready = Self.readyStatus(events[index].events, wanted: operation.waitingFor)
+                advance(operation, status: operation.resume(ready))
             }
-            resumeAll(&finished)
+            expireTimedOut()
+            resumeAll()
         }
     }
 
     // Callers are resumed together after a round, so a sleeping worker thread wakes once for all of them.
-    private func resumeAll(_ finished: inout [Operation]) {
+    private func resumeAll() {
         for operation in finished { operation.continuation.resume() }
         finished.removeAll(keepingCapacity: true)
     }
 
-    private func advance(_ operation: Operation, status: Int32, waiting: inout [Operation], finished: inout [Operation]) {
+    private func advance(_ operation: Operation, status: Int32) {
         guard status != 0 else {
             finished.append(operation)
             return
@@ -147,33 +170,62 @@ final class MariaDBReactor: @unchecked Sendable {
         operation.waitingFor = status
         operation.deadline = status & MYSQL_WAIT_TIMEOUT != 0
             ? .now + .milliseconds(Int(mysql_get_timeout_value_ms(operation.connection))) : nil
-        waiting.append(operation)
+        if let deadline = operation.deadline, nextDeadline.map({ deadline < $0 }) ?? true { nextDeadline = deadline }
+        let socket = mysql_get_socket(operation.connection)
+        waiting[socket] = operation
+        arm(socket, for: status)
     }
 
-    private func pollTimeout(_ waiting: [Operation]) -> Int32 {
-        guard let next = waiting.compactMap(\.deadline).min() else { return -1 }
+    /// Asks epoll for one report when the socket is ready for what the call waits for.
+    private func arm(_ socket: Int32, for waitingFor: Int32) {
+        var event = epoll_event()
+        event.events = Self.epollEvents(waitingFor) | EPOLLONESHOT.rawValue
+        event.data.fd = socket
+        // A socket is added on its first wait; a closed one leaves epoll by itself, so a reused number is new.
+        if epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT {
+            _ = epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event)
+        }
+    }
+
+    private func expireTimedOut() {
+        let now = ContinuousClock.now
+        guard let due = nextDeadline, due <= now else { return }
+        nextDeadline = nil
+        for (socket, operation) in waiting {
+            guard let deadline = operation.deadline else { continue }
+            if deadline <= now {
+                waiting[socket] = nil
+                advance(operation, status: operation.resume(MYSQL_WAIT_TIMEOUT))
+            } else if nextDeadline.map({ deadline < $0 }) ?? true {
+                nextDeadline = deadline
+            }
+        }
+    }
+
+    /// Milliseconds until the next deadline, -1 for none.
+    private func pollTimeout() -> Int32 {
+        guard let next = nextDeadline else { return -1 }
         let remaining = next - .now
         guard remaining > .zero else { return 0 }
         let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
         return Int32(clamping: milliseconds + 1)
     }
 
-    private static func pollEvents(_ waitingFor: Int32) -> Int16 {
-        var events: Int32 = 0
-        if waitingFor & MYSQL_WAIT_READ != 0 { events |= Int32(POLLIN) }
-        if waitingFor & MYSQL_WAIT_WRITE != 0 { events |= Int32(POLLOUT) }
-        if waitingFor & MYSQL_WAIT_EXCEPT != 0 { events |= Int32(POLLPRI) }
-        return Int16(events)
+    private static func epollEvents(_ waitingFor: Int32) -> UInt32 {
+        var events: UInt32 = 0
+        if waitingFor & MYSQL_WAIT_READ != 0 { events |= EPOLLIN.rawValue }
+        if waitingFor & MYSQL_WAIT_WRITE != 0 { events |= EPOLLOUT.rawValue }
+        if waitingFor & MYSQL_WAIT_EXCEPT != 0 { events |= EPOLLPRI.rawValue }
+        return events
     }
 
-    private static func readyStatus(_ revents: Int16, wanted: Int32) -> Int32 {
-        let events = Int32(revents)
+    private static func readyStatus(_ events: UInt32, wanted: Int32) -> Int32 {
         var ready: Int32 = 0
-        if events & Int32(POLLIN) != 0 { ready |= MYSQL_WAIT_READ }
-        if events & Int32(POLLOUT) != 0 { ready |= MYSQL_WAIT_WRITE }
-        if events & Int32(POLLPRI) != 0 { ready |= MYSQL_WAIT_EXCEPT }
+        if events & EPOLLIN.rawValue != 0 { ready |= MYSQL_WAIT_READ }
+        if events & EPOLLOUT.rawValue != 0 { ready |= MYSQL_WAIT_WRITE }
+        if events & EPOLLPRI.rawValue != 0 { ready |= MYSQL_WAIT_EXCEPT }
         // A closed or broken socket: report what the call waits for, so libmariadb reads the error.
-        if events & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 { ready |= wanted & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE) }
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { ready |= wanted & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE) }
         return ready
     }
 }

@@ -17,6 +17,8 @@ struct PoolBenchmark: AsyncParsableCommand {
     var seconds = 10
     @Option(help: "Rows in sbtest1 (ids 1...rows).")
     var rows = 100_000
+    @Flag(help: "Run the tasks on the pool's executor, as the workers do.")
+    var onExecutor = false
 
     func run() async throws {
         let pool = MariaDBConnectionPool(
@@ -25,7 +27,7 @@ struct PoolBenchmark: AsyncParsableCommand {
         let started = ContinuousClock.now
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<tasks {
-                group.addTask {
+                group.addTask(executorPreference: onExecutor ? pool.executor : nil) {
                     var count = 0
                     var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
                     while ContinuousClock.now < deadline {
