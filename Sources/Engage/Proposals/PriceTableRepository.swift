@@ -23,29 +23,33 @@ struct PriceTableRepository {
         }
     }
 
-    /// The owner's tables in order, each with its rows in order (one query).
+    /// The owner's tables in order, each with its rows in order. Two queries, each read in its
+    /// index's order: one joined query sorted across both tables needs an on-disk temporary table
+    /// (rows hold TEXT), a file created and deleted on every recipient page.
     func tables(of owner: Owner) async throws -> [PriceTable] {
-        let rows = try await connection.query("""
-            SELECT t.id AS table_id, t.table_key, t.title, t.vat_default_percentage, t.vat_hidden, t.rows_include_vat,
-                r.id AS row_id, r.row_type, r.content, r.count, r.price, r.unit, r.vat_percentage, r.discount, r.product_id, r.sku,
-                r.userinput_optional, r.userinput_optional_checked, r.userinput_count
-            FROM price_tables t LEFT JOIN price_rows r ON r.price_table_id = t.id
-            WHERE t.\(owner.column) = ?
-            ORDER BY t.position, r.position
+        let found = try await connection.query("""
+            SELECT id, table_key, title, vat_default_percentage, vat_hidden, rows_include_vat
+            FROM price_tables WHERE \(owner.column) = ? ORDER BY position
             """, [owner.id])
+        guard !found.isEmpty else { return [] }
         var tables: [PriceTable] = []
-        var current: Int64?
+        var index: [Int64: Int] = [:]
+        for row in found {
+            index[try row.decode("id")] = tables.count
+            tables.append(PriceTable(
+                key: try row.decode("table_key"), title: try row.decode("title"), vatDefault: try row.decode("vat_default_percentage"),
+                vatHidden: try row.decode("vat_hidden"), rowsIncludeVAT: try row.decode("rows_include_vat"), rows: []))
+        }
+        let ids = Array(index.keys)
+        let rows = try await connection.query("""
+            SELECT id, price_table_id, row_type, content, count, price, unit, vat_percentage, discount, product_id, sku,
+                userinput_optional, userinput_optional_checked, userinput_count
+            FROM price_rows WHERE price_table_id IN (\(SQLList.placeholders(ids.count))) ORDER BY price_table_id, position
+            """, ids)
         for row in rows {
-            let tableID: Int64 = try row.decode("table_id")
-            if tableID != current {
-                current = tableID
-                tables.append(PriceTable(
-                    key: try row.decode("table_key"), title: try row.decode("title"), vatDefault: try row.decode("vat_default_percentage"),
-                    vatHidden: try row.decode("vat_hidden"), rowsIncludeVAT: try row.decode("rows_include_vat"), rows: []))
-            }
-            guard let rowID: Int64 = try row.decode("row_id") else { continue }
-            tables[tables.count - 1].rows.append(PriceRow(
-                id: rowID, kind: PriceRow.Kind(rawValue: try row.decode("row_type")) ?? .title, content: try row.decode("content"),
+            guard let table = index[try row.decode("price_table_id")] else { continue }
+            tables[table].rows.append(PriceRow(
+                id: try row.decode("id"), kind: PriceRow.Kind(rawValue: try row.decode("row_type")) ?? .title, content: try row.decode("content"),
                 count: try row.decode("count"), price: try row.decode("price"), unit: try row.decode("unit"),
                 vatPercentage: try row.decode("vat_percentage"), discount: try row.decode("discount"), productID: try row.decode("product_id"),
                 sku: try row.decode("sku"), isOptional: try row.decode("userinput_optional"),
