@@ -4,10 +4,12 @@ import Foundation
 struct RecipientLinkRepository {
     let connection: SQLConnection
 
-    private static let columns = """
+    private static let ownColumns = """
         t.id, t.document_id, t.party_id, t.prefix, t.allowed_actions, t.expires_at, t.max_uses, t.use_count, t.recipient_email,
-        t.verify, t.recipient_phone, t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
-        (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
+        t.verify, t.recipient_phone, t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at
+        """
+    private static let columns = ownColumns + """
+        , (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
         """
 
     /// The values of a new link.
@@ -52,9 +54,12 @@ struct RecipientLinkRepository {
         ).map(Self.link)
     }
 
-    /// The link whose secret hashes to `hash`.
+    /// The link whose secret hashes to `hash`, without its pixel: a recipient's request never shows
+    /// it, and finding it was the costliest part of every recipient page's lookup.
     func find(hash: Data) async throws -> RecipientLink? {
-        try await connection.queryFirst("SELECT \(Self.columns) FROM access_tokens t WHERE t.token_hash = ?", [hash]).map(Self.link)
+        try await connection.queryFirst(
+            "SELECT \(Self.ownColumns), NULL AS pixel_id FROM access_tokens t WHERE t.token_hash = ?", [hash]
+        ).map(Self.link)
     }
 
     /// Every link of a document, newest first.
