@@ -38,8 +38,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         Calendar.utc.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
+    // Written digit by digit: `String(format:)` was a visible cost of every documents list.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        guard (0...9999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, day) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        ISOTimestamp.digits(year, 4, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        ISOTimestamp.digits(month, 2, into: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        ISOTimestamp.digits(day, 2, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -35,7 +35,8 @@ public enum ISOTimestamp {
         bytes.append(UInt8(ascii: "Z"))
     }
 
-    private static func digits(_ number: Int, _ width: Int, into bytes: inout [UInt8]) {
+    /// Appends `number`'s last `width` digits, zero-padded.
+    static func digits(_ number: Int, _ width: Int, into bytes: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
         var rest = number

@@ -13,10 +13,27 @@ enum QueryString {
         pairs.isEmpty ? path : path + "?" + encode(pairs)
     }
 
-    private static func escape(_ value: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    /// `value` with every byte but a query's own characters (less `&=+?#`) percent-encoded, as
+    /// `addingPercentEncoding(withAllowedCharacters:)` does, byte by byte: building the character set
+    /// for each call was a visible cost of every list's page links.
+    static func escape(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in value.utf8 {
+            if byte < 128 && allowed[Int(byte)] {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Per ASCII byte: letters, digits and `!$'()*,-./:;@_~`.
+    private static let allowed: [Bool] = (0..<128).map { byte in
+        let character = Character(Unicode.Scalar(UInt8(byte)))
+        return character.isASCII && (character.isLetter || character.isNumber || "!$'()*,-./:;@_~".contains(character))
     }
 }
 

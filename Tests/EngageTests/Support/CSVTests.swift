@@ -64,3 +64,17 @@ struct JSONWriterTests {
         #expect((try? JSONSerialization.jsonObject(with: Data(writer.bytes))) != nil)
     }
 }
+
+@Suite("Calendar dates")
+struct CalendarDateTextTests {
+    @Test("a day reads YYYY-MM-DD, zero-padded, as String(format:) wrote it, over four centuries and beyond four digits")
+    func text() {
+        var day = CalendarDate(year: 1900, month: 1, day: 1)
+        for _ in 0..<(400 * 366) where day.year < 2300 {
+            #expect(day.description == String(format: "%04d-%02d-%02d", day.year, day.month, day.day))
+            day = CalendarDate(Calendar.utc.date(byAdding: .day, value: 1, to: day.startOfDay)!)
+        }
+        #expect(CalendarDate(year: 7, month: 3, day: 9).description == "0007-03-09")
+        #expect(CalendarDate(year: 12345, month: 12, day: 31).description == "12345-12-31")
+    }
+}
