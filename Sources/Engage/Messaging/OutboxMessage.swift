@@ -78,7 +78,7 @@ public struct OutboxMessage: Sendable, Equatable, Identifiable {
 
     /// True when the bodies hold a link whose secret the worker must put back.
     var carriesLink: Bool {
-        textBody.contains(SecretSeal.placeholder) || htmlBody?.contains(SecretSeal.placeholder) == true
+        textBody.containsBytes(of: SecretSeal.placeholder) || htmlBody?.containsBytes(of: SecretSeal.placeholder) == true
     }
 
     /// The message as it goes out: the link's secret, opened with `seal`, in its place.
