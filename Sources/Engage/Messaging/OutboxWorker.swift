@@ -83,9 +83,14 @@ public final class OutboxWorker: Sendable {
     public func run() async {
         logger.info("outbox worker started", metadata: ["worker": "\(name)"])
         var nextReminderScan = ContinuousClock.now
+        // A full batch means more are due: the next one is claimed while this one goes out, so the
+        // connections do not idle between batches while a claim and the outcomes commit.
+        var upcoming: Task<Batch?, Never>?
         while !Task.isCancelled {
+            let batch = await (upcoming ?? Task { await self.claimBatchLogged() }).value
+            upcoming = batch.map { $0.claimed >= settings.batchSize } == true ? Task { await self.claimBatchLogged() } : nil
             // Unstructured, so that a shutdown lets the batch record what it sent.
-            let delivered = await Task { await self.deliverBatchLogged() }.value
+            let delivered = await Task { await self.deliverLogged(batch) }.value
             if let reminders, ContinuousClock.now >= nextReminderScan {
                 nextReminderScan = ContinuousClock.now + .seconds(60)
                 do {
@@ -98,30 +103,57 @@ public final class OutboxWorker: Sendable {
                 try? await Task.sleep(for: settings.pollInterval)
             }
         }
+        // A batch claimed ahead is under way too (unstructured, as above: a cancelled task's streams end early).
+        if let upcoming { _ = await Task { await self.deliverLogged(await upcoming.value) }.value }
         logger.info("outbox worker stopped", metadata: ["worker": "\(name)"])
     }
 
-    private func deliverBatchLogged() async -> Int {
+    /// Messages claimed together, under one lease.
+    struct Batch {
+        let messages: [OutboxMessage]
+        let leaseEnd: Date
+        /// How many were claimed (some may wait for their file).
+        let claimed: Int
+    }
+
+    private func claimBatchLogged() async -> Batch? {
         do {
-            return try await deliverBatch()
+            return try await claimBatch()
         } catch {
             logger.error("outbox batch failed", metadata: ["error": "\(error)"])
-            return 0
+            return nil
         }
+    }
+
+    private func deliverLogged(_ batch: Batch?) async -> Int {
+        guard let batch else { return 0 }
+        await deliver(batch)
+        return batch.claimed
     }
 
     /// Claims one batch of due messages and delivers it; returns how many were claimed.
     @discardableResult
     public func deliverBatch() async throws -> Int {
+        guard let batch = try await claimBatch() else { return 0 }
+        await deliver(batch)
+        return batch.claimed
+    }
+
+    /// Leases due messages and makes the files they carry; nil when none is due.
+    private func claimBatch() async throws -> Batch? {
         let now = Date()
         let leaseEnd = now.addingTimeInterval(settings.lease.seconds)
-        var claimed = try await claim(now: now, leaseEnd: leaseEnd)
-        guard !claimed.isEmpty else { return 0 }
-        let count = claimed.count
-        claimed = await attachingFiles(claimed)
+        let claimed = try await claim(now: now, leaseEnd: leaseEnd)
+        guard !claimed.isEmpty else { return nil }
+        return Batch(messages: await attachingFiles(claimed), leaseEnd: leaseEnd, claimed: claimed.count)
+    }
+
+    /// Sends a batch over the connections and records every outcome.
+    private func deliver(_ batch: Batch) async {
+        let leaseEnd = batch.leaseEnd
         let sent = SentRecorder { [self] messages in await recordSent(messages, leaseEnd: leaseEnd) }
         await withTaskGroup(of: Void.self) { group in
-            for (channel, messages) in Dictionary(grouping: claimed, by: \.channel) {
+            for (channel, messages) in Dictionary(grouping: batch.messages, by: \.channel) {
                 let sessions = sessions[channel] ?? []
                 // Round-robin over the connections; each lane sends its share in order.
                 for (lane, session) in sessions.enumerated() {
@@ -135,7 +167,6 @@ public final class OutboxWorker: Sendable {
             }
         }
         await sent.flush()
-        return count
     }
 
     /// The messages with the files they carry made (once per document and batch: every party's copy
