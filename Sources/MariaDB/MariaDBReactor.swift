@@ -68,14 +68,10 @@ final class MariaDBReactor: TaskExecutor, @unchecked Sendable {
         started.wait()
     }
 
+    /// Runs a task's step on the reactor's thread (a task that prefers this executor).
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        lock.lock()
-        jobs.append(job)
-        let wake = sleeping
-        sleeping = false
-        lock.unlock()
-        if wake { _ = eventfd_write(wakeup, 1) }
+        post { jobs.append(job) }
     }
 
     /// Runs one non-blocking libmariadb call to completion and returns what its blocking twin returns.
@@ -104,8 +100,13 @@ final class MariaDBReactor: TaskExecutor, @unchecked Sendable {
     }
 
     private func submit(_ operation: Operation) {
+        post { submitted.append(operation) }
+    }
+
+    /// Adds work under the lock and wakes the thread when it sleeps in `epoll_wait`.
+    private func post(_ add: () -> Void) {
         lock.lock()
-        submitted.append(operation)
+        add()
         let wake = sleeping
         sleeping = false
         lock.unlock()
