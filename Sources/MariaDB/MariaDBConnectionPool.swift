@@ -70,10 +70,10 @@ public actor MariaDBConnectionPool {
     }
 
     /// Lends a connection to `body` and takes it back afterwards.
-    @discardableResult
     ///
     /// `body` runs on the database's own thread (`executor`), where each query starts and resumes
     /// without a hand-over between threads: a borrowed connection costs two hand-overs, not two per query.
+    @discardableResult
     public nonisolated func withConnection<T>(_ body: (MariaDBConnection) async throws -> T) async throws -> T {
         try await withTaskExecutorPreference(MariaDBReactor.shared) {
             let connection = try await lease()
@@ -89,8 +89,8 @@ public actor MariaDBConnectionPool {
         }
     }
 
-    /// The thread that drives every connection's I/O, as an executor: a task that mostly talks to
-    /// the database (a worker) runs there with `withTaskExecutorPreference` and never changes threads.
+    /// The thread that drives every connection's I/O, as an executor: a task that only talks to the
+    /// database and never blocks may run there (`withTaskExecutorPreference`) and never change threads.
     public nonisolated var executor: any TaskExecutor { MariaDBReactor.shared }
 
     /// Runs `body` in a transaction on a pooled connection: committed on return, rolled back on throw.

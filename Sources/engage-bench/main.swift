@@ -17,7 +17,7 @@ struct PoolBenchmark: AsyncParsableCommand {
     var seconds = 10
     @Option(help: "Rows in sbtest1 (ids 1...rows).")
     var rows = 100_000
-    @Flag(help: "Run the tasks on the pool's executor, as the workers do.")
+    @Flag(help: "Run the tasks on the pool's executor, as sysbench's threads loop on their connections.")
     var onExecutor = false
 
     func run() async throws {
