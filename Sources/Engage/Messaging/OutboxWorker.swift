@@ -90,7 +90,7 @@ public final class OutboxWorker: Sendable {
             let batch = await (upcoming ?? Task { await self.claimBatchLogged() }).value
             upcoming = batch.map { $0.claimed >= settings.batchSize } == true ? Task { await self.claimBatchLogged() } : nil
             // Unstructured, so that a shutdown lets the batch record what it sent.
-            let delivered = await Task { await self.deliverLogged(batch) }.value
+            let delivered = await Task { await self.deliver(batch) }.value
             if let reminders, ContinuousClock.now >= nextReminderScan {
                 nextReminderScan = ContinuousClock.now + .seconds(60)
                 do {
@@ -104,7 +104,7 @@ public final class OutboxWorker: Sendable {
             }
         }
         // A batch claimed ahead is under way too (unstructured, as above: a cancelled task's streams end early).
-        if let upcoming { _ = await Task { await self.deliverLogged(await upcoming.value) }.value }
+        if let upcoming { _ = await Task { await self.deliver(await upcoming.value) }.value }
         logger.info("outbox worker stopped", metadata: ["worker": "\(name)"])
     }
 
@@ -125,18 +125,10 @@ public final class OutboxWorker: Sendable {
         }
     }
 
-    private func deliverLogged(_ batch: Batch?) async -> Int {
-        guard let batch else { return 0 }
-        await deliver(batch)
-        return batch.claimed
-    }
-
     /// Claims one batch of due messages and delivers it; returns how many were claimed.
     @discardableResult
     public func deliverBatch() async throws -> Int {
-        guard let batch = try await claimBatch() else { return 0 }
-        await deliver(batch)
-        return batch.claimed
+        await deliver(try await claimBatch())
     }
 
     /// Leases due messages and makes the files they carry; nil when none is due.
@@ -148,8 +140,9 @@ public final class OutboxWorker: Sendable {
         return Batch(messages: await attachingFiles(claimed), leaseEnd: leaseEnd, claimed: claimed.count)
     }
 
-    /// Sends a batch over the connections and records every outcome.
-    private func deliver(_ batch: Batch) async {
+    /// Sends a batch over the connections and records every outcome; returns how many were claimed.
+    private func deliver(_ batch: Batch?) async -> Int {
+        guard let batch else { return 0 }
         let leaseEnd = batch.leaseEnd
         let sent = SentRecorder { [self] messages in await recordSent(messages, leaseEnd: leaseEnd) }
         await withTaskGroup(of: Void.self) { group in
@@ -167,6 +160,7 @@ public final class OutboxWorker: Sendable {
             }
         }
         await sent.flush()
+        return batch.claimed
     }
 
     /// The messages with the files they carry made (once per document and batch: every party's copy

@@ -137,10 +137,11 @@ struct RecipientLinkRepository {
     }
 
     /// The document, link and message a tracking pixel belongs to.
-    func pixel(id: String) async throws -> (documentID: Int64, linkID: Int64?, messageID: Int64?)? {
+    func pixel(id: String) async throws -> KnownPixels.Owner? {
         guard let row = try await connection.queryFirst(
             "SELECT document_id, access_token_id, outbox_message_id FROM tracking_pixels WHERE id = ?", [id]) else { return nil }
-        return (try row.decode("document_id"), try row.decode("access_token_id"), try row.decode("outbox_message_id"))
+        return KnownPixels.Owner(
+            documentID: try row.decode("document_id"), linkID: try row.decode("access_token_id"), messageID: try row.decode("outbox_message_id"))
     }
 
     private static func link(_ row: SQLRow) throws -> RecipientLink {

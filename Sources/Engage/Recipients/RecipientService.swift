@@ -192,8 +192,7 @@ public struct RecipientService: Sendable {
     /// What pixel `id` belongs to, from memory once it was looked up.
     private func pixelOwner(_ id: String) async throws -> KnownPixels.Owner? {
         if let known = pixels.owner(of: id) { return known }
-        guard let found = try await database.read({ try await $0.links.pixel(id: id) }) else { return nil }
-        let owner = KnownPixels.Owner(documentID: found.documentID, linkID: found.linkID, messageID: found.messageID)
+        guard let owner = try await database.read({ try await $0.links.pixel(id: id) }) else { return nil }
         pixels.remember(owner, of: id)
         return owner
     }

@@ -19,16 +19,19 @@ enum QueryString {
     static func escape(_ value: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(value.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
         for byte in value.utf8 {
             if byte < 128 && allowed[Int(byte)] {
                 bytes.append(byte)
             } else {
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
             }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Per ASCII byte: letters, digits and `!$'()*,-./:;@_~`.
     private static let allowed: [Bool] = (0..<128).map { byte in
