@@ -27,6 +27,8 @@ public struct RecipientLink: Sendable, Equatable, Identifiable {
     public let restrictedIPs: [String]
     /// The tracking pixel of emails that carry this link.
     public let pixelID: String?
+    /// Whether the document had price tables when the link was read by its secret; nil when not asked.
+    public let documentPriced: Bool?
     public let createdBy: Int64?
     public let createdAt: Date
     public let lastUsedAt: Date?

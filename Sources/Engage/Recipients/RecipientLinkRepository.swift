@@ -9,7 +9,7 @@ struct RecipientLinkRepository {
         t.verify, t.recipient_phone, t.prefill_data, t.restricted_ips, t.created_by, t.created_at, t.last_used_at, t.revoked_at
         """
     private static let columns = ownColumns + """
-        , (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id
+        , (SELECT p.id FROM tracking_pixels p WHERE p.access_token_id = t.id ORDER BY p.created_at LIMIT 1) AS pixel_id, NULL AS priced
         """
 
     /// The values of a new link.
@@ -55,10 +55,14 @@ struct RecipientLinkRepository {
     }
 
     /// The link whose secret hashes to `hash`, without its pixel: a recipient's request never shows
-    /// it, and finding it was the costliest part of every recipient page's lookup.
+    /// it, and finding it was the costliest part of every recipient page's lookup. Whether its
+    /// document has price tables comes along, so a page without them asks for none.
     func find(hash: Data) async throws -> RecipientLink? {
-        try await connection.queryFirst(
-            "SELECT \(Self.ownColumns), NULL AS pixel_id FROM access_tokens t WHERE t.token_hash = ?", [hash]
+        try await connection.queryFirst("""
+            SELECT \(Self.ownColumns), NULL AS pixel_id,
+                EXISTS (SELECT 1 FROM price_tables p WHERE p.document_id = t.document_id) AS priced
+            FROM access_tokens t WHERE t.token_hash = ?
+            """, [hash]
         ).map(Self.link)
     }
 
@@ -154,7 +158,7 @@ struct RecipientLinkRepository {
             verify: VerificationChannel(rawValue: try row.decode("verify", as: String.self)), recipientPhone: try row.decode("recipient_phone"),
             prefillData: try row.decodeJSON("prefill_data"),
             restrictedIPs: try row.decodeJSON("restricted_ips", as: [String].self) ?? [],
-            pixelID: try row.decode("pixel_id"), createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
+            pixelID: try row.decode("pixel_id"), documentPriced: try row.decode("priced"), createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))
     }
 }

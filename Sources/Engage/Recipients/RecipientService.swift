@@ -227,9 +227,12 @@ public struct RecipientService: Sendable {
 
     /// The visit of `link`'s page, with its party and whether its turn has come.
     func visit(_ link: RecipientLink, _ document: Document) async throws -> RecipientVisit {
+        let priced = link.documentPriced ?? true
+        // Most pages show neither price tables nor parties: no second trip to the database.
+        if !priced && link.partyID == nil { return RecipientVisit(link: link, document: document, content: .none) }
         // One borrowed connection for what the page shows beside the document.
         let (content, parties) = try await database.read { tx in
-            (try await PriceContent.load(.document(document.id), in: tx),
+            (priced ? try await PriceContent.load(.document(document.id), in: tx) : .none,
              link.partyID == nil ? [] : try await tx.parties.all(documentID: document.id))
         }
         guard let partyID = link.partyID else { return RecipientVisit(link: link, document: document, content: content) }

@@ -128,6 +128,29 @@ struct PriceTablesAPITests {
         }
     }
 
+    @Test("a recipient's page shows tables added after the link was made, and none once they are removed")
+    func pageFollowsTables() async throws {
+        try await APIHarness.run { api in
+            let id = try await api.createDocument(#"{"document_type": "pennylane_quote", "title": "Website offer"}"#)
+            let link = try await api.call(.post, "\(path)/\(id)/tokens", json: #"{"allowed_actions": ["view"]}"#)
+            let secret = try #require(link.data["token"] as? String)
+            func shownTables() async throws -> [[String: Any]]? {
+                let page = try await api.visit(.get, "/p/\(secret)", headers: Self.json)
+                #expect(page.status == .ok, "\(page.text)")
+                return (page.data["content"] as? [String: Any])?["pricetables"] as? [[String: Any]]
+            }
+            #expect(try await shownTables()?.isEmpty == true)
+            let added = try await api.call(.put, "\(path)/\(id)", json: """
+                {"content": {"pricetables": [{"title": "Website", "rows": [{"type": "price", "content": "Box", "price": 120}]}]}}
+                """)
+            #expect(added.status == .ok, "\(added.text)")
+            #expect(try await shownTables()?.first?["title"] as? String == "Website", "the link's page asks again on every view")
+            let removed = try await api.call(.put, "\(path)/\(id)", json: #"{"content": null, "total_amount": 42}"#)
+            #expect(removed.status == .ok, "\(removed.text)")
+            #expect(try await shownTables()?.isEmpty == true)
+        }
+    }
+
     @Test("a recipient unticks an option and changes a count (JSON and form); accepting records the configuration; then it is final")
     func recipientChoices() async throws {
         try await APIHarness.run { api in
