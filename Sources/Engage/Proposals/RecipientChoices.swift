@@ -12,7 +12,7 @@ extension RecipientService {
         var reader = InputReader(input, allowed: ["choices"])
         let choices = reader.priceChoices()
         let unreadable = reader.allProblems
-        let link = try await database.read { try await Self.authorize(secret, .view, from: client, in: $0) }
+        let link = try await authorize(secret, .view, from: client)
         let decision: RecipientAction = link.allows(.accept) ? .accept : .sign
         guard link.allows(decision) else { throw RecipientError.actionNotAllowed(.accept) }
         let document = try await database.write { tx in

@@ -54,16 +54,20 @@ struct RecipientLinkRepository {
         ).map(Self.link)
     }
 
-    /// The link whose secret hashes to `hash`, without its pixel: a recipient's request never shows
-    /// it, and finding it was the costliest part of every recipient page's lookup. Whether its
-    /// document has price tables comes along, so a page without them asks for none.
-    func find(hash: Data) async throws -> RecipientLink? {
-        try await connection.queryFirst("""
-            SELECT \(Self.ownColumns), NULL AS pixel_id,
+    /// The links whose secrets hash to `hashes`, by hash, without their pixels: a recipient's request
+    /// never shows one, and finding it was the costliest part of every recipient page's lookup.
+    /// Whether each link's document has price tables comes along, so a page without them asks for none.
+    func find(hashes: [Data]) async throws -> [Data: RecipientLink] {
+        guard !hashes.isEmpty else { return [:] }
+        var links: [Data: RecipientLink] = [:]
+        for row in try await connection.query("""
+            SELECT \(Self.ownColumns), NULL AS pixel_id, t.token_hash,
                 EXISTS (SELECT 1 FROM price_tables p WHERE p.document_id = t.document_id) AS priced
-            FROM access_tokens t WHERE t.token_hash = ?
-            """, [hash]
-        ).map(Self.link)
+            FROM access_tokens t WHERE t.token_hash IN (\(SQLList.placeholders(hashes.count)))
+            """, hashes) {
+            links[try row.decode("token_hash")] = try Self.link(row)
+        }
+        return links
     }
 
     /// Every link of a document, newest first.

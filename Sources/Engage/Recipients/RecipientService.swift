@@ -70,6 +70,8 @@ public struct RecipientService: Sendable {
     /// long (seconds); 0 records every hit.
     private let trackingWindow: Int
     private let pixels = KnownPixels(limit: 100_000)
+    /// Finds the links of concurrent requests together: one statement for every secret of a batch.
+    private let links: WriteBatcher<Data, RecipientLink?>
 
     /// `confirmations` queues the signer's confirmation email with the signature; none without it (tests of links alone).
     public init(database: Database, confirmations: SendService? = nil, trackingWindow: Int = 3600) {
@@ -77,6 +79,17 @@ public struct RecipientService: Sendable {
         self.recorder = EventRecorder(database: database, confirmations: confirmations)
         self.verifications = confirmations.map { VerificationService(database: database, sender: $0) }
         self.trackingWindow = trackingWindow
+        links = WriteBatcher(limit: 500) { hashes in
+            do {
+                // A link made a moment ago through another node is found.
+                let found = try await Database.$causalReads.withValue(true) {
+                    try await database.read { try await $0.links.find(hashes: Array(Set(hashes))) }
+                }
+                return hashes.map { .success(found[$0]) }
+            } catch {
+                return hashes.map { _ in .failure(error) }
+            }
+        }
     }
 
     static let signFields: Set<String> = ["full_name", "consent", "signature_image"]
@@ -137,7 +150,7 @@ public struct RecipientService: Sendable {
     /// Follows the document's payment link (`payment_clicked`); the caller redirects to `payment_url`.
     /// Any link that shows the document may.
     public func pay(_ secret: String, from client: ClientInfo) async throws -> RecipientVisit {
-        let link = try await database.read { try await Self.authorize(secret, .view, from: client, in: $0) }
+        let link = try await authorize(secret, .view, from: client)
         let document = try await recorder.record(.init(
             documentID: link.documentID, change: .paymentClicked, linkID: link.id, client: client))
         return try await visit(link, document)
@@ -246,8 +259,22 @@ public struct RecipientService: Sendable {
     static func authorize(
         _ secret: String, _ action: RecipientAction, from client: ClientInfo, in tx: Transaction
     ) async throws -> RecipientLink {
-        guard secret.count <= 64, let link = try await tx.links.find(hash: SecretToken.hash(secret)), link.revokedAt == nil
-        else { throw RecipientError.linkInvalid }
+        let hash = try hash(of: secret)
+        return try check(try await tx.links.find(hashes: [hash])[hash], action, from: client)
+    }
+
+    /// `authorize`, the link found in a batch with other requests' (`links`).
+    func authorize(_ secret: String, _ action: RecipientAction, from client: ClientInfo) async throws -> RecipientLink {
+        try Self.check(try await links.submit(Self.hash(of: secret)), action, from: client)
+    }
+
+    private static func hash(of secret: String) throws -> Data {
+        guard secret.count <= 64 else { throw RecipientError.linkInvalid }
+        return SecretToken.hash(secret)
+    }
+
+    private static func check(_ found: RecipientLink?, _ action: RecipientAction, from client: ClientInfo) throws -> RecipientLink {
+        guard let link = found, link.revokedAt == nil else { throw RecipientError.linkInvalid }
         if let end = link.expiresAt, end <= Date() { throw RecipientError.expired }
         guard !link.isUsedUp else { throw RecipientError.linkInvalid }
         if !link.restrictedIPs.isEmpty {
@@ -266,7 +293,7 @@ public struct RecipientService: Sendable {
         _ secret: String, _ action: RecipientAction, pass: String? = nil, from client: ClientInfo,
         details: @escaping @Sendable (Document) -> [String: JSONValue]? = { _ in nil }
     ) async throws -> RecipientVisit {
-        let link = try await database.read { try await Self.authorize(secret, action, from: client, in: $0) }
+        let link = try await authorize(secret, action, from: client)
         let decides = VerificationService.decisions.contains(action)
         var evidence = details
         if decides, link.verify != nil {

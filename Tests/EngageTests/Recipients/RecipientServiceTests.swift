@@ -96,6 +96,32 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("simultaneous views through many links each find their own link; a revoked or unknown one among them is refused alone")
+    func simultaneousLinks() async throws {
+        try await Self.run(connections: 8) { f in
+            var secrets: [String] = []
+            for _ in 0..<12 { secrets.append(try await f.link()) }
+            let revoked = try await f.link()
+            let id = try #require(try await f.tokens.list(documentID: f.documentID).first?.id)
+            try await f.tokens.revoke(documentID: f.documentID, linkID: id, by: f.actor, from: f.office)
+            let tried = Array(repeating: secrets, count: 4).flatMap { $0 } + [revoked, "not-a-link"]
+            let outcomes = await withTaskGroup(of: (String, String?).self) { group in
+                for secret in tried {
+                    group.addTask { (secret, try? await f.recipients.view(secret, from: f.office).link.prefix) }
+                }
+                return await group.reduce(into: [(String, String?)]()) { $0.append($1) }
+            }
+            for (secret, prefix) in outcomes {
+                if secrets.contains(secret) {
+                    #expect(prefix.map { secret.hasPrefix($0) } == true, "the view found the link of its own secret")
+                } else {
+                    #expect(prefix == nil, "\(secret) is refused")
+                }
+            }
+            #expect(try await f.document().viewCount == 48)
+        }
+    }
+
     @Test("max_uses holds under 50 simultaneous requests: exactly that many succeed and are recorded")
     func maxUsesUnderConcurrency() async throws {
         try await Self.run(connections: 16) { f in
