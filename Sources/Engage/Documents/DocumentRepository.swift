@@ -267,10 +267,21 @@ struct DocumentRepository {
     }
 
     func lockLive(id: Int64) async throws -> Locked? {
-        guard let row = try await connection.queryFirst(
-            "SELECT \(Self.columns), event_chain_head FROM documents WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id])
-        else { return nil }
-        return Locked(document: try Self.document(row), chainHead: try row.decode("event_chain_head"))
+        try await lockLive(ids: [id])[id]
+    }
+
+    /// `lockLive` for several documents in one statement, locked in id order (as every writer locks them).
+    func lockLive(ids: [Int64]) async throws -> [Int64: Locked] {
+        guard !ids.isEmpty else { return [:] }
+        var locked: [Int64: Locked] = [:]
+        for row in try await connection.query("""
+            SELECT \(Self.columns), event_chain_head FROM documents
+            WHERE id IN (\(SQLList.placeholders(ids.count))) AND deleted_at IS NULL ORDER BY id FOR UPDATE
+            """, ids) {
+            let document = try Self.document(row)
+            locked[document.id] = Locked(document: document, chainHead: try row.decode("event_chain_head"))
+        }
+        return locked
     }
 
     /// What `DocumentLifecycle` changed on a locked document: written in one statement.

@@ -56,10 +56,9 @@ struct EventRecorder: Sendable {
     }
 
     private static func write(_ batch: [Recording], in tx: Transaction, confirmations: SendService?) async throws -> [Result<Document, any Error>] {
-        var changes: [Int64: DocumentChanges] = [:]
-        for id in Set(batch.map(\.documentID)).sorted() {
-            if let locked = try await tx.documents.lockLive(id: id) { changes[id] = DocumentChanges(locked) }
-        }
+        // One statement locks every document of the batch, one every link: a batch of views of many
+        // documents costs a few statements more than a batch of one, not a few per document.
+        var changes = try await tx.documents.lockLive(ids: Set(batch.map(\.documentID)).sorted()).mapValues { DocumentChanges($0) }
         var flows: [Int64: PartyFlow] = [:]
         for id in Set(batch.filter { $0.partyID != nil }.map(\.documentID)).sorted() where changes[id] != nil {
             flows[id] = PartyFlow(try await tx.parties.all(documentID: id))
@@ -70,10 +69,7 @@ struct EventRecorder: Sendable {
             let tables = try await tx.priceTables.tables(of: .document(id))
             if !tables.isEmpty { prices[id] = PriceCalculator.price(tables) }
         }
-        var usage: [Int64: RecipientLinkRepository.Usage] = [:]
-        for id in Set(batch.filter(\.change.mayUseLink).compactMap(\.linkID)).sorted() {
-            usage[id] = try await tx.links.lockUsage(id: id)
-        }
+        var usage = try await tx.links.lockUsage(ids: Set(batch.filter(\.change.mayUseLink).compactMap(\.linkID)).sorted())
 
         var outcomes: [Result<Document, any Error>] = []
         var effects: [(DocumentLifecycle.SideEffect, Recording, Document, [String: JSONValue]?)] = []
@@ -123,12 +119,11 @@ struct EventRecorder: Sendable {
             }
         }
 
+        let audience = try await WebhookAudience.read(in: tx)
         for (_, document) in changes.sorted(by: { $0.key < $1.key }) {
-            try await document.write(in: tx)
+            try await document.write(in: tx, audience: audience)
         }
-        for (id, counted) in usage.sorted(by: { $0.key < $1.key }) where counted.granted > 0 {
-            try await tx.links.addUses(counted.granted, to: id)
-        }
+        try await tx.links.addUses(usage.filter { $0.value.granted > 0 }.mapValues(\.granted))
         for (effect, recording, document, details) in effects {
             switch effect {
             case .signedConfirmation:

@@ -112,22 +112,31 @@ struct RecipientLinkRepository {
         }
     }
 
-    /// Locks a link's row until the transaction ends and reads its usage; nil when there is none.
-    func lockUsage(id: Int64) async throws -> Usage? {
-        guard let row = try await connection.queryFirst("""
-            SELECT use_count, max_uses, revoked_at IS NOT NULL AS revoked,
+    /// The links' use counts and limits, locked in id order until the transaction ends; by id.
+    func lockUsage(ids: [Int64]) async throws -> [Int64: Usage] {
+        guard !ids.isEmpty else { return [:] }
+        var usage: [Int64: Usage] = [:]
+        for row in try await connection.query("""
+            SELECT id, use_count, max_uses, revoked_at IS NOT NULL AS revoked,
                 expires_at IS NOT NULL AND expires_at <= UTC_TIMESTAMP(6) AS expired
-            FROM access_tokens WHERE id = ? FOR UPDATE
-            """, [id]) else { return nil }
-        return Usage(
-            useCount: try row.decode("use_count"), maxUses: try row.decode("max_uses"),
-            revoked: try row.decode("revoked"), expired: try row.decode("expired"))
+            FROM access_tokens WHERE id IN (\(SQLList.placeholders(ids.count))) ORDER BY id FOR UPDATE
+            """, ids) {
+            usage[try row.decode("id")] = Usage(
+                useCount: try row.decode("use_count"), maxUses: try row.decode("max_uses"),
+                revoked: try row.decode("revoked"), expired: try row.decode("expired"))
+        }
+        return usage
     }
 
-    /// Adds uses granted under `lockUsage`'s lock.
-    func addUses(_ count: Int, to id: Int64) async throws {
-        try await connection.execute(
-            "UPDATE access_tokens SET use_count = use_count + ?, last_used_at = UTC_TIMESTAMP(6) WHERE id = ?", [count, id])
+    /// Adds uses granted under `lockUsage`'s lock: `counts` by link id, in one statement.
+    func addUses(_ counts: [Int64: Int]) async throws {
+        guard !counts.isEmpty else { return }
+        let ids = counts.keys.sorted()
+        try await connection.execute("""
+            UPDATE access_tokens SET use_count = use_count + CASE id \(ids.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")) END,
+                last_used_at = UTC_TIMESTAMP(6)
+            WHERE id IN (\(SQLList.placeholders(ids.count)))
+            """, ids.flatMap { [$0, Int64(counts[$0]!)] } + ids)
     }
 
     /// Notes a hit of a pixel or tracked link from `address` in the window starting at `windowStart`;
