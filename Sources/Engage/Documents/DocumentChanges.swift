@@ -59,17 +59,28 @@ struct DocumentChanges {
     /// `audience`: the webhook subscribers, when the caller read them once for many documents.
     @discardableResult
     func write(in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
-        guard !events.isEmpty else { return [] }
-        var update = update
+        try await Self.write([self], in: tx, audience: audience)
+    }
+
+    /// Writes what was kept on several documents, made at one time (a batch's): every event in one
+    /// statement, then each document's row and the webhooks it announces.
+    @discardableResult
+    static func write(_ all: [DocumentChanges], in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
+        let changed = all.filter(\.hasChanges)
+        guard let time = changed.first?.update.time else { return [] }
         let appended = try await tx.events.append(
-            events, to: document.id, after: chainHead, dimensions: AnalyticsDimensions(document), at: update.time)
-        update.chainHead = appended.head
-        try await tx.documents.record(update, on: document.id)
-        if pushesStatus, let externalID = document.externalID, let source = document.externalSource {
-            try await tx.pushes.queue(documentID: document.id, source: source, externalID: externalID, status: .accepted, at: update.time)
+            changed.map { ($0.document.id, $0.chainHead, AnalyticsDimensions($0.document), $0.events) }, at: time)
+        for changes in changed {
+            let document = changes.document
+            var update = changes.update
+            update.chainHead = appended.heads[document.id] ?? changes.chainHead
+            try await tx.documents.record(update, on: document.id)
+            if changes.pushesStatus, let externalID = document.externalID, let source = document.externalSource {
+                try await tx.pushes.queue(documentID: document.id, source: source, externalID: externalID, status: .accepted, at: update.time)
+            }
+            let types = changes.events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }
+            try await tx.announce(types, document, at: update.time, to: audience)
         }
-        let types = events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }
-        try await tx.announce(types, document, at: update.time, to: audience)
         return appended.events
     }
 }

@@ -58,7 +58,8 @@ struct EventRecorder: Sendable {
     private static func write(_ batch: [Recording], in tx: Transaction, confirmations: SendService?) async throws -> [Result<Document, any Error>] {
         // One statement locks every document of the batch, one every link: a batch of views of many
         // documents costs a few statements more than a batch of one, not a few per document.
-        var changes = try await tx.documents.lockLive(ids: Set(batch.map(\.documentID)).sorted()).mapValues { DocumentChanges($0) }
+        let now = Date()
+        var changes = try await tx.documents.lockLive(ids: Set(batch.map(\.documentID)).sorted()).mapValues { DocumentChanges($0, at: now) }
         var flows: [Int64: PartyFlow] = [:]
         for id in Set(batch.filter { $0.partyID != nil }.map(\.documentID)).sorted() where changes[id] != nil {
             flows[id] = PartyFlow(try await tx.parties.all(documentID: id))
@@ -75,7 +76,6 @@ struct EventRecorder: Sendable {
         var effects: [(DocumentLifecycle.SideEffect, Recording, Document, [String: JSONValue]?)] = []
         var notices: [(documentID: Int64, notice: PartyFlow.Notice)] = []
         var registrations: [LeadRepository.Queued] = []
-        let now = Date()
         for recording in batch {
             guard var document = changes[recording.documentID] else {
                 outcomes.append(.failure(RecipientError.linkInvalid))  // deleted meanwhile
@@ -119,10 +119,8 @@ struct EventRecorder: Sendable {
             }
         }
 
-        let audience = try await WebhookAudience.read(in: tx)
-        for (_, document) in changes.sorted(by: { $0.key < $1.key }) {
-            try await document.write(in: tx, audience: audience)
-        }
+        try await DocumentChanges.write(
+            changes.sorted { $0.key < $1.key }.map(\.value), in: tx, audience: try await WebhookAudience.read(in: tx))
         try await tx.links.addUses(usage.filter { $0.value.granted > 0 }.mapValues(\.granted))
         for (effect, recording, document, details) in effects {
             switch effect {

@@ -122,6 +122,35 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("simultaneous views of six documents are written in shared batches: each document counts its own, and each trail verifies")
+    func simultaneousDocuments() async throws {
+        try await Self.run(connections: 8) { f in
+            let documents = DocumentService(database: f.database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
+            var ids = [f.documentID]
+            for n in 1...5 {
+                ids.append(try await documents.create(Input([
+                    "document_type": .string("pennylane_invoice"), "title": .string("Invoice \(n)"), "total_amount": .number(Decimal(n)),
+                ]), by: f.actor).id)
+            }
+            var secrets: [Int64: String] = [:]
+            for id in ids {
+                secrets[id] = try await f.tokens.create(documentID: id, Input([:]), by: f.actor, from: f.office).secret
+            }
+            // Document n is viewed n + 1 times.
+            let views = ids.enumerated().flatMap { n, id in Array(repeating: secrets[id]!, count: n + 1) }.shuffled()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for secret in views { group.addTask { _ = try await f.recipients.view(secret, from: f.office) } }
+                try await group.waitForAll()
+            }
+            for (n, id) in ids.enumerated() {
+                #expect(try await f.events.details(documentID: id).document.viewCount == n + 1)
+                let trail = try await f.events.auditTrail(documentID: id)
+                #expect(trail.verified, "document \(id)'s chain")
+                #expect(trail.events.filter { $0.eventType == .pageViewed }.count == n + 1)
+            }
+        }
+    }
+
     @Test("max_uses holds under 50 simultaneous requests: exactly that many succeed and are recorded")
     func maxUsesUnderConcurrency() async throws {
         try await Self.run(connections: 16) { f in
