@@ -63,18 +63,21 @@ struct DocumentChanges {
     }
 
     /// Writes what was kept on several documents, made at one time (a batch's): every event in one
-    /// statement, then each document's row and the webhooks it announces.
+    /// statement, the documents' rows in as few as their changes allow, then the webhooks each announces.
     @discardableResult
     static func write(_ all: [DocumentChanges], in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
         let changed = all.filter(\.hasChanges)
         guard let time = changed.first?.update.time else { return [] }
         let appended = try await tx.events.append(
             changed.map { ($0.document.id, $0.chainHead, AnalyticsDimensions($0.document), $0.events) }, at: time)
+        try await tx.documents.record(Dictionary(uniqueKeysWithValues: changed.map { changes in
+            var update = changes.update
+            update.chainHead = appended.heads[changes.document.id] ?? changes.chainHead
+            return (changes.document.id, update)
+        }))
         for changes in changed {
             let document = changes.document
-            var update = changes.update
-            update.chainHead = appended.heads[document.id] ?? changes.chainHead
-            try await tx.documents.record(update, on: document.id)
+            let update = changes.update
             if changes.pushesStatus, let externalID = document.externalID, let source = document.externalSource {
                 try await tx.pushes.queue(documentID: document.id, source: source, externalID: externalID, status: .accepted, at: update.time)
             }

@@ -294,24 +294,48 @@ struct DocumentRepository {
         var time: Date
     }
 
-    /// Writes a lifecycle update.
-    func record(_ update: LifecycleUpdate, on id: Int64) async throws {
-        var assignments = ["event_chain_head = ?"]
-        var binds: [any SQLBindable] = [update.chainHead]
-        if update.views > 0 {
-            assignments.append("view_count = view_count + ?, last_viewed_at = ?")
-            binds += [update.views, update.time] as [any SQLBindable]
+    /// What updates written in one statement share: status, stamps and time, and views counted or not.
+    private struct UpdateShape: Hashable {
+        let status: DocumentStatus?
+        let stamps: Set<DocumentStamp>
+        let countsViews: Bool
+        let time: Date
+
+        init(_ update: LifecycleUpdate) {
+            status = update.status
+            stamps = update.stamps
+            countsViews = update.views > 0
+            time = update.time
         }
-        // Column names come from this fixed table, never from input.
-        for column in update.stamps.map(Self.column).sorted() {
-            assignments.append("\(column) = IFNULL(\(column), ?)")
-            binds.append(update.time)
+    }
+
+    /// Writes lifecycle updates, by document id: one statement for the documents whose updates
+    /// differ only in their chain end and view count (a batch of views of many documents).
+    func record(_ updates: [Int64: LifecycleUpdate]) async throws {
+        let alike = Dictionary(grouping: updates.sorted { $0.key < $1.key }) { UpdateShape($0.value) }
+        for group in alike.values.sorted(by: { $0[0].key < $1[0].key }) {
+            let shape = group[0].value
+            let ids = group.map(\.key)
+            let cases = ids.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")
+            var assignments = ["event_chain_head = CASE id \(cases) END"]
+            var binds: [any SQLBindable] = group.flatMap { [$0.key, $0.value.chainHead] as [any SQLBindable] }
+            if shape.views > 0 {
+                assignments.append("view_count = view_count + CASE id \(cases) END, last_viewed_at = ?")
+                binds += group.flatMap { [$0.key, $0.value.views] as [any SQLBindable] } + [shape.time]
+            }
+            // Column names come from this fixed table, never from input.
+            for column in shape.stamps.map(Self.column).sorted() {
+                assignments.append("\(column) = IFNULL(\(column), ?)")
+                binds.append(shape.time)
+            }
+            if let status = shape.status {
+                assignments.append("status = ?")
+                binds.append(status.rawValue)
+            }
+            try await connection.execute(
+                "UPDATE documents SET \(assignments.joined(separator: ", ")) WHERE id IN (\(SQLList.placeholders(ids.count)))",
+                binds + ids)
         }
-        if let status = update.status {
-            assignments.append("status = ?")
-            binds.append(status.rawValue)
-        }
-        try await connection.execute("UPDATE documents SET \(assignments.joined(separator: ", ")) WHERE id = ?", binds + [id])
     }
 
     static func column(_ stamp: DocumentStamp) -> String {

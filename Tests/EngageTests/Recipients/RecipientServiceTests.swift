@@ -143,7 +143,9 @@ struct RecipientServiceTests {
                 try await group.waitForAll()
             }
             for (n, id) in ids.enumerated() {
-                #expect(try await f.events.details(documentID: id).document.viewCount == n + 1)
+                let document = try await f.events.details(documentID: id).document
+                #expect(document.viewCount == n + 1)
+                #expect(document.firstViewedAt != nil && document.lastViewedAt != nil, "stamped in whichever batch saw it first")
                 let trail = try await f.events.auditTrail(documentID: id)
                 #expect(trail.verified, "document \(id)'s chain")
                 #expect(trail.events.filter { $0.eventType == .pageViewed }.count == n + 1)
