@@ -66,6 +66,7 @@ struct DocumentChanges {
     /// statement, the documents' rows in as few as their changes allow, then the webhooks each announces.
     @discardableResult
     static func write(_ all: [DocumentChanges], in tx: Transaction, audience: WebhookAudience? = nil) async throws -> [DocumentEvent] {
+        var audience = audience
         let changed = all.filter(\.hasChanges)
         guard let time = changed.first?.update.time else { return [] }
         let appended = try await tx.events.append(
@@ -82,6 +83,8 @@ struct DocumentChanges {
                 try await tx.pushes.queue(documentID: document.id, source: source, externalID: externalID, status: .accepted, at: update.time)
             }
             let types = changes.events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }
+            // The subscribers are read once, and only if something is to be announced.
+            if !types.isEmpty && audience == nil && changed.count > 1 { audience = try await WebhookAudience.read(in: tx) }
             try await tx.announce(types, document, at: update.time, to: audience)
         }
         return appended.events

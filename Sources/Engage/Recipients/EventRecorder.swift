@@ -119,8 +119,7 @@ struct EventRecorder: Sendable {
             }
         }
 
-        try await DocumentChanges.write(
-            changes.sorted { $0.key < $1.key }.map(\.value), in: tx, audience: try await WebhookAudience.read(in: tx))
+        try await DocumentChanges.write(changes.sorted { $0.key < $1.key }.map(\.value), in: tx)
         try await tx.links.addUses(usage.filter { $0.value.granted > 0 }.mapValues(\.granted))
         for (effect, recording, document, details) in effects {
             switch effect {
