@@ -147,15 +147,13 @@ public final class OutboxWorker: Sendable {
         let sent = SentRecorder { [self] messages in await recordSent(messages, leaseEnd: leaseEnd) }
         await withTaskGroup(of: Void.self) { group in
             for (channel, messages) in Dictionary(grouping: batch.messages, by: \.channel) {
-                let sessions = sessions[channel] ?? []
-                // Round-robin over the connections; each lane sends its share in order.
-                for (lane, session) in sessions.enumerated() {
-                    let share = messages.enumerated().filter { $0.offset % sessions.count == lane }.map(\.element)
-                    guard !share.isEmpty else { continue }
-                    group.addTask { await self.deliver(share, over: session, leaseEnd: leaseEnd, sent: sent) }
+                // Each connection takes the next message as soon as it is free: a slow one holds no share back.
+                let queue = LaneQueue(messages)
+                for session in sessions[channel] ?? [] {
+                    group.addTask { await self.deliver(queue, over: session, leaseEnd: leaseEnd, sent: sent) }
                 }
-                if sessions.isEmpty {
-                    group.addTask { await self.deliver(messages, over: nil, leaseEnd: leaseEnd, sent: sent) }
+                if sessions[channel]?.isEmpty ?? true {
+                    group.addTask { await self.deliver(queue, over: nil, leaseEnd: leaseEnd, sent: sent) }
                 }
             }
         }
@@ -204,13 +202,13 @@ public final class OutboxWorker: Sendable {
         return claimed.filter { held.contains($0.id) }
     }
 
-    /// Sends `messages` in order on a thread of the worker's own, which never waits for the database:
-    /// the outcomes stream back and are recorded while the next message goes out.
-    private func deliver(_ messages: [OutboxMessage], over session: (any DeliverySession)?, leaseEnd: Date, sent: SentRecorder) async {
+    /// Sends messages from `queue` until it is empty, on a thread of the worker's own, which never
+    /// waits for the database: the outcomes stream back and are recorded while the next message goes out.
+    private func deliver(_ queue: LaneQueue, over session: (any DeliverySession)?, leaseEnd: Date, sent: SentRecorder) async {
         let (outcomes, results) = AsyncStream.makeStream(of: (OutboxMessage, DeliveryResult).self)
         threads.submit { state in
             defer { results.finish() }
-            for message in messages {
+            while let message = queue.next() {
                 // A message sent after its lease ended might be sent by another worker too.
                 guard Date().addingTimeInterval(5) < leaseEnd else { return }
                 results.yield((message, self.attempt(message, over: session, threadsActive: state == .active)))
@@ -302,6 +300,20 @@ public final class OutboxWorker: Sendable {
                     "status": .string(status.rawValue), "attempts": .number(Decimal(message.attempts)), "error": .string(reason),
                 ])
         }
+    }
+}
+
+/// A batch's messages of one channel, handed out one at a time to the connections sending them.
+private final class LaneQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: ArraySlice<OutboxMessage>
+
+    init(_ messages: [OutboxMessage]) {
+        self.messages = messages[...]
+    }
+
+    func next() -> OutboxMessage? {
+        lock.withLock { messages.popFirst() }
     }
 }
 
