@@ -4,18 +4,42 @@ import Foundation
 public final class MariaDBColumns: Sendable {
     /// Column names in select order.
     public let names: [String]
-    @usableFromInline let indexByName: [String: Int]
+    /// Open addressing by an FNV-1a hash of the name: 1 + the column's position, 0 for none. Rows are
+    /// decoded by name, column after column; `Dictionary`'s seeded hashing was a visible cost of lists.
+    @usableFromInline let slots: [Int32]
 
     init(names: [String]) {
         self.names = names
-        var index: [String: Int] = [:]
-        for (position, name) in names.enumerated() where index[name] == nil {
-            index[name] = position
+        var size = 8
+        while size < names.count * 2 { size *= 2 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (position, name) in names.enumerated() {
+            var slot = Self.hash(name) & (size - 1)
+            while slots[slot] != 0 {
+                if names[Int(slots[slot]) - 1] == name { break }  // the first of two same-named columns wins
+                slot = (slot + 1) & (size - 1)
+            }
+            if slots[slot] == 0 { slots[slot] = Int32(position + 1) }
         }
-        self.indexByName = index
+        self.slots = slots
     }
 
-    @inlinable func index(of name: String) -> Int? { indexByName[name] }
+    @inlinable static func hash(_ name: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash)
+    }
+
+    @inlinable func index(of name: String) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(name) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if names[entry - 1] == name { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
 }
 
 /// One row of a result, decoded by column name.

@@ -172,6 +172,22 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test("every one of 120 columns is found by its name, a repeated name gives the first, and lookalikes are told apart")
+    func columnsByName() async throws {
+        try await withSamples { connection in
+            let names = (0..<120).map { "c\($0)" } + ["C1", "c1 ", "prix_€", "c10"]
+            let select = names.enumerated().map { "\($0.offset) AS `\($0.element)`" }.joined(separator: ", ")
+            let row = try #require(try await connection.queryFirst("SELECT \(select)"))
+            for (position, name) in names.enumerated().prefix(123) {
+                #expect(try row.decode(name, as: Int.self) == position, "\(name)")
+            }
+            #expect(try row.decode("c10", as: Int.self) == 10, "the first of two columns named c10")
+            for missing in ["c120", "c", "", "c1  ", "prix_e"] {
+                #expect(throws: MariaDBUsageError.columnNotFound(missing)) { try row.decode(missing, as: Int.self) }
+            }
+        }
+    }
+
     private static func micros(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
