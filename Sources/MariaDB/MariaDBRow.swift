@@ -1,27 +1,35 @@
 import Foundation
+import Synchronization
 
 /// The column names of a result, shared by all its rows.
 public final class MariaDBColumns: Sendable {
     /// Column names in select order.
     public let names: [String]
-    /// Open addressing by an FNV-1a hash of the name: 1 + the column's position, 0 for none. Rows are
-    /// decoded by name, column after column; `Dictionary`'s seeded hashing was a visible cost of lists.
+    /// Open addressing by an FNV-1a hash of the name: 1 + the column's position, 0 for none.
     @usableFromInline let slots: [Int32]
+    /// The position last found: rows are decoded column after column, so the next name asked for is
+    /// most often the next column's, and one comparison finds it (`Dictionary`'s seeded hashing of
+    /// every name was a visible cost of lists). Relaxed: a stale guess only costs the hash lookup.
+    @usableFromInline let lastFound = Atomic<Int>(-1)
+    /// True for a column named as an earlier one: its name finds the earlier column.
+    @usableFromInline let shadowed: [Bool]
 
     init(names: [String]) {
         self.names = names
         var size = 8
         while size < names.count * 2 { size *= 2 }
         var slots = [Int32](repeating: 0, count: size)
+        var shadowed = [Bool](repeating: false, count: names.count)
         for (position, name) in names.enumerated() {
             var slot = Self.hash(name) & (size - 1)
             while slots[slot] != 0 {
                 if names[Int(slots[slot]) - 1] == name { break }  // the first of two same-named columns wins
                 slot = (slot + 1) & (size - 1)
             }
-            if slots[slot] == 0 { slots[slot] = Int32(position + 1) }
+            if slots[slot] == 0 { slots[slot] = Int32(position + 1) } else { shadowed[position] = true }
         }
         self.slots = slots
+        self.shadowed = shadowed
     }
 
     @inlinable static func hash(_ name: String) -> Int {
@@ -31,12 +39,20 @@ public final class MariaDBColumns: Sendable {
     }
 
     @inlinable func index(of name: String) -> Int? {
+        let next = lastFound.load(ordering: .relaxed) &+ 1
+        if next < names.count && names[next] == name && !shadowed[next] {
+            lastFound.store(next, ordering: .relaxed)
+            return next
+        }
         let mask = slots.count - 1
         var slot = Self.hash(name) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
-            if names[entry - 1] == name { return entry - 1 }
+            if names[entry - 1] == name {
+                lastFound.store(entry - 1, ordering: .relaxed)
+                return entry - 1
+            }
             slot = (slot + 1) & mask
         }
     }
