@@ -271,11 +271,12 @@ struct DocumentRepository {
     }
 
     /// `lockLive` for several documents in one statement, locked in id order (as every writer locks them).
+    /// By the primary key only: on a small table MariaDB would rather scan every live row, locking them all.
     func lockLive(ids: [Int64]) async throws -> [Int64: Locked] {
         guard !ids.isEmpty else { return [:] }
         var locked: [Int64: Locked] = [:]
         for row in try await connection.query("""
-            SELECT \(Self.columns), event_chain_head FROM documents
+            SELECT \(Self.columns), event_chain_head FROM documents FORCE INDEX (PRIMARY)
             WHERE id IN (\(SQLList.placeholders(ids.count))) AND deleted_at IS NULL ORDER BY id FOR UPDATE
             """, ids) {
             let document = try Self.document(row)
@@ -332,8 +333,9 @@ struct DocumentRepository {
                 assignments.append("status = ?")
                 binds.append(status.rawValue)
             }
+            // By the primary key only, as `lockLive`: a scan would lock rows of other documents.
             try await connection.execute(
-                "UPDATE documents SET \(assignments.joined(separator: ", ")) WHERE id IN (\(SQLList.placeholders(ids.count)))",
+                "UPDATE documents FORCE INDEX (PRIMARY) SET \(assignments.joined(separator: ", ")) WHERE id IN (\(SQLList.placeholders(ids.count)))",
                 binds + ids)
         }
     }

@@ -153,6 +153,36 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("a batch of views locks only its own documents and links: one held by another transaction holds up no view of the others")
+    func batchLocksOnlyItsOwn() async throws {
+        try await Self.run(connections: 8) { f in
+            let documents = DocumentService(database: f.database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
+            var ids = [f.documentID]
+            for n in 1...5 {
+                ids.append(try await documents.create(Input(["document_type": .string("custom"), "title": .string("Note \(n)")]), by: f.actor).id)
+            }
+            var secrets: [String] = []
+            for id in ids {
+                secrets.append(try await f.tokens.create(documentID: id, Input([:]), by: f.actor, from: f.office).secret)
+            }
+            // A staff edit holds the second document and its link; on a table this small MariaDB would
+            // rather scan every live row, locking them all, than read the few ids asked for.
+            try await f.database.pool.withConnection { held in
+                _ = try await held.execute("START TRANSACTION")
+                _ = try await held.query("SELECT id FROM documents WHERE id = ? FOR UPDATE", [ids[1]])
+                _ = try await held.query("SELECT id FROM access_tokens WHERE document_id = ? FOR UPDATE", [ids[1]])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for secret in secrets.enumerated().filter({ $0.offset != 1 }).map(\.element) + secrets.suffix(3) {
+                        group.addTask { _ = try await f.recipients.view(secret, from: f.office) }
+                    }
+                    try await group.waitForAll()
+                }
+                _ = try await held.execute("ROLLBACK")
+            }
+            #expect(try await f.events.details(documentID: ids[5]).document.viewCount == 2)
+        }
+    }
+
     @Test("max_uses holds under 50 simultaneous requests: exactly that many succeed and are recorded")
     func maxUsesUnderConcurrency() async throws {
         try await Self.run(connections: 16) { f in
