@@ -32,6 +32,22 @@ struct RecipientServiceTests {
         func document() async throws -> Document {
             try await events.details(documentID: documentID).document
         }
+
+        /// The fixture's document and `more` new ones, each with a link: their ids and secrets.
+        func documentsWithLinks(more: Int) async throws -> [(id: Int64, secret: String)] {
+            let documents = DocumentService(database: database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
+            var ids = [documentID]
+            for n in 1...more {
+                ids.append(try await documents.create(Input([
+                    "document_type": .string("pennylane_invoice"), "title": .string("Invoice \(n)"), "total_amount": .number(Decimal(n)),
+                ]), by: actor).id)
+            }
+            var linked: [(id: Int64, secret: String)] = []
+            for id in ids {
+                linked.append((id, try await tokens.create(documentID: id, Input([:]), by: actor, from: office).secret))
+            }
+            return linked
+        }
     }
 
     static func run(connections: Int = 4, _ test: (Fixture) async throws -> Void) async throws {
@@ -125,19 +141,10 @@ struct RecipientServiceTests {
     @Test("simultaneous views of six documents are written in shared batches: each document counts its own, and each trail verifies")
     func simultaneousDocuments() async throws {
         try await Self.run(connections: 8) { f in
-            let documents = DocumentService(database: f.database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
-            var ids = [f.documentID]
-            for n in 1...5 {
-                ids.append(try await documents.create(Input([
-                    "document_type": .string("pennylane_invoice"), "title": .string("Invoice \(n)"), "total_amount": .number(Decimal(n)),
-                ]), by: f.actor).id)
-            }
-            var secrets: [Int64: String] = [:]
-            for id in ids {
-                secrets[id] = try await f.tokens.create(documentID: id, Input([:]), by: f.actor, from: f.office).secret
-            }
+            let linked = try await f.documentsWithLinks(more: 5)
+            let ids = linked.map(\.id)
             // Document n is viewed n + 1 times.
-            let views = ids.enumerated().flatMap { n, id in Array(repeating: secrets[id]!, count: n + 1) }.shuffled()
+            let views = linked.enumerated().flatMap { n, document in Array(repeating: document.secret, count: n + 1) }.shuffled()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for secret in views { group.addTask { _ = try await f.recipients.view(secret, from: f.office) } }
                 try await group.waitForAll()
@@ -156,15 +163,8 @@ struct RecipientServiceTests {
     @Test("a batch of views locks only its own documents and links: one held by another transaction holds up no view of the others")
     func batchLocksOnlyItsOwn() async throws {
         try await Self.run(connections: 8) { f in
-            let documents = DocumentService(database: f.database, pdfs: PDFStore(directory: NSTemporaryDirectory(), maximumBytes: 1 << 20))
-            var ids = [f.documentID]
-            for n in 1...5 {
-                ids.append(try await documents.create(Input(["document_type": .string("custom"), "title": .string("Note \(n)")]), by: f.actor).id)
-            }
-            var secrets: [String] = []
-            for id in ids {
-                secrets.append(try await f.tokens.create(documentID: id, Input([:]), by: f.actor, from: f.office).secret)
-            }
+            let linked = try await f.documentsWithLinks(more: 5)
+            let ids = linked.map(\.id), secrets = linked.map(\.secret)
             // A staff edit holds the second document and its link; on a table this small MariaDB would
             // rather scan every live row, locking them all, than read the few ids asked for.
             try await f.database.pool.withConnection { held in
