@@ -84,7 +84,7 @@ struct DocumentChanges {
             }
             let types = changes.events.compactMap { WebhookEventType.announcing($0.type, status: document.status) }
             // The subscribers are read once, and only if something is to be announced.
-            if !types.isEmpty && audience == nil && changed.count > 1 { audience = try await WebhookAudience.read(in: tx) }
+            if !types.isEmpty && audience == nil { audience = try await WebhookAudience.read(in: tx) }
             try await tx.announce(types, document, at: update.time, to: audience)
         }
         return appended.events

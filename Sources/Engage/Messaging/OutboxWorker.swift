@@ -149,11 +149,10 @@ public final class OutboxWorker: Sendable {
             for (channel, messages) in Dictionary(grouping: batch.messages, by: \.channel) {
                 // Each connection takes the next message as soon as it is free: a slow one holds no share back.
                 let queue = LaneQueue(messages)
-                for session in sessions[channel] ?? [] {
+                let open = sessions[channel] ?? []
+                // Without a transport one lane refuses each message, saying why.
+                for session in open.isEmpty ? [nil] : open.map(Optional.some) {
                     group.addTask { await self.deliver(queue, over: session, leaseEnd: leaseEnd, sent: sent) }
-                }
-                if sessions[channel]?.isEmpty ?? true {
-                    group.addTask { await self.deliver(queue, over: nil, leaseEnd: leaseEnd, sent: sent) }
                 }
             }
         }
