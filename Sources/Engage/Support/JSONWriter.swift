@@ -9,8 +9,10 @@ import Foundation
 public struct JSONWriter: Sendable {
     /// The UTF-8 text written so far.
     public private(set) var bytes: [UInt8] = []
-    /// One entry per open object or array: whether the next member needs a comma first.
-    private var needsComma: [Bool] = []
+    /// Whether the next member of the innermost open object or array needs a comma first.
+    private var needsComma = false
+    /// `needsComma` of each enclosing object or array, restored when the inner one closes.
+    private var enclosing: [Bool] = []
 
     public init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -20,11 +22,11 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endObject() {
-        needsComma.removeLast()
+        close()
         bytes.append(UInt8(ascii: "}"))
     }
 
@@ -32,11 +34,11 @@ public struct JSONWriter: Sendable {
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endArray() {
-        needsComma.removeLast()
+        close()
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -45,7 +47,8 @@ public struct JSONWriter: Sendable {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         pendingValueAfterKey = true
     }
 
@@ -131,20 +134,34 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: json)
     }
 
+    private mutating func open() {
+        enclosing.append(needsComma)
+        needsComma = false
+    }
+
+    private mutating func close() {
+        needsComma = enclosing.removeLast()
+    }
+
     /// A comma before every member but the first of its object or array, none after a key.
+    /// (At the top level nothing is open and `needsComma` stays false: one value, no commas.)
     private mutating func separate() {
         if pendingValueAfterKey {
             pendingValueAfterKey = false
-            needsComma[needsComma.count - 1] = true
-            return
+        } else if needsComma {
+            bytes.append(UInt8(ascii: ","))
         }
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        needsComma = !enclosing.isEmpty
     }
 
     private mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escapes: copied whole rather than byte by byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

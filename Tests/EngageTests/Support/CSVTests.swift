@@ -48,7 +48,7 @@ struct CSVTests {
 
 @Suite("JSON writer")
 struct JSONWriterTests {
-    @Test("writes what JSONEncoder would: escaping, nulls, exact decimals, ISO dates, sorted nested keys")
+    @Test("writes what JSONEncoder would: escaping, nulls, exact decimals, ISO dates, sorted nested keys, commas between nested members")
     func matchesEncoder() throws {
         var writer = JSONWriter()
         writer.beginObject()
@@ -58,9 +58,13 @@ struct JSONWriterTests {
         writer.key("when"); writer.value(Date(timeIntervalSince1970: 1_737_369_000.75))
         writer.key("nested"); writer.value(JSONValue.object(["b": .array([.number(1), .bool(false), .null]), "a": .string("x")]))
         writer.key("list"); writer.beginArray(); writer.value(1); writer.value(Int64(2)); writer.beginObject(); writer.endObject(); writer.endArray()
+        writer.key("rows"); writer.beginArray()
+        writer.beginObject(); writer.key("a"); writer.value(1); writer.key("b"); writer.beginArray(); writer.endArray(); writer.endObject()
+        writer.beginObject(); writer.key("c"); writer.value("plain"); writer.endObject()
+        writer.endArray()
         writer.endObject()
         let text = String(decoding: writer.bytes, as: UTF8.self)
-        #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 café/é","none":null,"amount":5000.1,"when":"2025-01-20T10:30:00Z","nested":{"a":"x","b":[1,false,null]},"list":[1,2,{}]}"#)
+        #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 café/é","none":null,"amount":5000.1,"when":"2025-01-20T10:30:00Z","nested":{"a":"x","b":[1,false,null]},"list":[1,2,{}],"rows":[{"a":1,"b":[]},{"c":"plain"}]}"#)
         #expect((try? JSONSerialization.jsonObject(with: Data(writer.bytes))) != nil)
     }
 }
