@@ -414,7 +414,7 @@ struct DocumentRepository {
     /// One page of the documents matching `query`, and how many match in all.
     ///
     /// Filters on status, type and source alone read the page in index order and take the total
-    /// from `document_counts`. Other filters (search, contact, dates…) must visit every match
+    /// from `document_counts` in the same statement (one round trip, not two). Other filters (search, contact, dates…) must visit every match
     /// anyway, so the total comes with the page from one pass (`COUNT(*) OVER ()`) rather than a
     /// second query repeating the work.
     func page(_ query: DocumentQuery) async throws -> (items: [Document], total: Int) {
@@ -427,14 +427,16 @@ struct DocumentRepository {
         // Other filters sort only (id, sort column) pairs, counted by the window, then join the page's
         // full rows; those come back in `position` order without a second sort of wide rows, which
         // cost MariaDB a temporary table (a third of a search's time).
+        let total = Self.countedTotal(query)
         let sql = countable
-            ? "SELECT \(Self.columns) FROM documents \(Self.indexHint(query)) \(filter.sql) \(order) LIMIT ? OFFSET ?"
+            ? "SELECT \(Self.columns), (\(total.sql)) AS matching FROM documents \(Self.indexHint(query)) \(filter.sql) \(order) LIMIT ? OFFSET ?"
             : """
               SELECT \(Self.columns), page.matching, page.position FROM documents FORCE INDEX (PRIMARY)
               JOIN (SELECT id, COUNT(*) OVER () AS matching, ROW_NUMBER() OVER (\(order)) AS position
                     FROM documents \(Self.indexHint(query)) \(filter.sql) \(order) LIMIT ? OFFSET ?) page USING (id)
               """
-        var rows = try await connection.query(sql, filter.binds + [query.page.perPage, query.page.offset])
+        var rows = try await connection.query(
+            sql, (countable ? total.binds : []) + filter.binds + [query.page.perPage, query.page.offset])
         if !countable {
             rows = try rows.map { (position: try $0.decode("position", as: Int64.self), row: $0) }
                 .sorted { $0.position < $1.position }.map(\.row)
@@ -443,7 +445,7 @@ struct DocumentRepository {
         if query.page.page == 1 && items.count < query.page.perPage {
             return (items, items.count)
         }
-        if !countable, let first = rows.first {
+        if let first = rows.first {
             return (items, try first.decode("matching"))
         }
         return (items, try await count(query))
@@ -495,17 +497,23 @@ struct DocumentRepository {
     /// than reading the page itself.
     func count(_ query: DocumentQuery) async throws -> Int {
         if Self.isCountable(query) {
-            var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) AS total FROM document_counts WHERE live = ?"
-            var binds: [any SQLBindable] = [!query.deleted]
-            if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
-            if let type = query.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
-            if let source = query.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
-            return try await connection.queryFirst(sql, binds)?.decode("total") ?? 0
+            let total = Self.countedTotal(query)
+            return try await connection.queryFirst("SELECT (\(total.sql)) AS total", total.binds)?.decode("total") ?? 0
         }
         let filter = Self.filter(query)
         return try await connection.queryFirst(
             "SELECT COUNT(*) AS total FROM documents \(Self.indexHint(query)) \(filter.sql)", filter.binds
         )?.decode("total") ?? 0
+    }
+
+    /// The statement summing `document_counts` for a countable query's filters.
+    private static func countedTotal(_ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
+        var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) FROM document_counts WHERE live = ?"
+        var binds: [any SQLBindable] = [!query.deleted]
+        if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
+        if let type = query.documentType { sql += " AND document_type = ?"; binds.append(type.rawValue) }
+        if let source = query.externalSource { sql += " AND external_source = ?"; binds.append(source.rawValue) }
+        return (sql, binds)
     }
 
     /// Per status, type and currency: counts, amounts and how far the documents got (for stats).
