@@ -15,8 +15,9 @@ struct RecipientController {
     let sender: String
     /// Each page is made with `PortalLocale` bound to its language.
     let locales: PortalLocales
-    /// Pages already rendered, by their values.
-    let renderedPages = RenderedPages(limit: 4096)
+    /// Recipient pages already rendered, keyed by every value they show: a link's page changes only
+    /// when something it shows changes (a view does not), and rendering was most of a view's CPU time.
+    let renderedPages = Memo<RecipientPage, String>(limit: 4096)
 
     func register(on router: Router<EngageRequestContext>) {
         router.get("/p/:token") { request, context in
@@ -130,7 +131,7 @@ struct RecipientController {
                 }
                 let page = RecipientPage(
                     visit: visit, secret: secret, language: language, sender: sender, check: check, notice: confirmation.map { t.text($0) })
-                return ViewRenderer.response(try renderedPages.html(for: page) { try views.html("recipient/show", $0) })
+                return ViewRenderer.response(try renderedPages.value(for: page) { try views.html("recipient/show", $0) })
             } catch let error as ValidationError where !wantsJSON(request) {
                 // The form comes back with the typed values and every problem, and nothing is recorded.
                 return try await refusedForm(secret, request, context, language, pass: pass, notice: t.text("fixErrors"),

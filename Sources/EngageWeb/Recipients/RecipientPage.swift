@@ -54,12 +54,8 @@ struct RecipientPage: PageContext, Hashable {
         token = secret
         number = document.documentNumber
         self.sender = sender
-        amount = document.totalAmount.map {
-            $0.formatted(.currency(code: document.currency).locale(language.locale))
-        }
-        dueDate = document.dueDate.map {
-            $0.startOfDay.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: language.locale, timeZone: .gmt))
-        }
+        amount = document.totalAmount.map { PortalLocale.money($0, currency: document.currency, language: language) }
+        dueDate = document.dueDate.map { PortalLocale.longDay($0, language: language) }
         // Markdown from staff, rendered by cmark in safe mode: raw HTML never reaches the page.
         description = document.description.map(Markdown.render)
         pdfHref = available.contains(.download) ? "/p/\(secret)/pdf" : nil

@@ -32,6 +32,11 @@ struct PortalTimeTests {
         // French groups with a narrow no-break space and puts a no-break space before the sign.
         #expect(french.money(Decimal(string: "1250.5")!, currency: "EUR") == "1\u{202F}250,50\u{A0}€")
         #expect(english.money(Decimal(string: "1250.5")!, currency: "EUR") == "€1,250.50")
+        // Written once, then kept: asked again, in either order, each language keeps its own text.
+        #expect(french.money(Decimal(string: "1250.50")!, currency: "EUR") == "1\u{202F}250,50\u{A0}€")
+        #expect(english.money(Decimal(string: "1250.5")!, currency: "USD") == "$1,250.50")
+        #expect(PortalLocale.longDay(CalendarDate("2026-11-30")!, language: .fr) == "30 novembre 2026")
+        #expect(PortalLocale.longDay(CalendarDate("2026-11-30")!, language: .en) == "November 30, 2026")
     }
 
     @Test("numbers typed in French take a decimal comma and spaced thousands; English ones, and what is no number, go on as typed")
