@@ -269,7 +269,9 @@ private final class ResultBuffers {
         case .double:
             return .double(buffer.load(as: Double.self))
         case .decimal:
-            let text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+            if let decimal = DecimalText.decimal(bytes) { return .decimal(decimal) }
+            let text = String(decoding: bytes, as: UTF8.self)
             return Decimal(string: text).map(MariaDBValue.decimal) ?? .string(text)
         case .time:
             return .date(CivilTime.date(from: buffer.load(as: MYSQL_TIME.self)))

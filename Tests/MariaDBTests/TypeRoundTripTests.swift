@@ -54,6 +54,29 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test("DECIMAL text reads as Decimal(string:) reads it: scale, zeros, signs, 18 digits and more")
+    func decimalText() async throws {
+        try await TestDatabase.withPool { pool in
+            try await pool.withConnection { connection in
+                let texts = ["0.00", "-0.00", "0.05", "5000.10", "1250.50", "100.00", "7.00", "-12.34", "99999999999.99",
+                             "123456789012345678", "1234567890123456789", "-98765432109876543.21", "0.0000000001", "1000000"]
+                for text in texts {
+                    // Each value in the column type its text needs, as MariaDB sends it back.
+                    let scale = text.split(separator: ".").dropFirst().first?.count ?? 0
+                    let row = try #require(try await connection.queryFirst(
+                        "SELECT CAST(? AS DECIMAL(38, \(scale))) AS value, CAST(CAST(? AS DECIMAL(38, \(scale))) AS CHAR) AS text",
+                        [text, text]))
+                    let decoded = try row.decode("value", as: Decimal.self)
+                    let expected = try #require(Decimal(string: try row.decode("text", as: String.self)))
+                    #expect(decoded == expected, "\(text)")
+                    #expect(decoded.description == expected.description, "\(text)")
+                    #expect(decoded.exponent == expected.exponent, "\(text)")
+                    #expect(decoded.hashValue == expected.hashValue, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test("doubles round-trip bit for bit")
     func doubles() async throws {
         try await withSamples { connection in

@@ -86,12 +86,39 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: (flag ? "true" : "false").utf8)
     }
 
-    /// An exact decimal, as a JSON number.
+    /// An exact decimal, as a JSON number: the digits `description` writes, without its cost
+    /// (a twentieth of a document list's CPU time) when the significand fits in 18 digits.
     public mutating func value(_ number: Decimal?) {
         guard let number else { return null() }
         separate()
-        bytes.append(contentsOf: number.description.utf8)
+        let significand = number.significand
+        guard number.isFinite, !number.isZero, significand < Self.eighteenDigits, (-18...18).contains(number.exponent) else {
+            return bytes.append(contentsOf: number.description.utf8)
+        }
+        var digits = String(NSDecimalNumber(decimal: significand).uint64Value)
+        // `description` writes no trailing zeros after the point.
+        var exponent = number.exponent
+        while exponent < 0, digits.hasSuffix("0") {
+            digits.removeLast()
+            exponent += 1
+        }
+        if number.sign == .minus { bytes.append(UInt8(ascii: "-")) }
+        if exponent >= 0 {
+            bytes.append(contentsOf: digits.utf8)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent))
+        } else if digits.utf8.count > -exponent {
+            let whole = digits.utf8.count + exponent
+            bytes.append(contentsOf: digits.utf8.prefix(whole))
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: digits.utf8.dropFirst(whole))
+        } else {
+            bytes.append(contentsOf: "0.".utf8)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -exponent - digits.utf8.count))
+            bytes.append(contentsOf: digits.utf8)
+        }
     }
+
+    private static let eighteenDigits = Decimal(string: "1000000000000000000")!
 
     /// A time as ISO 8601 in UTC to the second (`2025-01-20T10:30:00Z`), as `JSONEncoder`'s `.iso8601` writes it.
     public mutating func value(_ date: Date?) {

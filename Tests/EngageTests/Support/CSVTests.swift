@@ -67,6 +67,26 @@ struct JSONWriterTests {
         #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 café/é","none":null,"amount":5000.1,"when":"2025-01-20T10:30:00Z","nested":{"a":"x","b":[1,false,null]},"list":[1,2,{}],"rows":[{"a":1,"b":[]},{"c":"plain"}]}"#)
         #expect((try? JSONSerialization.jsonObject(with: Data(writer.bytes))) != nil)
     }
+
+    @Test("decimals are written as their description writes them: parsed, computed, tiny, huge, negative, zero")
+    func decimals() {
+        var values = ["0", "0.00", "-0.01", "5000.10", "100", "1e3", "0.000123", "123456789012345678", "1234567890123456789012",
+                      "-98765.4321", "12345678.9", "0.5"].map { Decimal(string: $0)! }
+        let twelveFifty = Decimal(string: "12.50")!
+        // Arithmetic leaves trailing zeros and other scales behind.
+        values += [twelveFifty * 3, twelveFifty / 4, twelveFifty - twelveFifty, Decimal(1) / Decimal(3), twelveFifty * 1000, Decimal(0.1) + Decimal(0.2)]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let cents = Decimal(Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &generator))
+            values.append(cents / 100)
+            values.append(cents * Decimal(sign: .plus, exponent: Int.random(in: -20...20, using: &generator), significand: 1))
+        }
+        for value in values {
+            var writer = JSONWriter()
+            writer.value(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == value.description, "\(value)")
+        }
+    }
 }
 
 @Suite("Calendar dates")
