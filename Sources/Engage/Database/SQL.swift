@@ -65,6 +65,15 @@ enum SQLList {
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
+
+    /// `values` grown to a power of two by repeating the last, for `IN` lists and `CASE` arms, where a
+    /// repeat changes nothing: each connection then prepares a statement for a few list lengths
+    /// rather than one for every batch size it meets (up to one prepare per batch after a start).
+    static func padded<Value>(_ values: [Value]) -> [Value] {
+        guard let last = values.last, values.count > 2 else { return values }
+        let length = 1 << (Int.bitWidth - (values.count - 1).leadingZeroBitCount)
+        return values + Array(repeating: last, count: length - values.count)
+    }
 }
 
 /// JSON columns: values encoded with sorted keys, so that equal documents compare equal in SQL.

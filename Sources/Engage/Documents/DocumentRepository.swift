@@ -275,10 +275,11 @@ struct DocumentRepository {
     func lockLive(ids: [Int64]) async throws -> [Int64: Locked] {
         guard !ids.isEmpty else { return [:] }
         var locked: [Int64: Locked] = [:]
+        let bound = SQLList.padded(ids)
         for row in try await connection.query("""
             SELECT \(Self.columns), event_chain_head FROM documents FORCE INDEX (PRIMARY)
-            WHERE id IN (\(SQLList.placeholders(ids.count))) AND deleted_at IS NULL ORDER BY id FOR UPDATE
-            """, ids) {
+            WHERE id IN (\(SQLList.placeholders(bound.count))) AND deleted_at IS NULL ORDER BY id FOR UPDATE
+            """, bound) {
             let document = try Self.document(row)
             locked[document.id] = Locked(document: document, chainHead: try row.decode("event_chain_head"))
         }
@@ -314,7 +315,7 @@ struct DocumentRepository {
     /// differ only in their chain end and view count (a batch of views of many documents).
     func record(_ updates: [Int64: LifecycleUpdate]) async throws {
         let alike = Dictionary(grouping: updates.sorted { $0.key < $1.key }) { UpdateShape($0.value) }
-        for group in alike.values.sorted(by: { $0[0].key < $1[0].key }) {
+        for group in alike.values.sorted(by: { $0[0].key < $1[0].key }).map(SQLList.padded) {
             let shape = group[0].value
             let ids = group.map(\.key)
             let cases = ids.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")

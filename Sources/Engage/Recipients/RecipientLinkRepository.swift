@@ -60,11 +60,12 @@ struct RecipientLinkRepository {
     func find(hashes: [Data]) async throws -> [Data: RecipientLink] {
         guard !hashes.isEmpty else { return [:] }
         var links: [Data: RecipientLink] = [:]
+        let bound = SQLList.padded(hashes)
         for row in try await connection.query("""
             SELECT \(Self.ownColumns), NULL AS pixel_id, t.token_hash,
                 EXISTS (SELECT 1 FROM price_tables p WHERE p.document_id = t.document_id) AS priced
-            FROM access_tokens t WHERE t.token_hash IN (\(SQLList.placeholders(hashes.count)))
-            """, hashes) {
+            FROM access_tokens t WHERE t.token_hash IN (\(SQLList.placeholders(bound.count)))
+            """, bound) {
             links[try row.decode("token_hash")] = try Self.link(row)
         }
         return links
@@ -117,11 +118,12 @@ struct RecipientLinkRepository {
     func lockUsage(ids: [Int64]) async throws -> [Int64: Usage] {
         guard !ids.isEmpty else { return [:] }
         var usage: [Int64: Usage] = [:]
+        let bound = SQLList.padded(ids)
         for row in try await connection.query("""
             SELECT id, use_count, max_uses, revoked_at IS NOT NULL AS revoked,
                 expires_at IS NOT NULL AND expires_at <= UTC_TIMESTAMP(6) AS expired
-            FROM access_tokens FORCE INDEX (PRIMARY) WHERE id IN (\(SQLList.placeholders(ids.count))) ORDER BY id FOR UPDATE
-            """, ids) {
+            FROM access_tokens FORCE INDEX (PRIMARY) WHERE id IN (\(SQLList.placeholders(bound.count))) ORDER BY id FOR UPDATE
+            """, bound) {
             usage[try row.decode("id")] = Usage(
                 useCount: try row.decode("use_count"), maxUses: try row.decode("max_uses"),
                 revoked: try row.decode("revoked"), expired: try row.decode("expired"))
@@ -132,7 +134,7 @@ struct RecipientLinkRepository {
     /// Adds uses granted under `lockUsage`'s lock: `counts` by link id, in one statement.
     func addUses(_ counts: [Int64: Int]) async throws {
         guard !counts.isEmpty else { return }
-        let ids = counts.keys.sorted()
+        let ids = SQLList.padded(counts.keys.sorted())
         try await connection.execute("""
             UPDATE access_tokens FORCE INDEX (PRIMARY) SET use_count = use_count + CASE id \(ids.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")) END,
                 last_used_at = UTC_TIMESTAMP(6)
