@@ -160,6 +160,40 @@ struct RecipientServiceTests {
         }
     }
 
+    @Test("views in shared batches announce document.viewed to each enabled endpoint that wants it, once per view, and to no other")
+    func viewsAnnounced() async throws {
+        try await Self.run(connections: 8) { f in
+            let linked = try await f.documentsWithLinks(more: 2)
+            let (viewed, everything, signedOnly, disabled) = try await f.database.pool.withConnection { c in
+                func endpoint(_ events: String, enabled: Bool = true) async throws -> Int64 {
+                    Int64(try await c.execute("""
+                        INSERT INTO webhook_endpoints (url, events, secret, enabled, created_at, updated_at)
+                        VALUES ('https://93.184.216.34/hook', ?, X'01', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                        """, [events, enabled] as [any MariaDBEncodable]).lastInsertID)
+                }
+                return (try await endpoint(#"["document.viewed"]"#), try await endpoint(#"["*"]"#),
+                        try await endpoint(#"["document.signed"]"#), try await endpoint(#"["*"]"#, enabled: false))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for secret in (linked.map(\.secret) + linked.map(\.secret)).shuffled() {
+                    group.addTask { _ = try await f.recipients.view(secret, from: f.office) }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await f.database.pool.withConnection { c in
+                try await c.query("""
+                    SELECT d.endpoint_id, e.type, COUNT(*) AS n FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                    GROUP BY d.endpoint_id, e.type
+                    """)
+            }
+            var counts: [Int64: [String: Int]] = [:]
+            for row in rows { counts[try row.decode("endpoint_id"), default: [:]][try row.decode("type")] = try row.decode("n") }
+            #expect(counts[viewed] == ["document.viewed": 6])
+            #expect(counts[everything]?["document.viewed"] == 6)
+            #expect(counts[signedOnly] == nil && counts[disabled] == nil)
+        }
+    }
+
     @Test("a batch of views locks only its own documents and links: one held by another transaction holds up no view of the others")
     func batchLocksOnlyItsOwn() async throws {
         try await Self.run(connections: 8) { f in
