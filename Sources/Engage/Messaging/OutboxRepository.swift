@@ -71,6 +71,7 @@ struct OutboxRepository {
     @discardableResult
     func markSent(ids: [Int64], owner: String, providerID: String?, at time: Date = Date()) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
+        let ids = SQLList.padded(ids)
         let values: [any SQLBindable] = [time, providerID, time] + ids + [owner]
         return try await Int(connection.execute(
             """

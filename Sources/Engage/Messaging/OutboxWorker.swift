@@ -56,7 +56,10 @@ public final class OutboxWorker: Sendable {
     public let name: String
     /// Threads for libcurl's blocking calls, one per connection and channel.
     private let threads: NIOThreadPool
-    private let sessions: [MessageChannel: [any DeliverySession]]
+    /// The claimed messages and the connections that send them.
+    private let lanes: DeliveryLanes
+    /// Marks what was sent in groups.
+    private let sent: SentRecorder
 
     public init(
         database: Database, transports: [MessageChannel: any MessageTransport], settings: OutboxSettings,
@@ -72,25 +75,20 @@ public final class OutboxWorker: Sendable {
         name = "\(ProcessInfo.processInfo.hostName.prefix(40)):\(getpid()):\(SecretToken.randomHexID().prefix(6))"
         threads = NIOThreadPool(numberOfThreads: settings.connections * MessageChannel.allCases.count)
         threads.start()
-        sessions = transports.mapValues { transport in (0..<settings.connections).map { _ in transport.openSession() } }
+        lanes = DeliveryLanes(sessions: transports.mapValues { transport in (0..<settings.connections).map { _ in transport.openSession() } })
+        sent = SentRecorder { [database, name, logger] messages in await Self.recordSent(messages, database: database, owner: name, logger: logger) }
     }
 
     deinit {
         threads.shutdownGracefully { _ in }
     }
 
-    /// Delivers until the task is cancelled; a batch under way is finished first.
+    /// Delivers until the task is cancelled; the messages claimed by then are sent first.
     public func run() async {
         logger.info("outbox worker started", metadata: ["worker": "\(name)"])
         var nextReminderScan = ContinuousClock.now
-        // A full batch means more are due: the next one is claimed while this one goes out, so the
-        // connections do not idle between batches while a claim and the outcomes commit.
-        var upcoming: Task<Batch?, Never>?
+        var inFlight: [BatchProgress] = []
         while !Task.isCancelled {
-            let batch = await (upcoming ?? Task { await self.claimBatchLogged() }).value
-            upcoming = batch.map { $0.claimed >= settings.batchSize } == true ? Task { await self.claimBatchLogged() } : nil
-            // Unstructured, so that a shutdown lets the batch record what it sent.
-            let delivered = await Task { await self.deliver(batch) }.value
             if let reminders, ContinuousClock.now >= nextReminderScan {
                 nextReminderScan = ContinuousClock.now + .seconds(60)
                 do {
@@ -99,12 +97,23 @@ public final class OutboxWorker: Sendable {
                     logger.error("reminder scan failed", metadata: ["error": "\(error)"])
                 }
             }
-            if delivered == 0 {
+            guard let batch = await claimBatchLogged() else {
                 try? await Task.sleep(for: settings.pollInterval)
+                continue
+            }
+            let progress = enqueue(batch)
+            inFlight.removeAll(where: \.isFinished)
+            inFlight.append(progress)
+            if batch.claimed >= settings.batchSize {
+                // More are due: the next batch is claimed while half of this one still waits, so
+                // the connections go from one batch to the next without idling on a claim.
+                await lanes.waitUntilQueued(atMost: settings.batchSize / 2)
+            } else {
+                await progress.finished()
             }
         }
-        // A batch claimed ahead is under way too (unstructured, as above: a cancelled task's streams end early).
-        if let upcoming { _ = await Task { await self.deliver(await upcoming.value) }.value }
+        for progress in inFlight { await progress.finished() }
+        await sent.flush()
         logger.info("outbox worker stopped", metadata: ["worker": "\(name)"])
     }
 
@@ -128,7 +137,10 @@ public final class OutboxWorker: Sendable {
     /// Claims one batch of due messages and delivers it; returns how many were claimed.
     @discardableResult
     public func deliverBatch() async throws -> Int {
-        await deliver(try await claimBatch())
+        guard let batch = try await claimBatch() else { return 0 }
+        await enqueue(batch).finished()
+        await sent.flush()
+        return batch.claimed
     }
 
     /// Leases due messages and makes the files they carry; nil when none is due.
@@ -140,24 +152,45 @@ public final class OutboxWorker: Sendable {
         return Batch(messages: await attachingFiles(claimed), leaseEnd: leaseEnd, claimed: claimed.count)
     }
 
-    /// Sends a batch over the connections and records every outcome; returns how many were claimed.
-    private func deliver(_ batch: Batch?) async -> Int {
-        guard let batch else { return 0 }
-        let leaseEnd = batch.leaseEnd
-        let sent = SentRecorder { [self] messages in await recordSent(messages, leaseEnd: leaseEnd) }
-        await withTaskGroup(of: Void.self) { group in
-            for (channel, messages) in Dictionary(grouping: batch.messages, by: \.channel) {
-                // Each connection takes the next message as soon as it is free: a slow one holds no share back.
-                let queue = LaneQueue(messages)
-                let open = sessions[channel] ?? []
-                // Without a transport one lane refuses each message, saying why.
-                for session in open.isEmpty ? [nil] : open.map(Optional.some) {
-                    group.addTask { await self.deliver(queue, over: session, leaseEnd: leaseEnd, sent: sent) }
+    /// Hands a batch to its channels' connections, starting a lane on each free one; the batch's
+    /// progress ends once every message's outcome is recorded (sent ones handed to `sent`).
+    private func enqueue(_ batch: Batch) -> BatchProgress {
+        let progress = BatchProgress(count: batch.messages.count, leaseEnd: batch.leaseEnd)
+        let claimed = batch.messages.map { ClaimedMessage(message: $0, batch: progress) }
+        for session in lanes.add(claimed) {
+            startLane(on: session)
+        }
+        return progress
+    }
+
+    /// Sends messages until none waits for the connection, on a thread of the worker's own, which
+    /// never waits for the database: a sent message joins the group being marked sent, a failure is
+    /// recorded by a task of its own, and the next message goes out meanwhile.
+    private func startLane(on session: LaneSession) {
+        threads.submit { [self] state in
+            while let claimed = lanes.next(for: session) {
+                // A message sent after its lease ended might be sent by another worker too: it is left for then.
+                guard Date().addingTimeInterval(5) < claimed.batch.leaseEnd else {
+                    claimed.batch.recorded()
+                    continue
+                }
+                switch attempt(claimed.message, over: session.delivery, threadsActive: state == .active) {
+                case .sent(let providerID):
+                    sent.add(SentMessage(id: claimed.message.id, providerID: providerID, leaseEnd: claimed.batch.leaseEnd))
+                    claimed.batch.recorded()
+                case .temporaryFailure(let reason):
+                    Task {
+                        await recordFailure(of: claimed.message, reason: reason, permanent: false)
+                        claimed.batch.recorded()
+                    }
+                case .permanentFailure(let reason):
+                    Task {
+                        await recordFailure(of: claimed.message, reason: reason, permanent: true)
+                        claimed.batch.recorded()
+                    }
                 }
             }
         }
-        await sent.flush()
-        return batch.claimed
     }
 
     /// The messages with the files they carry made (once per document and batch: every party's copy
@@ -201,30 +234,6 @@ public final class OutboxWorker: Sendable {
         return claimed.filter { held.contains($0.id) }
     }
 
-    /// Sends messages from `queue` until it is empty, on a thread of the worker's own, which never
-    /// waits for the database: the outcomes stream back and are recorded while the next message goes out.
-    private func deliver(_ queue: LaneQueue, over session: (any DeliverySession)?, leaseEnd: Date, sent: SentRecorder) async {
-        let (outcomes, results) = AsyncStream.makeStream(of: (OutboxMessage, DeliveryResult).self)
-        threads.submit { state in
-            defer { results.finish() }
-            while let message = queue.next() {
-                // A message sent after its lease ended might be sent by another worker too.
-                guard Date().addingTimeInterval(5) < leaseEnd else { return }
-                results.yield((message, self.attempt(message, over: session, threadsActive: state == .active)))
-            }
-        }
-        for await (message, result) in outcomes {
-            switch result {
-            case .sent(let providerID):
-                await sent.add(SentMessage(id: message.id, providerID: providerID))
-            case .temporaryFailure(let reason):
-                await recordFailure(of: message, reason: reason, permanent: false)
-            case .permanentFailure(let reason):
-                await recordFailure(of: message, reason: reason, permanent: true)
-            }
-        }
-    }
-
     private func attempt(_ message: OutboxMessage, over session: (any DeliverySession)?, threadsActive: Bool) -> DeliveryResult {
         if message.attempts > settings.maxAttempts {
             // Its earlier workers died while sending it: give up rather than loop.
@@ -241,9 +250,9 @@ public final class OutboxWorker: Sendable {
     /// Marks a group of deliveries sent. It is written again when a claim elsewhere made it a deadlock
     /// victim, and while the database cannot be reached, until the lease ends: a row left `sending`
     /// would be sent twice once its lease ends.
-    private func recordSent(_ messages: [SentMessage], leaseEnd: Date) async {
+    private static func recordSent(_ messages: [SentMessage], database: Database, owner name: String, logger: Logger) async {
         do {
-            try await database.writeOutcome(until: leaseEnd) { tx in
+            try await database.writeOutcome(until: messages.map(\.leaseEnd).min() ?? Date()) { tx in
                 var marked = 0
                 for (providerID, group) in Dictionary(grouping: messages, by: \.providerID) {
                     marked += try await tx.outbox.markSent(ids: group.map(\.id), owner: name, providerID: providerID)
@@ -299,20 +308,6 @@ public final class OutboxWorker: Sendable {
                     "status": .string(status.rawValue), "attempts": .number(Decimal(message.attempts)), "error": .string(reason),
                 ])
         }
-    }
-}
-
-/// A batch's messages of one channel, handed out one at a time to the connections sending them.
-private final class LaneQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: ArraySlice<OutboxMessage>
-
-    init(_ messages: [OutboxMessage]) {
-        self.messages = messages[...]
-    }
-
-    func next() -> OutboxMessage? {
-        lock.withLock { messages.popFirst() }
     }
 }
 

@@ -1,20 +1,27 @@
+import Foundation
+
 /// A message the provider accepted, waiting to be marked sent.
 struct SentMessage: Sendable {
     let id: Int64
     let providerID: String?
+    /// When its worker's claim on it ends: past it, another worker may send it again.
+    let leaseEnd: Date
 }
 
 /// Marks delivered messages sent in groups, so that a connection goes on to its next message
 /// instead of waiting for the database, and the database sees one statement for many rows: the
-/// first message of a group waits `linger` for others to join it. A worker that dies loses at most
-/// the group being gathered, which is sent again, as any message in flight would be.
-actor SentRecorder {
+/// first message of a group waits `linger` for others to join it. Adding is a lock, not an actor
+/// hop, so a connection's thread wakes no task per message. A worker that dies loses at most the
+/// group being gathered, which is sent again, as any message in flight would be.
+final class SentRecorder: @unchecked Sendable {
     /// Enough rows for one statement: a group this big is written without waiting.
     static let fullGroup = 50
 
+    private let lock = NSLock()
     private var pending: [SentMessage] = []
     private var writer: Task<Void, Never>?
-    private var closing = false
+    /// Callers waiting in `flush()`: while there are any, no group waits for more.
+    private var flushing = 0
     private let linger: Duration
     private let write: @Sendable ([SentMessage]) async -> Void
 
@@ -24,29 +31,35 @@ actor SentRecorder {
     }
 
     func add(_ message: SentMessage) {
-        pending.append(message)
-        if writer == nil {
-            writer = Task { await self.drain() }
+        lock.withLock {
+            pending.append(message)
+            if writer == nil {
+                writer = Task { await self.drain() }
+            }
         }
     }
 
-    /// Returns once every message added so far is written; no group waits for more after this.
+    /// Returns once every message added so far is written, without waiting for more to join them.
     func flush() async {
-        closing = true
-        while let writer {
+        lock.withLock { flushing += 1 }
+        while let writer = lock.withLock({ writer }) {
             await writer.value
         }
+        lock.withLock { flushing -= 1 }
     }
 
     private func drain() async {
-        while !pending.isEmpty {
-            if !closing, pending.count < Self.fullGroup {
+        while true {
+            if lock.withLock({ flushing == 0 && pending.count < Self.fullGroup }) {
                 try? await Task.sleep(for: linger)
             }
-            let group = pending
-            pending = []
+            let group = lock.withLock {
+                defer { pending = [] }
+                if pending.isEmpty { writer = nil }
+                return pending
+            }
+            guard !group.isEmpty else { return }
             await write(group)
         }
-        writer = nil
     }
 }

@@ -329,4 +329,77 @@ struct MessagingTests {
             #expect(try await reminders.queueDue() == 0)
         }
     }
+
+    @Test("a connection goes on to the next batch while another still sends: no batch waits for its slowest message, and a stop records every message claimed")
+    func lanesCrossBatches() async throws {
+        try await Self.run { f in
+            try await f.sql("""
+                INSERT INTO outbox_messages (channel, purpose, language, message_id, recipient, subject, text_body, next_attempt_at, created_at, updated_at)
+                SELECT 'email', 'quote_notification', 'en', CONCAT('lane-', seq, '@engage.test'), CONCAT('r', seq, '@example.com'),
+                       CONCAT('Message ', seq), 'Hello', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+                FROM seq_1_to_12
+                """)
+            // The first message holds its connection until eight others went out over the other one:
+            // batches of four, so those eight come from the batches after the held one's.
+            let transport = HoldingTransport(releaseAfter: 8)
+            let worker = OutboxWorker(
+                database: f.database, transports: [.email: transport],
+                settings: OutboxSettings(lease: .seconds(60), batchSize: 4, connections: 2, pollInterval: .milliseconds(20)),
+                seal: f.messaging.seal, logger: Logger(label: "test.worker"))
+            let running = Task { await worker.run() }
+            var sent = 0
+            for _ in 0..<400 where sent < 12 {
+                try await Task.sleep(for: .milliseconds(50))
+                sent = try await f.messages().count { $0.status == .sent }
+            }
+            running.cancel()
+            await running.value
+            #expect(transport.heldWasReleased, "the held message waited for others that never came")
+            #expect(transport.delivered.count == 12)
+            #expect(Set(transport.delivered).count == 12, "each message once")
+            let statuses = try await f.messages().map(\.status)
+            #expect(statuses.allSatisfy { $0 == .sent }, "\(statuses)")
+        }
+    }
+}
+
+/// Delivers instantly, except the first message, which waits until `releaseAfter` others are delivered (10 s at most).
+private final class HoldingTransport: MessageTransport, DeliverySession, @unchecked Sendable {
+    private let lock = NSLock()
+    private let release = DispatchSemaphore(value: 0)
+    private let releaseAfter: Int
+    private var held: String?
+    private var released = false
+    private var messageIDs: [String] = []
+
+    init(releaseAfter: Int) {
+        self.releaseAfter = releaseAfter
+    }
+
+    var heldWasReleased: Bool { lock.withLock { released } }
+    var delivered: [String] { lock.withLock { messageIDs } }
+
+    func openSession() -> any DeliverySession { self }
+
+    func deliver(_ message: OutboxMessage) -> DeliveryResult {
+        let holds = lock.withLock {
+            guard held == nil else { return false }
+            held = message.messageID
+            return true
+        }
+        if holds {
+            let outcome = release.wait(timeout: .now() + 10)
+            lock.withLock {
+                released = outcome == .success
+                messageIDs.append(message.messageID)
+            }
+            return .sent(providerID: nil)
+        }
+        let others = lock.withLock {
+            messageIDs.append(message.messageID)
+            return messageIDs.count
+        }
+        if others == releaseAfter { release.signal() }
+        return .sent(providerID: nil)
+    }
 }
