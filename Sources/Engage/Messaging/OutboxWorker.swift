@@ -174,21 +174,16 @@ public final class OutboxWorker: Sendable {
                     claimed.batch.recorded()
                     continue
                 }
-                switch attempt(claimed.message, over: session.delivery, threadsActive: state == .active) {
-                case .sent(let providerID):
-                    sent.add(SentMessage(id: claimed.message.id, providerID: providerID, leaseEnd: claimed.batch.leaseEnd))
-                    claimed.batch.recorded()
-                case .temporaryFailure(let reason):
+                let outcome = attempt(claimed.message, over: session.delivery, threadsActive: state == .active)
+                guard case .sent(let providerID) = outcome else {
                     Task {
-                        await recordFailure(of: claimed.message, reason: reason, permanent: false)
+                        await recordFailure(of: claimed.message, outcome)
                         claimed.batch.recorded()
                     }
-                case .permanentFailure(let reason):
-                    Task {
-                        await recordFailure(of: claimed.message, reason: reason, permanent: true)
-                        claimed.batch.recorded()
-                    }
+                    continue
                 }
+                sent.add(SentMessage(id: claimed.message.id, providerID: providerID, leaseEnd: claimed.batch.leaseEnd))
+                claimed.batch.recorded()
             }
         }
     }
@@ -266,6 +261,15 @@ public final class OutboxWorker: Sendable {
             }
         } catch {
             logger.error("cannot record deliveries", metadata: ["outbox_message_ids": "\(messages.map(\.id))", "error": "\(error)"])
+        }
+    }
+
+    /// Records a failed delivery (a sent one is marked by `sent`).
+    private func recordFailure(of message: OutboxMessage, _ outcome: DeliveryResult) async {
+        switch outcome {
+        case .sent: return
+        case .temporaryFailure(let reason): await recordFailure(of: message, reason: reason, permanent: false)
+        case .permanentFailure(let reason): await recordFailure(of: message, reason: reason, permanent: true)
         }
     }
 
