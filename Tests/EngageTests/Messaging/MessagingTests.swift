@@ -40,6 +40,16 @@ struct MessagingTests {
                 documentID: documentID, EventQuery(parameters: ["event_type": type.rawValue])).items
         }
 
+        /// `count` plain emails due now, queued directly (`bulk-N@engage.test`).
+        func queueEmails(_ count: Int) async throws {
+            try await sql("""
+                INSERT INTO outbox_messages (channel, purpose, language, message_id, recipient, subject, text_body, next_attempt_at, created_at, updated_at)
+                SELECT 'email', 'quote_notification', 'en', CONCAT('bulk-', seq, '@engage.test'), CONCAT('r', seq, '@example.com'),
+                       CONCAT('Message ', seq), 'Hello', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+                FROM seq_1_to_\(count)
+                """)
+        }
+
         func sql(_ statement: String, _ binds: [any MariaDBEncodable] = []) async throws {
             _ = try await database.pool.withConnection { try await $0.execute(statement, binds) }
         }
@@ -277,12 +287,7 @@ struct MessagingTests {
     @Test("two workers draining the same 1,000 messages deliver each exactly once")
     func twoWorkersNoDuplicates() async throws {
         try await Self.run { f in
-            try await f.sql("""
-                INSERT INTO outbox_messages (channel, purpose, language, message_id, recipient, subject, text_body, next_attempt_at, created_at, updated_at)
-                SELECT 'email', 'quote_notification', 'en', CONCAT('bulk-', seq, '@engage.test'), CONCAT('r', seq, '@example.com'),
-                       CONCAT('Message ', seq), 'Hello', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
-                FROM seq_1_to_1000
-                """)
+            try await f.queueEmails(1000)
             let first = f.worker(batchSize: 50)
             let second = f.worker(batchSize: 50)
             async let a: Void = { while try await first.deliverBatch() > 0 {} }()
@@ -333,12 +338,7 @@ struct MessagingTests {
     @Test("a connection goes on to the next batch while another still sends: no batch waits for its slowest message, and a stop records every message claimed")
     func lanesCrossBatches() async throws {
         try await Self.run { f in
-            try await f.sql("""
-                INSERT INTO outbox_messages (channel, purpose, language, message_id, recipient, subject, text_body, next_attempt_at, created_at, updated_at)
-                SELECT 'email', 'quote_notification', 'en', CONCAT('lane-', seq, '@engage.test'), CONCAT('r', seq, '@example.com'),
-                       CONCAT('Message ', seq), 'Hello', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
-                FROM seq_1_to_12
-                """)
+            try await f.queueEmails(12)
             // The first message holds its connection until eight others went out over the other one:
             // batches of four, so those eight come from the batches after the held one's.
             let transport = HoldingTransport(releaseAfter: 8)
