@@ -155,7 +155,7 @@ struct DocumentShowPage: PageContext {
         hasCertificate = document.completedAt != nil
         canEditPrices = canWrite && !PricesFrozen.applies(to: document, parties: details.parties)
         priceTables = details.content.isEmpty ? nil : PriceTablesView(
-            details.content, currency: document.currency, locale: t.language.locale, choosable: false)
+            details.content, currency: document.currency, language: t.language, choosable: false)
     }
 
     /// "for 1982.37 EUR": the total of the price tables an acceptance or a signature agreed to.

@@ -171,7 +171,7 @@ struct DocumentTemplatesController {
             typeOptions: SelectOption.all(DocumentType.self, selected: values["document_type"]),
             actions: RecipientAction.allCases.map { ActionChoice(name: $0.rawValue, label: $0.label, checked: ticked.contains($0)) },
             priceTables: details.flatMap {
-                $0.content.isEmpty ? nil : PriceTablesView($0.content, currency: $0.template.currency, locale: Locale(identifier: "en_US"), choosable: false)
+                $0.content.isEmpty ? nil : PriceTablesView($0.content, currency: $0.template.currency, language: .en, choosable: false)
             },
             pricesURL: id.map { "/document-templates/\($0)/prices" }, deleteURL: id.map { "/document-templates/\($0)/delete" }, notice: notice),
             status: errors == nil ? .ok : .unprocessableContent)

@@ -135,7 +135,7 @@ struct PriceEditorController {
         let messages = Dictionary((errors?.fields ?? []).map { (PriceTableForm.field(of: $0.field), $0.message) }, uniquingKeysWith: { first, _ in first })
         let products = try await proposals.productChoices()
         let amounts = priced?.pricing.tables.map(\.amounts)
-        let totals = priced.flatMap { $0.isEmpty ? nil : PriceTablesView($0, currency: target.currency, locale: Locale(identifier: "en_US"), choosable: false) }
+        let totals = priced.flatMap { $0.isEmpty ? nil : PriceTablesView($0, currency: target.currency, language: .en, choosable: false) }
         let tables = form.tables.enumerated().map { t, table in
             TableView(
                 index: t, number: t + 1, key: table.fields["id"] ?? "", title: table.fields["title"] ?? "",

@@ -54,9 +54,9 @@ struct PriceTablesView: Hashable {
     let countRows: String
     let hasChoices: Bool
 
-    init(_ content: PriceContent, currency: String, locale: Locale, choosable: Bool) {
-        func money(_ amount: Decimal) -> String { amount.formatted(.currency(code: currency).locale(locale)) }
-        func number(_ value: Decimal) -> String { value.formatted(.number.locale(locale)) }
+    init(_ content: PriceContent, currency: String, language: Language, choosable: Bool) {
+        func money(_ amount: Decimal) -> String { PortalLocale.money(amount, currency: currency, language: language) }
+        func number(_ value: Decimal) -> String { value.formatted(.number.locale(language.locale)) }
         func vatLines(_ amounts: [VATAmount]) -> [VATLine] {
             amounts.map { VATLine(name: content.name(of: $0.percentage), amount: money($0.amount)) }
         }

@@ -66,7 +66,7 @@ struct RecipientPage: PageContext, Hashable {
         canDecline = available.contains(.decline)
         hasActions = canAccept || canSign || canRegister || canDecline || verification != nil
         priceTables = visit.content.isEmpty ? nil : PriceTablesView(
-            visit.content, currency: document.currency, locale: language.locale, choosable: canAccept || canSign)
+            visit.content, currency: document.currency, language: language, choosable: canAccept || canSign)
         hasChoices = priceTables?.hasChoices ?? false
         choiceErrors = errors.filter { $0.key.hasPrefix("choices") }.sorted { $0.key < $1.key }.map(\.value)
         self.notice = notice ?? Self.state(of: visit).map { PortalLocale.current.text($0) }
