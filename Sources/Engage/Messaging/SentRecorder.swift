@@ -50,15 +50,22 @@ final class SentRecorder: @unchecked Sendable {
 
     private func drain() async {
         while true {
-            if lock.withLock({ flushing == 0 && pending.count < Self.fullGroup }) {
+            // Nothing left: the writer ends, and the next message added starts another.
+            let lingers = lock.withLock { () -> Bool? in
+                if pending.isEmpty {
+                    writer = nil
+                    return nil
+                }
+                return flushing == 0 && pending.count < Self.fullGroup
+            }
+            guard let lingers else { return }
+            if lingers {
                 try? await Task.sleep(for: linger)
             }
             let group = lock.withLock {
                 defer { pending = [] }
-                if pending.isEmpty { writer = nil }
                 return pending
             }
-            guard !group.isEmpty else { return }
             await write(group)
         }
     }
