@@ -17,7 +17,9 @@ struct RecipientController {
     let locales: PortalLocales
     /// Recipient pages already rendered, keyed by every value they show: a link's page changes only
     /// when something it shows changes (a view does not), and rendering was most of a view's CPU time.
-    let renderedPages = Memo<RecipientPage, String>(limit: 4096)
+    /// Pages are rendered with a placeholder for the link's secret, put in per request: the cache
+    /// holds no secret, in its keys or its pages.
+    let renderedPages = Memo<RecipientPage, PageWithoutSecret>(limit: 4096)
 
     func register(on router: Router<EngageRequestContext>) {
         router.get("/p/:token") { request, context in
@@ -130,8 +132,10 @@ struct RecipientController {
                     return try APIResponse.success(RecipientDocumentPayload(visit: visit, secret: secret, sender: sender, check: check))
                 }
                 let page = RecipientPage(
-                    visit: visit, secret: secret, language: language, sender: sender, check: check, notice: confirmation.map { t.text($0) })
-                return ViewRenderer.response(try renderedPages.value(for: page) { try views.html("recipient/show", $0) })
+                    visit: visit, secret: PageWithoutSecret.placeholder, language: language, sender: sender, check: check,
+                    notice: confirmation.map { t.text($0) })
+                let rendered = try renderedPages.value(for: page) { PageWithoutSecret(try views.html("recipient/show", $0)) }
+                return ViewRenderer.response(rendered.html(with: secret))
             } catch let error as ValidationError where !wantsJSON(request) {
                 // The form comes back with the typed values and every problem, and nothing is recorded.
                 return try await refusedForm(secret, request, context, language, pass: pass, notice: t.text("fixErrors"),
@@ -277,5 +281,23 @@ extension UInt8 {
     var isBase64URL: Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || self == UInt8(ascii: "-") || self == UInt8(ascii: "_")
+    }
+}
+
+/// A rendered recipient page with its link's secret left out: the HTML around each place it stands.
+struct PageWithoutSecret: Sendable {
+    /// What a page is rendered with instead of the secret: a private-use character, which no
+    /// template, text or escaping writes, and which a secret (base64url) never contains.
+    static let placeholder = "\u{E000}"
+
+    private let parts: [String]
+
+    init(_ html: String) {
+        parts = html.components(separatedBy: Self.placeholder)
+    }
+
+    /// The page for the link whose secret this is.
+    func html(with secret: String) -> String {
+        parts.joined(separator: secret)
     }
 }

@@ -72,4 +72,31 @@ struct PortalLinksTests {
             #expect(broken.contains("Not verified:"))
         }
     }
+
+    @Test("two links showing the same page each get it with their own secret in every address, again from the cache, and no placeholder shows")
+    func pagesCarryTheirOwnSecret() async throws {
+        try await APIHarness.run { api in
+            let id = try await api.createDocument(#"{"document_type": "custom", "title": "Brochure proof", "total_amount": 120}"#)
+            var secrets: [String] = []
+            for _ in 0..<2 {
+                let link = try await api.call(.post, "/api/v1/document-engagements/\(id)/tokens", json: #"{"allowed_actions": ["view", "download", "sign", "decline"]}"#)
+                secrets.append(try #require(link.data["token"] as? String))
+            }
+            var pages: [String] = []
+            for secret in secrets + secrets {
+                let page = try await api.visit(.get, "/p/\(secret)")
+                #expect(page.status == .ok)
+                pages.append(page.text)
+            }
+            for (index, page) in pages.enumerated() {
+                let own = secrets[index % 2], other = secrets[1 - index % 2]
+                #expect(page.contains(#"action="/p/\#(own)/sign""#))
+                #expect(page.contains(#"href="/p/\#(own)?lang=fr""#))
+                #expect(!page.contains(other), "a page names another link's secret")
+                #expect(!page.contains("\u{E000}"), "the placeholder was left in")
+            }
+            #expect(pages[0] == pages[2] && pages[1] == pages[3])
+            #expect(pages[0].replacingOccurrences(of: secrets[0], with: secrets[1]) == pages[1], "the same page but for the secret")
+        }
+    }
 }
