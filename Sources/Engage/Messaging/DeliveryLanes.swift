@@ -4,7 +4,6 @@ import NIOCore
 /// One connection of one channel; none when the channel has no transport (its lane refuses each message).
 struct LaneSession: Sendable {
     let channel: MessageChannel
-    let index: Int
     let delivery: (any DeliverySession)?
 }
 
@@ -63,8 +62,7 @@ final class DeliveryLanes: @unchecked Sendable {
     init(sessions: [MessageChannel: [any DeliverySession]]) {
         free = Dictionary(uniqueKeysWithValues: MessageChannel.allCases.map { channel in
             let open = sessions[channel] ?? []
-            let lanes = open.isEmpty ? [LaneSession(channel: channel, index: 0, delivery: nil)]
-                : open.enumerated().map { LaneSession(channel: channel, index: $0.offset, delivery: $0.element) }
+            let lanes = open.isEmpty ? [LaneSession(channel: channel, delivery: nil)] : open.map { LaneSession(channel: channel, delivery: $0) }
             return (channel, lanes)
         })
     }
