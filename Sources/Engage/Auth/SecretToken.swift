@@ -17,7 +17,7 @@ public enum SecretToken {
     }
 
     /// 128 random bits as 32 hex digits, for ids that are not secrets (token families).
-    static func randomHexID() -> String {
+    public static func randomHexID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString
     }

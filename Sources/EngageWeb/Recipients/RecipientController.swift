@@ -286,9 +286,9 @@ extension UInt8 {
 
 /// A rendered recipient page with its link's secret left out: the HTML around each place it stands.
 struct PageWithoutSecret: Sendable {
-    /// What a page is rendered with instead of the secret: a private-use character, which no
-    /// template, text or escaping writes, and which a secret (base64url) never contains.
-    static let placeholder = "\u{E000}"
+    /// What a page is rendered with instead of the secret: random per process, so no text staff
+    /// write can hold it, and hex, so escaping leaves it as it is.
+    static let placeholder = "secret-" + SecretToken.randomHexID()
 
     private let parts: [String]
 

@@ -93,7 +93,7 @@ struct PortalLinksTests {
                 #expect(page.contains(#"action="/p/\#(own)/sign""#))
                 #expect(page.contains(#"href="/p/\#(own)?lang=fr""#))
                 #expect(!page.contains(other), "a page names another link's secret")
-                #expect(!page.contains("\u{E000}"), "the placeholder was left in")
+                #expect(!page.contains("secret-"), "the placeholder was left in")
             }
             #expect(pages[0] == pages[2] && pages[1] == pages[3])
             #expect(pages[0].replacingOccurrences(of: secrets[0], with: secrets[1]) == pages[1], "the same page but for the secret")
