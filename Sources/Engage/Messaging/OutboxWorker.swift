@@ -76,7 +76,9 @@ public final class OutboxWorker: Sendable {
         threads = NIOThreadPool(numberOfThreads: settings.connections * MessageChannel.allCases.count)
         threads.start()
         lanes = DeliveryLanes(sessions: transports.mapValues { transport in (0..<settings.connections).map { _ in transport.openSession() } })
-        sent = SentRecorder { [database, name, logger] messages in await Self.recordSent(messages, database: database, owner: name, logger: logger) }
+        sent = SentRecorder { [database, name, logger] messages in
+            await Self.causally { await Self.recordSent(messages, database: database, owner: name, logger: logger) }
+        }
     }
 
     deinit {
@@ -177,7 +179,7 @@ public final class OutboxWorker: Sendable {
                 let outcome = attempt(claimed.message, over: session.delivery, threadsActive: state == .active)
                 guard case .sent(let providerID) = outcome else {
                     Task {
-                        await recordFailure(of: claimed.message, outcome)
+                        await Self.causally { await recordFailure(of: claimed.message, outcome) }
                         claimed.batch.recorded()
                     }
                     continue
@@ -186,6 +188,14 @@ public final class OutboxWorker: Sendable {
                 claimed.batch.recorded()
             }
         }
+    }
+
+    /// Outcomes are written by tasks that a lane's thread starts, and a thread that is not a task
+    /// passes on no task-locals: they read causally (`Database.causalReads`), as the claims before
+    /// them did, or a cluster node that has not applied a claim yet finds nothing to mark and the
+    /// message is sent again when its lease ends.
+    private static func causally(_ body: () async -> Void) async {
+        await Database.$causalReads.withValue(true, operation: body)
     }
 
     /// The messages with the files they carry made (once per document and batch: every party's copy

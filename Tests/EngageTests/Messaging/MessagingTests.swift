@@ -22,11 +22,11 @@ struct MessagingTests {
         }
 
         /// A worker that delivers to the sink, retrying after `retryBase`.
-        func worker(maxAttempts: Int = 3, retryBase: Duration = .milliseconds(1), batchSize: Int = 100) -> OutboxWorker {
+        func worker(maxAttempts: Int = 3, retryBase: Duration = .milliseconds(1), batchSize: Int = 100, on database: Database? = nil) -> OutboxWorker {
             let smtp = SMTPTransport.Settings(url: sink.url, requireTLS: false, timeout: .seconds(5))
             let transport = SMTPTransport(settings: smtp, sender: MailSender(address: "quotes@example.com", name: "Atelier Dupré"), heloName: "engage.test")
             return OutboxWorker(
-                database: database, transports: [.email: transport],
+                database: database ?? self.database, transports: [.email: transport],
                 settings: OutboxSettings(maxAttempts: maxAttempts, retryBase: retryBase, lease: .seconds(60), batchSize: batchSize, connections: 2),
                 seal: messaging.seal, logger: Logger(label: "test.worker"))
         }
@@ -359,6 +359,32 @@ struct MessagingTests {
             #expect(Set(transport.delivered).count == 12, "each message once")
             let statuses = try await f.messages().map(\.status)
             #expect(statuses.allSatisfy { $0 == .sent }, "\(statuses)")
+        }
+    }
+
+    @Test("on a cluster a worker records outcomes with causal reads, as it claims, though its connections' threads pass on no task-locals")
+    func outcomesReadCausallyOnACluster() async throws {
+        try await Self.run(rejecting: ["r2@example.com"]) { f in
+            try await f.queueEmails(3)
+            // Written without `wsrep_sync_wait`, on a node that has not applied the claim yet, an
+            // outcome finds nothing to mark, and the message goes out again when its lease ends.
+            try await f.sql("""
+                CREATE TRIGGER outcomes_read_causally BEFORE UPDATE ON outbox_messages FOR EACH ROW
+                IF @@SESSION.wsrep_sync_wait <> 3 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'written without causal reads'; END IF
+                """)
+            guard let url = ProcessInfo.processInfo.environment["ENGAGE_TEST_DATABASE_TCP_URL"] else {
+                throw TestSetupError("ENGAGE_TEST_DATABASE_TCP_URL is not set: run the tests with `make test`")
+            }
+            // The test server named twice is a cluster to the pool, which then sets `wsrep_sync_wait`.
+            var nodes = try MariaDBConfiguration(url: url).with(database: f.database.pool.configuration.database)
+            nodes.endpoints += nodes.endpoints
+            try await TestDatabase.withShutdown(MariaDBConnectionPool(configuration: nodes, options: .init(maxConnections: 4))) { pool in
+                let worker = f.worker(maxAttempts: 1, on: Database(pool: pool))
+                let claimed = try await Database.$causalReads.withValue(true) { try await worker.deliverBatch() }
+                #expect(claimed == 3)
+            }
+            let outcomes = try await f.messages().map { "\($0.recipient) \($0.status.rawValue)" }.sorted()
+            #expect(outcomes == ["r1@example.com sent", "r2@example.com failed", "r3@example.com sent"])
         }
     }
 }
