@@ -158,7 +158,10 @@ class Browser:
             try:
                 return read()
             except WebDriverError as error:
-                if attempt == 49 or not ("stale element" in str(error) or "no such element" in str(error)):
+                # An element found just before the reload: Chrome says "stale element", or, when the
+                # reload lands between finding and reading it, that the node left the document.
+                gone = ("stale element", "no such element", "does not belong to the document")
+                if attempt == 49 or not any(reason in str(error) for reason in gone):
                     raise
                 time.sleep(0.1)
 
