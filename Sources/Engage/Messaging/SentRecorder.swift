@@ -10,9 +10,10 @@ struct SentMessage: Sendable {
 
 /// Marks delivered messages sent in groups, so that a connection goes on to its next message
 /// instead of waiting for the database, and the database sees one statement for many rows: the
-/// first message of a group waits `linger` for others to join it. Adding is a lock, not an actor
-/// hop, so a connection's thread wakes no task per message. A worker that dies loses at most the
-/// group being gathered, which is sent again, as any message in flight would be.
+/// first message of a group waits `linger` for others to join it (20 ms, about what a full group
+/// takes to gather at full speed: a commit per 50 messages, not per 13). Adding is a lock, not an
+/// actor hop, so a connection's thread wakes no task per message. A worker that dies loses at most
+/// the group being gathered, which is sent again, as any message in flight would be.
 final class SentRecorder: @unchecked Sendable {
     /// Enough rows for one statement: a group this big is written without waiting.
     static let fullGroup = 50
@@ -25,7 +26,7 @@ final class SentRecorder: @unchecked Sendable {
     private let linger: Duration
     private let write: @Sendable ([SentMessage]) async -> Void
 
-    init(linger: Duration = .milliseconds(5), write: @escaping @Sendable ([SentMessage]) async -> Void) {
+    init(linger: Duration = .milliseconds(20), write: @escaping @Sendable ([SentMessage]) async -> Void) {
         self.linger = linger
         self.write = write
     }
