@@ -31,7 +31,8 @@ struct MIMEMessage {
         headers += ["Subject: \(Self.encodedWord(subject))", "MIME-Version: 1.0"]
         var message = Data(capacity: (text.utf8.count + (html?.utf8.count ?? 0)) * 4 / 3 + 2048)
         message.appendLines(headers)
-        let boundary = "=_engage_" + messageID.prefix { $0 != "@" }.filter { $0.isLetter || $0.isNumber }
+        // A boundary is ASCII (RFC 2046); bytes, not Characters: no Unicode tables per message.
+        let boundary = "=_engage_" + String(decoding: messageID.utf8.prefix { $0 != UInt8(ascii: "@") }.filter(Self.isASCIIAlphanumeric), as: UTF8.self)
         if !files.isEmpty {
             // The files follow the body in a multipart/mixed of their own.
             let mixed = boundary + "_mixed"
@@ -77,23 +78,33 @@ struct MIMEMessage {
 
     /// The UTF-8 of `text` with every bare LF made CRLF.
     static func crlfLines(_ text: String) -> Data {
-        // An array, not Data: appending a byte to Data costs a hundred times more.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 256)
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { bytes.append(UInt8(ascii: "\r")) }
-            bytes.append(byte)
-            previous = byte
+        var text = text
+        return text.withUTF8 { utf8 in
+            // Copied a line at a time into an array (appending to Data costs far more); a byte at
+            // a time was 3% of the outbox worker.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count + 256)
+            var lineStart = 0
+            for index in utf8.indices where utf8[index] == UInt8(ascii: "\n") && (index == 0 || utf8[index - 1] != UInt8(ascii: "\r")) {
+                bytes.append(contentsOf: utf8[lineStart..<index])
+                bytes.append(UInt8(ascii: "\r"))
+                lineStart = index
+            }
+            bytes.append(contentsOf: utf8[lineStart...])
+            return Data(bytes)
         }
-        return Data(bytes)
     }
 
     /// `"Name" <email>` with the name encoded when it is not plain ASCII.
     private static func header(_ address: Address) -> String {
         guard let name = address.name, !name.isEmpty else { return "<\(address.email)>" }
-        let plain = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "." || $0 == "-") }
+        let plain = name.utf8.allSatisfy { isASCIIAlphanumeric($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
         return (plain ? "\"\(name)\"" : encodedWord(name)) + " <\(address.email)>"
+    }
+
+    /// A–Z, a–z or 0–9.
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// Header text as it is when plain printable ASCII, otherwise RFC 2047 `=?UTF-8?B?…?=` words of

@@ -46,5 +46,7 @@ struct MIMEMessageTests {
     func crlf() {
         #expect(MIMEMessage.crlfLines("a\nb\r\nc\r\r\nd\n\n") == Data("a\r\nb\r\nc\r\r\nd\r\n\r\n".utf8))
         #expect(MIMEMessage.crlfLines("") == Data())
+        #expect(MIMEMessage.crlfLines("\nx\n") == Data("\r\nx\r\n".utf8))
+        #expect(MIMEMessage.crlfLines("no line break, é") == Data("no line break, é".utf8))
     }
 }
