@@ -32,7 +32,7 @@ struct MIMEMessage {
         var message = Data(capacity: (text.utf8.count + (html?.utf8.count ?? 0)) * 4 / 3 + 2048)
         message.appendLines(headers)
         // A boundary is ASCII (RFC 2046); bytes, not Characters: no Unicode tables per message.
-        let boundary = "=_engage_" + String(decoding: messageID.utf8.prefix { $0 != UInt8(ascii: "@") }.filter(Self.isASCIIAlphanumeric), as: UTF8.self)
+        let boundary = "=_engage_" + String(decoding: messageID.utf8.prefix { $0 != UInt8(ascii: "@") }.filter(\.isASCIIAlphanumeric), as: UTF8.self)
         if !files.isEmpty {
             // The files follow the body in a multipart/mixed of their own.
             let mixed = boundary + "_mixed"
@@ -98,13 +98,8 @@ struct MIMEMessage {
     /// `"Name" <email>` with the name encoded when it is not plain ASCII.
     private static func header(_ address: Address) -> String {
         guard let name = address.name, !name.isEmpty else { return "<\(address.email)>" }
-        let plain = name.utf8.allSatisfy { isASCIIAlphanumeric($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        let plain = name.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
         return (plain ? "\"\(name)\"" : encodedWord(name)) + " <\(address.email)>"
-    }
-
-    /// A–Z, a–z or 0–9.
-    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// Header text as it is when plain printable ASCII, otherwise RFC 2047 `=?UTF-8?B?…?=` words of

@@ -20,3 +20,11 @@ extension String {
         }
     }
 }
+
+extension UInt8 {
+    /// A–Z, a–z or 0–9: checked on bytes, without the Unicode tables a `Character` consults.
+    public var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+    }
+}

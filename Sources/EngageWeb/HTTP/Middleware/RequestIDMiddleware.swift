@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Engage
 
 /// Gives each request an id: the caller's `X-Request-ID` when it is a safe token, else a new one.
 /// The id goes into every log line of the request and back in the response header.
@@ -26,10 +27,4 @@ struct RequestIDMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     static let requestID = Self("X-Request-ID")!
-}
-
-extension UInt8 {
-    var isASCIIAlphanumeric: Bool {
-        (48...57).contains(self) || (65...90).contains(self) || (97...122).contains(self)
-    }
 }
