@@ -1,6 +1,6 @@
 import Foundation
 
-/// ProjectFlow's approvals API, as Oui Engage defines the contract (README, "ProjectFlow"):
+/// ProjectFlow's approvals API, as Oui Engage defines the contract (docs/sync.md):
 /// `GET {base}/api/v1/approvals?page=&per_page=&updated_since=` with a bearer token, oldest change
 /// first, answering `{data: [...], meta: {page, per_page, total_pages, total}}`; each approval
 /// carries its client.

@@ -280,7 +280,7 @@ struct CRMResource: Sendable {
             delete: { id, actor in try await service.delete(id: id, by: actor) },
             export: { write in try await service.forEachBatch { try await write($0.map(Export.cells)) } },
             organizationChoices: {
-                // The first hundred by name; more would need a search field (noted in the README).
+                // The first hundred by name; more would need a search field (noted in docs/design.md).
                 try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize)).items
             })
     }

@@ -220,7 +220,7 @@ struct DocumentsController {
     private func form(
         _ context: EngageRequestContext, document: Document? = nil, values: [String: String], errors: ValidationError? = nil
     ) async throws -> Response {
-        // The first hundred by name; more would need a search field (noted in the README).
+        // The first hundred by name; more would need a search field (noted in docs/design.md).
         let contactPage = try await contacts.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
         let organizationPage = try await organizations.list(search: nil, page: PageRequest(perPage: PageRequest.maximumSize))
         let action = document.map { "/documents/\($0.id)" } ?? "/documents"
