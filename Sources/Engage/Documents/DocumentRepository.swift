@@ -418,8 +418,15 @@ struct DocumentRepository {
     /// from `document_counts` in the same statement (one round trip, not two). Other filters (search, contact, dates…) must visit every match
     /// anyway, so the total comes with the page from one pass (`COUNT(*) OVER ()`) rather than a
     /// second query repeating the work.
-    func page(_ query: DocumentQuery) async throws -> (items: [Document], total: Int) {
+    ///
+    /// A search whose every word is held by many documents (`denseWordRows`) is read the other way:
+    /// the documents in the list's order, each checked for the words, so the page comes after a few
+    /// dozen rows instead of after reading and sorting every match.
+    func page(_ query: DocumentQuery, denseWordRows: Int = DocumentRepository.denseWordRows) async throws -> (items: [Document], total: Int) {
         if let cursor = query.cursor { return try await page(query, after: cursor) }
+        if let index = Self.orderIndex(forDenseSearch: query), try await isDense(query, above: denseWordRows) {
+            return try await densePage(query, index: index)
+        }
         let filter = Self.filter(query)
         // Sort column and direction come from enums; id breaks ties so pages never overlap.
         let direction = query.order == .asc ? "ASC" : "DESC"
@@ -452,6 +459,88 @@ struct DocumentRepository {
             return (items, try first.decode("matching"))
         }
         return (items, try await count(query))
+    }
+
+    /// Word rows above which a search word is dense: on a million documents a client's name has
+    /// about 500, a word of most titles hundreds of thousands.
+    static let denseWordRows = 2_000
+
+    /// The index giving a dense search's order, when its other filters let one: liveness and the
+    /// status at most (other filters have no index in every sort order, and are rare with a search).
+    static func orderIndex(forDenseSearch query: DocumentQuery) -> String? {
+        guard let search = query.search, !SearchText.words(of: search).isEmpty, !query.deleted,
+              query.documentType == nil, query.externalSource == nil, query.contactID == nil,
+              query.organizationID == nil, query.dateFrom == nil, query.dateTo == nil, query.viewed == nil
+        else { return nil }
+        guard query.status != nil else {
+            return switch query.sort {
+            case .createdAt: "documents_created"
+            case .updatedAt: "documents_updated"
+            case .documentType: "documents_type"
+            case .status: "documents_status"
+            case .totalAmount: "documents_amount"
+            case .dueDate: "documents_due"
+            }
+        }
+        return switch query.sort {
+        case .createdAt: "documents_status_created"
+        case .dueDate: "documents_status_due"
+        case .status: "documents_status"
+        default: nil
+        }
+    }
+
+    /// Verdicts of the probes below, shared by every connection.
+    private static let densities = WordDensities(limit: 10_000, lifetime: .seconds(600))
+
+    /// True when every word of `query`'s search has more than `limit` word rows. Words not judged
+    /// lately are counted, each up to `limit + 1` rows, in one statement.
+    private func isDense(_ query: DocumentQuery, above limit: Int) async throws -> Bool {
+        var unjudged: [WordDensities.Key] = []
+        for word in SearchText.words(of: query.search ?? "") {
+            let key = WordDensities.Key(word: word, status: query.status?.rawValue, live: !query.deleted, limit: limit)
+            switch Self.densities.isDense(key) {
+            case false?: return false
+            case true?: continue
+            case nil: unjudged.append(key)
+            }
+        }
+        guard !unjudged.isEmpty else { return true }
+        var probes: [String] = []
+        var binds: [any SQLBindable] = []
+        for (index, key) in unjudged.enumerated() {
+            let rows = Self.wordRows(key.word, query)
+            probes.append("(SELECT COUNT(*) FROM (SELECT 1 \(rows.sql) LIMIT ?) w) AS w\(index)")
+            binds += rows.binds + [limit + 1]
+        }
+        guard let row = try await connection.queryFirst("SELECT \(probes.joined(separator: ", "))", binds) else { return false }
+        var dense = true
+        for (index, key) in unjudged.enumerated() {
+            let found: Int64 = try row.decode("w\(index)")
+            Self.densities.remember(key, dense: found > limit)
+            dense = dense && found > limit
+        }
+        return dense
+    }
+
+    /// A dense search's page, read in `index`'s order, and how many documents match.
+    private func densePage(_ query: DocumentQuery, index: String) async throws -> (items: [Document], total: Int) {
+        let filter = Self.filter(query, checkingWords: true)
+        let direction = query.order == .asc ? "ASC" : "DESC"
+        // Left to itself MariaDB turns each EXISTS into a semi-join that reads every match first.
+        let rows = try await connection.query("""
+            SET STATEMENT optimizer_switch = 'exists_to_in=off' FOR
+            SELECT \(Self.columns) FROM documents FORCE INDEX (\(index)) \(filter.sql)
+            ORDER BY \(query.sort.rawValue) \(direction), id \(direction) LIMIT ? OFFSET ?
+            """, filter.binds + [query.page.perPage, query.page.offset])
+        let items = try rows.map(Self.document)
+        if query.page.page == 1 && items.count < query.page.perPage { return (items, items.count) }
+        let words = SearchText.words(of: query.search ?? "")
+        guard words.count == 1 else { return (items, try await count(query)) }
+        // One word: its rows carry their document's status and liveness, so they alone count it.
+        let counted = Self.wordRows(words[0], query)
+        let total: Int64 = try await connection.queryFirst("SELECT COUNT(DISTINCT document_id) AS total \(counted.sql)", counted.binds)?.decode("total") ?? 0
+        return (items, Int(total))
     }
 
     /// The page after `cursor`: the rows past the cursor's in the list's order, read from the index
@@ -584,8 +673,9 @@ struct DocumentRepository {
         return index.map { "FORCE INDEX (\($0))" } ?? ""
     }
 
-    /// The WHERE clause of `query`'s filters and its bound values.
-    private static func filter(_ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
+    /// The WHERE clause of `query`'s filters and its bound values. `checkingWords` checks each
+    /// document for the search's words (a dense search) instead of picking the words' documents.
+    private static func filter(_ query: DocumentQuery, checkingWords: Bool = false) -> (sql: String, binds: [any SQLBindable]) {
         var clauses = [query.deleted ? "deleted_at IS NOT NULL" : "deleted_at IS NULL"]
         var binds: [any SQLBindable] = []
         func add(_ clause: String, _ values: any SQLBindable...) {
@@ -602,15 +692,16 @@ struct DocumentRepository {
         if let viewed = query.viewed { add(viewed ? "first_viewed_at IS NOT NULL" : "first_viewed_at IS NULL") }
         if let search = query.search {
             let words = SearchText.words(of: search)
-            // Word rows carry their document's status and live flag, so these narrow in the index alone.
-            // Named indexes for the reason `indexHint` gives.
+            // Word rows carry their document's status and live flag, so these narrow in the index alone
+            // (named indexes, for the reason `indexHint` gives); a dense search checks its documents' rows.
             for word in words {
-                let pattern = SearchText.prefixPattern(word)
-                if let status = query.status {
-                    add("id IN (SELECT document_id FROM document_words FORCE INDEX (document_words_status) WHERE live = ? AND status = ? AND word LIKE ?)",
-                        !query.deleted, status.rawValue, pattern)
+                if checkingWords {
+                    add("EXISTS (SELECT 1 FROM document_words FORCE INDEX (document_words_document) WHERE document_id = documents.id AND word LIKE ?)",
+                        SearchText.prefixPattern(word))
                 } else {
-                    add("id IN (SELECT document_id FROM document_words FORCE INDEX (PRIMARY) WHERE word LIKE ? AND live = ?)", pattern, !query.deleted)
+                    let rows = wordRows(word, query)
+                    clauses.append("id IN (SELECT document_id \(rows.sql))")
+                    binds += rows.binds
                 }
             }
             if words.isEmpty {
@@ -620,6 +711,16 @@ struct DocumentRepository {
             }
         }
         return ("WHERE " + clauses.joined(separator: " AND "), binds)
+    }
+
+    /// `FROM … WHERE …` of the word rows starting with `word`, in `query`'s status and liveness.
+    private static func wordRows(_ word: String, _ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
+        let pattern = SearchText.prefixPattern(word)
+        if let status = query.status {
+            return ("FROM document_words FORCE INDEX (document_words_status) WHERE live = ? AND status = ? AND word LIKE ?",
+                    [!query.deleted, status.rawValue, pattern])
+        }
+        return ("FROM document_words FORCE INDEX (PRIMARY) WHERE word LIKE ? AND live = ?", [pattern, !query.deleted])
     }
 
     private static func document(_ row: SQLRow) throws -> Document {
