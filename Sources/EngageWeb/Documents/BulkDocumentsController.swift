@@ -22,7 +22,8 @@ struct BulkDocumentsController {
         let chrome: PortalChrome?
         let action: String
         let label: String
-        let count: Int
+        /// As the reader writes it ("1,250").
+        let count: String
         let ids: String
         let numbers: String
         let backURL: String
@@ -74,7 +75,7 @@ struct BulkDocumentsController {
             let numbers = try await documents.find(ids: Array(ids.prefix(20))).map(\.documentNumber)
             return try views.render("portal/documents/bulk-confirm", ConfirmPage(
                 chrome: PortalChrome(context: context, section: "documents"), action: chosen?.0 ?? "", label: chosen?.1 ?? "",
-                count: count, ids: ids.map(String.init).joined(separator: ","),
+                count: PortalLocale.current.count(count), ids: ids.map(String.init).joined(separator: ","),
                 numbers: numbers.joined(separator: ", ") + (ids.count > numbers.count ? " …" : ""), backURL: back, query: query,
                 deleting: chosen?.0 == "delete", allMatching: allMatching && exporting, problem: problem),
                 status: problem == nil ? .ok : .unprocessableContent)

@@ -60,16 +60,17 @@ struct SortHeader: Sendable {
 /// Previous/next links and the position in a paged list.
 struct Pager: Sendable {
     let page: Int
-    let totalPages: Int
-    let total: Int
+    /// Counts as the reader writes them ("1,250").
+    let totalPages: String
+    let total: String
     let previousURL: String?
     let nextURL: String?
 
     init<Item>(_ page: Page<Item>, path: String, parameters: [(String, String)]) {
         let links = PageLinks(page, path: path, parameters: parameters)
         self.page = page.request.page
-        totalPages = max(page.totalPages, 1)
-        total = page.total
+        totalPages = PortalLocale.current.count(max(page.totalPages, 1))
+        total = PortalLocale.current.count(page.total)
         previousURL = links.prev
         nextURL = links.next
     }

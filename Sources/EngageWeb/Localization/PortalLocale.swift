@@ -49,6 +49,11 @@ struct PortalLocale: Sendable {
         Self.money(amount, currency: currency, language: language)
     }
 
+    /// "999,997" in English, "999 997" in French: a count, grouped for reading.
+    func count(_ value: Int) -> String {
+        value.formatted(.number.locale(language.locale))
+    }
+
     /// `money` in `language`.
     static func money(_ amount: Decimal, currency: String, language: Language) -> String {
         written.value(for: .money(amount, currency, language)) { _ in

@@ -18,9 +18,9 @@ struct OutboxController {
             let counts = try await outbox.counts()
             return try views.render("portal/outbox/index", OutboxPage(
                 title: PortalLocale.current.text("navOutbox"), chrome: PortalChrome(context: context, section: "outbox"),
-                tabs: [OutboxTab(label: PortalLocale.current.text("outboxAll"), url: "/outbox", count: counts.values.reduce(0, +), current: query.status == nil)]
+                tabs: [OutboxTab(label: PortalLocale.current.text("outboxAll"), url: "/outbox", count: PortalLocale.current.count(counts.values.reduce(0, +)), current: query.status == nil)]
                     + OutboxStatus.allCases.map { status in
-                        OutboxTab(label: status.label, url: "/outbox?status=\(status.rawValue)", count: counts[status] ?? 0, current: query.status == status)
+                        OutboxTab(label: status.label, url: "/outbox?status=\(status.rawValue)", count: PortalLocale.current.count(counts[status] ?? 0), current: query.status == status)
                     },
                 rows: page.items.map(OutboxRow.init), hasRows: !page.items.isEmpty,
                 pager: Pager(page, path: "/outbox", parameters: query.parameters)))
@@ -54,7 +54,8 @@ struct OutboxController {
 struct OutboxTab: Sendable {
     let label: String
     let url: String
-    let count: Int
+    /// As the reader writes it ("1,250").
+    let count: String
     let current: Bool
 }
 

@@ -22,7 +22,8 @@ struct SearchController {
     struct Group: Sendable {
         let id: String
         let heading: String
-        let total: Int
+        /// As the reader writes it ("1,250").
+        let total: String
         let hits: [Hit]
         let hasHits: Bool
         let allURL: String
@@ -69,9 +70,9 @@ struct SearchController {
         let t = PortalLocale.current
         let query = results.query
         func group(_ id: String, _ heading: String, _ total: Int, _ hits: [Hit], list: String) -> Group {
-            Group(id: id, heading: t.text(heading), total: total, hits: hits, hasHits: !hits.isEmpty,
+            Group(id: id, heading: t.text(heading), total: t.count(total), hits: hits, hasHits: !hits.isEmpty,
                   allURL: QueryString.url(list, [("search", query)]),
-                  seeAll: total > hits.count ? t.text("searchSeeAll", ["count": String(total)]) : nil)
+                  seeAll: total > hits.count ? t.text("searchSeeAll", ["count": t.count(total)]) : nil)
         }
         return [
             group("documents", "navDocuments", results.documents.total, results.documents.items.map { document in

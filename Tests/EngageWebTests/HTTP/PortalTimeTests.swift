@@ -25,6 +25,19 @@ struct PortalTimeTests {
         }
     }
 
+    @Test("counts in the reader's language, on pagers too: 999 997 in French, 999,997 in English")
+    func counts() {
+        let french = PortalLocale(language: .fr, timeZone: .gmt, messages: [:])
+        let english = PortalLocale(language: .en, timeZone: .gmt, messages: [:])
+        #expect(french.count(999_997) == "999\u{202F}997")
+        #expect(english.count(999_997) == "999,997")
+        #expect(english.count(12) == "12")
+        PortalLocale.$current.withValue(english) {
+            let pager = Pager(Page(slicing: Array(1...12_500), request: PageRequest(page: 2, perPage: 20)), path: "/documents", parameters: [])
+            #expect(pager.total == "12,500" && pager.totalPages == "625")
+        }
+    }
+
     @Test("amounts in the reader's language: 1 250,50 € in French, €1,250.50 in English")
     func money() {
         let french = PortalLocale(language: .fr, timeZone: .gmt, messages: [:])
