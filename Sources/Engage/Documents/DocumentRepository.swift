@@ -412,21 +412,17 @@ struct DocumentRepository {
             """, [pdf.path, pdf.filename, pdf.size, pdf.sha256, id])
     }
 
-    /// One page of the documents matching `query`, and how many match in all.
+    /// One page of the documents matching `query`, and how many match in all; a search is read as
+    /// `reading` says, else as `reading(for:)` finds cheapest.
     ///
     /// Filters on status, type and source alone read the page in index order and take the total
     /// from `document_counts` in the same statement (one round trip, not two). Other filters (search, contact, dates…) must visit every match
     /// anyway, so the total comes with the page from one pass (`COUNT(*) OVER ()`) rather than a
     /// second query repeating the work.
-    ///
-    /// A search whose every word is held by many documents (`denseWordRows`) is read the other way:
-    /// the documents in the list's order, each checked for the words, so the page comes after a few
-    /// dozen rows instead of after reading and sorting every match.
-    func page(_ query: DocumentQuery, denseWordRows: Int = DocumentRepository.denseWordRows) async throws -> (items: [Document], total: Int) {
-        if let cursor = query.cursor { return try await page(query, after: cursor) }
-        if let index = Self.orderIndex(forDenseSearch: query), try await isDense(query, above: denseWordRows) {
-            return try await densePage(query, index: index)
-        }
+    func page(_ query: DocumentQuery, reading chosen: SearchReading? = nil) async throws -> (items: [Document], total: Int) {
+        let reading = if let chosen { chosen } else { try await self.reading(for: query) }
+        if let cursor = query.cursor { return try await page(query, after: cursor, reading: reading) }
+        if reading != .wordsPick { return try await checkedPage(query, reading: reading) }
         let filter = Self.filter(query)
         // Sort column and direction come from enums; id breaks ties so pages never overlap.
         let direction = query.order == .asc ? "ASC" : "DESC"
@@ -458,95 +454,33 @@ struct DocumentRepository {
         if let first = rows.first {
             return (items, try first.decode("matching"))
         }
-        return (items, try await count(query))
+        return (items, try await count(query, reading: reading))
     }
 
-    /// Word rows above which a search word is dense: on a million documents a client's name has
-    /// about 500, a word of most titles hundreds of thousands.
-    static let denseWordRows = 2_000
-
-    /// The index giving a dense search's order, when its other filters let one: liveness and the
-    /// status at most (other filters have no index in every sort order, and are rare with a search).
-    static func orderIndex(forDenseSearch query: DocumentQuery) -> String? {
-        guard let search = query.search, !SearchText.words(of: search).isEmpty, !query.deleted,
-              query.documentType == nil, query.externalSource == nil, query.contactID == nil,
-              query.organizationID == nil, query.dateFrom == nil, query.dateTo == nil, query.viewed == nil
-        else { return nil }
-        guard query.status != nil else {
-            return switch query.sort {
-            case .createdAt: "documents_created"
-            case .updatedAt: "documents_updated"
-            case .documentType: "documents_type"
-            case .status: "documents_status"
-            case .totalAmount: "documents_amount"
-            case .dueDate: "documents_due"
-            }
-        }
-        return switch query.sort {
-        case .createdAt: "documents_status_created"
-        case .dueDate: "documents_status_due"
-        case .status: "documents_status"
-        default: nil
-        }
-    }
-
-    /// Verdicts of the probes below, shared by every connection.
-    private static let densities = WordDensities(limit: 10_000, lifetime: .seconds(600))
-
-    /// True when every word of `query`'s search has more than `limit` word rows. Words not judged
-    /// lately are counted, each up to `limit + 1` rows, in one statement.
-    private func isDense(_ query: DocumentQuery, above limit: Int) async throws -> Bool {
-        var unjudged: [WordDensities.Key] = []
-        for word in SearchText.words(of: query.search ?? "") {
-            let key = WordDensities.Key(word: word, status: query.status?.rawValue, live: !query.deleted, limit: limit)
-            switch Self.densities.isDense(key) {
-            case false?: return false
-            case true?: continue
-            case nil: unjudged.append(key)
-            }
-        }
-        guard !unjudged.isEmpty else { return true }
-        var probes: [String] = []
-        var binds: [any SQLBindable] = []
-        for (index, key) in unjudged.enumerated() {
-            let rows = Self.wordRows(key.word, query)
-            probes.append("(SELECT COUNT(*) FROM (SELECT 1 \(rows.sql) LIMIT ?) w) AS w\(index)")
-            binds += rows.binds + [limit + 1]
-        }
-        guard let row = try await connection.queryFirst("SELECT \(probes.joined(separator: ", "))", binds) else { return false }
-        var dense = true
-        for (index, key) in unjudged.enumerated() {
-            let found: Int64 = try row.decode("w\(index)")
-            Self.densities.remember(key, dense: found > limit)
-            dense = dense && found > limit
-        }
-        return dense
-    }
-
-    /// A dense search's page, read in `index`'s order, and how many documents match.
-    private func densePage(_ query: DocumentQuery, index: String) async throws -> (items: [Document], total: Int) {
-        let filter = Self.filter(query, checkingWords: true)
+    /// A page of a search whose documents are checked for its words, and how many match.
+    private func checkedPage(_ query: DocumentQuery, reading: SearchReading) async throws -> (items: [Document], total: Int) {
+        let filter = Self.filter(query, words: .checked)
         let direction = query.order == .asc ? "ASC" : "DESC"
-        // Left to itself MariaDB turns each EXISTS into a semi-join that reads every match first.
-        let rows = try await connection.query("""
-            SET STATEMENT optimizer_switch = 'exists_to_in=off' FOR
-            SELECT \(Self.columns) FROM documents FORCE INDEX (\(index)) \(filter.sql)
+        let rows = try await connection.query(Self.checking("""
+            SELECT \(Self.columns) FROM documents \(Self.indexHint(reading)) \(filter.sql)
             ORDER BY \(query.sort.rawValue) \(direction), id \(direction) LIMIT ? OFFSET ?
-            """, filter.binds + [query.page.perPage, query.page.offset])
+            """), filter.binds + [query.page.perPage, query.page.offset])
         let items = try rows.map(Self.document)
         if query.page.page == 1 && items.count < query.page.perPage { return (items, items.count) }
-        let words = SearchText.words(of: query.search ?? "")
-        guard words.count == 1 else { return (items, try await count(query)) }
-        // One word: its rows carry their document's status and liveness, so they alone count it.
-        let counted = Self.wordRows(words[0], query)
-        let total: Int64 = try await connection.queryFirst("SELECT COUNT(DISTINCT document_id) AS total \(counted.sql)", counted.binds)?.decode("total") ?? 0
-        return (items, Int(total))
+        return (items, try await count(query, reading: reading))
+    }
+
+    /// `sql` with each document's check for the search's words kept a check: left to itself
+    /// MariaDB turns each `EXISTS` into a semi-join that reads every match first.
+    private static func checking(_ sql: String) -> String {
+        "SET STATEMENT optimizer_switch = 'exists_to_in=off' FOR \(sql)"
     }
 
     /// The page after `cursor`: the rows past the cursor's in the list's order, read from the index
     /// with no `OFFSET`, and how many match in all.
-    private func page(_ query: DocumentQuery, after cursor: DocumentCursor) async throws -> (items: [Document], total: Int) {
-        let filter = Self.filter(query)
+    private func page(_ query: DocumentQuery, after cursor: DocumentCursor, reading: SearchReading) async throws -> (items: [Document], total: Int) {
+        let checked = reading != .wordsPick
+        let filter = Self.filter(query, words: checked ? .checked : .picked)
         let column = query.sort.rawValue
         let ascending = query.order == .asc
         let (after, direction) = ascending ? (">", "ASC") : ("<", "DESC")
@@ -567,10 +501,9 @@ struct DocumentRepository {
             keyset = "(\(column) IS NULL AND id \(after) ?)"
             binds = [cursor.id]
         }
-        let rows = try await connection.query(
-            "SELECT \(Self.columns) FROM documents \(Self.indexHint(query)) \(filter.sql) AND \(keyset) ORDER BY \(column) \(direction), id \(direction) LIMIT ?",
-            filter.binds + binds + [query.page.perPage])
-        return (try rows.map(Self.document), try await count(query))
+        let sql = "SELECT \(Self.columns) FROM documents \(checked ? Self.indexHint(reading) : Self.indexHint(query)) \(filter.sql) AND \(keyset) ORDER BY \(column) \(direction), id \(direction) LIMIT ?"
+        let rows = try await connection.query(checked ? Self.checking(sql) : sql, filter.binds + binds + [query.page.perPage])
+        return (try rows.map(Self.document), try await count(query, reading: reading))
     }
 
     /// Up to `limit` documents matching `query`'s filters with an id above `after`, in id order (exports).
@@ -583,23 +516,40 @@ struct DocumentRepository {
     }
 
     /// How many documents match `query`'s filters.
+    func count(_ query: DocumentQuery) async throws -> Int {
+        try await count(query, reading: try await reading(for: query))
+    }
+
+    /// How many documents match `query`'s filters, a search read as `reading` says.
     ///
     /// Filters on status, type and source alone are answered from `document_counts` (a few rows
     /// kept by triggers) instead of counting index entries, which on a large table costs far more
-    /// than reading the page itself.
-    func count(_ query: DocumentQuery) async throws -> Int {
+    /// than reading the page itself. A search with no other filter is counted from its word rows,
+    /// fewer than the documents of its status.
+    private func count(_ query: DocumentQuery, reading: SearchReading) async throws -> Int {
         if Self.isCountable(query) {
             let total = Self.countedTotal(query)
             return try await connection.queryFirst("SELECT (\(total.sql)) AS total", total.binds)?.decode("total") ?? 0
         }
-        let filter = Self.filter(query)
-        return try await connection.queryFirst(
-            "SELECT COUNT(*) AS total FROM documents \(Self.indexHint(query)) \(filter.sql)", filter.binds
-        )?.decode("total") ?? 0
+        let words = SearchText.words(of: query.search ?? "")
+        if reading != .wordsPick, !Self.hasOtherFilters(query) {
+            if words.count == 1 {
+                // Its rows carry their document's status and liveness, so they alone count it.
+                let rows = Self.wordRows(words[0], query)
+                let total: Int64 = try await connection.queryFirst("SELECT COUNT(DISTINCT document_id) AS total \(rows.sql)", rows.binds)?.decode("total") ?? 0
+                return Int(total)
+            }
+            return try await count(query, reading: .wordsPick)
+        }
+        let checked = reading != .wordsPick
+        let filter = Self.filter(query, words: checked ? .checked : .picked)
+        let index = checked ? "FORCE INDEX (\(Self.filterIndex(query).name))" : Self.indexHint(query)
+        let sql = "SELECT COUNT(*) AS total FROM documents \(index) \(filter.sql)"
+        return try await connection.queryFirst(checked ? Self.checking(sql) : sql, filter.binds)?.decode("total") ?? 0
     }
 
     /// The statement summing `document_counts` for a countable query's filters.
-    private static func countedTotal(_ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
+    static func countedTotal(_ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
         var sql = "SELECT CAST(IFNULL(SUM(documents), 0) AS SIGNED) FROM document_counts WHERE live = ?"
         var binds: [any SQLBindable] = [!query.deleted]
         if let status = query.status { sql += " AND status = ?"; binds.append(status.rawValue) }
@@ -646,7 +596,7 @@ struct DocumentRepository {
     }
 
     /// True when `document_counts` holds the total of `query`'s filters.
-    private static func isCountable(_ query: DocumentQuery) -> Bool {
+    static func isCountable(_ query: DocumentQuery) -> Bool {
         query.contactID == nil && query.organizationID == nil && query.dateFrom == nil
             && query.dateTo == nil && query.viewed == nil && query.search == nil
     }
@@ -673,9 +623,20 @@ struct DocumentRepository {
         return index.map { "FORCE INDEX (\($0))" } ?? ""
     }
 
-    /// The WHERE clause of `query`'s filters and its bound values. `checkingWords` checks each
-    /// document for the search's words (a dense search) instead of picking the words' documents.
-    private static func filter(_ query: DocumentQuery, checkingWords: Bool = false) -> (sql: String, binds: [any SQLBindable]) {
+    /// The index MariaDB is told to use for a search `reading` whose documents are checked.
+    private static func indexHint(_ reading: SearchReading) -> String {
+        switch reading {
+        case .inOrder(let index?), .sortedMatches(let index): "FORCE INDEX (\(index))"
+        case .inOrder(nil), .wordsPick: ""
+        }
+    }
+
+    /// How a filter treats the search's words.
+    enum Words { case picked, checked, ignored }
+
+    /// The WHERE clause of `query`'s filters and its bound values. The search's words pick their
+    /// documents, or each document is checked for them (`SearchReading`), or they are left out.
+    static func filter(_ query: DocumentQuery, words treatment: Words = .picked) -> (sql: String, binds: [any SQLBindable]) {
         var clauses = [query.deleted ? "deleted_at IS NOT NULL" : "deleted_at IS NULL"]
         var binds: [any SQLBindable] = []
         func add(_ clause: String, _ values: any SQLBindable...) {
@@ -690,12 +651,12 @@ struct DocumentRepository {
         if let from = query.dateFrom { add("created_at >= ?", from.startOfDay) }
         if let to = query.dateTo { add("created_at < ?", to.startOfDay.addingTimeInterval(86_400)) }
         if let viewed = query.viewed { add(viewed ? "first_viewed_at IS NOT NULL" : "first_viewed_at IS NULL") }
-        if let search = query.search {
+        if let search = query.search, treatment != .ignored {
             let words = SearchText.words(of: search)
             // Word rows carry their document's status and live flag, so these narrow in the index alone
             // (named indexes, for the reason `indexHint` gives); a dense search checks its documents' rows.
             for word in words {
-                if checkingWords {
+                if treatment == .checked {
                     add("EXISTS (SELECT 1 FROM document_words FORCE INDEX (document_words_document) WHERE document_id = documents.id AND word LIKE ?)",
                         SearchText.prefixPattern(word))
                 } else {
@@ -714,7 +675,7 @@ struct DocumentRepository {
     }
 
     /// `FROM … WHERE …` of the word rows starting with `word`, in `query`'s status and liveness.
-    private static func wordRows(_ word: String, _ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
+    static func wordRows(_ word: String, _ query: DocumentQuery) -> (sql: String, binds: [any SQLBindable]) {
         let pattern = SearchText.prefixPattern(word)
         if let status = query.status {
             return ("FROM document_words FORCE INDEX (document_words_status) WHERE live = ? AND status = ? AND word LIKE ?",

@@ -170,51 +170,106 @@ struct DocumentListAPITests {
         }
     }
 
-    @Test("a search whose words many documents hold, checked document by document in the list's order, finds the same pages and totals")
-    func denseSearchesAnswerAsSelectiveOnes() async throws {
-        try await APIHarness.run { api in
-            let (ids, _, _) = try await arrange(api)
-            // Two dozen more that hold "website", spread over amounts and due dates, some sent, two deleted.
-            var more: [Int64] = []
-            for n in 1...24 {
-                let due = n % 5 == 0 ? "null" : "\"2025-0\(n % 9 + 1)-1\(n % 10)\""
-                more.append(try await api.createDocument(#"{"document_type": "custom", "title": "Website build \#(n)", "total_amount": \#(n % 7 * 100), "due_date": \#(due)}"#))
-            }
-            try await api.sql("UPDATE documents SET status = 'sent' WHERE id IN (?, ?, ?, ?, ?, ?)", [more[0], more[3], more[5], more[8], more[13], more[21]])
-            _ = try await api.call(.delete, "\(path)/\(more[5])")
-            _ = try await api.call(.delete, "\(path)/\(ids[4])")
+    /// The documents of `arrange` and two dozen more that hold "website", spread over types, amounts,
+    /// due dates, creation days and views, some sent, one given a contact, two deleted; the ids of the more.
+    private func arrangeManyWebsites(_ api: APIHarness) async throws -> (ids: [Int64], more: [Int64], contact: Int) {
+        let (ids, contact, _) = try await arrange(api)
+        let types = ["custom", "pennylane_quote", "pennylane_invoice", "project_approval"]
+        var more: [Int64] = []
+        for n in 1...24 {
+            let due = n % 5 == 0 ? "null" : "\"2025-0\(n % 9 + 1)-1\(n % 10)\""
+            more.append(try await api.createDocument(#"{"document_type": "\#(types[n % 4])", "title": "Website build \#(n)", "total_amount": \#(n % 7 * 100), "due_date": \#(due)}"#))
+            try await api.sql("UPDATE documents SET created_at = ? WHERE id = ?", ["2025-02-\(10 + n % 3) 09:00:00", more[n - 1]])
+        }
+        try await api.sql("UPDATE documents SET status = 'sent' WHERE id IN (?, ?, ?, ?, ?, ?)", [more[0], more[3], more[5], more[8], more[13], more[21]])
+        try await api.sql("UPDATE documents SET first_viewed_at = '2025-03-01' WHERE id IN (?, ?, ?, ?)", [more[1], more[3], more[8], more[20]])
+        try await api.sql("UPDATE documents SET contact_id = ? WHERE id = ?", [contact, more[2]])
+        _ = try await api.call(.delete, "\(path)/\(more[5])")
+        _ = try await api.call(.delete, "\(path)/\(ids[4])")
+        return (ids, more, contact)
+    }
 
-            var checked = 0
-            for search in ["website", "WEB", "website build", "build web", "redesign website"] {
-                for status in [nil, DocumentStatus.sent] {
+    @Test("a search read document by document, in the list's order or sorted, finds the same pages, cursors and totals as one whose words pick its documents")
+    func searchReadingsAgree() async throws {
+        try await APIHarness.run { api in
+            let (_, _, contact) = try await arrangeManyWebsites(api)
+            var filters: [(String, (inout DocumentQuery) -> Void)] = [("none", { _ in })]
+            filters.append(("sent", { $0.status = .sent }))
+            filters.append(("custom", { $0.documentType = .custom }))
+            filters.append(("from Feb 11", { $0.dateFrom = CalendarDate("2025-02-11") }))
+            filters.append(("viewed", { $0.viewed = true }))
+            filters.append(("deleted", { $0.deleted = true }))
+            filters.append(("contact", { $0.contactID = Int64(contact) }))
+            var compared = 0
+            for search in ["website", "WEB", "build web"] {
+                for (name, narrow) in filters {
                     for sort in DocumentQuery.Sort.allCases {
                         for order in DocumentQuery.Order.allCases {
-                            for page in 1...4 {
-                                var query = DocumentQuery()
-                                query.search = search
-                                query.status = status
-                                query.sort = sort
-                                query.order = order
-                                query.page = PageRequest(page: page, perPage: 5)
-                                let selective = try await api.database.read { try await $0.documents.page(query, denseWordRows: 1_000_000_000) }
-                                let dense = try await api.database.read { try await $0.documents.page(query, denseWordRows: 0) }
-                                #expect(dense.items.map(\.id) == selective.items.map(\.id), "\(search) \(String(describing: status)) \(sort) \(order) page \(page)")
-                                #expect(dense.total == selective.total, "\(search) \(String(describing: status)) \(sort) \(order) page \(page)")
-                                if DocumentRepository.orderIndex(forDenseSearch: query) != nil { checked += 1 }
+                            var query = DocumentQuery()
+                            query.search = search
+                            narrow(&query)
+                            query.sort = sort
+                            query.order = order
+                            let readings: [SearchReading] = [
+                                .inOrder(index: DocumentRepository.orderIndex(query)), .inOrder(index: nil),
+                                .sortedMatches(index: DocumentRepository.filterIndex(query).name),
+                            ]
+                            for page in 1...3 {
+                                query.page = PageRequest(page: page, perPage: 4)
+                                let picked = try await api.database.read { try await $0.documents.page(query, reading: .wordsPick) }
+                                for reading in readings {
+                                    let label = "\(search) \(name) \(sort) \(order) page \(page) \(reading)"
+                                    let read = try await api.database.read { try await $0.documents.page(query, reading: reading) }
+                                    #expect(read.items.map(\.id) == picked.items.map(\.id), "\(label)")
+                                    #expect(read.total == picked.total, "\(label)")
+                                    compared += 1
+                                }
+                                // The next page by cursor, from this page's last row.
+                                guard page == 1, let last = picked.items.last else { continue }
+                                var next = query
+                                next.cursor = DocumentCursor(after: last, sort: sort, order: order)
+                                let following = try await api.database.read { try await $0.documents.page(next, reading: .wordsPick) }
+                                for reading in readings {
+                                    let read = try await api.database.read { try await $0.documents.page(next, reading: reading) }
+                                    #expect(read.items.map(\.id) == following.items.map(\.id), "\(search) \(name) \(sort) \(order) cursor \(reading)")
+                                    #expect(read.total == following.total, "\(search) \(name) \(sort) \(order) cursor \(reading)")
+                                }
                             }
                         }
                     }
                 }
             }
-            // Every sort without a status and three with one were read the dense way too, not skipped.
-            #expect(checked == 5 * (6 + 3) * 2 * 4)
-            let found = try await api.database.read { tx in
+            #expect(compared == 3 * filters.count * 6 * 2 * 3 * 3)
+        }
+    }
+
+    @Test("a search is read the cheapest way: rare words pick their documents; dense ones check the documents in order, or the few the other filters leave, or pick theirs when those are fewer")
+    func searchReadingIsChosenBySize() async throws {
+        try await APIHarness.run { api in
+            let (_, _, contact) = try await arrangeManyWebsites(api)
+            // Small bounds stand for a large table: 3 word rows make a word dense, 4 matches are few.
+            // 24 live documents hold "website"; of the 27 live ones, 7 are custom, 6 viewed and 2 have the contact.
+            let bounds = SearchReading.Bounds(denseWordRows: 3, weighedWordRows: 997, fewMatches: 4)
+            func reading(_ search: String, _ narrow: (inout DocumentQuery) -> Void = { _ in }) async throws -> SearchReading {
                 var query = DocumentQuery()
-                query.search = "website"
-                query.page = PageRequest(page: 1, perPage: 100)
-                return try await tx.documents.page(query, denseWordRows: 0)
+                query.search = search
+                narrow(&query)
+                return try await api.database.read { try await $0.documents.reading(for: query, bounds: bounds) }
             }
-            #expect(found.total == 24 && Set(found.items.map(\.id)) == Set([ids[0]] + more.filter { $0 != more[5] }))
+            #expect(try await reading("hosting") == .wordsPick)
+            #expect(try await reading("website") == .inOrder(index: "documents_created"))
+            #expect(try await reading("website build", { $0.sort = .totalAmount }) == .inOrder(index: "documents_amount"))
+            #expect(try await reading("website", { $0.status = .sent }) == .inOrder(index: "documents_status_created"))
+            #expect(try await reading("website", { $0.status = .sent; $0.sort = .updatedAt }) == .inOrder(index: nil))
+            #expect(try await reading("website", { $0.documentType = .custom }) == .inOrder(index: "documents_created"))
+            #expect(try await reading("website", { $0.contactID = Int64(contact) }) == .sortedMatches(index: "documents_contact_created"))
+            #expect(try await reading("website", { $0.viewed = true; $0.sort = .dueDate }) == .inOrder(index: "documents_due"))
+            #expect(try await reading("website", { $0.dateFrom = CalendarDate("2025-01-01") }) == .inOrder(index: "documents_created"))
+            // 11 live titles hold a word starting with "1" (build 1, 10–19): 27 matches are more than half as many again.
+            #expect(try await reading("1", { $0.dateFrom = CalendarDate("2025-01-01") }) == .wordsPick)
+            #expect(try await reading("1", { $0.documentType = .custom }) == .inOrder(index: "documents_created"))
+            #expect(try await reading("website", { $0.deleted = true }) == .wordsPick)
+            #expect(try await reading("!!!") == .wordsPick)
         }
     }
 
