@@ -72,8 +72,9 @@ recovered_position() { # NODE
   data="$(node_dir "$1")/data"
   state="$data/grastate.dat"
   [ -f "$state" ] && grep -q '^seqno: *-1' "$state" || return 0
-  mariadbd --defaults-file="$(node_dir "$1")/my.cnf" --datadir="$data" --user="${MARIADB_SERVER_USER:-$(id -un)}" \
-    --wsrep-recover --log-error="$(node_dir "$1")/recover.log" >/dev/null 2>&1 || true
+  # Its own tmpdir, as mariadb.sh gives the server: the caller's TMPDIR may be closed to mysql.
+  mariadbd --defaults-file="$(node_dir "$1")/my.cnf" --datadir="$data" --tmpdir="$(node_dir "$1")/tmp" \
+    --user="${MARIADB_SERVER_USER:-$(id -un)}" --wsrep-recover --log-error="$(node_dir "$1")/recover.log" >/dev/null 2>&1 || true
   sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$(node_dir "$1")/recover.log" | tail -1
 }
 

@@ -37,7 +37,8 @@ case "$command" in
   start)
     port=${3:?PORT missing}
     if running && answers; then exit 0; fi
-    # Each server gets its own tmpdir: two installs sharing /tmp collide on temporary tables.
+    # Each server gets its own tmpdir: two installs sharing /tmp collide on temporary tables. What it
+    # runs (Galera's SST scripts) uses it too: the caller's TMPDIR may be closed to the server's user.
     mkdir -p "$dir/tmp"
     [ "$server_user" = "$os_user" ] || chown -R "$server_user" "$dir"
     if [ ! -d "$dir/data/mysql" ]; then
@@ -50,7 +51,7 @@ case "$command" in
     network=(--port="$port" --bind-address=127.0.0.1)
     [ "$port" = 0 ] && network=(--skip-networking)
     # shellcheck disable=SC2086  # MARIADB_EXTRA_OPTS holds several options on purpose
-    nohup mariadbd "${defaults[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$socket" --pid-file="$pidfile" \
+    TMPDIR="$dir/tmp" nohup mariadbd "${defaults[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$socket" --pid-file="$pidfile" \
       --log-error="$dir/mariadbd.log" --user="$server_user" "${network[@]}" --skip-name-resolve \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --max-connections=1000 --innodb-buffer-pool-size=256M ${MARIADB_EXTRA_OPTS:-} \

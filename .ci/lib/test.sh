@@ -9,7 +9,9 @@ if ! [ -f "$db/mariadbd.pid" ] || ! kill -0 "$(cat "$db/mariadbd.pid")" 2>/dev/n
   rm -rf "$db"  # a fresh server each run: no database left over from an earlier one
   started=true
 fi
-stop_server() { if $started; then bash .ci/lib/mariadb.sh stop "$db"; fi; }
+# Tests' temporary files (storage folders, private servers) go here and are removed at the end.
+scratch="$DATA/tmp"
+stop_server() { if $started; then bash .ci/lib/mariadb.sh stop "$db"; fi; rm -rf "$scratch"; }
 trap stop_server EXIT
 
 port=${ENGAGE_TEST_DB_PORT:-3317}
@@ -22,6 +24,8 @@ export ENGAGE_TEST_DATABASE_URL="mariadb://engage_test:$password@localhost/?sock
 export ENGAGE_TEST_DATABASE_TCP_URL="mariadb://engage_test:$password@127.0.0.1:$port/"
 
 swift build --build-tests
+rm -rf "$scratch" && mkdir -p "$scratch"
+export TMPDIR="$scratch"
 # Each suite's output goes to the terminal and to a log; CI shows only the tail, so failures are told again last.
 failed=()
 suite() {
