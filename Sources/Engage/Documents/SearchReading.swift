@@ -84,32 +84,19 @@ extension DocumentRepository {
         held.deleted = query.deleted
         held.dateFrom = query.dateFrom
         held.dateTo = query.dateTo
-        if let contact = query.contactID {
-            held.contactID = contact
-            return ("documents_contact_created", held)
+        func holding<Value>(_ filter: WritableKeyPath<DocumentQuery, Value?>, _ index: String) -> (name: String, holds: DocumentQuery)? {
+            guard let value = query[keyPath: filter] else { return nil }
+            var holds = held
+            holds[keyPath: filter] = value
+            return (index, holds)
         }
-        if let organization = query.organizationID {
-            held.organizationID = organization
-            return ("documents_organization_created", held)
+        if let index = holding(\.contactID, "documents_contact_created") ?? holding(\.organizationID, "documents_organization_created") {
+            return index
         }
         if query.deleted { return ("documents_created", held) }
-        if let status = query.status {
-            held.status = status
-            return ("documents_status_created", held)
-        }
-        if let type = query.documentType {
-            held.documentType = type
-            return ("documents_type_created", held)
-        }
-        if let source = query.externalSource {
-            held.externalSource = source
-            return ("documents_source_created", held)
-        }
-        if let viewed = query.viewed {
-            held.viewed = viewed
-            return ("documents_viewed_created", held)
-        }
-        return ("documents_created", held)
+        return holding(\.status, "documents_status_created") ?? holding(\.documentType, "documents_type_created")
+            ?? holding(\.externalSource, "documents_source_created") ?? holding(\.viewed, "documents_viewed_created")
+            ?? ("documents_created", held)
     }
 
     /// The fewest rows of any word of `query`'s search, each counted up to `limit + 1`. Words not
