@@ -60,10 +60,11 @@ final class MariaDBReactor: TaskExecutor, @unchecked Sendable {
         let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             self.thread = pthread_self()
+            // Named from inside: on Linux a name set on `Thread` before `start()` never reaches the OS thread.
+            Thread.current.name = "mariadb-reactor"
             started.signal()
             runLoop()
         }
-        thread.name = "mariadb-reactor"
         thread.start()
         started.wait()
     }

@@ -28,6 +28,16 @@ struct PoolTests {
         }
     }
 
+    @Test("the reactor's thread carries its name, so top -H and perf show it")
+    func reactorThreadName() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool in
+            _ = try await pool.withConnection { try await $0.queryFirst("SELECT 1 AS one") }
+        }
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+        #expect(names.contains("mariadb-reactor\n"))
+    }
+
     @Test("a caller that waits longer than the acquire timeout gets a clear error")
     func acquireTimeout() async throws {
         let configuration = try await TestDatabase.create()
